@@ -1,0 +1,88 @@
+#include "machine/devices/uart.h"
+
+#include <unistd.h>
+
+namespace unitag {
+namespace {
+constexpr unsigned kRbrThr = 0, kIer = 1, kIirFcr = 2, kLcr = 3, kMcr = 4, kLsr = 5, kMsr = 6,
+                   kScr = 7;
+constexpr uint8_t kLsrDataReady = 0x01, kLsrThrEmpty = 0x20, kLsrTxEmpty = 0x40;
+constexpr uint8_t kLcrDlab = 0x80;
+}  // namespace
+
+Uart::~Uart() { flush(); }
+
+void Uart::flush() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (out_) std::fflush(out_);
+}
+
+// Input is read by a detached thread on first use so a guest that never reads does not block
+// on (or consume) the host's stdin.
+void Uart::start_reader() {
+  reader_started_ = true;
+  if (in_fd_ < 0) {
+    input_eof_ = true;
+    return;
+  }
+  std::thread([this, fd = in_fd_] {
+    unsigned char buf[256];
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      std::lock_guard<std::mutex> lock(mu_);
+      input_.insert(input_.end(), buf, buf + n);
+    }
+    input_eof_ = true;
+  }).detach();
+}
+
+bool Uart::has_input() {
+  if (!reader_started_) start_reader();
+  return !input_.empty();
+}
+
+bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
+  if (size != 1) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  switch (offset) {
+    case kRbrThr:
+      if (lcr_ & kLcrDlab) value = dll_;
+      else if (has_input()) {
+        value = input_.front();
+        input_.pop_front();
+      } else value = 0;
+      return true;
+    case kIer: value = (lcr_ & kLcrDlab) ? dlm_ : ier_; return true;
+    case kIirFcr: value = 0xc1; return true;  // FIFOs enabled, no interrupt pending
+    case kLcr: value = lcr_; return true;
+    case kMcr: value = mcr_; return true;
+    case kLsr: value = kLsrThrEmpty | kLsrTxEmpty | (has_input() ? kLsrDataReady : 0); return true;
+    case kMsr: value = 0xb0; return true;  // CTS, DSR, DCD
+    case kScr: value = scr_; return true;
+    default: value = 0; return true;
+  }
+}
+
+bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
+  if (size != 1) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint8_t v = static_cast<uint8_t>(value);
+  switch (offset) {
+    case kRbrThr:
+      if (lcr_ & kLcrDlab) dll_ = v;
+      else if (out_) {
+        std::fputc(v, out_);
+        ++written_;
+      }
+      return true;
+    case kIer: ((lcr_ & kLcrDlab) ? dlm_ : ier_) = v; return true;
+    case kIirFcr: return true;
+    case kLcr: lcr_ = v; return true;
+    case kMcr: mcr_ = v; return true;
+    case kScr: scr_ = v; return true;
+    default: return true;
+  }
+}
+
+}  // namespace unitag

@@ -1,0 +1,39 @@
+// NS16550A UART at 0x1000_0000 (QEMU `virt`): transmit to a host stream, receive from a host
+// file descriptor. Polled only (no PLIC): LSR reports data-ready and transmitter-empty.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "machine/bus/bus.h"
+
+namespace unitag {
+
+class Uart final : public Device {
+ public:
+  static constexpr uint64_t kBase = 0x10000000, kSize = 0x100;
+  Uart(std::FILE* out, int in_fd) : out_(out), in_fd_(in_fd) {}
+  ~Uart() override;
+  std::string_view name() const override { return "uart"; }
+  bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) override;
+  bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) override;
+  void flush();
+  uint64_t bytes_written() const { return written_; }
+
+ private:
+  void start_reader();
+  bool has_input();
+  std::FILE* out_;
+  int in_fd_;
+  std::mutex mu_;
+  std::deque<unsigned char> input_;
+  bool reader_started_ = false;
+  std::atomic<bool> input_eof_{false};
+  uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
+  uint64_t written_ = 0;
+};
+
+}  // namespace unitag

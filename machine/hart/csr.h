@@ -1,0 +1,56 @@
+// CSR numbers, mstatus/mip bits and trap causes of the M+U privileged architecture.
+#pragma once
+
+#include <cstdint>
+
+namespace unitag {
+
+enum class Priv : uint8_t { U = 0, M = 3 };
+
+enum class CsrAccess : uint8_t { Write, Set, Clear };
+
+namespace csr {
+inline constexpr uint16_t kFflags = 0x001, kFrm = 0x002, kFcsr = 0x003;
+inline constexpr uint16_t kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02;
+inline constexpr uint16_t kHpmCounter3 = 0xc03, kHpmCounter31 = 0xc1f;
+inline constexpr uint16_t kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14,
+                          kMconfigptr = 0xf15;
+inline constexpr uint16_t kMstatus = 0x300, kMisa = 0x301, kMie = 0x304, kMtvec = 0x305,
+                          kMcounteren = 0x306, kMcountinhibit = 0x320;
+inline constexpr uint16_t kMhpmevent3 = 0x323, kMhpmevent31 = 0x33f;
+inline constexpr uint16_t kMscratch = 0x340, kMepc = 0x341, kMcause = 0x342, kMtval = 0x343,
+                          kMip = 0x344;
+inline constexpr uint16_t kPmpcfg0 = 0x3a0, kPmpcfg15 = 0x3af, kPmpaddr0 = 0x3b0,
+                          kPmpaddr63 = 0x3ef;
+inline constexpr uint16_t kMcycle = 0xb00, kMinstret = 0xb02, kMhpmcounter3 = 0xb03,
+                          kMhpmcounter31 = 0xb1f;
+inline constexpr uint16_t kTselect = 0x7a0, kTdata1 = 0x7a1, kTdata3 = 0x7a3;
+}  // namespace csr
+
+namespace mstatus {
+inline constexpr uint64_t kMie = 1ull << 3, kMpie = 1ull << 7, kMppShift = 11,
+                          kMpp = 3ull << kMppShift, kFsShift = 13, kFs = 3ull << kFsShift,
+                          kMprv = 1ull << 17, kTw = 1ull << 21, kUxl = 2ull << 32,
+                          kSd = 1ull << 63;
+inline constexpr uint64_t kFsOff = 0, kFsInitial = 1, kFsClean = 2, kFsDirty = 3;
+}  // namespace mstatus
+
+namespace irq {
+inline constexpr uint64_t kMsip = 1ull << 3, kMtip = 1ull << 7, kMeip = 1ull << 11;
+}
+
+// Synchronous exception codes (mcause with the interrupt bit clear).
+namespace Cause {
+inline constexpr uint64_t kInsnMisaligned = 0, kInsnAccessFault = 1, kIllegalInsn = 2,
+                          kBreakpoint = 3, kLoadMisaligned = 4, kLoadAccessFault = 5,
+                          kStoreMisaligned = 6, kStoreAccessFault = 7, kEcallFromU = 8,
+                          kEcallFromM = 11;
+inline constexpr uint64_t kInterrupt = 1ull << 63;
+inline constexpr uint64_t kMachineSoftwareInterrupt = kInterrupt | 3,
+                          kMachineTimerInterrupt = kInterrupt | 7,
+                          kMachineExternalInterrupt = kInterrupt | 11;
+}  // namespace Cause
+
+const char* cause_name(uint64_t cause);
+
+}  // namespace unitag

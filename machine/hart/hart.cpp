@@ -1,0 +1,233 @@
+#include "machine/hart/hart.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "machine/isa/decoder.h"
+#include "machine/machine.h"
+
+namespace unitag {
+
+Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
+    : machine_(machine), bus_(bus), id_(id), fp_(fp) {
+  pages_.resize((bus.ram_size() >> Bus::kPageBits) + 1);
+  if (fp_) mstatus |= mstatus::kFsInitial << mstatus::kFsShift;
+  update_fast_path();
+}
+
+DecodedPage* Hart::decoded_page(uint64_t pc) {
+  if (!bus_.in_ram(pc, 2)) return nullptr;
+  auto& slot = pages_[(pc - Bus::kRamBase) >> Bus::kPageBits];
+  if (!slot) slot = std::make_unique<DecodedPage>();
+  return slot.get();
+}
+
+bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
+  uint16_t low;
+  std::memcpy(&low, bus_.ram() + (pc - Bus::kRamBase), 2);
+  uint32_t bits = low;
+  if (insn_length(low) == 4) {
+    if (!bus_.in_ram(pc + 2, 2) || !fetch_ok(pc + 2, 2)) {
+      raise_trap(Cause::kInsnAccessFault, pc);
+      return false;
+    }
+    uint16_t high;
+    std::memcpy(&high, bus_.ram() + (pc + 2 - Bus::kRamBase), 2);
+    bits |= uint32_t{high} << 16;
+    bus_.mark_code_page(pc + 2 - Bus::kRamBase);
+  }
+  bus_.mark_code_page(pc - Bus::kRamBase);
+  slot = decode(bits, DecodeOptions{.fp = fp_});
+  ++stats.decoded;
+  if (hooks_) hooks_->on_decode(*this, slot, pc);
+  return true;
+}
+
+void Hart::flush_decode_cache() {
+  for (auto& p : pages_)
+    if (p)
+      for (auto& s : p->slots) s.op = Op::kUndecoded;
+}
+
+// A store may overlap an instruction starting up to 2 bytes before it (a 4-byte instruction at
+// 2-byte alignment), so those slots are invalidated too. Other harts keep their decodes until
+// they execute fence.i, as the specification requires of software.
+void Hart::invalidate_code(uint64_t addr, unsigned size) {
+  ++stats.code_invalidations;
+  for (uint64_t a = (addr & ~uint64_t{1}) - 2; a < addr + size; a += 2) {
+    if (!bus_.in_ram(a, 2)) continue;
+    auto& page = pages_[(a - Bus::kRamBase) >> Bus::kPageBits];
+    if (page) page->slots[(a & ((1u << Bus::kPageBits) - 1)) >> 1].op = Op::kUndecoded;
+  }
+}
+
+void Hart::update_fast_path() {
+  bool locked = false;
+  for (uint8_t cfg : pmpcfg) locked |= (cfg & 0x80) && (cfg & 0x18);
+  fast_limit_ = (data_priv() == Priv::M && !locked) ? bus_.ram_size() - 7 : 0;
+}
+
+bool Hart::pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const {
+  const uint64_t end = addr + size;
+  for (unsigned i = 0; i < 16; ++i) {
+    const uint8_t cfg = pmpcfg[i];
+    const unsigned mode = (cfg >> 3) & 3;
+    if (mode == 0) continue;
+    uint64_t lo, hi;
+    if (mode == 1) {  // TOR
+      lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
+      hi = pmpaddr[i] << 2;
+    } else if (mode == 2) {  // NA4
+      lo = pmpaddr[i] << 2;
+      hi = lo + 4;
+    } else {  // NAPOT: trailing ones give the size
+      const uint64_t a = pmpaddr[i];
+      const unsigned ones = static_cast<unsigned>(__builtin_ctzll(~a | (1ull << 63)));
+      if (ones >= 54) {
+        lo = 0;
+        hi = ~uint64_t{0};
+      } else {
+        lo = (a & ~((1ull << ones) - 1)) << 2;
+        hi = lo + (8ull << ones);
+      }
+    }
+    const bool any = addr < hi && end > lo;
+    if (!any) continue;
+    if (addr < lo || end > hi) return false;  // partial match fails
+    if (effective == Priv::M && !(cfg & 0x80)) return true;
+    const uint8_t bit = kind == 'r' ? 1 : kind == 'w' ? 2 : 4;
+    return cfg & bit;
+  }
+  return effective == Priv::M;
+}
+
+bool Hart::fetch_ok(uint64_t addr, unsigned size) {
+  if (priv == Priv::M && fast_limit_ != 0) return true;  // M-mode, nothing locked
+  return pmp_allows(addr, size, priv, 'x');
+}
+
+bool Hart::load(uint64_t addr, unsigned size, uint64_t& value) {
+  if (!pmp_allows(addr, size, data_priv(), 'r')) {
+    raise_trap(Cause::kLoadAccessFault, addr);
+    return false;
+  }
+  if (bus_.in_ram(addr, size)) {
+    value = 0;
+    std::memcpy(&value, bus_.ram() + (addr - Bus::kRamBase), size);
+    return true;
+  }
+  uint64_t offset;
+  Device* dev = (addr & (size - 1)) == 0 ? bus_.device_at(addr, size, offset) : nullptr;
+  if (dev && dev->read(offset, size, value, id_)) {
+    end_block_ = true;
+    return true;
+  }
+  raise_trap(Cause::kLoadAccessFault, addr);
+  return false;
+}
+
+bool Hart::store(uint64_t addr, unsigned size, uint64_t value) {
+  if (!pmp_allows(addr, size, data_priv(), 'w')) {
+    raise_trap(Cause::kStoreAccessFault, addr);
+    return false;
+  }
+  if (bus_.in_ram(addr, size)) {
+    std::memcpy(bus_.ram() + (addr - Bus::kRamBase), &value, size);
+    const uint64_t off = addr - Bus::kRamBase;
+    if (bus_.is_code_page(off) || bus_.is_code_page(off + size - 1)) invalidate_code(addr, size);
+    return true;
+  }
+  uint64_t offset;
+  Device* dev = (addr & (size - 1)) == 0 ? bus_.device_at(addr, size, offset) : nullptr;
+  if (dev && dev->write(offset, size, value, id_)) {
+    end_block_ = true;
+    return true;
+  }
+  raise_trap(Cause::kStoreAccessFault, addr);
+  return false;
+}
+
+bool Hart::peek(uint64_t addr, void* out, size_t size) {
+  if (!bus_.in_ram(addr, size)) return false;
+  std::memcpy(out, bus_.ram() + (addr - Bus::kRamBase), size);
+  return true;
+}
+
+bool Hart::poke(uint64_t addr, const void* in, size_t size) {
+  if (!bus_.in_ram(addr, size)) return false;
+  std::memcpy(bus_.ram() + (addr - Bus::kRamBase), in, size);
+  if (size) invalidate_code(addr, static_cast<unsigned>(size));
+  return true;
+}
+
+uint64_t Hart::pending_interrupts() { return machine_.interrupt_lines(id_); }
+
+bool Hart::poll_interrupts() {
+  mip = pending_interrupts();
+  const uint64_t enabled = mip & mie;
+  if (enabled == 0) return false;
+  waiting_for_interrupt = false;
+  if (priv == Priv::M && !(mstatus & mstatus::kMie)) return false;
+  const uint64_t cause = (enabled & irq::kMeip)   ? Cause::kMachineExternalInterrupt
+                         : (enabled & irq::kMsip) ? Cause::kMachineSoftwareInterrupt
+                                                  : Cause::kMachineTimerInterrupt;
+  take_trap(cause, 0, pc);
+  return true;
+}
+
+void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
+  const bool interrupt = cause & Cause::kInterrupt;
+  const unsigned code = static_cast<unsigned>(cause & 15);
+  (interrupt ? stats.interrupts : stats.traps)[code]++;
+  const uint64_t base = mtvec & ~uint64_t{3};
+  const bool vectored = (mtvec & 3) == 1;
+  const uint64_t handler = vectored && interrupt ? base + 4 * code : base;
+  if (!bus_.in_ram(handler, 2)) {
+    machine_.report_guest_fault(
+        *this, epc,
+        fmt::format("{} (mtval=0x{:x}) and no trap handler is installed (mtvec=0x{:x}); install one "
+                    "with `csrw mtvec`, or check the program's entry",
+                    cause_name(cause), tval, mtvec));
+    return;
+  }
+  if (!interrupt && epc == base) {
+    machine_.report_guest_fault(
+        *this, epc,
+        fmt::format("the trap handler at mtvec=0x{:x} itself raised {} (mtval=0x{:x})", base,
+                    cause_name(cause), tval));
+    return;
+  }
+  mepc = epc & ~uint64_t{1};
+  mcause = cause;
+  mtval = tval;
+  uint64_t s = mstatus;
+  s = (s & ~mstatus::kMpie) | ((s & mstatus::kMie) ? mstatus::kMpie : 0);
+  s &= ~mstatus::kMie;
+  s = (s & ~mstatus::kMpp) | (uint64_t(priv) << mstatus::kMppShift);
+  mstatus = s;
+  priv = Priv::M;
+  pc = handler;
+  reservation_valid = false;
+  update_fast_path();
+  if (hooks_) hooks_->on_trap(*this, cause, epc);
+}
+
+const char* cause_name(uint64_t cause) {
+  if (cause & Cause::kInterrupt) {
+    switch (cause & 63) {
+      case 3: return "machine software interrupt";
+      case 7: return "machine timer interrupt";
+      case 11: return "machine external interrupt";
+      default: return "interrupt";
+    }
+  }
+  static constexpr const char* kNames[] = {
+      "instruction address misaligned", "instruction access fault", "illegal instruction",
+      "breakpoint", "load address misaligned", "load access fault",
+      "store/AMO address misaligned", "store/AMO access fault", "environment call from U-mode",
+      "environment call from S-mode", "reserved exception", "environment call from M-mode"};
+  return cause < 12 ? kNames[cause] : "reserved exception";
+}
+
+}  // namespace unitag

@@ -1,0 +1,25 @@
+// The narrow interface through which a tag engine (or any checker) observes a hart.
+// The machine knows nothing of tags' meaning: a hart with hooks runs the checking variant of
+// the execute loop, which calls them; a hart without hooks runs a loop with no hook code at all.
+#pragma once
+
+#include <cstdint>
+
+namespace unitag {
+
+class Hart;
+struct DecodedInsn;
+
+class ExecutionHooks {
+ public:
+  virtual ~ExecutionHooks() = default;
+  // Once per instruction, before it executes. Returning false suppresses the instruction:
+  // the hook has either stopped the machine or raised a trap with Hart::raise_trap.
+  virtual bool before_instruction(Hart& hart, const DecodedInsn& insn, uint64_t pc) = 0;
+  // When an instruction enters the decode cache, so its instruction tag can be set once.
+  virtual void on_decode(Hart& hart, DecodedInsn& insn, uint64_t pc) = 0;
+  // When the hart takes a trap or an interrupt (after mepc/mcause are written).
+  virtual void on_trap(Hart& hart, uint64_t cause, uint64_t epc) = 0;
+};
+
+}  // namespace unitag

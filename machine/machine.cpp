@@ -1,0 +1,317 @@
+#include "machine/machine.h"
+
+#include <cstring>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "abi/unitag/bootinfo.h"
+#include "machine/errors.h"
+
+namespace unitag {
+
+Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config_.mem_size) {
+  if (config_.harts < 1 || config_.harts > 64)
+    throw UserError(exit_code::kUsage, fmt::format("--harts {} is out of range; use 1 to 64", config_.harts));
+  uart_ = std::make_unique<Uart>(config_.uart_out, config_.uart_in_fd);
+  clint_ = std::make_unique<Clint>(
+      config_.harts, [this] { return config_.deterministic ? virtual_ticks_ : host_ticks(); },
+      [this](unsigned h) { wake(h); });
+  finisher_ = std::make_unique<TestFinisher>([this](int code, const char* why) {
+    request_stop(StopReason::kGuestExit, code, why ? why : "");
+  });
+  bus_.map(Uart::kBase, Uart::kSize, uart_.get());
+  bus_.map(Clint::kBase, Clint::kSize, clint_.get());
+  bus_.map(TestFinisher::kBase, TestFinisher::kSize, finisher_.get());
+  for (unsigned i = 0; i < config_.harts; ++i)
+    harts_.push_back(std::make_unique<Hart>(*this, bus_, i, config_.fp));
+  start_ = std::chrono::steady_clock::now();
+}
+
+Machine::~Machine() = default;
+
+std::string Machine::fmt_addr(uint64_t pc) { return fmt::format("0x{:x}", pc); }
+
+void Machine::load(const ElfImage& image) {
+  const uint64_t usable = bus_.ram_size() - UNITAG_BOOTINFO_SIZE;
+  unsigned index = 0;
+  for (const ElfSegment& s : image.segments()) {
+    if (s.paddr < Bus::kRamBase || s.paddr - Bus::kRamBase > usable ||
+        s.memsz > usable - (s.paddr - Bus::kRamBase)) {
+      throw UserError(
+          exit_code::kBadImage,
+          fmt::format("{}: segment {} at [0x{:x}, 0x{:x}) lies outside RAM [0x{:x}, 0x{:x}); link the "
+                      "image at 0x80000000 or give a larger --mem",
+                      image.path(), index, s.paddr, s.paddr + s.memsz, Bus::kRamBase,
+                      Bus::kRamBase + usable));
+    }
+    std::memcpy(bus_.ram() + (s.paddr - Bus::kRamBase), image.bytes().data() + s.offset, s.filesz);
+    ++index;
+  }
+  image_ = &image;
+  tohost_ = image.symbol_address("tohost");
+  fromhost_ = image.symbol_address("fromhost");
+  if (tohost_ && !bus_.in_ram(*tohost_, 8)) tohost_.reset();
+  if (fromhost_ && !bus_.in_ram(*fromhost_, 8)) fromhost_.reset();
+  write_bootinfo();
+  for (auto& h : harts_) {
+    h->pc = image.entry();
+    h->x[10] = h->id();
+    h->x[11] = bootinfo_address();
+  }
+}
+
+void Machine::write_bootinfo() {
+  const uint64_t base = bootinfo_address();
+  uint8_t* page = bus_.ram() + (base - Bus::kRamBase);
+  std::memset(page, 0, UNITAG_BOOTINFO_SIZE);
+  unitag_bootinfo info{};
+  info.magic = UNITAG_BOOTINFO_MAGIC;
+  info.version = UNITAG_BOOTINFO_VERSION;
+  info.hart_count = config_.harts;
+  info.ram_base = Bus::kRamBase;
+  info.ram_size = bus_.ram_size() - UNITAG_BOOTINFO_SIZE;
+  info.tagged_harts = config_.tagged_harts;
+  info.timebase_hz = kTimebaseHz;
+  info.policies = config_.policies;
+  const uint64_t all = config_.harts == 64 ? ~uint64_t{0} : (uint64_t{1} << config_.harts) - 1;
+  if (config_.partitions.empty()) {
+    info.partition_count = 1;
+    info.partition_harts[0] = all;
+  } else {
+    info.partition_count = static_cast<uint32_t>(std::min<size_t>(config_.partitions.size(), UNITAG_MAX_PARTITIONS));
+    for (uint32_t i = 0; i < info.partition_count; ++i) info.partition_harts[i] = config_.partitions[i];
+  }
+  // argv[0] is the image name, as a C program expects; then the arguments after `--`.
+  std::vector<std::string> args;
+  args.push_back(image_ ? image_->path().substr(image_->path().find_last_of('/') + 1) : "guest");
+  args.insert(args.end(), config_.guest_args.begin(), config_.guest_args.end());
+  uint64_t cursor = sizeof(unitag_bootinfo);
+  const uint64_t argv_off = cursor;
+  cursor += 8 * (args.size() + 1);
+  std::vector<uint64_t> ptrs;
+  for (const std::string& a : args) {
+    if (cursor + a.size() + 1 > UNITAG_BOOTINFO_SIZE)
+      throw UserError(exit_code::kUsage, "guest arguments are too long (they must fit in 3 KiB)");
+    std::memcpy(page + cursor, a.c_str(), a.size() + 1);
+    ptrs.push_back(base + cursor);
+    cursor += a.size() + 1;
+  }
+  ptrs.push_back(0);
+  std::memcpy(page + argv_off, ptrs.data(), 8 * ptrs.size());
+  info.argc = static_cast<uint32_t>(args.size());
+  info.argv = base + argv_off;
+  std::memcpy(page, &info, sizeof info);
+}
+
+void Machine::request_stop(StopReason reason, int exit_code, std::string message, int hart, uint64_t pc) {
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  if (stop_.load()) return;
+  result_.reason = reason;
+  result_.exit_code = exit_code;
+  result_.message = std::move(message);
+  result_.hart = hart;
+  result_.pc = pc;
+  stop_.store(true);
+  wait_cv_.notify_all();
+}
+
+void Machine::report_guest_fault(Hart& hart, uint64_t pc, const std::string& what) {
+  request_stop(StopReason::kGuestFault, exit_code::kGuestFault,
+               fmt::format("hart {} at 0x{:x} ({}): {}", hart.id(), pc, describe(pc), what),
+               static_cast<int>(hart.id()), pc);
+}
+
+uint64_t Machine::host_ticks() const {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - start_).count();
+  return static_cast<uint64_t>(ns) / (1'000'000'000 / kTimebaseHz);
+}
+
+uint64_t Machine::mtime(const Hart& hart) const {
+  if (config_.deterministic)
+    return clint_->mtime() + hart.block_executed / kInsnsPerTick;
+  return clint_->mtime();
+}
+
+uint64_t Machine::interrupt_lines(unsigned h) const {
+  uint64_t lines = 0;
+  if (clint_->msip(h)) lines |= irq::kMsip;
+  if (mtime(*harts_[h]) >= clint_->mtimecmp(h)) lines |= irq::kMtip;
+  return lines;
+}
+
+void Machine::wake(unsigned) {
+  if (config_.deterministic) return;
+  std::lock_guard<std::mutex> lock(wait_mu_);
+  wait_cv_.notify_all();
+}
+
+void Machine::poll_htif() {
+  if (!tohost_) return;
+  uint64_t* word = reinterpret_cast<uint64_t*>(bus_.ram() + (*tohost_ - Bus::kRamBase));
+  const uint64_t v = std::atomic_ref<uint64_t>(*word).exchange(0);
+  if (v == 0) return;
+  std::lock_guard<std::mutex> lock(htif_mu_);
+  const uint64_t device = v >> 56, command = (v >> 48) & 0xff, payload = v & ((1ull << 48) - 1);
+  auto reply = [&](uint64_t value) {
+    if (fromhost_) std::memcpy(bus_.ram() + (*fromhost_ - Bus::kRamBase), &value, 8);
+  };
+  if (device == 0 && command == 0 && (payload & 1)) {
+    const int code = static_cast<int>(payload >> 1);
+    request_stop(StopReason::kGuestExit, code, "");
+    return;
+  }
+  if (device == 1 && command == 1) {  // console putchar
+    uint8_t ch = static_cast<uint8_t>(payload);
+    uart_->write(0, 1, ch, 0);
+    reply((1ull << 56) | (1ull << 48));
+    return;
+  }
+  if (device == 0 && bus_.in_ram(payload, 64)) {  // syscall proxy: magic_mem[8]
+    uint64_t mm[8];
+    std::memcpy(mm, bus_.ram() + (payload - Bus::kRamBase), sizeof mm);
+    uint64_t ret = static_cast<uint64_t>(-38);  // ENOSYS
+    if (mm[0] == 64 && (mm[1] == 1 || mm[1] == 2) && bus_.in_ram(mm[2], mm[3])) {
+      for (uint64_t i = 0; i < mm[3]; ++i) uart_->write(0, 1, bus_.ram()[mm[2] - Bus::kRamBase + i], 0);
+      ret = mm[3];
+    } else if (mm[0] == 93) {
+      request_stop(StopReason::kGuestExit, static_cast<int>(mm[1]), "");
+      ret = 0;
+    }
+    std::memcpy(bus_.ram() + (payload - Bus::kRamBase), &ret, 8);
+    reply(1);
+  }
+}
+
+void Machine::after_block(Hart&, uint64_t retired) {
+  const uint64_t total = total_retired_.fetch_add(retired, std::memory_order_relaxed) + retired;
+  if (tohost_) poll_htif();
+  if (config_.max_insns && total >= config_.max_insns)
+    request_stop(StopReason::kMaxInsns, exit_code::kMaxInsns,
+                 fmt::format("the guest retired {} instructions without finishing (--max-insns {})",
+                             total, config_.max_insns));
+}
+
+RunResult Machine::run() {
+  start_ = std::chrono::steady_clock::now();
+  if (config_.deterministic) run_deterministic();
+  else run_parallel();
+  uart_->flush();
+  result_.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return result_;
+}
+
+void Machine::run_deterministic() {
+  const auto deadline = start_ + std::chrono::duration<double>(config_.timeout_seconds);
+  while (!stop_requested()) {
+    bool any_ran = false;
+    for (auto& hp : harts_) {
+      Hart& h = *hp;
+      if (h.waiting_for_interrupt) {
+        if ((h.pending_interrupts() & h.mie) == 0) continue;
+        h.waiting_for_interrupt = false;
+      }
+      h.poll_interrupts();
+      if (stop_requested()) break;
+      const auto t0 = std::chrono::steady_clock::now();
+      const uint64_t retired = h.execute(config_.quantum);
+      h.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      any_ran = true;
+      after_block(h, retired);
+      if (stop_requested()) break;
+    }
+    if (stop_requested()) break;
+    if (config_.timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
+      request_stop(StopReason::kTimeout, exit_code::kTimeout,
+                   fmt::format("the guest did not finish within --timeout {} s", config_.timeout_seconds));
+      break;
+    }
+    if (any_ran) {
+      virtual_ticks_ += config_.quantum / kInsnsPerTick;
+      continue;
+    }
+    // Every hart waits: jump virtual time to the earliest armed timer, or give up.
+    uint64_t next = ~uint64_t{0};
+    for (auto& h : harts_)
+      if (h->mie & irq::kMtip) next = std::min(next, clint_->mtimecmp(h->id()));
+    const uint64_t now = clint_->mtime();
+    if (next == ~uint64_t{0}) {
+      request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
+                   "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is "
+                   "armed and no hart is running");
+      break;
+    }
+    if (next > now) virtual_ticks_ += next - now;
+  }
+}
+
+void Machine::wait_for_interrupt(Hart& h) {
+  std::unique_lock<std::mutex> lock(wait_mu_);
+  while (!stop_requested()) {
+    if (h.pending_interrupts() & h.mie) {
+      h.waiting_for_interrupt = false;
+      return;
+    }
+    // Sleep until the timer is due (capped, so a changed mtimecmp is noticed promptly).
+    const uint64_t now = clint_->mtime(), cmp = clint_->mtimecmp(h.id());
+    const uint64_t ticks = (h.mie & irq::kMtip) && cmp > now ? cmp - now : kTimebaseHz / 1000;
+    const auto wait = std::chrono::nanoseconds(std::min<uint64_t>(ticks, kTimebaseHz / 1000) *
+                                               (1'000'000'000 / kTimebaseHz));
+    wait_cv_.wait_for(lock, wait);
+  }
+}
+
+void Machine::run_hart_thread(Hart& h) {
+  constexpr uint64_t kBlock = 16384;
+  while (!stop_requested()) {
+    if (h.waiting_for_interrupt) {
+      wait_for_interrupt(h);
+      continue;
+    }
+    h.poll_interrupts();
+    if (stop_requested()) break;
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t retired = h.execute(kBlock);
+    h.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    after_block(h, retired);
+  }
+}
+
+void Machine::run_parallel() {
+  std::vector<std::thread> threads;
+  for (auto& h : harts_) threads.emplace_back([this, &h] { run_hart_thread(*h); });
+  const auto deadline = start_ + std::chrono::duration<double>(config_.timeout_seconds);
+  {
+    std::unique_lock<std::mutex> lock(wait_mu_);
+    while (!stop_requested()) {
+      // Deadlock: every hart waits and no timer is armed.
+      bool all_waiting = true, timer_armed = false;
+      for (auto& h : harts_) {
+        all_waiting &= h->waiting_for_interrupt;
+        timer_armed |= (h->mie & irq::kMtip) && clint_->mtimecmp(h->id()) != ~uint64_t{0};
+        if (h->pending_interrupts() & h->mie) all_waiting = false;
+      }
+      if (all_waiting && !timer_armed) {
+        lock.unlock();
+        request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
+                     "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer "
+                     "is armed and no hart is running");
+        lock.lock();
+        break;
+      }
+      if (config_.timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
+        lock.unlock();
+        request_stop(StopReason::kTimeout, exit_code::kTimeout,
+                     fmt::format("the guest did not finish within --timeout {} s", config_.timeout_seconds));
+        lock.lock();
+        break;
+      }
+      wait_cv_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  }
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace unitag

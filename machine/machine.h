@@ -1,0 +1,127 @@
+// The whole emulated machine: RAM, devices, harts and the run loop (parallel: one host thread
+// per hart; deterministic: one thread, fixed round-robin quantum, reproducible to the bit).
+// It knows nothing of tags: checkers attach to harts through ExecutionHooks.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "machine/bus/bus.h"
+#include "machine/devices/clint.h"
+#include "machine/devices/test_finisher.h"
+#include "machine/devices/uart.h"
+#include "machine/hart/hart.h"
+#include "machine/loader/elf.h"
+
+namespace unitag {
+
+struct MachineConfig {
+  unsigned harts = 1;
+  uint64_t mem_size = 128ull << 20;
+  bool deterministic = false;
+  uint64_t quantum = 10000;     // instructions per hart per turn (deterministic mode)
+  uint64_t max_insns = 0;       // total over all harts; 0 = no limit
+  double timeout_seconds = 0;   // wall clock; 0 = no limit
+  bool fp = true;               // F and D implemented
+  std::vector<std::string> guest_args;
+  std::FILE* uart_out = stdout;
+  int uart_in_fd = 0;
+  uint64_t tagged_harts = 0;    // reported to the guest in the boot info
+  uint64_t policies = 0;        // reported to the guest in the boot info
+  std::vector<uint64_t> partitions;  // hart mask per partition (empty: one for all harts)
+};
+
+enum class StopReason { kNone, kGuestExit, kGuestFault, kDeadlock, kMaxInsns, kTimeout, kTagViolation, kHostError };
+
+struct RunResult {
+  StopReason reason = StopReason::kNone;
+  int exit_code = 0;
+  std::string message;  // empty for a normal guest exit
+  int hart = -1;
+  uint64_t pc = 0;
+  double wall_seconds = 0;
+};
+
+class Machine {
+ public:
+  static constexpr uint64_t kTimebaseHz = 10'000'000;  // QEMU virt's mtime frequency
+  static constexpr uint64_t kInsnsPerTick = 10;        // deterministic mode: 100 MIPS per hart
+
+  explicit Machine(MachineConfig config);
+  ~Machine();
+
+  // Copies the image into RAM, writes the boot info and points every hart at the entry.
+  // Throws UserError when a segment does not fit in RAM.
+  void load(const ElfImage& image);
+  RunResult run();
+
+  // --- for harts, devices and tools ---------------------------------------------------------
+  // The first request wins; later ones are ignored.
+  void request_stop(StopReason reason, int exit_code, std::string message, int hart = -1,
+                    uint64_t pc = 0);
+  bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
+  void report_guest_fault(Hart& hart, uint64_t pc, const std::string& what);
+  // ebreak: semihosting or a debugger may claim it; otherwise it is a breakpoint exception.
+  using EbreakHandler = std::function<bool(Hart&, uint64_t pc)>;
+  void set_ebreak_handler(EbreakHandler handler) { ebreak_handler_ = std::move(handler); }
+  bool handle_ebreak(Hart& hart, uint64_t pc) { return ebreak_handler_ && ebreak_handler_(hart, pc); }
+
+  uint64_t mtime(const Hart& hart) const;
+  uint64_t interrupt_lines(unsigned hart) const;
+  void wake(unsigned hart);
+
+  Bus& bus() { return bus_; }
+  Hart& hart(unsigned i) { return *harts_[i]; }
+  unsigned hart_count() const { return static_cast<unsigned>(harts_.size()); }
+  const MachineConfig& config() const { return config_; }
+  const ElfImage* image() const { return image_; }
+  Uart& uart() { return *uart_; }
+  Clint& clint() { return *clint_; }
+  uint64_t total_retired() const { return total_retired_.load(std::memory_order_relaxed); }
+  uint64_t bootinfo_address() const { return bus_.kRamBase + bus_.ram_size() - 4096; }
+  // "main+0x10" when the image has symbols.
+  std::string describe(uint64_t pc) const { return image_ ? image_->describe(pc) : fmt_addr(pc); }
+
+ private:
+  static std::string fmt_addr(uint64_t pc);
+  void write_bootinfo();
+  void run_deterministic();
+  void run_parallel();
+  void run_hart_thread(Hart& hart);
+  void wait_for_interrupt(Hart& hart);
+  // Bookkeeping after a block: limits and the HTIF mailbox. Returns false to stop.
+  void after_block(Hart& hart, uint64_t retired);
+  void poll_htif();
+  uint64_t host_ticks() const;
+
+  MachineConfig config_;
+  Bus bus_;
+  std::unique_ptr<Uart> uart_;
+  std::unique_ptr<Clint> clint_;
+  std::unique_ptr<TestFinisher> finisher_;
+  std::vector<std::unique_ptr<Hart>> harts_;
+  const ElfImage* image_ = nullptr;
+  std::optional<uint64_t> tohost_, fromhost_;
+  std::mutex htif_mu_;
+
+  std::atomic<bool> stop_{false};
+  std::mutex stop_mu_;
+  RunResult result_;
+  std::atomic<uint64_t> total_retired_{0};
+  std::chrono::steady_clock::time_point start_;
+  uint64_t virtual_ticks_ = 0;  // deterministic mtime
+
+  std::mutex wait_mu_;
+  std::condition_variable wait_cv_;
+  EbreakHandler ebreak_handler_;
+};
+
+}  // namespace unitag

@@ -1,0 +1,10 @@
+/* The tiny runtime of bare-metal guest tests: UART output and exit through the test finisher.
+   Works the same on unitag and on qemu-system-riscv64 -machine virt -bios none. */
+#pragma once
+#include <stdint.h>
+
+void bare_putc(char c);
+void bare_puts(const char* s); /* no newline added */
+void bare_put_hex(uint64_t v); /* 0x-prefixed, 16 digits */
+void bare_put_dec(int64_t v);
+__attribute__((noreturn)) void bare_exit(int code);

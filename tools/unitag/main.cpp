@@ -1,0 +1,29 @@
+// The unitag command line: run images, and (as they land) list policies, benchmark, report.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "machine/errors.h"
+#include "tools/unitag/run_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"unitag: unikernels on a tagged multi-hart RISC-V machine"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  unitag::add_run_command(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << fmt::format("unitag: error: {}\nRun `unitag --help` or `unitag run --help`.\n", e.what());
+    return unitag::exit_code::kUsage;
+  } catch (const unitag::UserError& e) {
+    std::cerr << fmt::format("unitag: error: {}\n", e.what());
+    return e.code();
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("unitag: internal error: {}\n", e.what());
+    return unitag::exit_code::kInternal;
+  }
+  return exit_code;
+}

@@ -1,0 +1,163 @@
+#include "tools/unitag/run_command.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "machine/errors.h"
+#include "machine/machine.h"
+#include "tools/unitag/size_parse.h"
+
+namespace unitag {
+namespace {
+
+struct RunOptions {
+  std::string image;
+  unsigned harts = 1;
+  std::string mem = "128M";
+  bool deterministic = false;
+  uint64_t quantum = 10000;
+  uint64_t max_insns = 0;
+  double timeout = 0;
+  std::string stats;
+  std::string uart_in;
+  std::string uart_out;
+  std::vector<std::string> guest_args;
+};
+
+const char* reason_name(StopReason r) {
+  switch (r) {
+    case StopReason::kNone: return "none";
+    case StopReason::kGuestExit: return "guest-exit";
+    case StopReason::kGuestFault: return "guest-fault";
+    case StopReason::kDeadlock: return "deadlock";
+    case StopReason::kMaxInsns: return "max-insns";
+    case StopReason::kTimeout: return "timeout";
+    case StopReason::kTagViolation: return "tag-violation";
+    case StopReason::kHostError: return "host-error";
+  }
+  return "?";
+}
+
+nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
+  nlohmann::json j;
+  j["image"] = o.image;
+  j["harts"] = m.hart_count();
+  j["mode"] = o.deterministic ? "deterministic" : "parallel";
+  j["stop_reason"] = reason_name(r.reason);
+  j["exit_code"] = r.exit_code;
+  if (!r.message.empty()) j["message"] = r.message;
+  j["wall_seconds"] = r.wall_seconds;
+  uint64_t total = 0;
+  nlohmann::json harts = nlohmann::json::array();
+  for (unsigned i = 0; i < m.hart_count(); ++i) {
+    Hart& h = m.hart(i);
+    total += h.instret;
+    nlohmann::json hj;
+    hj["hart"] = i;
+    hj["instructions"] = h.instret;
+    hj["cycles"] = h.instret + h.extra_cycles;
+    hj["host_seconds"] = h.stats.host_seconds;
+    hj["mips"] = h.stats.host_seconds > 0 ? h.instret / h.stats.host_seconds / 1e6 : 0.0;
+    nlohmann::json traps = nlohmann::json::object(), irqs = nlohmann::json::object();
+    uint64_t trap_total = 0;
+    for (unsigned c = 0; c < 16; ++c) {
+      if (h.stats.traps[c]) traps[cause_name(c)] = h.stats.traps[c];
+      if (h.stats.interrupts[c]) irqs[cause_name(Cause::kInterrupt | c)] = h.stats.interrupts[c];
+      trap_total += h.stats.traps[c] + h.stats.interrupts[c];
+    }
+    hj["traps"] = trap_total;
+    hj["traps_by_cause"] = traps;
+    hj["interrupts_by_cause"] = irqs;
+    hj["decoded_instructions"] = h.stats.decoded;
+    hj["code_invalidations"] = h.stats.code_invalidations;
+    harts.push_back(hj);
+  }
+  j["instructions"] = total;
+  j["mips"] = r.wall_seconds > 0 ? total / r.wall_seconds / 1e6 : 0.0;
+  j["per_hart"] = harts;
+  return j;
+}
+
+int run(const RunOptions& o) {
+  const auto mem = parse_size(o.mem);
+  if (!mem || *mem < (1u << 20) || *mem > (16ull << 30) || (*mem & 4095))
+    throw UserError(exit_code::kUsage,
+                    fmt::format("--mem {}: give a size from 1M to 16G, a multiple of 4K (e.g. 128M)", o.mem));
+  MachineConfig cfg;
+  cfg.harts = o.harts;
+  cfg.mem_size = *mem;
+  cfg.deterministic = o.deterministic;
+  cfg.quantum = o.quantum;
+  cfg.max_insns = o.max_insns;
+  cfg.timeout_seconds = o.timeout;
+  cfg.guest_args = o.guest_args;
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out_file(nullptr, &std::fclose);
+  if (!o.uart_out.empty()) {
+    out_file.reset(std::fopen(o.uart_out.c_str(), "wb"));
+    if (!out_file)
+      throw UserError(exit_code::kNoInput, fmt::format("--uart-out {}: cannot open for writing", o.uart_out));
+    cfg.uart_out = out_file.get();
+  }
+  int in_fd = 0;
+  if (!o.uart_in.empty()) {
+    in_fd = ::open(o.uart_in.c_str(), O_RDONLY);
+    if (in_fd < 0)
+      throw UserError(exit_code::kNoInput, fmt::format("--uart-in {}: cannot open for reading", o.uart_in));
+  }
+  cfg.uart_in_fd = in_fd;
+
+  const ElfImage image = ElfImage::load(o.image);
+  Machine machine(cfg);
+  machine.load(image);
+  const RunResult result = machine.run();
+  std::fflush(stdout);
+
+  if (!result.message.empty()) {
+    const char* kind = result.reason == StopReason::kGuestExit ? "note" : "stopped";
+    std::cerr << fmt::format("unitag: {}: {}\n", kind, result.message);
+  }
+  if (!o.stats.empty()) {
+    const std::string text = stats_json(machine, o, result).dump(2) + "\n";
+    if (o.stats == "-") std::cerr << text;
+    else {
+      std::ofstream f(o.stats);
+      if (!f) throw UserError(exit_code::kNoInput, fmt::format("--stats {}: cannot write", o.stats));
+      f << text;
+    }
+  }
+  if (in_fd > 0) ::close(in_fd);
+  return result.exit_code;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int* exit_code) {
+  auto opts = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a RISC-V ELF image on the unitag machine");
+  cmd->add_option("image", opts->image, "ELF64 RISC-V executable")->required();
+  cmd->add_option("--harts", opts->harts, "Number of harts (1-64)")->check(CLI::Range(1, 64));
+  cmd->add_option("--mem", opts->mem, "RAM size, e.g. 128M or 1G");
+  cmd->add_flag("--deterministic", opts->deterministic,
+                "One host thread, round-robin harts: reproducible output and instruction counts");
+  cmd->add_option("--quantum", opts->quantum, "Instructions per hart per turn in deterministic mode")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
+  cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
+  cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--stats", opts->stats, "Write run statistics as JSON to FILE (- for stderr)");
+  cmd->add_option("--uart-in", opts->uart_in, "UART input from FILE instead of stdin");
+  cmd->add_option("--uart-out", opts->uart_out, "UART output to FILE instead of stdout");
+  cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");
+  cmd->callback([opts, exit_code] { *exit_code = run(*opts); });
+}
+
+}  // namespace unitag
