@@ -13,6 +13,7 @@
 
 #include "machine/errors.h"
 #include "machine/machine.h"
+#include "tools/unitag/run_extension.h"
 #include "tools/unitag/size_parse.h"
 
 namespace unitag {
@@ -86,7 +87,7 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
   return j;
 }
 
-int run(const RunOptions& o) {
+int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensions) {
   const auto mem = parse_size(o.mem);
   if (!mem || *mem < (1u << 20) || *mem > (16ull << 30) || (*mem & 4095))
     throw UserError(exit_code::kUsage,
@@ -114,19 +115,26 @@ int run(const RunOptions& o) {
       throw UserError(exit_code::kNoInput, fmt::format("--uart-in {}: cannot open for reading", o.uart_in));
   }
   cfg.uart_in_fd = in_fd;
+  for (auto& e : extensions) e->configure(cfg);
 
   const ElfImage image = ElfImage::load(o.image);
   Machine machine(cfg);
   machine.load(image);
-  const RunResult result = machine.run();
+  for (auto& e : extensions) e->attach(machine, image);
+  std::optional<RunResult> driven;
+  for (auto& e : extensions)
+    if (!driven) driven = e->run(machine);
+  const RunResult result = driven ? *driven : machine.run();
   std::fflush(stdout);
+  nlohmann::json stats = stats_json(machine, o, result);
+  for (auto& e : extensions) e->finish(machine, result, stats);
 
   if (!result.message.empty()) {
     const char* kind = result.reason == StopReason::kGuestExit ? "note" : "stopped";
     std::cerr << fmt::format("unitag: {}: {}\n", kind, result.message);
   }
   if (!o.stats.empty()) {
-    const std::string text = stats_json(machine, o, result).dump(2) + "\n";
+    const std::string text = stats.dump(2) + "\n";
     if (o.stats == "-") std::cerr << text;
     else {
       std::ofstream f(o.stats);
@@ -142,6 +150,7 @@ int run(const RunOptions& o) {
 
 void add_run_command(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<RunOptions>();
+  auto extensions = std::make_shared<std::vector<std::unique_ptr<RunExtension>>>(make_run_extensions());
   CLI::App* cmd = app.add_subcommand("run", "Run a RISC-V ELF image on the unitag machine");
   cmd->add_option("image", opts->image, "ELF64 RISC-V executable")->required();
   cmd->add_option("--harts", opts->harts, "Number of harts (1-64)")->check(CLI::Range(1, 64));
@@ -157,7 +166,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--uart-in", opts->uart_in, "UART input from FILE instead of stdin");
   cmd->add_option("--uart-out", opts->uart_out, "UART output to FILE instead of stdout");
   cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");
-  cmd->callback([opts, exit_code] { *exit_code = run(*opts); });
+  for (auto& e : *extensions) e->add_options(*cmd);
+  cmd->callback([opts, extensions, exit_code] { *exit_code = run(*opts, *extensions); });
 }
 
 }  // namespace unitag

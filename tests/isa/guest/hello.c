@@ -1,4 +1,4 @@
-#include "common/runtime.h"
+#include "runtime.h"
 
 int main(void) {
   bare_puts("hello from the unitag machine\n");

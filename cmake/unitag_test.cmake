@@ -1,0 +1,43 @@
+# unitag_guest_test(NAME <test> IMAGE <name-without-.elf>
+#     [ARGS <unitag run flags>...] [GUEST_ARGS <args after -->...]
+#     [EXPECT_EXIT <code>]            default 0
+#     [EXPECT_OUTPUT <file>]          guest stdout must equal this file
+#     [EXPECT_REGEX <regex>]          guest stdout must match
+#     [EXPECT_STDERR_REGEX <regex>]   unitag's stderr must match
+#     [QEMU] [QEMU_ARGS <args>...]    also run on qemu-system-riscv64 -machine virt -bios none:
+#                                     stdout and exit code must be identical to unitag's
+#     [STDIN <file>] [TIMEOUT <s>] [LABELS <labels>...])
+# Runs `unitag run` on a guest image from UNITAG_GUEST_BIN through cmake/guest_test.cmake.
+function(unitag_guest_test)
+  cmake_parse_arguments(T "QEMU" "NAME;IMAGE;EXPECT_EXIT;EXPECT_OUTPUT;EXPECT_REGEX;EXPECT_STDERR_REGEX;STDIN;TIMEOUT"
+                        "ARGS;GUEST_ARGS;QEMU_ARGS;LABELS" ${ARGN})
+  if(NOT DEFINED T_EXPECT_EXIT)
+    set(T_EXPECT_EXIT 0)
+  endif()
+  if(NOT DEFINED T_TIMEOUT)
+    set(T_TIMEOUT 60)
+  endif()
+  string(REPLACE ";" "\\;" args "${T_ARGS}")
+  string(REPLACE ";" "\\;" guest_args "${T_GUEST_ARGS}")
+  string(REPLACE ";" "\\;" qemu_args "${T_QEMU_ARGS}")
+  add_test(NAME ${T_NAME}
+    COMMAND ${CMAKE_COMMAND}
+      -DUNITAG=$<TARGET_FILE:unitag>
+      -DIMAGE=${UNITAG_GUEST_BIN}/${T_IMAGE}.elf
+      -DARGS=${args}
+      -DGUEST_ARGS=${guest_args}
+      -DEXPECT_EXIT=${T_EXPECT_EXIT}
+      -DEXPECT_OUTPUT=${T_EXPECT_OUTPUT}
+      -DEXPECT_REGEX=${T_EXPECT_REGEX}
+      -DEXPECT_STDERR_REGEX=${T_EXPECT_STDERR_REGEX}
+      -DQEMU=${T_QEMU}
+      -DQEMU_ARGS=${qemu_args}
+      -DSTDIN=${T_STDIN}
+      -DTIMEOUT=${T_TIMEOUT}
+      -P ${CMAKE_SOURCE_DIR}/cmake/guest_test.cmake)
+  set(labels guest ${T_LABELS})
+  if(T_QEMU)
+    list(APPEND labels qemu)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${labels}" TIMEOUT ${T_TIMEOUT})
+endfunction()

@@ -1,0 +1,35 @@
+// A feature that plugs into `unitag run` (semihosting, tag policies, the gdb stub, traces):
+// it adds its own flags, adjusts the machine configuration, attaches to the loaded machine, and
+// adds to the statistics. Each feature is one class; run_extensions.cpp lists them all.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "machine/machine.h"
+
+namespace unitag {
+
+class RunExtension {
+ public:
+  virtual ~RunExtension() = default;
+  // Register flags on the `run` subcommand.
+  virtual void add_options(CLI::App& run) = 0;
+  // Before the machine is built. Throw UserError for inconsistent flags.
+  virtual void configure(MachineConfig& config) {}
+  // After the image is loaded, before the first instruction.
+  virtual void attach(Machine& machine, const ElfImage& image) {}
+  // The machine's run; an extension that must drive execution itself (a debugger) returns a
+  // result here, otherwise nullopt and Machine::run() is used. The first extension to answer wins.
+  virtual std::optional<RunResult> run(Machine& machine) { return std::nullopt; }
+  // After the run: add fields to the --stats JSON, print summaries to stderr.
+  virtual void finish(Machine& machine, const RunResult& result, nlohmann::json& stats) {}
+};
+
+// Every extension, in the order they attach.
+std::vector<std::unique_ptr<RunExtension>> make_run_extensions();
+
+}  // namespace unitag
