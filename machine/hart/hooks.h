@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace unitag {
 
@@ -20,6 +21,14 @@ class ExecutionHooks {
   virtual void on_decode(Hart& hart, DecodedInsn& insn, uint64_t pc) = 0;
   // When the hart takes a trap or an interrupt (after mepc/mcause are written).
   virtual void on_trap(Hart& hart, uint64_t cause, uint64_t epc) = 0;
+  // For traces: what the hook decided about the last instruction it saw on `hart` (for a tag
+  // engine: input tags, output tags, the rule). Empty when there is nothing to say.
+  virtual std::string describe_last(const Hart& hart) const { return {}; }
+  // For the debugger's `monitor` command (e.g. "tag x10", "tag mem 0x80001000", "violations").
+  // Returns the text to show, or an empty string when the command is not the hook's.
+  virtual std::string monitor(Hart& hart, const std::string& command) { return {}; }
+  // The custom-0 tag instruction `tag.get`: the tag handle of the memory word at addr.
+  virtual uint64_t memory_tag(uint64_t addr) const { return 0; }
 };
 
 }  // namespace unitag

@@ -1,0 +1,39 @@
+/* The tag ISA extension (custom-0 opcode space, 0x0b), as guest code uses it.
+ * R-type encoding, funct7 = 0, funct3 selects the operation:
+ *   0  tag.alloc rd, rs1, rs2   colour [rs1, rs1+rs2) as one new live allocation; rd = rs1,
+ *                               and rd's register tag becomes the pointer colour
+ *   1  tag.free  x0, rs1, rs2   mark [rs1, rs1+rs2) freed; rs1 must start a live allocation
+ *   2  tag.get   rd, rs1, x0    rd = the tag handle of the memory word at rs1 (0 = untagged)
+ * Only code whose instruction tag carries allocator authority may execute alloc/free on a
+ * tagged hart; from anywhere else they are a policy violation. On an untagged hart (and with no
+ * heap policy) alloc copies rs1 to rd, free does nothing, get returns 0. These encodings are
+ * illegal on QEMU: guests execute them only when the boot info's `policies` field is non-zero.
+ * Full description: docs/tag-isa.md. */
+#ifndef UNITAG_ABI_TAG_ISA_H
+#define UNITAG_ABI_TAG_ISA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UNITAG_TAG_OPCODE 0x0b
+#define UNITAG_TAG_ALLOC 0
+#define UNITAG_TAG_FREE 1
+#define UNITAG_TAG_GET 2
+
+static inline void* unitag_tag_alloc(void* p, size_t n) {
+  void* r;
+  __asm__ volatile(".insn r 0x0b, 0, 0, %0, %1, %2" : "=r"(r) : "r"(p), "r"(n) : "memory");
+  return r;
+}
+
+static inline void unitag_tag_free(void* p, size_t n) {
+  __asm__ volatile(".insn r 0x0b, 1, 0, x0, %0, %1" : : "r"(p), "r"(n) : "memory");
+}
+
+static inline uint64_t unitag_tag_get(const void* p) {
+  uint64_t r;
+  __asm__ volatile(".insn r 0x0b, 2, 0, %0, %1, x0" : "=r"(r) : "r"(p) : "memory");
+  return r;
+}
+
+#endif
