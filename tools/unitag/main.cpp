@@ -7,11 +7,16 @@
 #include "machine/errors.h"
 #include "tools/unitag/run_command.h"
 
+namespace unitag {
+void add_policies_command(CLI::App& app);  // tools/unitag/policies_command.cpp
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"unitag: unikernels on a tagged multi-hart RISC-V machine"};
   app.require_subcommand(1);
   int exit_code = 0;
   unitag::add_run_command(app, &exit_code);
+  unitag::add_policies_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

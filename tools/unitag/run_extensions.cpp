@@ -3,8 +3,11 @@
 
 namespace unitag {
 
+std::unique_ptr<RunExtension> make_tags_extension();  // tools/unitag/tags_extension.cpp
+
 std::vector<std::unique_ptr<RunExtension>> make_run_extensions() {
   std::vector<std::unique_ptr<RunExtension>> list;
+  list.push_back(make_tags_extension());
   return list;
 }
 

@@ -1,0 +1,207 @@
+#include "tags/engine/engine.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "tags/engine/hart_tagger.h"
+
+namespace unitag::tags {
+
+TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
+                     const ElfImage& image)
+    : policies_(std::move(policies)),
+      config_(config),
+      machine_(machine),
+      facts_(image),
+      lines_(image),
+      shadow_(machine.bus().ram_size()),
+      evaluations_(policies_.size()),
+      member_rules_(policies_.size()) {
+  if (policies_.size() > kMaxPolicies)
+    throw std::invalid_argument("too many policies in one composite");
+  for (const auto& p : policies_) p->prepare(facts_, lines_);
+  for (size_t op = 0; op < static_cast<size_t>(OpGroup::kCount); ++op)
+    for (int pc_default = 0; pc_default < 2; ++pc_default)
+      for (const auto& p : policies_) masks_[op][pc_default] |= p->inputs(OpGroup(op), pc_default);
+  for (size_t m = 0; m < policies_.size(); ++m)
+    for (const std::string& name : policies_[m]->bound_functions(facts_))
+      if (const FunctionInfo* f = facts_.function_named(name))
+        bound_.emplace(f->start, BoundEntry{static_cast<uint8_t>(m), name});
+  tag_image();
+}
+
+TagEngine::~TagEngine() = default;
+
+void TagEngine::tag_image() {
+  for (size_t m = 0; m < policies_.size(); ++m) {
+    for (const auto& [lo, hi] : policies_[m]->tagged_at_load(facts_)) {
+      for (uint64_t w = lo & ~uint64_t{7}; w < hi; w += 8) {
+        const Meta meta = policies_[m]->memory_meta_at_load(facts_, w);
+        shadow_.set(w, table_.with_member(shadow_.get(w), m, meta));
+      }
+    }
+  }
+}
+
+void TagEngine::attach(Hart& hart) {
+  harts_.push_back(std::make_unique<HartTagger>(*this, hart));
+  hart.set_hooks(harts_.back().get());
+}
+
+uint32_t TagEngine::policy_bits() const {
+  uint32_t bits = 0;
+  for (const auto& p : policies_) bits |= p->bit();
+  return bits;
+}
+
+Tag TagEngine::code_tag(uint64_t pc) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = code_tags_.find(pc); it != code_tags_.end()) return it->second;
+  }
+  TagTuple t;
+  for (size_t m = 0; m < policies_.size(); ++m) t.member[m] = policies_[m]->code_meta(facts_, pc);
+  const Tag tag = table_.intern(t);
+  std::lock_guard<std::mutex> lock(mu_);
+  code_tags_.emplace(pc, tag);
+  return tag;
+}
+
+Tag TagEngine::project(Tag t, OpGroup op, bool pc_default, unsigned input) {
+  TagTuple tuple = table_.get(t);
+  for (size_t m = 0; m < policies_.size(); ++m)
+    if (!(policies_[m]->inputs(op, pc_default) & input)) tuple.member[m] = 0;
+  return table_.intern(tuple);
+}
+
+uint16_t TagEngine::denial_index(uint8_t member, const Denial& d) {
+  for (size_t i = 0; i < denials_.size(); ++i)
+    if (denials_[i].first == member && denials_[i].second.rule == d.rule && denials_[i].second.reason == d.reason)
+      return static_cast<uint16_t>(i);
+  denials_.emplace_back(member, d);
+  return static_cast<uint16_t>(denials_.size() - 1);
+}
+
+Denial TagEngine::denial(uint16_t index) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return denials_.at(index).second;
+}
+
+namespace {
+uint64_t inputs_hash(const RuleInputs& in) {
+  uint64_t h = static_cast<uint64_t>(in.op) * 0x9e3779b97f4a7c15ull;
+  for (Meta v : {in.pc, in.ci, in.rs1, in.rs2, in.mem}) h = (h ^ v) * 0xff51afd7ed558ccdull + (h >> 31);
+  return h;
+}
+}  // namespace
+
+RuleResult TagEngine::evaluate(const RuleKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = memo_.find(key); it != memo_.end()) {
+    ++memo_hits_;
+    return it->second;
+  }
+  const bool pc_default = key.op & 0x80;
+  const OpGroup op = OpGroup(key.op & 0x7f);
+  const TagTuple pc = table_.get(key.pc), ci = table_.get(key.ci), rs1 = table_.get(key.rs1),
+                 rs2 = table_.get(key.rs2), mem = table_.get(key.mem);
+  TagTuple out_pc, out_rd, out_mem;
+  RuleResult result;
+  for (size_t m = 0; m < policies_.size(); ++m) {
+    const unsigned used = policies_[m]->inputs(op, pc_default);
+    RuleInputs in{op};
+    if (used & kPc) in.pc = pc.member[m];
+    if (used & kCi) in.ci = ci.member[m];
+    if (used & kRs1) in.rs1 = rs1.member[m];
+    if (used & kRs2) in.rs2 = rs2.member[m];
+    if (used & kMem) in.mem = mem.member[m];
+    ++evaluations_[m];
+    member_rules_[m].insert(inputs_hash(in));
+    RuleOutputs out;
+    if (auto d = policies_[m]->rule(in, out); d && result.allow) {
+      result.allow = false;
+      result.denying_policy = static_cast<uint8_t>(m);
+      result.denial = denial_index(static_cast<uint8_t>(m), *d);
+    }
+    out_pc.member[m] = out.pc;
+    out_rd.member[m] = out.rd;
+    out_mem.member[m] = out.mem;
+  }
+  if (result.allow) {
+    result.pc = table_.intern(out_pc);
+    result.rd = table_.intern(out_rd);
+    result.mem = table_.intern(out_mem);
+  }
+  memo_.emplace(key, result);
+  return result;
+}
+
+std::string TagEngine::describe(Tag t, Site site) const {
+  std::string s;
+  for (size_t m = 0; m < policies_.size(); ++m) {
+    const std::string d = policies_[m]->describe(table_.member(t, m), site);
+    if (d == "-") continue;
+    if (!s.empty()) s += "; ";
+    s += std::string(policies_[m]->name()) + ": " + d;
+  }
+  return s.empty() ? "default" : s;
+}
+
+void TagEngine::record_violation(Violation v) {
+  std::lock_guard<std::mutex> lock(mu_);
+  violations_.push_back(std::move(v));
+}
+
+std::vector<Violation> TagEngine::violations() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return violations_;
+}
+
+nlohmann::json TagEngine::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  nlohmann::json j;
+  uint64_t hits = 0, misses = 0, checked = 0, instructions = 0, cycles = 0, tag_ops = 0;
+  nlohmann::json harts = nlohmann::json::array();
+  for (const auto& h : harts_) {
+    hits += h->cache().hits;
+    misses += h->cache().misses;
+    checked += h->checked();
+    tag_ops += h->tag_op_cycles();
+    instructions += h->hart().instret;
+    cycles += h->hart().instret + h->hart().extra_cycles;
+    harts.push_back(h->hart().id());
+  }
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& p : policies_) names.push_back(p->name());
+  j["policies"] = names;
+  j["tagged_harts"] = harts;
+  j["rule_cache"] = {{"entries", config_.cache_entries},
+                     {"ways", config_.cache_entries ? std::min(config_.cache_ways, config_.cache_entries) : 0},
+                     {"miss_cost", config_.miss_cost}};
+  j["checked_instructions"] = checked;
+  j["rule_cache_hits"] = hits;
+  j["rule_cache_misses"] = misses;
+  j["rule_cache_hit_rate"] = hits + misses ? static_cast<double>(hits) / (hits + misses) : 1.0;
+  j["memo_hits"] = memo_hits_;
+  j["rules_evaluated"] = memo_.size();  // level-3 evaluations: each distinct rule once
+  j["distinct_rules"] = memo_.size();
+  j["distinct_tags"] = table_.size();
+  j["tag_op_cycles"] = tag_ops;
+  j["instructions"] = instructions;
+  j["modeled_cycles"] = cycles;
+  j["modeled_overhead"] = instructions ? static_cast<double>(cycles - instructions) / instructions : 0.0;
+  j["shadow_bytes"] = shadow_.pages_allocated() * ShadowMemory::kWordsPerPage * sizeof(Tag);
+  j["violations"] = violations_.size();
+  nlohmann::json per = nlohmann::json::object();
+  for (size_t m = 0; m < policies_.size(); ++m) {
+    std::unordered_set<Meta> metas;
+    for (size_t t = 0; t < table_.size(); ++t) metas.insert(table_.member(static_cast<Tag>(t), m));
+    per[std::string(policies_[m]->name())] = {{"rules_evaluated", evaluations_[m]},
+                                              {"distinct_rules", member_rules_[m].size()},
+                                              {"distinct_tags", metas.size()}};
+  }
+  j["per_policy"] = per;
+  return j;
+}
+
+}  // namespace unitag::tags

@@ -1,0 +1,115 @@
+// The tag engine: composes policies, tags the image at load, and attaches a HartTagger (the
+// ExecutionHooks of one tagged hart) to each tagged hart. Rule lookup has three levels: the
+// hart's modeled rule cache (hardware figures), then this engine's unbounded memo of every rule
+// computed so far, then the policies themselves. Violations are reported here.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "machine/machine.h"
+#include "tags/engine/image_facts.h"
+#include "tags/engine/policy.h"
+#include "tags/engine/rule_cache.h"
+#include "tags/report/source_lines.h"
+#include "tags/store/shadow_memory.h"
+#include "tags/store/tag_table.h"
+
+namespace unitag::tags {
+
+class HartTagger;
+
+struct EngineConfig {
+  unsigned cache_entries = 1024;  // 0: ideal (unbounded) rule cache
+  unsigned cache_ways = 4;
+  unsigned miss_cost = 30;          // modeled cycles per rule-cache miss
+  bool trap_on_violation = false;   // deliver violations to the guest instead of stopping
+};
+
+// mcause a violation is delivered with under --on-violation=trap (a custom-use exception code).
+inline constexpr uint64_t kTagViolationCause = 24;
+
+// One bound-function entry point: which member policy binds it, under which name.
+struct BoundEntry {
+  uint8_t member;
+  std::string name;
+};
+
+struct Violation {
+  unsigned hart;
+  uint64_t pc;
+  std::string policy, rule, kind, report;
+};
+
+class TagEngine {
+ public:
+  TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
+            const ElfImage& image);
+  ~TagEngine();
+
+  // Makes `hart` a tagged hart (its hooks run the checked loop).
+  void attach(Hart& hart);
+  // --stats: the composite figures and each member's.
+  nlohmann::json stats() const;
+  uint32_t policy_bits() const;
+
+  // --- for HartTagger ------------------------------------------------------------------------
+  size_t member_count() const { return policies_.size(); }
+  Policy& policy(size_t m) { return *policies_[m]; }
+  const Policy& policy(size_t m) const { return *policies_[m]; }
+  TagTable& table() { return table_; }
+  ShadowMemory& shadow() { return shadow_; }
+  const ImageFacts& facts() const { return facts_; }
+  const EngineConfig& config() const { return config_; }
+  Machine& machine() { return machine_; }
+  const SourceLines& lines() const { return lines_; }
+  // Union over members of the inputs read for (op, pc tag is default).
+  unsigned mask(OpGroup op, bool pc_default) const { return masks_[static_cast<size_t>(op)][pc_default]; }
+  // The instruction tag and its per-(pc default) projections, for the instruction at pc.
+  Tag code_tag(uint64_t pc);
+  Tag project(Tag t, OpGroup op, bool pc_default, unsigned input);
+  const BoundEntry* bound_at(uint64_t pc) const {
+    auto it = bound_.find(pc);
+    return it == bound_.end() ? nullptr : &it->second;
+  }
+  // Levels 2 and 3 of rule lookup. Thread-safe.
+  RuleResult evaluate(const RuleKey& key);
+  uint16_t denial_index(uint8_t member, const Denial& d);
+  Denial denial(uint16_t index) const;
+  // "heap: pointer to allocation #3; cfi: -" (or "default").
+  std::string describe(Tag t, Site site) const;
+  void record_violation(Violation v);
+  std::vector<Violation> violations() const;
+
+ private:
+  void tag_image();
+
+  std::vector<std::unique_ptr<Policy>> policies_;
+  EngineConfig config_;
+  Machine& machine_;
+  ImageFacts facts_;
+  SourceLines lines_;
+  TagTable table_;
+  ShadowMemory shadow_;
+  std::array<std::array<unsigned, 2>, static_cast<size_t>(OpGroup::kCount)> masks_{};
+  std::unordered_map<uint64_t, BoundEntry> bound_;
+  std::vector<std::unique_ptr<HartTagger>> harts_;
+
+  mutable std::mutex mu_;  // guards everything below
+  std::unordered_map<RuleKey, RuleResult, RuleKeyHash> memo_;
+  std::unordered_map<uint64_t, Tag> code_tags_;
+  std::vector<std::pair<uint8_t, Denial>> denials_;
+  std::vector<uint64_t> evaluations_;                        // per member
+  std::vector<std::unordered_set<uint64_t>> member_rules_;   // per member: distinct inputs seen
+  uint64_t memo_hits_ = 0;
+  std::vector<Violation> violations_;
+};
+
+}  // namespace unitag::tags

@@ -1,0 +1,206 @@
+#include "tags/engine/hart_tagger.h"
+
+#include <cstring>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "machine/errors.h"
+#include "machine/isa/decoder.h"
+
+namespace unitag::tags {
+namespace {
+constexpr unsigned kRa = 1, kSp = 2, kA0 = 10;
+
+// Which register operands the instruction format really has (the decoder fills rs1/rs2 from
+// fixed bit positions even where those bits are immediate).
+unsigned operand_mask(Format f) {
+  switch (f) {
+    case Format::R: case Format::S: case Format::B: case Format::Amo: case Format::Tag:
+      return kRs1 | kRs2;
+    case Format::I: case Format::Load: case Format::Shift: case Format::ShiftW: case Format::Csr:
+    case Format::Lr: case Format::FLoad: case Format::XToF:
+      return kRs1;
+    case Format::FStore: return kRs1 | kRs2;
+    default: return 0;
+  }
+}
+}  // namespace
+
+class HartTagger::Access final : public TagAccess {
+ public:
+  Access(HartTagger& t, size_t member, uint64_t pc) : t_(t), m_(member), pc_(pc) {}
+  unsigned hart() const override { return t_.hart_.id(); }
+  uint64_t pc() const override { return pc_; }
+  uint64_t reg(unsigned r) const override { return r < 32 ? t_.hart_.x[r] : 0; }
+  Meta reg_meta(unsigned r) const override { return table().member(t_.xtag[r & 31], m_); }
+  void set_reg_meta(unsigned r, Meta m) override {
+    if (r == 0 || r > 32) return;
+    t_.xtag[r] = table().with_member(t_.xtag[r], m_, m);
+  }
+  Meta mem_meta(uint64_t addr) const override { return table().member(t_.engine_.shadow().get(addr), m_); }
+  void update_range(uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg) override {
+    if (size == 0) return;
+    const uint64_t ram = t_.hart_.bus().ram_size();
+    size = std::min(size, ram);
+    ShadowMemory& shadow = t_.engine_.shadow();
+    Tag last_old = ~Tag{0}, last_new = 0;  // runs of equal tags are the common case
+    uint64_t words = 0;
+    for (uint64_t a = base & ~uint64_t{7}; a < base + size; a += 8, ++words) {
+      const Tag old = shadow.get(a);
+      if (old != last_old) {
+        last_old = old;
+        last_new = table().with_member(old, m_, f(table().member(old, m_), arg));
+      }
+      shadow.set(a, last_new);
+    }
+    // One tag instruction plus one tag-line write per 8 words (a 64-byte line of tags).
+    const uint64_t cycles = 1 + words / 8;
+    t_.tag_op_cycles_ += cycles;
+    t_.hart_.extra_cycles += cycles;
+  }
+  Meta pc_meta() const override { return table().member(t_.pctag, m_); }
+  void set_pc_meta(Meta m) override { t_.pctag = table().with_member(t_.pctag, m_, m); }
+  bool read_u64(uint64_t addr, uint64_t& value) const override { return t_.hart_.peek(addr, &value, 8); }
+
+ private:
+  TagTable& table() const { return t_.engine_.table(); }
+  HartTagger& t_;
+  size_t m_;
+  uint64_t pc_;
+};
+
+HartTagger::HartTagger(TagEngine& engine, Hart& hart)
+    : engine_(engine), hart_(hart), cache_(engine.config().cache_entries, engine.config().cache_ways) {
+  hart.flush_decode_cache();  // entries decoded before attaching have no code tag
+}
+
+void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
+  const OpGroup op = classify(d);
+  const Tag ci = engine_.code_tag(pc);
+  const bool bound = engine_.bound_at(pc) != nullptr;
+  const unsigned operands = operand_mask(insn_info(d.op).format);
+  const uint64_t key = uint64_t{ci} | uint64_t(op) << 32 | uint64_t(bound) << 40 | uint64_t(operands) << 41;
+  auto [it, fresh] = code_index_.emplace(key, static_cast<uint32_t>(code_.size()));
+  if (fresh) {
+    CodeEntry e{};
+    e.op = op;
+    e.memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
+    e.bound = bound ? 0 : -1;
+    e.ci = ci;
+    for (int pc_default = 0; pc_default < 2; ++pc_default) {
+      e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
+      e.mask[pc_default] = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
+    }
+    code_.push_back(e);
+  }
+  d.tag = it->second;
+}
+
+bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t pc) {
+  ++checked_;
+  if (pc == bound_return_ && hart.x[kSp] == bound_sp_) [[unlikely]]
+    finish_bound_call(pc);
+  const CodeEntry& c = code_[d.tag];
+  if (c.bound >= 0 && !in_bound_) [[unlikely]] {
+    if (!start_bound_call(pc)) return false;
+  }
+  const bool pc_default = pctag == 0;
+  const unsigned m = c.mask[pc_default];
+  RuleKey k;
+  k.op = static_cast<uint8_t>(static_cast<uint8_t>(c.op) | (pc_default ? 0x80 : 0));
+  k.pc = (m & kPc) ? pctag : 0;
+  k.ci = c.ci_key[pc_default];
+  k.rs1 = (m & kRs1) ? xtag[d.rs1] : 0;
+  if (m & kRs2) k.rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
+  uint64_t addr = 0;
+  if (c.memory) {
+    addr = hart.x[d.rs1];
+    if (c.op != OpGroup::kAmo && c.op < OpGroup::kTagAlloc) addr += static_cast<int64_t>(d.imm);
+    if (m & kMem) k.mem = engine_.shadow().get(addr);
+  }
+  const size_t h = RuleKeyHash{}(k);
+  bool modeled_miss;
+  const RuleResult* r = cache_.lookup(k, h, modeled_miss);
+  RuleResult computed;
+  if (r == nullptr) [[unlikely]] {
+    if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
+    computed = engine_.evaluate(k);
+    cache_.insert(k, h, computed);
+    r = &computed;
+  }
+  last_key_ = k;
+  last_result_ = *r;
+  last_pc_ = pc;
+  last_addr_ = addr;
+  if (!r->allow) [[unlikely]]
+    return deny(*r, d, pc, c.memory, addr);
+  pctag = r->pc;
+  if (writes_rd(c.op)) xtag[d.rd] = r->rd;
+  else if (c.op == OpGroup::kFpLoad || c.op == OpGroup::kFpOther) ftag[d.rd & 31] = r->rd;
+  if (writes_memory(c.op)) engine_.shadow().set(addr, r->mem);
+  if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) [[unlikely]]
+    return tag_instruction(d, pc);
+  prev_pc_ = pc;
+  return true;
+}
+
+bool HartTagger::start_bound_call(uint64_t pc) {
+  const BoundEntry* b = engine_.bound_at(pc);
+  const uint64_t ra = hart_.x[kRa];
+  in_bound_ = true;
+  bound_member_ = b->member;
+  bound_return_ = ra;
+  bound_sp_ = hart_.x[kSp];
+  call_ = BoundCall{};
+  call_name_ = b->name;
+  call_.function = call_name_;
+  for (unsigned i = 0; i < 3; ++i) {
+    call_.args[i] = hart_.x[kA0 + i];
+    call_.arg_meta[i] = engine_.table().member(xtag[kA0 + i], b->member);
+  }
+  // The call instruction is the 4- or 2-byte one before the return address.
+  uint32_t word = 0;
+  call_.call_site = ra - 2;
+  if (hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
+    const DecodedInsn prev = decode(word);
+    if (prev.op == Op::jal || prev.op == Op::jalr) call_.call_site = ra - 4;
+  }
+  Access access(*this, b->member, pc);
+  if (auto d = engine_.policy(b->member).on_call(call_, access)) {
+    in_bound_ = false;
+    bound_return_ = ~uint64_t{0};
+    return deny_call(b->member, *d, call_.call_site, pc);
+  }
+  return true;
+}
+
+void HartTagger::finish_bound_call(uint64_t pc) {
+  call_.result = hart_.x[kA0];
+  in_bound_ = false;
+  bound_return_ = ~uint64_t{0};
+  Access access(*this, bound_member_, pc);
+  engine_.policy(bound_member_).on_return(call_, access);
+}
+
+bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
+  const OpGroup op = classify(d);
+  for (size_t m = 0; m < engine_.member_count(); ++m) {
+    Access access(*this, m, pc);
+    Meta rd_meta = engine_.table().member(xtag[d.rd], m);
+    if (auto den = engine_.policy(m).on_tag_instruction(op, hart_.x[d.rs1], hart_.x[d.rs2], rd_meta, access))
+      return deny_call(static_cast<uint8_t>(m), *den, pc, pc);
+    if (d.rd != kZeroSink) xtag[d.rd] = engine_.table().with_member(xtag[d.rd], m, rd_meta);
+  }
+  prev_pc_ = pc;
+  return true;
+}
+
+void HartTagger::on_trap(Hart& hart, uint64_t cause, uint64_t epc) {
+  // The trap handler starts with a fresh PC tag, except the state of a bound call in progress.
+  pctag = in_bound_ ? engine_.table().with_member(0, bound_member_, engine_.table().member(pctag, bound_member_)) : 0;
+}
+
+uint64_t HartTagger::memory_tag(uint64_t addr) const { return engine_.shadow().get(addr); }
+
+}  // namespace unitag::tags

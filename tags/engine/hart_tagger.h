@@ -1,0 +1,81 @@
+// The ExecutionHooks of one tagged hart: its register and PC tags, its modeled rule cache, and
+// the per-instruction check. DecodedInsn::tag holds an index into this hart's table of code
+// entries (opgroup + instruction tag + its masked forms), filled once per decode, so the check
+// itself never looks up code tags.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "machine/hart/hart.h"
+#include "tags/engine/engine.h"
+
+namespace unitag::tags {
+
+class HartTagger final : public ExecutionHooks {
+ public:
+  HartTagger(TagEngine& engine, Hart& hart);
+
+  bool before_instruction(Hart& hart, const DecodedInsn& insn, uint64_t pc) override;
+  void on_decode(Hart& hart, DecodedInsn& insn, uint64_t pc) override;
+  void on_trap(Hart& hart, uint64_t cause, uint64_t epc) override;
+  std::string describe_last(const Hart& hart) const override;
+  std::string monitor(Hart& hart, const std::string& command) override;
+  uint64_t memory_tag(uint64_t addr) const override;
+
+  const RuleCache& cache() const { return cache_; }
+  uint64_t checked() const { return checked_; }
+  uint64_t tag_op_cycles() const { return tag_op_cycles_; }
+  Hart& hart() { return hart_; }
+
+  // Tag state, for TagAccess and the monitor.
+  Tag xtag[33] = {};  // x[32] is the sink for x0 writes
+  Tag ftag[32] = {};
+  Tag pctag = 0;
+
+ private:
+  struct CodeEntry {
+    OpGroup op;
+    bool memory;        // reads or writes a memory word
+    int16_t bound = -1; // >= 0: entry of a bound function (value unused beyond the flag)
+    Tag ci;             // the full instruction tag
+    Tag ci_key[2];      // projected for the rule key: [pc tag is default]
+    unsigned mask[2];   // inputs the key holds: [pc tag is default]
+  };
+  class Access;
+
+  // A rule denied the instruction at pc.
+  bool deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr, uint64_t addr);
+  // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
+  bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
+  bool start_bound_call(uint64_t pc);
+  void finish_bound_call(uint64_t pc);
+  bool tag_instruction(const DecodedInsn& d, uint64_t pc);
+  bool stop_or_trap(uint64_t pc, uint64_t tval, Violation v);
+  std::string tag_line(const char* what, Tag t, Site site) const;
+
+  TagEngine& engine_;
+  Hart& hart_;
+  RuleCache cache_;
+  std::vector<CodeEntry> code_;
+  std::unordered_map<uint64_t, uint32_t> code_index_;  // (pc tag key) -> index into code_
+  uint64_t checked_ = 0;
+  uint64_t tag_op_cycles_ = 0;
+  uint64_t prev_pc_ = 0;
+
+  // The bound call in progress (one at a time: calls the allocator makes are its own business).
+  bool in_bound_ = false;
+  uint8_t bound_member_ = 0;
+  uint64_t bound_return_ = ~uint64_t{0}, bound_sp_ = 0;
+  BoundCall call_;
+  std::string call_name_;
+
+  // For describe_last.
+  RuleKey last_key_;
+  RuleResult last_result_;
+  uint64_t last_pc_ = 0, last_addr_ = 0;
+};
+
+}  // namespace unitag::tags

@@ -1,0 +1,41 @@
+#include "tags/report/source_lines.h"
+
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace unitag::tags {
+
+SourceLines::SourceLines(const ElfImage& image) : image_(image) {
+  fd_ = ::open(image.path().c_str(), O_RDONLY);
+  if (fd_ >= 0) dwarf_ = dwarf_begin(fd_, DWARF_C_READ);  // nullptr: no debug info
+}
+
+SourceLines::~SourceLines() {
+  if (dwarf_) dwarf_end(dwarf_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::string> SourceLines::line(uint64_t addr) const {
+  if (!dwarf_) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mu_);
+  Dwarf_Die cu;
+  if (dwarf_addrdie(dwarf_, addr, &cu) == nullptr) return std::nullopt;
+  Dwarf_Line* l = dwarf_getsrc_die(&cu, addr);
+  if (l == nullptr) return std::nullopt;
+  const char* file = dwarf_linesrc(l, nullptr, nullptr);
+  int lineno = 0;
+  if (file == nullptr || dwarf_lineno(l, &lineno) != 0) return std::nullopt;
+  return fmt::format("{}:{}", file, lineno);
+}
+
+std::string SourceLines::where(uint64_t addr) const {
+  std::string s = fmt::format("0x{:x}", addr);
+  if (const ElfSymbol* f = image_.function_at(addr)) s += fmt::format(" in {}", f->name);
+  if (auto l = line(addr)) s += fmt::format(" at {}", *l);
+  return s;
+}
+
+}  // namespace unitag::tags

@@ -1,0 +1,58 @@
+// Interned tag metadata. A tag is a 32-bit handle; what it means is a tuple with one 64-bit
+// metadata word per active policy (a single policy's run is a 1-tuple). Tuples are immutable
+// and interned, so tag equality is handle equality and rule keys stay small.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace unitag::tags {
+
+using Tag = uint32_t;   // handle; 0 is the default tag (every member's metadata is 0)
+using Meta = uint64_t;  // one policy's metadata; its meaning belongs to that policy
+
+inline constexpr size_t kMaxPolicies = 8;
+
+struct TagTuple {
+  std::array<Meta, kMaxPolicies> member{};
+  bool operator==(const TagTuple&) const = default;
+};
+
+struct TagTupleHash {
+  size_t operator()(const TagTuple& t) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (Meta m : t.member) h = (h ^ m) * 0xff51afd7ed558ccdull;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+// Thread-safe: intern() takes a lock; get() does not (storage is chunked and never moves).
+class TagTable {
+ public:
+  TagTable();
+  ~TagTable();
+  TagTable(const TagTable&) = delete;
+  TagTable& operator=(const TagTable&) = delete;
+  Tag intern(const TagTuple& t);
+  const TagTuple& get(Tag t) const { return (*chunks_[t >> kChunkBits].load(std::memory_order_acquire))[t & kChunkMask]; }
+  Meta member(Tag t, size_t m) const { return get(t).member[m]; }
+  // The tag equal to `t` except that member m's metadata is `value`.
+  Tag with_member(Tag t, size_t m, Meta value);
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
+
+ private:
+  static constexpr unsigned kChunkBits = 12;
+  static constexpr uint32_t kChunkMask = (1u << kChunkBits) - 1;
+  static constexpr size_t kMaxChunks = 1u << 16;  // 2^28 tags
+  using Chunk = std::array<TagTuple, 1u << kChunkBits>;
+  std::unique_ptr<std::atomic<Chunk*>[]> chunks_;
+  std::atomic<size_t> size_{0};
+  std::unordered_map<TagTuple, Tag, TagTupleHash> index_;
+  std::mutex mu_;
+};
+
+}  // namespace unitag::tags

@@ -1,0 +1,22 @@
+// `unitag policies`: every tag policy with one line on what it catches.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "tags/policies/registry.h"
+
+namespace unitag {
+
+void add_policies_command(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("policies", "List the tag policies and what each catches");
+  cmd->callback([] {
+    for (const auto& info : tags::all_policies()) {
+      const auto p = info.make();
+      std::cout << fmt::format("{:<6} {}\n", p->name(), p->summary());
+    }
+    std::cout << "Combine with commas: unitag run IMAGE --policy heap,stack,cfi,rwx (docs/policies.md)\n";
+  });
+}
+
+}  // namespace unitag
