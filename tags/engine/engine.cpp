@@ -160,12 +160,13 @@ std::vector<Violation> TagEngine::violations() const {
 nlohmann::json TagEngine::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json j;
-  uint64_t hits = 0, misses = 0, checked = 0, instructions = 0, cycles = 0, tag_ops = 0;
+  uint64_t hits = 0, misses = 0, checked = 0, trusted = 0, instructions = 0, cycles = 0, tag_ops = 0;
   nlohmann::json harts = nlohmann::json::array();
   for (const auto& h : harts_) {
     hits += h->cache().hits;
     misses += h->cache().misses;
     checked += h->checked();
+    trusted += h->trusted();
     tag_ops += h->tag_op_cycles();
     instructions += h->hart().instret;
     cycles += h->hart().instret + h->hart().extra_cycles;
@@ -179,6 +180,7 @@ nlohmann::json TagEngine::stats() const {
                      {"ways", config_.cache_entries ? std::min(config_.cache_ways, config_.cache_entries) : 0},
                      {"miss_cost", config_.miss_cost}};
   j["checked_instructions"] = checked;
+  j["allocator_instructions"] = trusted;  // inside bound allocator calls: trusted, not checked
   j["rule_cache_hits"] = hits;
   j["rule_cache_misses"] = misses;
   j["rule_cache_hit_rate"] = hits + misses ? static_cast<double>(hits) / (hits + misses) : 1.0;

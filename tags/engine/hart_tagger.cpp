@@ -59,6 +59,18 @@ class HartTagger::Access final : public TagAccess {
     t_.tag_op_cycles_ += cycles;
     t_.hart_.extra_cycles += cycles;
   }
+  void copy_values(uint64_t from, uint64_t to, uint64_t size, Meta (*merge)(Meta dst, Meta src)) override {
+    ShadowMemory& shadow = t_.engine_.shadow();
+    uint64_t words = 0;
+    for (uint64_t off = 0; off < size; off += 8, ++words) {
+      const Tag dst = shadow.get(to + off), src = shadow.get(from + off);
+      const Meta merged = merge(table().member(dst, m_), table().member(src, m_));
+      shadow.set(to + off, table().with_member(dst, m_, merged));
+    }
+    const uint64_t cycles = 1 + words / 8;
+    t_.tag_op_cycles_ += cycles;
+    t_.hart_.extra_cycles += cycles;
+  }
   Meta pc_meta() const override { return table().member(t_.pctag, m_); }
   void set_pc_meta(Meta m) override { t_.pctag = table().with_member(t_.pctag, m_, m); }
   bool read_u64(uint64_t addr, uint64_t& value) const override { return t_.hart_.peek(addr, &value, 8); }
@@ -98,13 +110,17 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
 }
 
 bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t pc) {
-  ++checked_;
-  if (pc == bound_return_ && hart.x[kSp] == bound_sp_) [[unlikely]]
+  if (in_bound_) [[unlikely]] {
+    // The allocator runs trusted and untracked (in hardware: under a PC tag whose rules always
+    // allow); its effects on tags are applied at its return by the binding policy.
+    if (pc != bound_return_ || hart.x[kSp] != bound_sp_) {
+      ++trusted_;
+      return true;
+    }
     finish_bound_call(pc);
-  const CodeEntry& c = code_[d.tag];
-  if (c.bound >= 0 && !in_bound_) [[unlikely]] {
-    if (!start_bound_call(pc)) return false;
   }
+  ++checked_;
+  const CodeEntry& c = code_[d.tag];
   const bool pc_default = pctag == 0;
   const unsigned m = c.mask[pc_default];
   RuleKey k;
@@ -142,6 +158,9 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
   if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) [[unlikely]]
     return tag_instruction(d, pc);
   prev_pc_ = pc;
+  // The entry of a bound function (checked above like any instruction, e.g. as a call target).
+  if (c.bound >= 0) [[unlikely]]
+    return start_bound_call(pc);
   return true;
 }
 
@@ -178,6 +197,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
 void HartTagger::finish_bound_call(uint64_t pc) {
   call_.result = hart_.x[kA0];
   in_bound_ = false;
+  pctag = 0;  // returned to the recorded return address with the caller's stack: a legal return
   bound_return_ = ~uint64_t{0};
   Access access(*this, bound_member_, pc);
   engine_.policy(bound_member_).on_return(call_, access);
@@ -197,8 +217,7 @@ bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
 }
 
 void HartTagger::on_trap(Hart& hart, uint64_t cause, uint64_t epc) {
-  // The trap handler starts with a fresh PC tag, except the state of a bound call in progress.
-  pctag = in_bound_ ? engine_.table().with_member(0, bound_member_, engine_.table().member(pctag, bound_member_)) : 0;
+  pctag = 0;  // the trap handler starts with the default PC tag (it is not a jump target)
 }
 
 uint64_t HartTagger::memory_tag(uint64_t addr) const { return engine_.shadow().get(addr); }

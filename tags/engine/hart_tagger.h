@@ -27,6 +27,7 @@ class HartTagger final : public ExecutionHooks {
 
   const RuleCache& cache() const { return cache_; }
   uint64_t checked() const { return checked_; }
+  uint64_t trusted() const { return trusted_; }
   uint64_t tag_op_cycles() const { return tag_op_cycles_; }
   Hart& hart() { return hart_; }
 
@@ -62,6 +63,7 @@ class HartTagger final : public ExecutionHooks {
   std::vector<CodeEntry> code_;
   std::unordered_map<uint64_t, uint32_t> code_index_;  // (pc tag key) -> index into code_
   uint64_t checked_ = 0;
+  uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call
   uint64_t tag_op_cycles_ = 0;
   uint64_t prev_pc_ = 0;
 

@@ -53,6 +53,8 @@ class TagAccess {
   virtual Meta mem_meta(uint64_t addr) const = 0;
   // Applies f to the metadata of every word overlapping [base, base+size); costs modeled cycles.
   virtual void update_range(uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg) = 0;
+  // For each word of [to, to+size): merge(its metadata, the metadata of the word at from + offset).
+  virtual void copy_values(uint64_t from, uint64_t to, uint64_t size, Meta (*merge)(Meta dst, Meta src)) = 0;
   virtual Meta pc_meta() const = 0;
   virtual void set_pc_meta(Meta m) = 0;
   virtual bool read_u64(uint64_t addr, uint64_t& value) const = 0;

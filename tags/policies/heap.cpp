@@ -20,15 +20,17 @@ namespace unitag::tags {
 namespace {
 
 // Register metadata: the pointer's colour. Memory: low 32 bits the word's (location) colour,
-// high 32 the colour of the pointer stored in it. PC: inside a bound allocator call. CI: code
-// with allocator authority (may use the tag instructions, may touch any heap word).
-constexpr Meta kInAllocator = 1, kAuthority = 1;
+// high 32 the colour of the pointer stored in it. CI: code with allocator authority (may use the
+// tag instructions, may touch any heap word). Bound allocator calls run trusted (the engine
+// does not check inside them); their effect is applied at return.
+constexpr Meta kAuthority = 1;
 uint32_t location(Meta m) { return static_cast<uint32_t>(m); }
 uint32_t value(Meta m) { return static_cast<uint32_t>(m >> 32); }
 Meta word(uint32_t loc, uint32_t val) { return Meta{loc} | Meta{val} << 32; }
 
 Meta colour_fresh(Meta, Meta colour) { return word(static_cast<uint32_t>(colour), 0); }
 Meta colour_keep_values(Meta old, Meta colour) { return word(static_cast<uint32_t>(colour), value(old)); }
+Meta take_value(Meta dst, Meta src) { return word(location(dst), value(src)); }
 Meta set_value(Meta old, Meta colour) { return word(location(old), static_cast<uint32_t>(colour)); }
 
 bool is_access(OpGroup op) {
@@ -50,13 +52,13 @@ class Heap final : public Policy {
 
   unsigned inputs(OpGroup op, bool) const override {
     switch (op) {
-      case OpGroup::kMove: return kPc | kRs1;
-      case OpGroup::kAdd: case OpGroup::kLogic: return kPc | kRs1 | kRs2;
-      case OpGroup::kStore64: case OpGroup::kAmo: case OpGroup::kFpStore: return kPc | kCi | kRs1 | kRs2 | kMem;
+      case OpGroup::kMove: return kRs1;
+      case OpGroup::kAdd: case OpGroup::kLogic: return kRs1 | kRs2;
+      case OpGroup::kStore64: case OpGroup::kAmo: case OpGroup::kFpStore: return kCi | kRs1 | kRs2 | kMem;
       case OpGroup::kLoad: case OpGroup::kLoad64: case OpGroup::kStore: case OpGroup::kFpLoad:
-        return kPc | kCi | kRs1 | kMem;
-      case OpGroup::kTagAlloc: case OpGroup::kTagFree: return kPc | kCi;
-      default: return kPc;
+        return kCi | kRs1 | kMem;
+      case OpGroup::kTagAlloc: case OpGroup::kTagFree: return kCi;
+      default: return 0;
     }
   }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
@@ -69,7 +71,6 @@ class Heap final : public Policy {
   }
 
   std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
-    out.pc = in.pc;
     switch (in.op) {
       case OpGroup::kMove: out.rd = in.rs1; return std::nullopt;
       case OpGroup::kAdd: case OpGroup::kLogic:  // pointer +- integer keeps the colour
@@ -82,7 +83,7 @@ class Heap final : public Policy {
       default: break;
     }
     if (!is_access(in.op)) return std::nullopt;
-    const bool trusted = (in.pc & kInAllocator) || (in.ci & kAuthority);
+    const bool trusted = in.ci & kAuthority;
     const uint32_t ptr = static_cast<uint32_t>(in.rs1), loc = location(in.mem);
     if (!trusted && ptr != kNoColour && ptr != loc) {
       const bool store = writes_memory(in.op);
@@ -97,7 +98,7 @@ class Heap final : public Policy {
 
   std::string describe(Meta m, Site site) const override {
     switch (site) {
-      case Site::kPc: return m & kInAllocator ? "inside the allocator" : "-";
+      case Site::kPc: return "-";
       case Site::kInstruction: return m & kAuthority ? "allocator authority" : "-";
       case Site::kRegister: return m ? "pointer to " + colour_name(static_cast<uint32_t>(m)) : "-";
       case Site::kMemory: {
@@ -118,12 +119,10 @@ class Heap final : public Policy {
   std::optional<Denial> on_call(BoundCall& call, TagAccess& tags) override {
     if ((call.function == "free" || call.function == "realloc") && call.args[0] != 0)
       if (auto d = check_free(call.args[0], static_cast<uint32_t>(call.arg_meta[0]))) return d;
-    tags.set_pc_meta(kInAllocator);
     return std::nullopt;
   }
 
   void on_return(const BoundCall& call, TagAccess& tags) override {
-    tags.set_pc_meta(0);
     const auto& a = call.args;
     const uint64_t site = call.call_site, result = call.result;
     if (call.function == "malloc") allocate(result, a[0], site, tags, false);
@@ -131,6 +130,9 @@ class Heap final : public Policy {
     else if (call.function == "aligned_alloc" || call.function == "memalign") allocate(result, a[1], site, tags, false);
     else if (call.function == "free") release(a[0], site, tags);
     else if (call.function == "realloc") {
+      const auto old = a[0] ? registry_.live_containing(a[0]) : std::nullopt;
+      if (result != 0 && old && result != a[0])  // the block moved: so do its stored pointers
+        tags.copy_values(old->base, result, std::min(old->size, a[1]), &take_value);
       if (a[0] != 0 && (result != 0 || a[1] == 0)) release(a[0], site, tags);
       allocate(result, a[1], site, tags, true);
     } else if (call.function == "posix_memalign" && result == 0) {

@@ -1,0 +1,80 @@
+// The engine on the real machine: a violation stops the run, and the hooks answer the trace and
+// monitor questions a debugger asks. Uses guest images from tests/tags/guest.
+#include <gtest/gtest.h>
+
+#include "machine/machine.h"
+#include "tags/engine/engine.h"
+#include "tags/policies/registry.h"
+
+namespace unitag::tags {
+namespace {
+
+struct TaggedRun {
+  explicit TaggedRun(const std::string& image_name, std::vector<std::string> policies, unsigned harts = 1)
+      : image(ElfImage::load(std::string(UNITAG_GUEST_BIN) + "/" + image_name + ".elf")),
+        machine([&] {
+          MachineConfig c;
+          c.harts = harts;
+          c.deterministic = true;
+          c.uart_out = std::tmpfile();
+          return c;
+        }()) {
+    machine.load(image);
+    engine = std::make_unique<TagEngine>(make_policies(policies), EngineConfig{}, machine, image);
+    engine->attach(machine.hart(0));
+  }
+  ElfImage image;
+  Machine machine;
+  std::unique_ptr<TagEngine> engine;
+};
+
+}  // namespace
+
+TEST(Engine, HeapOverflowStopsTheMachine) {
+  TaggedRun r("tags_heap_overflow", {"heap"});
+  const RunResult result = r.machine.run();
+  EXPECT_EQ(result.reason, StopReason::kTagViolation);
+  EXPECT_EQ(result.exit_code, 122);
+  EXPECT_NE(result.message.find("heap-buffer-overflow"), std::string::npos) << result.message;
+  ASSERT_EQ(r.engine->violations().size(), 1u);
+  EXPECT_EQ(r.engine->violations()[0].policy, "heap");
+}
+
+TEST(Engine, MonitorAndTraceDescribeTags) {
+  TaggedRun r("tags_heap_overflow", {"heap", "stack"});
+  r.machine.run();
+  ExecutionHooks* hooks = r.machine.hart(0).hooks();
+  ASSERT_NE(hooks, nullptr);
+  Hart& h = r.machine.hart(0);
+  EXPECT_NE(hooks->monitor(h, "violations").find("heap-buffer-overflow"), std::string::npos);
+  EXPECT_NE(hooks->monitor(h, "tag a0").find("heap: pointer to allocation"), std::string::npos)
+      << hooks->monitor(h, "tag a0");
+  EXPECT_EQ(hooks->monitor(h, "tag x10"), hooks->monitor(h, "tag a0"));
+  EXPECT_NE(hooks->describe_last(h).find("-> deny (heap: store-colour)"), std::string::npos)
+      << hooks->describe_last(h);
+  const uint64_t base = h.x[10] - 128;  // fill_table's pointer is the allocation's base + 0
+  EXPECT_NE(hooks->monitor(h, "tag mem " + std::to_string(h.x[10])).find("word 0x"), std::string::npos);
+  EXPECT_NE(hooks->memory_tag(base), 0u);
+  EXPECT_NE(hooks->monitor(h, "tag mem banana").find("not an address"), std::string::npos);
+  EXPECT_EQ(hooks->monitor(h, "info registers"), "");
+}
+
+TEST(Engine, BenignProgramRunsCleanAndCountsRules) {
+  TaggedRun r("tags_benign_hash", {"rwx", "heap", "stack", "cfi"});
+  const RunResult result = r.machine.run();
+  EXPECT_EQ(result.reason, StopReason::kGuestExit) << result.message;
+  EXPECT_EQ(result.exit_code, 0);
+  const auto stats = r.engine->stats();
+  EXPECT_GT(stats["rule_cache_hits"].get<uint64_t>(), stats["rule_cache_misses"].get<uint64_t>());
+  EXPECT_GT(stats["distinct_rules"].get<uint64_t>(), 10u);
+  EXPECT_GT(r.machine.hart(0).extra_cycles, 0u);  // misses cost modeled cycles
+  EXPECT_EQ(stats["per_policy"].size(), 4u);
+}
+
+TEST(Engine, OnlyAttachedHartsHaveHooks) {
+  TaggedRun r("tags_benign_sort", {"heap"}, 2);
+  EXPECT_NE(r.machine.hart(0).hooks(), nullptr);
+  EXPECT_EQ(r.machine.hart(1).hooks(), nullptr);
+}
+
+}  // namespace unitag::tags
