@@ -101,10 +101,10 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
     ++memo_hits_;
     return it->second;
   }
-  const bool pc_default = key.op & 0x80;
-  const OpGroup op = OpGroup(key.op & 0x7f);
-  const TagTuple pc = table_.get(key.pc), ci = table_.get(key.ci), rs1 = table_.get(key.rs1),
-                 rs2 = table_.get(key.rs2), mem = table_.get(key.mem);
+  const bool pc_default = key.op() & 0x80;
+  const OpGroup op = OpGroup(key.op() & 0x7f);
+  const TagTuple pc = table_.get(key.pc()), ci = table_.get(key.ci()), rs1 = table_.get(key.rs1()),
+                 rs2 = table_.get(key.rs2()), mem = table_.get(key.mem());
   TagTuple out_pc, out_rd, out_mem;
   RuleResult result;
   for (size_t m = 0; m < policies_.size(); ++m) {

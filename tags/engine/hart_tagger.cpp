@@ -99,6 +99,10 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
     e.op = op;
     e.memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
     e.bound = bound ? 0 : -1;
+    e.writes_rd = writes_rd(op);
+    e.writes_frd = op == OpGroup::kFpLoad || op == OpGroup::kFpOther;
+    e.writes_memory = writes_memory(op);
+    e.special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
     e.ci = ci;
     for (int pc_default = 0; pc_default < 2; ++pc_default) {
       e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
@@ -123,18 +127,20 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
   const CodeEntry& c = code_[d.tag];
   const bool pc_default = pctag == 0;
   const unsigned m = c.mask[pc_default];
-  RuleKey k;
-  k.op = static_cast<uint8_t>(static_cast<uint8_t>(c.op) | (pc_default ? 0x80 : 0));
-  k.pc = (m & kPc) ? pctag : 0;
-  k.ci = c.ci_key[pc_default];
-  k.rs1 = (m & kRs1) ? xtag[d.rs1] : 0;
-  if (m & kRs2) k.rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
+  const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
+  const Tag pc_in = (m & kPc) ? pctag : 0;
+  const Tag rs1 = (m & kRs1) ? xtag[d.rs1] : 0;
+  Tag rs2 = 0, mem = 0;
+  if (m & kRs2) rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
   uint64_t addr = 0;
   if (c.memory) {
     addr = hart.x[d.rs1];
     if (c.op != OpGroup::kAmo && c.op < OpGroup::kTagAlloc) addr += static_cast<int64_t>(d.imm);
-    if (m & kMem) k.mem = engine_.shadow().get(addr);
+    if (m & kMem) mem = engine_.shadow().get(addr);
   }
+  // Kept for describe_last; the lookup reads it back word for word (forwarding-friendly).
+  last_key_ = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
+  const RuleKey& k = last_key_;
   const size_t h = RuleKeyHash{}(k);
   bool modeled_miss;
   const RuleResult* r = cache_.lookup(k, h, modeled_miss);
@@ -145,22 +151,18 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
     cache_.insert(k, h, computed);
     r = &computed;
   }
-  last_key_ = k;
-  last_result_ = *r;
-  last_pc_ = pc;
-  last_addr_ = addr;
   if (!r->allow) [[unlikely]]
     return deny(*r, d, pc, c.memory, addr);
   pctag = r->pc;
-  if (writes_rd(c.op)) xtag[d.rd] = r->rd;
-  else if (c.op == OpGroup::kFpLoad || c.op == OpGroup::kFpOther) ftag[d.rd & 31] = r->rd;
-  if (writes_memory(c.op)) engine_.shadow().set(addr, r->mem);
-  if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) [[unlikely]]
-    return tag_instruction(d, pc);
+  if (c.writes_rd) xtag[d.rd] = r->rd;
+  else if (c.writes_frd) ftag[d.rd & 31] = r->rd;
+  if (c.writes_memory) engine_.shadow().set(addr, r->mem);
   prev_pc_ = pc;
-  // The entry of a bound function (checked above like any instruction, e.g. as a call target).
-  if (c.bound >= 0) [[unlikely]]
+  if (c.special) [[unlikely]] {
+    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) return tag_instruction(d, pc);
+    // The entry of a bound function (checked above like any instruction, e.g. as a call target).
     return start_bound_call(pc);
+  }
   return true;
 }
 

@@ -40,6 +40,10 @@ class HartTagger final : public ExecutionHooks {
   struct CodeEntry {
     OpGroup op;
     bool memory;        // reads or writes a memory word
+    bool writes_rd;     // an integer rd
+    bool writes_frd;    // an FP rd
+    bool writes_memory;
+    bool special;       // tag instruction or bound-function entry: more to do after the rule
     int16_t bound = -1; // >= 0: entry of a bound function (value unused beyond the flag)
     Tag ci;             // the full instruction tag
     Tag ci_key[2];      // projected for the rule key: [pc tag is default]
@@ -76,8 +80,6 @@ class HartTagger final : public ExecutionHooks {
 
   // For describe_last.
   RuleKey last_key_;
-  RuleResult last_result_;
-  uint64_t last_pc_ = 0, last_addr_ = 0;
 };
 
 }  // namespace unitag::tags

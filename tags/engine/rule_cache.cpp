@@ -17,10 +17,9 @@ RuleCache::RuleCache(unsigned entries, unsigned ways) : ideal_(entries == 0) {
   entries_.resize(sets * ways_);
 }
 
-const RuleResult* RuleCache::lookup(const RuleKey& k, size_t hash, bool& modeled_miss) {
+const RuleResult* RuleCache::lookup_slow(Entry* set, const RuleKey& k, bool& modeled_miss) {
   modeled_miss = false;
-  Entry* set = &entries_[(hash & set_mask_) * ways_];
-  for (unsigned w = 0; w < ways_; ++w) {
+  for (unsigned w = 1; w < ways_; ++w) {
     if (set[w].valid && set[w].key == k) {
       ++hits;
       if (w != 0) {  // move to front: LRU order within the set

@@ -13,21 +13,29 @@
 
 namespace unitag::tags {
 
+// A rule's inputs packed in three words (built in registers; 32-bit fields read back as 64-bit
+// words would stall store forwarding on every instruction). op: the opgroup, with bit 7 set
+// when the PC tag is the default (masks depend on it).
 struct RuleKey {
-  uint8_t op = 0;
-  Tag pc = 0, ci = 0, rs1 = 0, rs2 = 0, mem = 0;
+  uint64_t a = 0, b = 0, c = 0;
+  static RuleKey make(uint32_t op, Tag pc, Tag ci, Tag rs1, Tag rs2, Tag mem) {
+    return RuleKey{uint64_t{op} | uint64_t{pc} << 32, uint64_t{ci} | uint64_t{rs1} << 32,
+                   uint64_t{rs2} | uint64_t{mem} << 32};
+  }
+  uint32_t op() const { return static_cast<uint32_t>(a); }
+  Tag pc() const { return static_cast<Tag>(a >> 32); }
+  Tag ci() const { return static_cast<Tag>(b); }
+  Tag rs1() const { return static_cast<Tag>(b >> 32); }
+  Tag rs2() const { return static_cast<Tag>(c); }
+  Tag mem() const { return static_cast<Tag>(c >> 32); }
   bool operator==(const RuleKey&) const = default;
 };
 
+// Independent multiplies (they run in parallel): this hash is on every tagged instruction.
 struct RuleKeyHash {
   size_t operator()(const RuleKey& k) const {
-    uint64_t h = k.op * 0x9e3779b97f4a7c15ull;
-    h = (h ^ k.pc) * 0xff51afd7ed558ccdull;
-    h = (h ^ k.ci) * 0xc4ceb9fe1a85ec53ull;
-    h = (h ^ k.rs1) * 0xff51afd7ed558ccdull;
-    h = (h ^ k.rs2) * 0xc4ceb9fe1a85ec53ull;
-    h = (h ^ k.mem) * 0xff51afd7ed558ccdull;
-    return static_cast<size_t>(h ^ (h >> 32));
+    const uint64_t h = k.a * 0x9e3779b97f4a7c15ull ^ k.b * 0xff51afd7ed558ccdull ^ k.c * 0xc4ceb9fe1a85ec53ull;
+    return static_cast<size_t>(h ^ (h >> 29) ^ (h >> 47));
   }
 };
 
@@ -45,7 +53,15 @@ class RuleCache {
   // The cached result, or nullptr when the host must compute it (then insert() it).
   // `modeled_miss` says whether the modeled hardware missed (the ideal cache misses only on a
   // rule's first use, even when its host-side table has to be refilled).
-  const RuleResult* lookup(const RuleKey& k, size_t hash, bool& modeled_miss);
+  const RuleResult* lookup(const RuleKey& k, size_t hash, bool& modeled_miss) {
+    Entry* set = &entries_[(hash & set_mask_) * ways_];
+    if (set[0].valid && set[0].key == k) [[likely]] {  // most recently used way first
+      ++hits;
+      modeled_miss = false;
+      return &set[0].result;
+    }
+    return lookup_slow(set, k, modeled_miss);
+  }
   void insert(const RuleKey& k, size_t hash, const RuleResult& r);
   uint64_t hits = 0, misses = 0;
 
@@ -55,6 +71,7 @@ class RuleCache {
     RuleResult result;
     bool valid = false;
   };
+  const RuleResult* lookup_slow(Entry* set, const RuleKey& k, bool& modeled_miss);
   unsigned ways_;
   size_t set_mask_;
   std::vector<Entry> entries_;

@@ -90,16 +90,16 @@ bool HartTagger::stop_or_trap(uint64_t pc, uint64_t tval, Violation v) {
 std::string HartTagger::describe_last(const Hart&) const {
   if (checked_ == 0) return {};
   const RuleKey& k = last_key_;
-  std::string s = fmt::format("{}", opgroup_name(OpGroup(k.op & 0x7f)));
+  std::string s = fmt::format("{}", opgroup_name(OpGroup(k.op() & 0x7f)));
   auto field = [&](const char* name, Tag t, Site site) {
     if (t) s += fmt::format(" {}=#{}({})", name, t, engine_.describe(t, site));
   };
-  field("pc", k.pc, Site::kPc);
-  field("ci", k.ci, Site::kInstruction);
-  field("rs1", k.rs1, Site::kRegister);
-  field("rs2", k.rs2, Site::kRegister);
-  field("mem", k.mem, Site::kMemory);
-  const RuleResult& r = last_result_;
+  field("pc", k.pc(), Site::kPc);
+  field("ci", k.ci(), Site::kInstruction);
+  field("rs1", k.rs1(), Site::kRegister);
+  field("rs2", k.rs2(), Site::kRegister);
+  field("mem", k.mem(), Site::kMemory);
+  const RuleResult r = engine_.evaluate(k);  // the memo holds every rule the hart used
   if (!r.allow) {
     const Denial d = engine_.denial(r.denial);
     return s + fmt::format(" -> deny ({}: {})", engine_.policy(r.denying_policy).name(), d.rule);

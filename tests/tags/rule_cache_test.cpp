@@ -5,11 +5,7 @@
 
 namespace unitag::tags {
 namespace {
-RuleKey key(Tag rs1) {
-  RuleKey k;
-  k.rs1 = rs1;
-  return k;
-}
+RuleKey key(Tag rs1) { return RuleKey::make(0, 0, 0, rs1, 0, 0); }
 // Every key hashes to set 0 with this hash, so the test controls conflicts.
 constexpr size_t kSameSet = 0;
 }  // namespace
