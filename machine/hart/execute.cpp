@@ -6,6 +6,7 @@
 
 #include "machine/hart/hart.h"
 #include "machine/isa/arith.h"
+#include "machine/isa/fp.h"
 #include "machine/machine.h"
 
 namespace unitag {
@@ -42,6 +43,24 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define PC pc
 #define NPC npc
 #define LEN uint64_t{d->len}
+#define FRD f[d->rd]
+#define FRS1 f[d->rs1]
+#define FRS2 f[d->rs2]
+#define FRS1_S fp::unbox(f[d->rs1])
+#define FRS2_S fp::unbox(f[d->rs2])
+#define FRS3_S fp::unbox(f[d->rs3])
+#define FRS1_D fp::as_double(f[d->rs1])
+#define FRS2_D fp::as_double(f[d->rs2])
+#define FRS3_D fp::as_double(f[d->rs3])
+#define FFLAGS fflags
+// The instruction's rounding mode: the rm field, or frm when it is 7 (dynamic). Reserved
+// values (5, 6, or frm > 4) make the instruction illegal.
+#define RM                                                 \
+  ({                                                       \
+    const unsigned rm_ = d->rm == fp::kDyn ? frm : d->rm;  \
+    if (rm_ > fp::kRmm) [[unlikely]] ILLEGAL();            \
+    rm_;                                                   \
+  })
 #define END_BLOCK() (budget = executed + 1)
 #define SYNC_COUNTS() (block_executed = executed - trapped)
 #define TRAP(cause, tval)       \
@@ -208,8 +227,18 @@ op_kUndecoded:
 op_kIllegal:
   ILLEGAL();
 
-#define INSN(name, match, mask, fmt, group, body) \
-  op_##name : {body} pc = npc;                    \
+// FP instructions (and FP CSRs, see csr.cpp) are illegal while mstatus.FS is Off; FP
+// arithmetic and loads mark the FP state Dirty (conservatively for those that only write an
+// integer register or fflags, which the privileged spec allows).
+#define INSN(name, match, mask, fmt, group, body)                                   \
+  op_##name : {                                                                    \
+    if constexpr (is_fp_group(Group::group)) {                                     \
+      if ((mstatus & mstatus::kFs) == 0) [[unlikely]] ILLEGAL();                   \
+    }                                                                              \
+    body if constexpr (Group::group == Group::FpAlu || Group::group == Group::FpLoad) \
+        mstatus |= mstatus::kFs;                                                   \
+  }                                                                                \
+  pc = npc;                                                                        \
   goto dispatch;
 #include "machine/isa/table.inc"
 #undef INSN
@@ -238,6 +267,17 @@ out:
 #undef PC
 #undef NPC
 #undef LEN
+#undef FRD
+#undef FRS1
+#undef FRS2
+#undef FRS1_S
+#undef FRS2_S
+#undef FRS3_S
+#undef FRS1_D
+#undef FRS2_D
+#undef FRS3_D
+#undef FFLAGS
+#undef RM
 #undef END_BLOCK
 #undef SYNC_COUNTS
 #undef TRAP
@@ -256,6 +296,9 @@ out:
 }
 
 uint64_t Hart::execute(uint64_t budget) {
+  // Host flags must start as a subset of fflags (see fp.h); host code between blocks may have
+  // raised some.
+  if (fp_) fp::reset_host_env();
   return hooks_ ? execute_loop<true>(budget) : execute_loop<false>(budget);
 }
 

@@ -65,8 +65,6 @@ bool writes_integer_rd(Format f) {
   }
 }
 
-bool is_fp_group(Group g) { return g == Group::FpAlu || g == Group::FpLoad || g == Group::FpStore; }
-
 DecodedInsn decode32(uint32_t w, const DecodeOptions& options) {
   DecodedInsn d;
   d.raw = w;
