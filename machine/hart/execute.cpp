@@ -138,12 +138,22 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     reservation_valid = false;                                                \
     failed_;                                                                  \
   })
+// Code that is not the machine's own may use the host FPU: pending guest FP flags are folded
+// into fflags before it runs and the host flags it leaves behind are discarded (fp.h).
+#define FOREIGN_CALL(stmt)                \
+  do {                                    \
+    if (fp_) fp::fold_host_flags(fflags); \
+    stmt;                                 \
+    if (fp_) fp::reset_host_env();        \
+  } while (0)
 #define CSR_OP(kind, operand)                                                 \
   do {                                                                        \
     SYNC_COUNTS();                                                            \
     const bool write_ = (kind) == CsrAccess::Write || d->rs1 != 0;            \
     uint64_t old_ = 0;                                                        \
-    if (!csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)) ILLEGAL(); \
+    bool ok_;                                                                 \
+    FOREIGN_CALL(ok_ = csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)); \
+    if (!ok_) ILLEGAL();                                                      \
     RD = old_;                                                                \
     if (write_) {                                                             \
       update_fast_path();                                                     \
@@ -155,7 +165,9 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   do {                                                                    \
     SYNC_COUNTS();                                                        \
     this->pc = pc;                                                        \
-    if (machine_.handle_ebreak(*this, pc)) {                              \
+    bool handled_;                                                        \
+    FOREIGN_CALL(handled_ = machine_.handle_ebreak(*this, pc));           \
+    if (handled_) {                                                       \
       END_BLOCK();                                                        \
       if (this->pc != pc) npc = this->pc;                                 \
     } else {                                                              \
@@ -209,11 +221,16 @@ dispatch:
   }
   d = &page->slots[(pc & kPageMask) >> 1];
   if (d->op == Op::kUndecoded) [[unlikely]] {
-    if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+    bool filled;
+    if constexpr (kChecked) FOREIGN_CALL(filled = fill_slot(pc, page->slots[(pc & kPageMask) >> 1]));
+    else filled = fill_slot(pc, page->slots[(pc & kPageMask) >> 1]);
+    if (!filled) goto trap;
   }
   npc = pc + d->len;
   if constexpr (kChecked) {
-    if (!hooks_->before_instruction(*this, *d, pc)) [[unlikely]] {
+    bool allowed;
+    FOREIGN_CALL(allowed = hooks_->before_instruction(*this, *d, pc));
+    if (!allowed) [[unlikely]] {
       if (machine_.stop_requested()) {
         --executed;
         goto out;
@@ -246,13 +263,15 @@ op_kIllegal:
 trap:
   ++trapped;
   SYNC_COUNTS();
-  take_trap(pending_cause_, pending_tval_, pc);
+  if constexpr (kChecked) FOREIGN_CALL(take_trap(pending_cause_, pending_tval_, pc));
+  else take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
   page_base = 1;
   if (machine_.stop_requested()) goto out;
   goto dispatch;
 
 out:
+  if (fp_) fp::fold_host_flags(fflags);
   this->pc = pc;
   const uint64_t retired = executed - trapped;
   instret += retired;
@@ -287,6 +306,7 @@ out:
 #undef AMO
 #undef LOAD_RESERVED
 #undef STORE_CONDITIONAL
+#undef FOREIGN_CALL
 #undef CSR_OP
 #undef EBREAK
 #undef MRET
@@ -296,8 +316,8 @@ out:
 }
 
 uint64_t Hart::execute(uint64_t budget) {
-  // Host flags must start as a subset of fflags (see fp.h); host code between blocks may have
-  // raised some.
+  // Pending guest FP flags live in the host's sticky flags during a block (fp.h); host code
+  // between blocks may have raised some.
   if (fp_) fp::reset_host_env();
   return hooks_ ? execute_loop<true>(budget) : execute_loop<false>(budget);
 }

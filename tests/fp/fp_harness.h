@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 
 #include "machine/isa/encode.h"
 #include "machine/isa/fp.h"
@@ -71,6 +72,24 @@ class FpHart {
     hart.pc = kCode;
     hart.mcause = ~uint64_t{0};
     return hart.execute(1) == 1;
+  }
+
+  // Runs a straight-line program of 32-bit instructions from kCode in one execute() call (one
+  // block, unless an instruction ends it). Returns the number of instructions retired.
+  uint64_t run(std::initializer_list<uint32_t> program) {
+    uint64_t addr = kCode;
+    for (uint32_t insn : program) {
+      hart.poke(addr, &insn, 4);
+      addr += 4;
+    }
+    hart.pc = kCode;
+    uint64_t retired = 0;
+    while (hart.pc < addr && retired < program.size()) {
+      const uint64_t n = hart.execute(program.size() - retired);
+      if (n == 0) break;
+      retired += n;
+    }
+    return retired;
   }
 
   // FP registers by value; singles are NaN-boxed.

@@ -95,6 +95,55 @@ TEST(FpCsr, FlagsAccumulateAndClearExactly) {
   EXPECT_EQ(t.hart.fflags, 0u);
 }
 
+// Flags raised by host operations stay pending during a block; CSR reads must still see them.
+TEST(FpCsr, FlagsWithinOneBlock) {
+  FpHart t;
+  t.set_s(1, 1.0f);
+  t.set_s(2, std::ldexp(1.0f, -24));
+  t.set_s(4, 0.0f);
+  t.set_s(5, 3.0f);
+  t.hart.fflags = 0;
+  EXPECT_EQ(
+      t.run({op_fp(kAdd, S, 3, 1, 2, kRne), csrrs(10, csr::kFflags, 0),
+             op_fp(kDiv, S, 3, 1, 4, kRne), csrrs(11, csr::kFflags, 0), csrrw(0, csr::kFflags, 0),
+             op_fp(kAdd, S, 3, 1, 1, kRne), csrrs(12, csr::kFflags, 0),
+             op_fp(kDiv, S, 3, 1, 5, kRup), csrrs(13, csr::kFcsr, 0)}),
+      9u);
+  EXPECT_EQ(t.hart.x[10], NX);
+  EXPECT_EQ(t.hart.x[11], NX | DZ);
+  EXPECT_EQ(t.hart.x[12], 0u);
+  EXPECT_EQ(t.hart.x[13], NX);  // fcsr: frm 0, flags of 1/3 rounded up
+  EXPECT_EQ(t.hart.fflags, NX);
+}
+
+// A hook that uses the host FPU (here: an inexact division) must not leak flags into the guest.
+class FpuUsingHooks final : public ExecutionHooks {
+ public:
+  bool before_instruction(Hart&, const DecodedInsn&, uint64_t) override {
+    volatile double x = 1.0;
+    x = x / 3.0;
+    volatile double y = 1e308;
+    y = y * 10.0;
+    return true;
+  }
+  void on_decode(Hart&, DecodedInsn&, uint64_t) override {}
+  void on_trap(Hart&, uint64_t, uint64_t) override {}
+};
+
+TEST(FpCsr, HooksUsingTheHostFpuDoNotRaiseGuestFlags) {
+  FpHart t;
+  FpuUsingHooks hooks;
+  t.hart.set_hooks(&hooks);
+  t.set_d(1, 1.5);
+  t.hart.fflags = 0;
+  EXPECT_EQ(t.run({op_fp(kAdd, D, 2, 1, 1, kRne), op_fp(kMul, D, 2, 1, 1, kRne),
+                   csrrs(10, csr::kFflags, 0), op_fp(kSub, D, 2, 1, 1, kRtz)}),
+            4u);
+  EXPECT_EQ(t.hart.x[10], 0u);
+  EXPECT_EQ(t.hart.fflags, 0u);
+  t.hart.set_hooks(nullptr);
+}
+
 TEST(FpCsr, FcsrCombinesFrmAndFflags) {
   FpHart t;
   t.hart.x[5] = (kRup << 5) | NV | NX;
