@@ -177,6 +177,28 @@ DecodedInsn decode(uint32_t bits, const DecodeOptions& options) {
   return d;
 }
 
+OperandFiles operand_files(Format f) {
+  constexpr RegFile N = RegFile::kNone, X = RegFile::kX, F = RegFile::kF;
+  switch (f) {
+    case Format::R: case Format::Amo: case Format::Tag: return {X, X, X, N};
+    case Format::I: case Format::Load: case Format::Shift: case Format::ShiftW: case Format::Csr:
+    case Format::Lr:
+      return {X, X, N, N};
+    case Format::CsrI: case Format::U: case Format::J: return {X, N, N, N};
+    case Format::S: case Format::B: return {N, X, X, N};
+    case Format::None: case Format::Fence: return {N, N, N, N};
+    case Format::R4: return {F, F, F, F};
+    case Format::FLoad: return {F, X, N, N};
+    case Format::FStore: return {N, X, F, N};
+    case Format::FR: return {F, F, F, N};
+    case Format::FR1: return {F, F, N, N};
+    case Format::FToX: return {X, F, N, N};
+    case Format::XToF: return {F, X, N, N};
+    case Format::FCmp: return {X, F, F, N};
+  }
+  return {N, N, N, N};
+}
+
 const char* xreg_name(unsigned i) {
   static constexpr const char* kNames[] = {
       "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
