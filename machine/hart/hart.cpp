@@ -47,7 +47,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
 void Hart::flush_decode_cache() {
   for (auto& p : pages_)
     if (p)
-      for (auto& s : p->slots) s.op = Op::kUndecoded;
+      for (unsigned i = 0; i < DecodedPage::kSlots; ++i) p->slots[i].op = Op::kUndecoded;
 }
 
 // A store may overlap an instruction starting up to 2 bytes before it (a 4-byte instruction at

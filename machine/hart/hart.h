@@ -18,10 +18,13 @@ namespace unitag {
 
 class Machine;
 
-// Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position.
+// Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position, plus two
+// sentinels: straight-line code runs off the end of the page into one of them (a 4-byte
+// instruction in the last slot lands on the second), which sends the loop to look up the next page.
 struct DecodedPage {
   static constexpr unsigned kSlots = (1u << Bus::kPageBits) / 2;
-  std::array<DecodedInsn, kSlots> slots{};
+  std::array<DecodedInsn, kSlots + 2> slots{};
+  DecodedPage() { slots[kSlots].op = slots[kSlots + 1].op = Op::kPageEnd; }
 };
 
 struct HartStats {
@@ -29,7 +32,8 @@ struct HartStats {
   uint64_t interrupts[16] = {};  // interrupts by cause
   uint64_t decoded = 0;          // instructions decoded into the cache
   uint64_t code_invalidations = 0;
-  double host_seconds = 0;       // time this hart spent executing
+  double host_seconds = 0;       // wall time this hart spent executing
+  double cpu_seconds = 0;        // host CPU time of that execution (robust on a busy host)
 };
 
 class Hart {

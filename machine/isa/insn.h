@@ -65,6 +65,7 @@ std::string_view group_name(Group g);
 enum class Op : uint16_t {
   kUndecoded = 0,  // decode cache slot not yet filled
   kIllegal,        // decodes to an illegal-instruction trap
+  kPageEnd,        // sentinel past the last slot of a decoded page: look up the next page
 #define INSN(name, match, mask, fmt, group, body) name,
 #include "machine/isa/table.inc"
 #undef INSN
