@@ -31,6 +31,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #undef INSN
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount));
+  if constexpr (!kChecked) {
+    labels_ = kLabels;
+    if (budget == 0) return 0;
+  }
 
   uint8_t* const ram = bus_.ram();
   uint64_t pc = this->pc;
@@ -45,7 +49,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   // Where PMP does not grant execute on a whole page, each instruction is copied here in front
   // of two sentinels, so the next instruction goes back through the fetch check.
   DecodedInsn single_step[3];
-  single_step[1].op = single_step[2].op = Op::kPageEnd;
+  for (unsigned i = 1; i < 3; ++i) {
+    single_step[i].op = Op::kPageEnd;
+    single_step[i].handler = kLabels[static_cast<size_t>(Op::kPageEnd)];
+  }
   const DecodedInsn* d = nullptr;
   uint64_t npc = 0;
 
@@ -191,7 +198,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define GO()                                           \
   do {                                                 \
     if constexpr (kChecked) goto checked;              \
-    goto* kLabels[static_cast<size_t>(d->op)];         \
+    goto* d->handler;                                  \
   } while (0)
 // Threaded dispatch: every instruction ends in its own copy of one of these, so the host
 // predicts each indirect jump from the instruction before it.
@@ -253,6 +260,7 @@ checked:
 
 op_kUndecoded:
   if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+  if constexpr (kChecked) goto checked;
   goto* kLabels[static_cast<size_t>(d->op)];
 
 op_kIllegal:

@@ -24,7 +24,13 @@ class Machine;
 struct DecodedPage {
   static constexpr unsigned kSlots = (1u << Bus::kPageBits) / 2;
   std::array<DecodedInsn, kSlots + 2> slots{};
-  DecodedPage() { slots[kSlots].op = slots[kSlots + 1].op = Op::kPageEnd; }
+  explicit DecodedPage(const void* const* labels) {
+    for (auto& s : slots) s.handler = labels[static_cast<size_t>(Op::kUndecoded)];
+    for (unsigned i = kSlots; i < kSlots + 2; ++i) {
+      slots[i].op = Op::kPageEnd;
+      slots[i].handler = labels[static_cast<size_t>(Op::kPageEnd)];
+    }
+  }
 };
 
 struct HartStats {
@@ -123,6 +129,10 @@ class Hart {
   template <bool kChecked>
   uint64_t execute_loop(uint64_t budget);
   bool fill_slot(uint64_t pc, DecodedInsn& slot);
+  void mark_undecoded(DecodedInsn& slot) const {
+    slot.op = Op::kUndecoded;
+    slot.handler = labels_[static_cast<size_t>(Op::kUndecoded)];
+  }
 
   // Host pointer for an atomic access, or nullptr after raising the right trap: AMOs and LR/SC
   // must be naturally aligned and in RAM (no atomics on devices).
@@ -152,6 +162,7 @@ class Hart {
   uint64_t fast_limit_ = 0;  // RAM offsets below this take the inline path (0 = never)
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;
+  const void* const* labels_ = nullptr;  // the hook-free loop's label per Op
 };
 
 }  // namespace unitag

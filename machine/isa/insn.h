@@ -87,6 +87,9 @@ const InsnInfo& insn_info(Op op);
 inline constexpr uint8_t kZeroSink = 32;
 
 struct DecodedInsn {
+  // Where the hook-free execute loop jumps for this op (set by the hart's decode cache), so
+  // dispatch is one load and one jump.
+  const void* handler = nullptr;
   Op op = Op::kUndecoded;
   uint8_t rd = 0;   // kZeroSink when the architectural rd is x0 and rd is an integer register
   uint8_t rs1 = 0;
