@@ -37,6 +37,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   }
 
   uint8_t* const ram = bus_.ram();
+  const std::atomic<uint8_t>* const code_pages = bus_.code_page_flags();
+  // A copy of fast_limit_ the compiler can keep in a register (guest stores could alias the
+  // member); refreshed wherever privilege or PMP may change.
+  uint64_t ram_limit = fast_limit_;
   uint64_t pc = this->pc;
   // Steps taken in this block (a trapping instruction takes a step). The budget is checked only
   // where control flow can loop (jumps, page ends, traps): straight-line code is at most a page
@@ -78,7 +82,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     const uint64_t a_ = (addr_expr);                                    \
     const uint64_t off_ = a_ - Bus::kRamBase;                           \
     T v_;                                                               \
-    if (off_ < fast_limit_) [[likely]] {                                \
+    if (off_ < ram_limit) [[likely]] {                                  \
       std::memcpy(&v_, ram + off_, sizeof(T));                          \
     } else {                                                            \
       SYNC_COUNTS();                                                    \
@@ -93,9 +97,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     const uint64_t a_ = (addr_expr);                                     \
     const uint64_t off_ = a_ - Bus::kRamBase;                            \
     const T v_ = static_cast<T>(value);                                  \
-    if (off_ < fast_limit_) [[likely]] {                                 \
+    if (off_ < ram_limit) [[likely]] {                                   \
       std::memcpy(ram + off_, &v_, sizeof(T));                           \
-      if (bus_.is_code_page(off_)) [[unlikely]] invalidate_code(a_, sizeof(T)); \
+      if (code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
+        invalidate_code(a_, sizeof(T));                                  \
     } else {                                                             \
       SYNC_COUNTS();                                                     \
       if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;   \
@@ -151,6 +156,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     RD = old_;                                                                \
     if (write_) {                                                             \
       update_fast_path();                                                     \
+      ram_limit = fast_limit_;                                                \
       page_base = 1;                                                          \
       END_BLOCK();                                                            \
     }                                                                         \
@@ -177,6 +183,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     if (priv != Priv::M) mstatus &= ~mstatus::kMprv;                            \
     npc = mepc;                                                                 \
     update_fast_path();                                                         \
+    ram_limit = fast_limit_;                                                    \
     page_base = 1;                                                              \
     END_BLOCK();                                                                \
   } while (0)
@@ -284,6 +291,7 @@ trap:
   SYNC_COUNTS();
   take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
+  ram_limit = fast_limit_;
   page_base = 1;
   if (machine_.stop_requested()) goto out;
 first:
