@@ -24,13 +24,16 @@ constexpr bool may_jump(Group g) {
 
 template <bool kChecked>
 uint64_t Hart::execute_loop(uint64_t budget) {
+  // Two labels per op, for its 2-byte (compressed) and 4-byte forms: index 2 * op + (len == 4).
+  // Knowing the length statically makes stepping to the next slot a constant add.
   static void* const kLabels[] = {
-      &&op_kUndecoded, &&op_kIllegal, &&op_kPageEnd,
-#define INSN(name, match, mask, fmt, group, body) &&op_##name,
+      &&op_kUndecoded, &&op_kUndecoded, &&op_kIllegal, &&op_kIllegal, &&op_kPageEnd, &&op_kPageEnd,
+#define INSN(name, match, mask, fmt, group, body) &&op_##name##_2, &&op_##name##_4,
 #include "machine/isa/table.inc"
 #undef INSN
   };
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount));
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == 2 * static_cast<size_t>(Op::kCount));
+#define LABEL_OF(d) kLabels[2 * static_cast<size_t>((d)->op) + ((d)->len == 4)]
   if constexpr (!kChecked) {
     labels_ = kLabels;
     if (budget == 0) return 0;
@@ -55,7 +58,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   DecodedInsn single_step[3];
   for (unsigned i = 1; i < 3; ++i) {
     single_step[i].op = Op::kPageEnd;
-    single_step[i].handler = kLabels[static_cast<size_t>(Op::kPageEnd)];
+    single_step[i].handler = LABEL_OF(&single_step[i]);
   }
   const DecodedInsn* d = nullptr;
   uint64_t npc = 0;
@@ -68,7 +71,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define IMM int64_t{d->imm}
 #define PC pc
 #define NPC npc
-#define LEN uint64_t{d->len}
+#define LEN uint64_t{kLen}
 #define END_BLOCK() (limit = 0)
 #define SYNC_COUNTS() (block_executed = count - trapped)
 #define TRAP(cause, tval)       \
@@ -211,9 +214,8 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 // predicts each indirect jump from the instruction before it.
 #define NEXT_SEQUENTIAL()                              \
   do {                                                 \
-    const unsigned len_ = d->len;                      \
-    pc += len_;                                        \
-    d += len_ >> 1;                                    \
+    pc += kLen;                                        \
+    d += kLen / 2;                                     \
     ++count;                                           \
     GO();                                              \
   } while (0)
@@ -263,28 +265,38 @@ checked:
     }
     goto trap;
   }
-  goto* kLabels[static_cast<size_t>(d->op)];
+  goto* LABEL_OF(d);
 
 op_kUndecoded:
   if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
   if constexpr (kChecked) goto checked;
-  goto* kLabels[static_cast<size_t>(d->op)];
+  goto* LABEL_OF(d);
 
 op_kIllegal:
   ILLEGAL();
 
-#define INSN(name, match, mask, fmt, group, body)      \
-  op_##name : {                                        \
+#define INSN_BODY(group, body)                         \
+  {                                                    \
     if constexpr (may_jump(Group::group)) {            \
-      npc = pc + d->len;                               \
-      body if (npc == pc + d->len) NEXT_SEQUENTIAL();  \
+      npc = pc + kLen;                                 \
+      body if (npc == pc + kLen) NEXT_SEQUENTIAL();    \
       NEXT_AT_NPC();                                   \
     } else {                                           \
       body NEXT_SEQUENTIAL();                          \
     }                                                  \
   }
+#define INSN(name, match, mask, fmt, group, body) \
+  op_##name##_2 : {                               \
+    constexpr unsigned kLen = 2;                  \
+    INSN_BODY(group, body)                        \
+  }                                               \
+  op_##name##_4 : {                               \
+    constexpr unsigned kLen = 4;                  \
+    INSN_BODY(group, body)                        \
+  }
 #include "machine/isa/table.inc"
 #undef INSN
+#undef INSN_BODY
 
 trap:
   ++trapped;
@@ -331,6 +343,7 @@ out:
 #undef GO
 #undef NEXT_SEQUENTIAL
 #undef NEXT_AT_NPC
+#undef LABEL_OF
 }
 
 uint64_t Hart::execute(uint64_t budget) {

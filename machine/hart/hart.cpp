@@ -40,7 +40,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   }
   bus_.mark_code_page(pc - Bus::kRamBase);
   slot = decode(bits, DecodeOptions{.fp = fp_});
-  slot.handler = labels_[static_cast<size_t>(slot.op)];
+  slot.handler = labels_[2 * static_cast<size_t>(slot.op) + (slot.len == 4)];
   ++stats.decoded;
   if (hooks_) hooks_->on_decode(*this, slot, pc);
   return true;

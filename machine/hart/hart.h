@@ -25,10 +25,10 @@ struct DecodedPage {
   static constexpr unsigned kSlots = (1u << Bus::kPageBits) / 2;
   std::array<DecodedInsn, kSlots + 2> slots{};
   explicit DecodedPage(const void* const* labels) {
-    for (auto& s : slots) s.handler = labels[static_cast<size_t>(Op::kUndecoded)];
+    for (auto& s : slots) s.handler = labels[2 * static_cast<size_t>(Op::kUndecoded)];
     for (unsigned i = kSlots; i < kSlots + 2; ++i) {
       slots[i].op = Op::kPageEnd;
-      slots[i].handler = labels[static_cast<size_t>(Op::kPageEnd)];
+      slots[i].handler = labels[2 * static_cast<size_t>(Op::kPageEnd)];
     }
   }
 };
@@ -131,7 +131,7 @@ class Hart {
   bool fill_slot(uint64_t pc, DecodedInsn& slot);
   void mark_undecoded(DecodedInsn& slot) const {
     slot.op = Op::kUndecoded;
-    slot.handler = labels_[static_cast<size_t>(Op::kUndecoded)];
+    slot.handler = labels_[2 * static_cast<size_t>(Op::kUndecoded)];
   }
 
   // Host pointer for an atomic access, or nullptr after raising the right trap: AMOs and LR/SC
@@ -162,7 +162,7 @@ class Hart {
   uint64_t fast_limit_ = 0;  // RAM offsets below this take the inline path (0 = never)
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;
-  const void* const* labels_ = nullptr;  // the hook-free loop's label per Op
+  const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)
 };
 
 }  // namespace unitag
