@@ -232,7 +232,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   goto first;
 
 op_kPageEnd:
-  if (count > limit) goto out;
+  if (count > limit) {
+    --count;  // the step onto the sentinel counted the next page's first instruction
+    goto out;
+  }
 new_page:
   page = decoded_page(pc);
   if (page == nullptr) {
