@@ -41,9 +41,19 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 
   uint8_t* const ram = bus_.ram();
   const std::atomic<uint8_t>* const code_pages = bus_.code_page_flags();
-  // A copy of fast_limit_ the compiler can keep in a register (guest stores could alias the
-  // member); refreshed wherever privilege or PMP may change.
-  uint64_t ram_limit = fast_limit_;
+  // Copies of the inline-path window the compiler can keep in registers (guest stores could
+  // alias the members); refreshed wherever privilege or PMP may change.
+  uint64_t window_base = 0, ram_limit = 0;
+  uint8_t* window_host = nullptr;
+  const std::atomic<uint8_t>* window_code_pages = nullptr;
+#define REFRESH_WINDOW()                                                                 \
+  do {                                                                                   \
+    window_base = fast_base_;                                                            \
+    ram_limit = fast_limit_;                                                             \
+    window_host = ram + (window_base - Bus::kRamBase);                                   \
+    window_code_pages = code_pages + ((window_base - Bus::kRamBase) >> Bus::kPageBits);  \
+  } while (0)
+  REFRESH_WINDOW();
   uint64_t pc = this->pc;
   // Steps taken in this block (a trapping instruction takes a step). The budget is checked only
   // where control flow can loop (jumps, page ends, traps): straight-line code is at most a page
@@ -83,10 +93,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define LOAD(T, addr_expr)                                              \
   ({                                                                    \
     const uint64_t a_ = (addr_expr);                                    \
-    const uint64_t off_ = a_ - Bus::kRamBase;                           \
+    const uint64_t off_ = a_ - window_base;                             \
     T v_;                                                               \
     if (off_ < ram_limit) [[likely]] {                                  \
-      std::memcpy(&v_, ram + off_, sizeof(T));                          \
+      std::memcpy(&v_, window_host + off_, sizeof(T));                  \
     } else {                                                            \
       SYNC_COUNTS();                                                    \
       uint64_t w_;                                                      \
@@ -98,11 +108,11 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define STORE(T, addr_expr, value)                                       \
   do {                                                                   \
     const uint64_t a_ = (addr_expr);                                     \
-    const uint64_t off_ = a_ - Bus::kRamBase;                            \
+    const uint64_t off_ = a_ - window_base;                               \
     const T v_ = static_cast<T>(value);                                  \
     if (off_ < ram_limit) [[likely]] {                                   \
-      std::memcpy(ram + off_, &v_, sizeof(T));                           \
-      if (code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
+      std::memcpy(window_host + off_, &v_, sizeof(T));                   \
+      if (window_code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
         invalidate_code(a_, sizeof(T));                                  \
     } else {                                                             \
       SYNC_COUNTS();                                                     \
@@ -159,7 +169,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     RD = old_;                                                                \
     if (write_) {                                                             \
       update_fast_path();                                                     \
-      ram_limit = fast_limit_;                                                \
+      REFRESH_WINDOW();                                                       \
       page_base = 1;                                                          \
       END_BLOCK();                                                            \
     }                                                                         \
@@ -186,7 +196,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     if (priv != Priv::M) mstatus &= ~mstatus::kMprv;                            \
     npc = mepc;                                                                 \
     update_fast_path();                                                         \
-    ram_limit = fast_limit_;                                                    \
+    REFRESH_WINDOW();                                                           \
     page_base = 1;                                                              \
     END_BLOCK();                                                                \
   } while (0)
@@ -306,7 +316,7 @@ trap:
   SYNC_COUNTS();
   take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
-  ram_limit = fast_limit_;
+  REFRESH_WINDOW();
   page_base = 1;
   if (machine_.stop_requested()) goto out;
 first:
@@ -347,6 +357,7 @@ out:
 #undef NEXT_SEQUENTIAL
 #undef NEXT_AT_NPC
 #undef LABEL_OF
+#undef REFRESH_WINDOW
 }
 
 uint64_t Hart::execute(uint64_t budget) {
