@@ -15,7 +15,7 @@ void trap_init_hart();
 // Image layout from kernel.ld.
 extern "C" char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_end[], _end[];
 extern "C" char __tls_align[];  // a linker-script constant: its "address" is the alignment
-extern "C" char __boot_stack_top[], uk_trap_entry[];
+extern "C" char __boot_stack_top[], uk_trap_entry[], __text_start[], __text_end[];
 using InitFunction = void (*)();
 extern "C" InitFunction __init_array_start[], __init_array_end[], __fini_array_start[],
     __fini_array_end[];

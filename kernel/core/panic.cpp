@@ -66,8 +66,14 @@ void print_context() {
   print("  hart %u, thread %u \"%s\"\n", arch::hart_id(), self->id, self->name);
 }
 
-// Walks the frame-pointer chain: the caller's return address is at fp-8, its fp at fp-16.
-void backtrace(uint64_t pc, uint64_t fp) {
+bool is_code(uint64_t a) {
+  return a >= reinterpret_cast<uintptr_t>(__text_start) && a < reinterpret_cast<uintptr_t>(__text_end);
+}
+
+// Walks the frame-pointer chain: the caller's return address is at fp-8, its fp at fp-16. A leaf
+// function saves only fp (at fp-8) and keeps its return address in ra: when the trapping frame
+// looks like that, ra (`leaf_ra`, 0 if unknown) supplies the caller.
+void backtrace(uint64_t pc, uint64_t fp, uint64_t leaf_ra) {
   uint64_t lo = 0x80000000, hi = boot_config().ram_end;
   if (g_cpus) {
     const uk_thread* self = this_cpu()->current;
@@ -79,10 +85,15 @@ void backtrace(uint64_t pc, uint64_t fp) {
   print_location(pc);
   for (int depth = 1; depth < 32; ++depth) {
     if (fp < lo + 16 || fp > hi || (fp & 7)) break;
-    const uint64_t ra = reinterpret_cast<const uint64_t*>(fp)[-1];
-    const uint64_t prev = reinterpret_cast<const uint64_t*>(fp)[-2];
+    uint64_t ra = reinterpret_cast<const uint64_t*>(fp)[-1];
+    uint64_t prev = reinterpret_cast<const uint64_t*>(fp)[-2];
+    if (depth == 1 && leaf_ra && !is_code(ra) && ra > fp && ra <= hi) {
+      prev = ra;
+      ra = leaf_ra;
+    }
     if (ra == 0) break;
     print("  #%-2d ", depth);
+    if (!is_code(ra)) break;
     print_location(ra - 2);  // the call, not the instruction after it (c.jalr is 2 bytes)
     if (prev <= fp) break;
     fp = prev;
@@ -103,9 +114,7 @@ void backtrace(uint64_t pc, uint64_t fp) {
                                        "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
   for (int i = 1; i < 32; ++i)
     print("  %-4s %016lx%s", kAbi[i], f->x[i], i % 4 == 3 ? "\n" : "");
-  print("\n");
-  // A fault in a leaf function that saved no frame: its caller is only in ra.
-  backtrace(f->mepc, f->x[8]);
+  backtrace(f->mepc, f->x[8], f->x[1]);
   machine_exit(UK_PANIC_EXIT_CODE);
 }
 
@@ -124,7 +133,7 @@ extern "C" [[noreturn]] void uk_panic(const char* fmt, ...) {
   print_context();
   uint64_t pc;
   __asm__ volatile("auipc %0, 0" : "=r"(pc));
-  backtrace(pc, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  backtrace(pc, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)), 0);
   machine_exit(UK_PANIC_EXIT_CODE);
 }
 

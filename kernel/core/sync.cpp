@@ -1,5 +1,4 @@
-// Mutex, condition variable and semaphore on top of the scheduler's wait queues. A mutex is handed
-// directly to the first waiter on unlock, so a woken waiter never has to race for it again.
+// Mutex, condition variable and semaphore on top of the scheduler's wait queues.
 #include "arch/riscv64/csr.h"
 #include "core/sched.h"
 #include "unitag/sync.h"
@@ -9,16 +8,21 @@ using namespace uk;
 extern "C" void uk_mutex_lock(uk_mutex* m) {
   uk_thread* self = uk_thread_self();
   const uint64_t flags = uk_spin_lock(&m->lock);
-  if (!m->owner) {
-    m->owner = self;
-    m->depth = 1;
-  } else if (m->owner == self && m->recursive) {
+  if (m->owner == self && m->recursive) {
     ++m->depth;
-  } else {
-    block_on(&m->waiters, &m->lock);  // unlock hands us the mutex before waking us
-    arch::irq_restore(flags);
+    uk_spin_unlock(&m->lock, flags);
     return;
   }
+  bool woken = false;
+  while (m->owner) {
+    if (woken) m->wake_pending = 0;
+    block_on(&m->waiters, &m->lock);
+    uk_spin_lock(&m->lock);
+    woken = true;
+  }
+  if (woken) m->wake_pending = 0;
+  m->owner = self;
+  m->depth = 1;
   uk_spin_unlock(&m->lock, flags);
 }
 
@@ -38,6 +42,9 @@ extern "C" int uk_mutex_trylock(uk_mutex* m) {
   return result;
 }
 
+// The mutex is released, not handed over: the woken waiter competes again. Handing it over would
+// make every contended unlock wait for an IPI round trip to the waiter's hart; with one wake in
+// flight at a time, the running threads keep the lock moving.
 extern "C" int uk_mutex_unlock(uk_mutex* m) {
   const uint64_t flags = uk_spin_lock(&m->lock);
   if (m->owner != uk_thread_self()) {
@@ -45,11 +52,12 @@ extern "C" int uk_mutex_unlock(uk_mutex* m) {
     return -1;
   }
   if (--m->depth == 0) {
-    uk_thread* next = waitq_pop(&m->waiters);
-    m->owner = next;
-    if (next) {
-      m->depth = 1;
-      make_runnable(next);
+    m->owner = nullptr;
+    if (!m->wake_pending) {
+      if (uk_thread* next = waitq_pop(&m->waiters)) {
+        m->wake_pending = 1;
+        make_runnable(next);
+      }
     }
   }
   uk_spin_unlock(&m->lock, flags);

@@ -10,7 +10,7 @@ struct __lock {
   uk_mutex mutex;
 };
 
-struct __lock __lock___libc_recursive_mutex = {{{0}, 1, 0, 0, {0, 0}}};
+struct __lock __lock___libc_recursive_mutex = {{{0}, 1, 0, 0, 0, {0, 0}}};
 
 int uk_scheduler_running(void);
 

@@ -9,11 +9,6 @@
 #include "unitag/kernel.h"
 #include "unitag/thread.h"
 
-// picolibc defines CLOCK_MONOTONIC only with _POSIX_MONOTONIC_CLOCK; its value is fixed.
-#ifndef CLOCK_MONOTONIC
-#define CLOCK_MONOTONIC ((clockid_t)4)
-#endif
-
 extern "C" int clock_gettime(clockid_t clock, struct timespec* ts) {
   if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) {
     errno = EINVAL;

@@ -8,6 +8,7 @@
   .section .text.unitag.trap, "ax"
   .align 4
   .globl uk_trap_entry
+  .type uk_trap_entry, @function
 uk_trap_entry:
   addi sp, sp, -FRAME_SIZE
   SAVE(1)
@@ -39,10 +40,12 @@ uk_trap_entry:
   LOAD(31)
   addi sp, sp, FRAME_SIZE
   mret
+  .size uk_trap_entry, . - uk_trap_entry
 
 /* void uk_switch_context(uintptr_t* save_sp, uintptr_t load_sp): saves the callee-saved
    registers and tp (the thread's TLS pointer) on the current stack, switches stacks, restores. */
   .globl uk_switch_context
+  .type uk_switch_context, @function
 uk_switch_context:
   addi sp, sp, -112
   sd ra, 0(sp)
@@ -77,9 +80,11 @@ uk_switch_context:
   ld tp, 104(sp)
   addi sp, sp, 112
   ret
+  .size uk_switch_context, . - uk_switch_context
 
 /* First code of a new thread (its initial context returns here): s1 = the uk_thread. */
   .globl uk_thread_trampoline
+  .type uk_thread_trampoline, @function
 uk_thread_trampoline:
   mv a0, s1
   li fp, 0
@@ -87,3 +92,4 @@ uk_thread_trampoline:
   call uk_thread_start
 1:
   j 1b
+  .size uk_thread_trampoline, . - uk_thread_trampoline

@@ -24,6 +24,7 @@ typedef struct uk_mutex {
   uk_spinlock lock;
   int recursive;
   unsigned depth;
+  int wake_pending; /* a woken waiter has not retried yet: do not wake another */
   struct uk_thread* owner;
   uk_waitq waiters;
 } uk_mutex;
@@ -39,7 +40,7 @@ typedef struct uk_sem {
   uk_waitq waiters;
 } uk_sem;
 
-#define UK_MUTEX_INIT {{0}, 0, 0, 0, {0, 0}}
+#define UK_MUTEX_INIT {{0}, 0, 0, 0, 0, {0, 0}}
 #define UK_COND_INIT {{0}, {0, 0}}
 #define UK_SEM_INIT(n) {{0}, (n), {0, 0}}
 
