@@ -20,12 +20,12 @@ int main(int argc, char** argv) {
       {"sleep", test_sleep},     {"files", test_files},     {"exit", test_exit_code},
       {"exit-thread", test_exit_from_thread},                {"fault", test_fault},
       {"panic", test_panic},     {"abort", test_abort},     {"cxx", test_cxx},
-      {"malloc", test_malloc},
+      {"malloc", test_malloc},   {"fp", test_fp},
   };
   if (argc >= 2 && strcmp(argv[1], "argv") == 0) return test_argv(argc, argv);
   for (size_t i = 0; argc >= 2 && i < sizeof scenarios / sizeof scenarios[0]; ++i)
     if (strcmp(argv[1], scenarios[i].name) == 0) return scenarios[i].run();
   printf("usage: kernel_selftest SCENARIO (argv, preempt, mutex, sync, sleep, files, exit, "
-         "exit-thread, fault, panic, abort, cxx, malloc)\n");
+         "exit-thread, fault, panic, abort, cxx, malloc, fp)\n");
   return 2;
 }

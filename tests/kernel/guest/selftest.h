@@ -18,6 +18,7 @@ int test_panic(void);
 int test_abort(void);
 int test_cxx(void);
 int test_malloc(void);
+int test_fp(void);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
-/* Sleeping: threads on every hart sleep different lengths; each must sleep at least as long as
- * asked, and they must wake in the order of their deadlines (10 ms apart, far above jitter). */
+/* Sleeping: threads on every hart sleep until deadlines 50 ms apart, counted from one common
+ * start (so a thread that starts late does not shift its deadline); each must sleep at least as
+ * long as asked, and they must wake in deadline order. */
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
@@ -10,18 +11,23 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int wake_order[SLEEPERS], woken;
 static int too_early;
+static struct timespec start;
+
+static long long us_since_start(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (now.tv_sec - start.tv_sec) * 1000000LL + (now.tv_nsec - start.tv_nsec) / 1000;
+}
 
 static void* sleeper(void* arg) {
   const int index = (int)(long)arg;
-  const unsigned ms = 10u * (unsigned)(SLEEPERS - index); /* 40, 30, 20, 10 ms */
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_REALTIME, &t0);
-  usleep(ms * 1000u);
-  clock_gettime(CLOCK_REALTIME, &t1);
-  const long long elapsed_us =
-      (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
+  const long long deadline_us = 50000LL * (SLEEPERS - index); /* 200, 150, 100, 50 ms */
+  const long long before = us_since_start();
+  const long long asked = deadline_us > before ? deadline_us - before : 0;
+  usleep((useconds_t)asked);
+  const long long slept = us_since_start() - before;
   pthread_mutex_lock(&lock);
-  if (elapsed_us < (long long)ms * 1000) too_early = 1;
+  if (slept < asked) too_early = 1;
   wake_order[woken++] = index;
   pthread_mutex_unlock(&lock);
   return NULL;
@@ -29,6 +35,7 @@ static void* sleeper(void* arg) {
 
 int test_sleep(void) {
   pthread_t threads[SLEEPERS];
+  clock_gettime(CLOCK_MONOTONIC, &start);
   for (long i = 0; i < SLEEPERS; ++i) pthread_create(&threads[i], NULL, sleeper, (void*)i);
   for (int i = 0; i < SLEEPERS; ++i) pthread_join(threads[i], NULL);
   printf("sleep: wake order");
