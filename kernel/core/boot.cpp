@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unitag/bootinfo.h"
 #include "arch/riscv64/clint.h"
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/fdt.h"
 #include "core/sched.h"
 #include "mm/heap.h"
 #include "posix/console.h"
+#include "unitag/bootinfo.h"
 
 extern "C" uint32_t uk_harts_checked_in;
 extern "C" uintptr_t* volatile uk_secondary_stacks;
@@ -116,8 +116,10 @@ void trap_init_hart() {
 [[noreturn]] void idle_loop() {
   for (;;) {
     arch::irq_disable();
-    if (this_cpu()->rq_head) schedule();
-    else arch::wait_for_interrupt();
+    if (this_cpu()->rq_head)
+      schedule();
+    else
+      arch::wait_for_interrupt();
     arch::irq_enable();  // takes the interrupt that ended wfi
   }
 }

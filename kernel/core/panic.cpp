@@ -19,12 +19,22 @@ namespace {
 uint32_t g_panicking;
 
 const char* cause_name(uint64_t cause) {
-  static const char* const kNames[] = {
-      "instruction address misaligned", "instruction access fault", "illegal instruction",
-      "breakpoint", "load address misaligned", "load access fault",
-      "store/AMO address misaligned", "store/AMO access fault", "environment call from U-mode",
-      "environment call from S-mode", "reserved", "environment call from M-mode",
-      "instruction page fault", "load page fault", "reserved", "store/AMO page fault"};
+  static const char* const kNames[] = {"instruction address misaligned",
+                                       "instruction access fault",
+                                       "illegal instruction",
+                                       "breakpoint",
+                                       "load address misaligned",
+                                       "load access fault",
+                                       "store/AMO address misaligned",
+                                       "store/AMO access fault",
+                                       "environment call from U-mode",
+                                       "environment call from S-mode",
+                                       "reserved",
+                                       "environment call from M-mode",
+                                       "instruction page fault",
+                                       "load page fault",
+                                       "reserved",
+                                       "store/AMO page fault"};
   if (cause & arch::kCauseInterrupt) return "unexpected interrupt";
   return cause < 16 ? kNames[cause] : "unknown exception";
 }
@@ -41,8 +51,10 @@ void print(const char* fmt, ...) {
 
 void print_location(uint64_t pc) {
   uint64_t offset = 0;
-  if (const char* name = symbol_for(pc, &offset)) print("0x%08lx <%s+0x%lx>\n", pc, name, offset);
-  else print("0x%08lx\n", pc);
+  if (const char* name = symbol_for(pc, &offset))
+    print("0x%08lx <%s+0x%lx>\n", pc, name, offset);
+  else
+    print("0x%08lx\n", pc);
 }
 
 // Enters the report; parks the hart if another panic is already being reported.
@@ -67,7 +79,8 @@ void print_context() {
 }
 
 bool is_code(uint64_t a) {
-  return a >= reinterpret_cast<uintptr_t>(__text_start) && a < reinterpret_cast<uintptr_t>(__text_end);
+  return a >= reinterpret_cast<uintptr_t>(__text_start) &&
+         a < reinterpret_cast<uintptr_t>(__text_end);
 }
 
 // Walks the frame-pointer chain: the caller's return address is at fp-8, its fp at fp-16. A leaf
@@ -108,12 +121,11 @@ void backtrace(uint64_t pc, uint64_t fp, uint64_t leaf_ra) {
   print_location(f->mepc);
   print("  mtval 0x%016lx\n", f->mtval);
   print_context();
-  static const char* const kAbi[32] = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-                                       "s0",   "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-                                       "a6",   "a7", "s2", "s3", "s4", "s5", "s6", "s7",
+  static const char* const kAbi[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+                                       "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+                                       "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
                                        "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
-  for (int i = 1; i < 32; ++i)
-    print("  %-4s %016lx%s", kAbi[i], f->x[i], i % 4 == 3 ? "\n" : "");
+  for (int i = 1; i < 32; ++i) print("  %-4s %016lx%s", kAbi[i], f->x[i], i % 4 == 3 ? "\n" : "");
   backtrace(f->mepc, f->x[8], f->x[1]);
   machine_exit(UK_PANIC_EXIT_CODE);
 }

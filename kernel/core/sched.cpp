@@ -25,8 +25,10 @@ void unlock(uk_spinlock* l) { __atomic_store_n(&l->locked, 0u, __ATOMIC_RELEASE)
 
 void rq_push(Cpu* c, uk_thread* t) {
   t->next = nullptr;
-  if (c->rq_tail) c->rq_tail->next = t;
-  else c->rq_head = t;
+  if (c->rq_tail)
+    c->rq_tail->next = t;
+  else
+    c->rq_head = t;
   c->rq_tail = t;
 }
 
@@ -163,8 +165,10 @@ void sleep_until(uint64_t deadline) {
 
 void waitq_push(uk_waitq* wq, uk_thread* t) {
   t->next = nullptr;
-  if (wq->tail) wq->tail->next = t;
-  else wq->head = t;
+  if (wq->tail)
+    wq->tail->next = t;
+  else
+    wq->head = t;
   wq->tail = t;
 }
 

@@ -27,14 +27,14 @@ struct uk_thread {
   volatile bool off_cpu;  // dead and switched away from: its stack may be freed
   bool fp_used;
   uk::Cpu* home;
-  uk_thread* next;       // run queue or wait queue link
-  uk_thread* sleep_next; // sleep queue link
-  uint64_t wake_time;    // mtime deadline while sleeping
+  uk_thread* next;        // run queue or wait queue link
+  uk_thread* sleep_next;  // sleep queue link
+  uint64_t wake_time;     // mtime deadline while sleeping
   void* (*entry)(void*);
   void* arg;
   void* result;
-  uint8_t* stack_base;   // allocation holding the stack and the TLS block
-  uint8_t* tls;          // this thread's copy of .tdata/.tbss (tp while it runs)
+  uint8_t* stack_base;  // allocation holding the stack and the TLS block
+  uint8_t* tls;         // this thread's copy of .tdata/.tbss (tp while it runs)
   size_t stack_size;
   uk_spinlock join_lock;
   uk_waitq joiners;
@@ -50,7 +50,7 @@ namespace uk {
 
 struct Cpu {
   unsigned hart;
-  uk_spinlock lock;      // run queue, sleep queue, current
+  uk_spinlock lock;  // run queue, sleep queue, current
   uk_thread* current;
   uk_thread* idle;
   uk_thread* rq_head;
@@ -71,11 +71,11 @@ inline Cpu* this_cpu() {
 
 // Scheduler core (core/sched.cpp). All of these expect interrupts disabled on the local hart.
 void sched_init_cpu(Cpu* cpu, unsigned hart, uk_thread* idle);
-void schedule();                     // run the next runnable thread (or keep the current one)
-void make_runnable(uk_thread* t);    // queue t on its home hart, IPI that hart if remote
+void schedule();                   // run the next runnable thread (or keep the current one)
+void make_runnable(uk_thread* t);  // queue t on its home hart, IPI that hart if remote
 void on_timer_interrupt();
 void on_software_interrupt();
-void sleep_until(uint64_t deadline); // block the current thread until mtime >= deadline
+void sleep_until(uint64_t deadline);  // block the current thread until mtime >= deadline
 // Puts the current thread on wq (whose spinlock `lock` is held), releases the lock keeping
 // interrupts disabled, and switches away until woken.
 void block_on(uk_waitq* wq, uk_spinlock* lock);

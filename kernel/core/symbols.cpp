@@ -10,8 +10,10 @@ const char* symbol_for(uint64_t pc, uint64_t* offset) {
   uint64_t lo = 0, hi = t.count;
   while (lo < hi) {  // first entry with address > pc
     const uint64_t mid = (lo + hi) / 2;
-    if (t.entries[mid].address <= pc) lo = mid + 1;
-    else hi = mid;
+    if (t.entries[mid].address <= pc)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo == 0) return nullptr;
   const KsymEntry& e = t.entries[lo - 1];

@@ -1,7 +1,8 @@
 // Mutex, condition variable and semaphore on top of the scheduler's wait queues.
+#include "unitag/sync.h"
+
 #include "arch/riscv64/csr.h"
 #include "core/sched.h"
-#include "unitag/sync.h"
 
 using namespace uk;
 
@@ -117,7 +118,9 @@ extern "C" int uk_sem_trywait(uk_sem* s) {
 
 extern "C" void uk_sem_post(uk_sem* s) {
   const uint64_t flags = uk_spin_lock(&s->lock);
-  if (uk_thread* t = waitq_pop(&s->waiters)) make_runnable(t);
-  else ++s->count;
+  if (uk_thread* t = waitq_pop(&s->waiters))
+    make_runnable(t);
+  else
+    ++s->count;
   uk_spin_unlock(&s->lock, flags);
 }

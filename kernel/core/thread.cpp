@@ -16,8 +16,8 @@ extern "C" void uk_thread_trampoline();
 namespace uk {
 namespace {
 
-unsigned g_next_id = 2;          // 1 is main
-unsigned g_next_hart = 1;        // round-robin placement; main is on hart 0
+unsigned g_next_id = 2;    // 1 is main
+unsigned g_next_hart = 1;  // round-robin placement; main is on hart 0
 unsigned g_live_threads;
 constexpr size_t kMinStack = 4096;
 
@@ -94,7 +94,8 @@ uk_thread* thread_create_idle(Cpu* cpu, size_t stack_size) {
   t->home = cpu;
   t->id = 1000 + unsigned(cpu - g_cpus);
   if (stack_size == 0) {  // hart 0 keeps running on the boot stack
-    t->stack_base = reinterpret_cast<uint8_t*>(reinterpret_cast<uintptr_t>(__boot_stack_top) - 16 * 1024);
+    t->stack_base =
+        reinterpret_cast<uint8_t*>(reinterpret_cast<uintptr_t>(__boot_stack_top) - 16 * 1024);
     t->stack_size = 16 * 1024;
   }
   return t;
@@ -132,11 +133,13 @@ extern "C" [[noreturn]] void uk_thread_start(uk_thread* self) {
   uk_thread_exit(self->entry(self->arg));
 }
 
-extern "C" uk_thread* uk_thread_create(void* (*entry)(void*), void* arg, const struct uk_thread_attr* attr) {
+extern "C" uk_thread* uk_thread_create(void* (*entry)(void*), void* arg,
+                                       const struct uk_thread_attr* attr) {
   const unsigned harts = boot_config().hart_count;
   int hart = attr ? attr->hart : UK_HART_ANY;
   if (hart != UK_HART_ANY && (hart < 0 || unsigned(hart) >= harts)) return nullptr;
-  if (hart == UK_HART_ANY) hart = int(__atomic_fetch_add(&g_next_hart, 1, __ATOMIC_RELAXED) % harts);
+  if (hart == UK_HART_ANY)
+    hart = int(__atomic_fetch_add(&g_next_hart, 1, __ATOMIC_RELAXED) % harts);
   size_t stack = attr && attr->stack_size ? attr->stack_size : UK_DEFAULT_STACK;
   if (stack < kMinStack) stack = kMinStack;
   uk_thread* t = allocate(stack, attr ? attr->name : nullptr);

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sched.h"
 #include "unitag/kernel.h"
 #include "unitag/sync.h"
-#include "core/sched.h"
 #include "unitag/tag_isa.h"
 
 namespace uk {

@@ -71,7 +71,8 @@ void console_write_raw(const char* s) {
 
 void console_enter_panic() {
   // Wait briefly for a line in flight on another hart, then take the console for good.
-  for (int spins = 0; spins < 100000 && __atomic_load_n(&g_console_lock.locked, __ATOMIC_ACQUIRE); ++spins) {
+  for (int spins = 0; spins < 100000 && __atomic_load_n(&g_console_lock.locked, __ATOMIC_ACQUIRE);
+       ++spins) {
   }
   g_panic_mode = true;
 }

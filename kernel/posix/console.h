@@ -14,7 +14,7 @@ int console_read_char();                      // blocks (polling, sleeping betwe
 void console_flush_thread(uk_thread* t);
 // Straight to the UART without locks: early boot and panics.
 void console_write_raw(const char* s);
-void console_enter_panic();  // from now on only the panicking hart prints
+void console_enter_panic();                // from now on only the panicking hart prints
 [[noreturn]] void console_exit(int code);  // flush the caller's line, end the run
 
 }  // namespace uk

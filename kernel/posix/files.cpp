@@ -1,5 +1,7 @@
 // POSIX file calls for picolibc: descriptors 0-2 are the console, the others open ramfs files
 // and directories (read-only). One table for the whole kernel, guarded by a spinlock.
+#include "posix/files.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -9,7 +11,6 @@
 
 #include "fs/ramfs.h"
 #include "posix/console.h"
-#include "posix/files.h"
 #include "unitag/sync.h"
 
 namespace uk {
@@ -125,7 +126,7 @@ extern "C" off_t lseek(int fd, off_t offset, int whence) {
     errno = is_console(fd) ? ESPIPE : EBADF;
     return -1;
   }
-  const int64_t base = whence == SEEK_SET ? 0
+  const int64_t base = whence == SEEK_SET   ? 0
                        : whence == SEEK_CUR ? int64_t(f->pos)
                        : whence == SEEK_END ? int64_t(f->node.file->size)
                                             : -1;

@@ -1,4 +1,5 @@
-// The rest of what picolibc expects from its OS: _exit/abort, and the C++ runtime pieces a freestanding image needs (new/delete, guards,
+// The rest of what picolibc expects from its OS: _exit/abort, and the C++ runtime pieces a
+// freestanding image needs (new/delete, guards,
 // __dso_handle, pure virtual calls).
 #include <stdlib.h>
 

@@ -7,7 +7,8 @@
 
 extern "C" {
 
-int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
+int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*),
+                   void* arg) {
   uk_thread_attr a = {attr ? attr->hart : UK_HART_ANY, attr ? attr->stacksize : 0, "pthread"};
   uk_thread* t = uk_thread_create(start, arg, &a);
   if (!t) return attr && attr->hart != UK_HART_ANY ? EINVAL : EAGAIN;
@@ -100,7 +101,8 @@ int pthread_cond_broadcast(pthread_cond_t* c) {
 // 0 -> 1 claims the initialisation; others yield until it reaches 2.
 int pthread_once(pthread_once_t* once, void (*init)(void)) {
   int expected = 0;
-  if (__atomic_compare_exchange_n(&once->state, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+  if (__atomic_compare_exchange_n(&once->state, &expected, 1, false, __ATOMIC_ACQUIRE,
+                                  __ATOMIC_ACQUIRE)) {
     init();
     __atomic_store_n(&once->state, 2, __ATOMIC_RELEASE);
     return 0;

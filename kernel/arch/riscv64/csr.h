@@ -5,15 +5,18 @@
 
 namespace uk::arch {
 
-#define UK_CSR_READ(name)                                  \
-  ({                                                       \
-    uint64_t v_;                                           \
+#define UK_CSR_READ(name)                                     \
+  ({                                                          \
+    uint64_t v_;                                              \
     __asm__ volatile("csrr %0, " #name : "=r"(v_)::"memory"); \
-    v_;                                                    \
+    v_;                                                       \
   })
-#define UK_CSR_WRITE(name, value) __asm__ volatile("csrw " #name ", %0" ::"r"(uint64_t(value)) : "memory")
-#define UK_CSR_SET(name, bits) __asm__ volatile("csrs " #name ", %0" ::"r"(uint64_t(bits)) : "memory")
-#define UK_CSR_CLEAR(name, bits) __asm__ volatile("csrc " #name ", %0" ::"r"(uint64_t(bits)) : "memory")
+#define UK_CSR_WRITE(name, value) \
+  __asm__ volatile("csrw " #name ", %0" ::"r"(uint64_t(value)) : "memory")
+#define UK_CSR_SET(name, bits) \
+  __asm__ volatile("csrs " #name ", %0" ::"r"(uint64_t(bits)) : "memory")
+#define UK_CSR_CLEAR(name, bits) \
+  __asm__ volatile("csrc " #name ", %0" ::"r"(uint64_t(bits)) : "memory")
 
 inline constexpr uint64_t kMstatusMie = 1u << 3;
 inline constexpr uint64_t kMstatusMpie = 1u << 7;

@@ -45,19 +45,28 @@ bool is_fp_instruction(uint32_t insn) {
     return (quadrant == 0 || quadrant == 2) && (funct3 == 1 || funct3 == 5);
   }
   switch (insn & 0x7f) {
-    case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true;
+    case 0x07:
+    case 0x27:
+    case 0x43:
+    case 0x47:
+    case 0x4b:
+    case 0x4f:
+    case 0x53:
+      return true;
     case 0x73: {  // CSR access to fflags, frm, fcsr
       const unsigned csr = insn >> 20, funct3 = (insn >> 12) & 7;
       return funct3 != 0 && funct3 != 4 && csr >= 1 && csr <= 3;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
 }  // namespace
 
 void switch_out(uk_thread* prev) {
-  if ((UK_CSR_READ(mstatus) & arch::kMstatusFs) == arch::kMstatusFsDirty && prev->fp) save(prev->fp);
+  if ((UK_CSR_READ(mstatus) & arch::kMstatusFs) == arch::kMstatusFsDirty && prev->fp)
+    save(prev->fp);
 }
 
 void switch_in(uk_thread* next) {

@@ -13,9 +13,14 @@ constexpr uint64_t kIllegalInstruction = 2;
 extern "C" void uk_trap(uk::TrapFrame* frame) {
   if (frame->mcause & uk::arch::kCauseInterrupt) {
     switch (frame->mcause & 0xff) {
-      case uk::arch::kIrqTimer: uk::on_timer_interrupt(); return;
-      case uk::arch::kIrqSoftware: uk::on_software_interrupt(); return;
-      default: uk::panic_on_trap(frame);
+      case uk::arch::kIrqTimer:
+        uk::on_timer_interrupt();
+        return;
+      case uk::arch::kIrqSoftware:
+        uk::on_software_interrupt();
+        return;
+      default:
+        uk::panic_on_trap(frame);
     }
   }
   if (frame->mcause == kIllegalInstruction && uk::fpu::handle_first_use(frame)) return;
