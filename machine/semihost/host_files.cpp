@@ -128,11 +128,16 @@ HostFiles::Result HostFiles::open(const std::string& guest_path, uint64_t mode) 
   if (writes && !allow_write_) return {-1, EROFS};
   std::string host;
   if (Result r = resolve(guest_path, kind != 0, true, host); r.value < 0) return r;
+  // "a+" opens read-write at offset 0 without O_APPEND: picolibc 1.8 asks for "a+" when a program
+  // opens "r+" (and seeks to the end itself for a real "a+"), and QEMU 7.2 drops O_APPEND, so
+  // this is what makes both behave as their C programs expect. Plain "a" appends, as specified.
   int flags = O_CLOEXEC | O_NOCTTY;
   if (kind == 0)
     flags |= plus ? O_RDWR : O_RDONLY;
+  else if (kind == 1)
+    flags |= (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC;
   else
-    flags |= (plus ? O_RDWR : O_WRONLY) | O_CREAT | (kind == 1 ? O_TRUNC : O_APPEND);
+    flags |= plus ? O_RDWR | O_CREAT : O_WRONLY | O_CREAT | O_APPEND;
   const int fd = ::open(host.c_str(), flags, 0644);
   if (fd < 0) return {-1, errno};
   struct stat st {};
