@@ -1,5 +1,6 @@
 // Host information calls that have no QEMU-identical output: heap info (as the specification
-// passes it: a1 points at a word holding the block's address), clocks, time, tty.
+// passes it: a1 points at a word holding the block's address), clocks, time, tty, console reads
+// with SYS_READ, bad pointers, and UART output interleaved with semihosting output.
 #include <semihost.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,5 +34,19 @@ int main(void) {
   const char text[] = "written by SYS_WRITE on :tt\n";
   printf("write left %lu\n", (unsigned long)sys_semihost_write(tt, text, sizeof text - 1));
   sys_semihost_close(tt);
+
+  *(volatile unsigned char*)0x10000000 = 'U';  // straight to the UART, between two printfs
+  *(volatile unsigned char*)0x10000000 = '\n';
+  printf("after the UART\n");
+
+  const int in = sys_semihost_open(":tt", SH_OPEN_R);
+  char line[64] = {0};
+  const uintptr_t left = sys_semihost_read(in, line, sizeof line - 1);
+  printf("console read %lu bytes: %s", (unsigned long)(sizeof line - 1 - left), line);
+  const uintptr_t bad_name[3] = {16, SH_OPEN_R, 5};  // a file name outside RAM
+  printf("open(bad pointer) %d errno %d\n", (int)sys_semihost(0x01, (uintptr_t)bad_name),
+         sys_semihost_errno());
+  printf("read(bad handle) %d errno %d\n", (int)sys_semihost_read(77, line, 4),
+         sys_semihost_errno());
   return 0;
 }
