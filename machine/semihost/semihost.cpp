@@ -109,8 +109,10 @@ bool Semihost::is_call_site(Hart& hart, uint64_t pc) {
   return before == kEntryInsn && at == kEbreakInsn && after == kExitInsn;
 }
 
+// Only M-mode calls are served: an application in U-mode must go through its kernel, so its
+// ebreak stays a breakpoint exception for that kernel to handle.
 bool Semihost::on_ebreak(Hart& hart, uint64_t pc) {
-  if (!is_call_site(hart, pc)) return false;
+  if (hart.priv != Priv::M || !is_call_site(hart, pc)) return false;
   std::lock_guard<std::mutex> lock(mu_);
   Call call{hart, pc, hart.x[kA0], hart.x[kA1]};
   ++calls_;
@@ -340,7 +342,7 @@ int64_t Semihost::op_read(Call& call) {
 }
 
 // Waits for the first byte, then takes what has already arrived (like a terminal read).
-// Returns 0 at end of input or when the machine is stopping.
+// Returns 0 at end of input or when the machine is stopping. Called with mu_ held.
 size_t Semihost::console_read(Call& call, uint8_t* buffer, size_t size) {
   size_t got = 0;
   while (got < size) {
@@ -350,7 +352,10 @@ size_t Semihost::console_read(Call& call, uint8_t* buffer, size_t size) {
       continue;
     }
     if (in == Uart::Input::kEnd || got > 0 || machine_.stop_requested()) break;
+    // Let other harts' calls (console output, exit) through while this one waits for input.
+    mu_.unlock();
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    mu_.lock();
   }
   (void)call;
   return got;
