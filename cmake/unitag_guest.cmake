@@ -78,4 +78,20 @@ function(unitag_add_app name)
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DIMAGE=$<TARGET_FILE:${name}> -DOUT=${ksyms} -DCHECK=ON
             -P ${UNITAG_ROOT}/cmake/unitag_ksyms.cmake)
+# unitag_add_semihost(NAME [FP] SOURCES...): a stock picolibc program that talks to the host
+# through RISC-V semihosting (crt0 and libc from picolibc, --oslib=semihost), linked for QEMU
+# virt's RAM exactly as the picolibc documentation does, so the same ELF runs on
+# `unitag run --semihost` and `qemu-system-riscv64 -semihosting-config enable=on`.
+function(unitag_add_semihost name)
+  cmake_parse_arguments(ARG "FP" "" "" ${ARGN})
+  add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
+  set_target_properties(${name} PROPERTIES SUFFIX ".elf" RUNTIME_OUTPUT_DIRECTORY ${UNITAG_GUEST_BIN})
+  target_compile_options(${name} PRIVATE --specs=picolibc.specs -O2 -g -Wall)
+  target_link_options(${name} PRIVATE --specs=picolibc.specs --crt0=semihost --oslib=semihost
+                      -T picolibc.ld -Wl,--defsym=__flash=0x80000000 -Wl,--defsym=__flash_size=4M
+                      -Wl,--defsym=__ram=0x80400000 -Wl,--defsym=__ram_size=60M)
+  if(ARG_FP)
+    target_compile_options(${name} PRIVATE ${UNITAG_FP_FLAGS})
+    target_link_options(${name} PRIVATE ${UNITAG_FP_FLAGS})
+  endif()
 endfunction()
