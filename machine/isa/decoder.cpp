@@ -14,13 +14,13 @@ namespace {
 constexpr InsnInfo kPseudo[] = {
     {"<undecoded>", 0, 0, Format::None, Group::Illegal},
     {"<illegal>", 0, 0, Format::None, Group::Illegal},
+    {"<page-end>", 0, 0, Format::None, Group::Illegal},
 };
 
 const std::array<InsnInfo, static_cast<size_t>(Op::kCount)> kInfo = [] {
   std::array<InsnInfo, static_cast<size_t>(Op::kCount)> t{};
-  t[0] = kPseudo[0];
-  t[1] = kPseudo[1];
-  size_t i = 2;
+  size_t i = 0;
+  for (const InsnInfo& pseudo : kPseudo) t[i++] = pseudo;
 #define INSN(name, match, mask, fmt, group, body) \
   t[i++] = InsnInfo{#name, match, mask, Format::fmt, Group::group};
 #include "machine/isa/table.inc"
@@ -45,7 +45,8 @@ const std::array<std::string, static_cast<size_t>(Op::kCount)> kMnemonics = [] {
 // Candidates per major opcode (bits 6:2), in table order.
 const std::array<std::vector<Op>, 32> kByOpcode = [] {
   std::array<std::vector<Op>, 32> b{};
-  for (size_t i = 2; i < kInfo.size(); ++i) b[(kInfo[i].match >> 2) & 31].push_back(Op(i));
+  for (size_t i = std::size(kPseudo); i < kInfo.size(); ++i)
+    b[(kInfo[i].match >> 2) & 31].push_back(Op(i));
   return b;
 }();
 
@@ -64,8 +65,6 @@ bool writes_integer_rd(Format f) {
       return false;
   }
 }
-
-bool is_fp_group(Group g) { return g == Group::FpAlu || g == Group::FpLoad || g == Group::FpStore; }
 
 DecodedInsn decode32(uint32_t w, const DecodeOptions& options) {
   DecodedInsn d;
@@ -179,6 +178,28 @@ DecodedInsn decode(uint32_t bits, const DecodeOptions& options) {
   return d;
 }
 
+OperandFiles operand_files(Format f) {
+  constexpr RegFile N = RegFile::kNone, X = RegFile::kX, F = RegFile::kF;
+  switch (f) {
+    case Format::R: case Format::Amo: case Format::Tag: return {X, X, X, N};
+    case Format::I: case Format::Load: case Format::Shift: case Format::ShiftW: case Format::Csr:
+    case Format::Lr:
+      return {X, X, N, N};
+    case Format::CsrI: case Format::U: case Format::J: return {X, N, N, N};
+    case Format::S: case Format::B: return {N, X, X, N};
+    case Format::None: case Format::Fence: return {N, N, N, N};
+    case Format::R4: return {F, F, F, F};
+    case Format::FLoad: return {F, X, N, N};
+    case Format::FStore: return {N, X, F, N};
+    case Format::FR: return {F, F, F, N};
+    case Format::FR1: return {F, F, N, N};
+    case Format::FToX: return {X, F, N, N};
+    case Format::XToF: return {F, X, N, N};
+    case Format::FCmp: return {X, F, F, N};
+  }
+  return {N, N, N, N};
+}
+
 const char* xreg_name(unsigned i) {
   static constexpr const char* kNames[] = {
       "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
@@ -196,7 +217,7 @@ const char* freg_name(unsigned i) {
 }
 
 std::string disassemble(const DecodedInsn& d, uint64_t pc) {
-  if (d.op == Op::kIllegal || d.op == Op::kUndecoded)
+  if (static_cast<size_t>(d.op) < std::size(kPseudo))
     return d.len == 2 ? fmt::format(".2byte 0x{:04x}", d.raw) : fmt::format(".4byte 0x{:08x}", d.raw);
   const InsnInfo& info = insn_info(d.op);
   const std::string& m = kMnemonics[static_cast<size_t>(d.op)];

@@ -92,15 +92,19 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   const Tag ci = engine_.code_tag(pc);
   const bool bound = engine_.bound_at(pc) != nullptr;
   const unsigned operands = operand_mask(insn_info(d.op).format);
-  const uint64_t key = uint64_t{ci} | uint64_t(op) << 32 | uint64_t(bound) << 40 | uint64_t(operands) << 41;
+  const bool fp_to_integer = insn_info(d.op).format == Format::FToX || insn_info(d.op).format == Format::FCmp;
+  const uint64_t key = uint64_t{ci} | uint64_t(op) << 32 | uint64_t(bound) << 40 | uint64_t(operands) << 41 |
+                       uint64_t(fp_to_integer) << 50;
   auto [it, fresh] = code_index_.emplace(key, static_cast<uint32_t>(code_.size()));
   if (fresh) {
     CodeEntry e{};
     e.op = op;
     e.memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
     e.bound = bound ? 0 : -1;
-    e.writes_rd = writes_rd(op);
-    e.writes_frd = op == OpGroup::kFpLoad || op == OpGroup::kFpOther;
+    const Format format = insn_info(d.op).format;
+    const bool fp_to_integer = op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
+    e.writes_rd = writes_rd(op) || fp_to_integer;
+    e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
     e.writes_memory = writes_memory(op);
     e.special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
     e.ci = ci;
