@@ -12,7 +12,7 @@
 namespace unitag {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string scalar(const json& v) {
   if (v.is_number_float()) {

@@ -10,6 +10,6 @@ namespace unitag {
 
 void add_report_command(CLI::App& app, int* exit_code);
 // The summary text for a parsed stats document; throws UserError when it is not one.
-std::string format_report(const nlohmann::json& stats, const std::string& name);
+std::string format_report(const nlohmann::ordered_json& stats, const std::string& name);
 
 }  // namespace unitag
