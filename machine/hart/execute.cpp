@@ -13,23 +13,50 @@ namespace {
 constexpr uint64_t kPageMask = (1u << Bus::kPageBits) - 1;
 }
 
+namespace {
+// Groups whose instructions may set the next PC themselves. Every other instruction falls
+// through, which lets the loop step to the next decode slot without recomputing it from the PC.
+constexpr bool may_jump(Group g) {
+  return g == Group::Branch || g == Group::Jal || g == Group::Jalr || g == Group::System ||
+         g == Group::Csr || g == Group::FenceI || g == Group::TagOp;
+}
+}  // namespace
+
 template <bool kChecked>
 uint64_t Hart::execute_loop(uint64_t budget) {
   static void* const kLabels[] = {
-      &&op_kUndecoded, &&op_kIllegal,
+      &&op_kUndecoded, &&op_kIllegal, &&op_kPageEnd,
 #define INSN(name, match, mask, fmt, group, body) &&op_##name,
 #include "machine/isa/table.inc"
 #undef INSN
   };
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount));
+  if constexpr (!kChecked) {
+    labels_ = kLabels;
+    if (budget == 0) return 0;
+  }
 
   uint8_t* const ram = bus_.ram();
+  const std::atomic<uint8_t>* const code_pages = bus_.code_page_flags();
+  // A copy of fast_limit_ the compiler can keep in a register (guest stores could alias the
+  // member); refreshed wherever privilege or PMP may change.
+  uint64_t ram_limit = fast_limit_;
   uint64_t pc = this->pc;
-  uint64_t executed = 0;  // steps, including instructions that trapped
+  // Steps taken in this block (a trapping instruction takes a step). The budget is checked only
+  // where control flow can loop (jumps, page ends, traps): straight-line code is at most a page
+  // long, so a block overshoots its budget by less than 2048 instructions, and counts stay exact.
+  uint64_t count = 0;
+  uint64_t limit = budget;
   uint64_t trapped = 0;
   DecodedPage* page = nullptr;
   uint64_t page_base = 1;  // never a page base: forces a lookup
-  bool check_fetch_each = false;
+  // Where PMP does not grant execute on a whole page, each instruction is copied here in front
+  // of two sentinels, so the next instruction goes back through the fetch check.
+  DecodedInsn single_step[3];
+  for (unsigned i = 1; i < 3; ++i) {
+    single_step[i].op = Op::kPageEnd;
+    single_step[i].handler = kLabels[static_cast<size_t>(Op::kPageEnd)];
+  }
   const DecodedInsn* d = nullptr;
   uint64_t npc = 0;
 
@@ -42,8 +69,8 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define PC pc
 #define NPC npc
 #define LEN uint64_t{d->len}
-#define END_BLOCK() (budget = executed + 1)
-#define SYNC_COUNTS() (block_executed = executed - trapped)
+#define END_BLOCK() (limit = 0)
+#define SYNC_COUNTS() (block_executed = count - trapped)
 #define TRAP(cause, tval)       \
   do {                          \
     raise_trap((cause), (tval)); \
@@ -55,7 +82,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     const uint64_t a_ = (addr_expr);                                    \
     const uint64_t off_ = a_ - Bus::kRamBase;                           \
     T v_;                                                               \
-    if (off_ < fast_limit_) [[likely]] {                                \
+    if (off_ < ram_limit) [[likely]] {                                  \
       std::memcpy(&v_, ram + off_, sizeof(T));                          \
     } else {                                                            \
       SYNC_COUNTS();                                                    \
@@ -70,9 +97,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     const uint64_t a_ = (addr_expr);                                     \
     const uint64_t off_ = a_ - Bus::kRamBase;                            \
     const T v_ = static_cast<T>(value);                                  \
-    if (off_ < fast_limit_) [[likely]] {                                 \
+    if (off_ < ram_limit) [[likely]] {                                   \
       std::memcpy(ram + off_, &v_, sizeof(T));                           \
-      if (bus_.is_code_page(off_)) [[unlikely]] invalidate_code(a_, sizeof(T)); \
+      if (code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
+        invalidate_code(a_, sizeof(T));                                  \
     } else {                                                             \
       SYNC_COUNTS();                                                     \
       if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;   \
@@ -128,6 +156,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     RD = old_;                                                                \
     if (write_) {                                                             \
       update_fast_path();                                                     \
+      ram_limit = fast_limit_;                                                \
       page_base = 1;                                                          \
       END_BLOCK();                                                            \
     }                                                                         \
@@ -154,6 +183,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     if (priv != Priv::M) mstatus &= ~mstatus::kMprv;                            \
     npc = mepc;                                                                 \
     update_fast_path();                                                         \
+    ram_limit = fast_limit_;                                                    \
     page_base = 1;                                                              \
     END_BLOCK();                                                                \
   } while (0)
@@ -172,45 +202,87 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     page_base = 1;           \
   } while (0)
 
-dispatch:
-  if (executed >= budget) goto out;
-  ++executed;
-  if ((pc & ~kPageMask) != page_base) {
-    page = decoded_page(pc);
-    if (page == nullptr) {
-      raise_trap(Cause::kInsnAccessFault, pc);
-      goto trap;
-    }
-    page_base = pc & ~kPageMask;
-    check_fetch_each = !fetch_ok(page_base, 1u << Bus::kPageBits);
-  }
-  if (check_fetch_each && !fetch_ok(pc, 2)) {
+#define GO()                                           \
+  do {                                                 \
+    if constexpr (kChecked) goto checked;              \
+    goto* d->handler;                                  \
+  } while (0)
+// Threaded dispatch: every instruction ends in its own copy of one of these, so the host
+// predicts each indirect jump from the instruction before it.
+#define NEXT_SEQUENTIAL()                              \
+  do {                                                 \
+    const unsigned len_ = d->len;                      \
+    pc += len_;                                        \
+    d += len_ >> 1;                                    \
+    ++count;                                           \
+    GO();                                              \
+  } while (0)
+#define NEXT_AT_NPC()                                                 \
+  do {                                                                \
+    pc = npc;                                                         \
+    if (count >= limit) [[unlikely]] goto out;                        \
+    ++count;                                                          \
+    if ((pc & ~kPageMask) != page_base) [[unlikely]] goto new_page;   \
+    d = &page->slots[(pc & kPageMask) >> 1];                          \
+    GO();                                                             \
+  } while (0)
+
+  goto first;
+
+op_kPageEnd:
+  if (count > limit) goto out;
+new_page:
+  page = decoded_page(pc);
+  if (page == nullptr) {
     raise_trap(Cause::kInsnAccessFault, pc);
     goto trap;
   }
+  page_base = pc & ~kPageMask;
   d = &page->slots[(pc & kPageMask) >> 1];
+  if (!fetch_ok(page_base, 1u << Bus::kPageBits)) {
+    page_base = 1;
+    if (!fetch_ok(pc, 2)) {
+      raise_trap(Cause::kInsnAccessFault, pc);
+      goto trap;
+    }
+    if (d->op == Op::kUndecoded && !fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+    single_step[0] = *d;
+    d = &single_step[0];
+  }
+  GO();
+
+checked:
+  __attribute__((unused));
   if (d->op == Op::kUndecoded) [[unlikely]] {
     if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
   }
-  npc = pc + d->len;
-  if constexpr (kChecked) {
-    if (!hooks_->before_instruction(*this, *d, pc)) [[unlikely]] {
-      if (machine_.stop_requested()) {
-        --executed;
-        goto out;
-      }
-      goto trap;
+  if (!hooks_->before_instruction(*this, *d, pc)) [[unlikely]] {
+    if (machine_.stop_requested()) {
+      --count;
+      goto out;
     }
+    goto trap;
   }
   goto* kLabels[static_cast<size_t>(d->op)];
 
 op_kUndecoded:
+  if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+  if constexpr (kChecked) goto checked;
+  goto* kLabels[static_cast<size_t>(d->op)];
+
 op_kIllegal:
   ILLEGAL();
 
-#define INSN(name, match, mask, fmt, group, body) \
-  op_##name : {body} pc = npc;                    \
-  goto dispatch;
+#define INSN(name, match, mask, fmt, group, body)      \
+  op_##name : {                                        \
+    if constexpr (may_jump(Group::group)) {            \
+      npc = pc + d->len;                               \
+      body if (npc == pc + d->len) NEXT_SEQUENTIAL();  \
+      NEXT_AT_NPC();                                   \
+    } else {                                           \
+      body NEXT_SEQUENTIAL();                          \
+    }                                                  \
+  }
 #include "machine/isa/table.inc"
 #undef INSN
 
@@ -219,13 +291,16 @@ trap:
   SYNC_COUNTS();
   take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
+  ram_limit = fast_limit_;
   page_base = 1;
   if (machine_.stop_requested()) goto out;
-  goto dispatch;
+first:
+  npc = pc;
+  NEXT_AT_NPC();
 
 out:
   this->pc = pc;
-  const uint64_t retired = executed - trapped;
+  const uint64_t retired = count - trapped;
   instret += retired;
   block_executed = 0;
   return retired;
@@ -253,6 +328,9 @@ out:
 #undef WFI
 #undef MEMORY_FENCE
 #undef FLUSH_DECODE_CACHE
+#undef GO
+#undef NEXT_SEQUENTIAL
+#undef NEXT_AT_NPC
 }
 
 uint64_t Hart::execute(uint64_t budget) {

@@ -12,6 +12,7 @@ namespace unitag {
 Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
     : machine_(machine), bus_(bus), id_(id), fp_(fp) {
   pages_.resize((bus.ram_size() >> Bus::kPageBits) + 1);
+  execute_loop<false>(0);  // a zero budget only publishes the loop's labels into labels_
   if (fp_) mstatus |= mstatus::kFsInitial << mstatus::kFsShift;
   update_fast_path();
 }
@@ -19,7 +20,7 @@ Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
 DecodedPage* Hart::decoded_page(uint64_t pc) {
   if (!bus_.in_ram(pc, 2)) return nullptr;
   auto& slot = pages_[(pc - Bus::kRamBase) >> Bus::kPageBits];
-  if (!slot) slot = std::make_unique<DecodedPage>();
+  if (!slot) slot = std::make_unique<DecodedPage>(labels_);
   return slot.get();
 }
 
@@ -39,6 +40,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   }
   bus_.mark_code_page(pc - Bus::kRamBase);
   slot = decode(bits, DecodeOptions{.fp = fp_});
+  slot.handler = labels_[static_cast<size_t>(slot.op)];
   ++stats.decoded;
   if (hooks_) hooks_->on_decode(*this, slot, pc);
   return true;
@@ -47,7 +49,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
 void Hart::flush_decode_cache() {
   for (auto& p : pages_)
     if (p)
-      for (auto& s : p->slots) s.op = Op::kUndecoded;
+      for (unsigned i = 0; i < DecodedPage::kSlots; ++i) mark_undecoded(p->slots[i]);
 }
 
 // A store may overlap an instruction starting up to 2 bytes before it (a 4-byte instruction at
@@ -58,7 +60,7 @@ void Hart::invalidate_code(uint64_t addr, unsigned size) {
   for (uint64_t a = (addr & ~uint64_t{1}) - 2; a < addr + size; a += 2) {
     if (!bus_.in_ram(a, 2)) continue;
     auto& page = pages_[(a - Bus::kRamBase) >> Bus::kPageBits];
-    if (page) page->slots[(a & ((1u << Bus::kPageBits) - 1)) >> 1].op = Op::kUndecoded;
+    if (page) mark_undecoded(page->slots[(a & ((1u << Bus::kPageBits) - 1)) >> 1]);
   }
 }
 
