@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -136,6 +137,8 @@ class Client {
     a.sin_port = htons(static_cast<uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    const int one = 1;  // as gdb does: no Nagle delay between an ack and the next packet
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
   ~Client() { ::close(fd_); }
   bool connected() const { return connected_; }
@@ -225,8 +228,10 @@ TEST(GdbServer, ViolationStopsIntoTheDebuggerAndMonitorReachesTheTagEngine) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     gdb.send_raw('\x03');
     EXPECT_EQ(gdb.receive(), "T02thread:1;");
-    EXPECT_EQ(gdb.request("p20"), hex_le(kLoopPc, 8));
-    EXPECT_EQ(gdb.request("pb"), hex_le(2, 8));
+    // Under load the interrupt may arrive before the resumed hart ran at all.
+    const std::string pc = gdb.request("p20");
+    EXPECT_TRUE(pc == hex_le(kLoopPc, 8) || pc == hex_le(kViolationPc, 8)) << pc;
+    if (pc == hex_le(kLoopPc, 8)) EXPECT_EQ(gdb.request("pb"), hex_le(2, 8));
 
     // Jump to the exit code: gdb is told the process exited with status 0.
     EXPECT_EQ(gdb.request("P20=" + hex_le(kExitPc, 8)), "OK");
