@@ -231,7 +231,9 @@ TEST(GdbServer, ViolationStopsIntoTheDebuggerAndMonitorReachesTheTagEngine) {
     // Under load the interrupt may arrive before the resumed hart ran at all.
     const std::string pc = gdb.request("p20");
     EXPECT_TRUE(pc == hex_le(kLoopPc, 8) || pc == hex_le(kViolationPc, 8)) << pc;
-    if (pc == hex_le(kLoopPc, 8)) EXPECT_EQ(gdb.request("pb"), hex_le(2, 8));
+    if (pc == hex_le(kLoopPc, 8)) {
+      EXPECT_EQ(gdb.request("pb"), hex_le(2, 8));
+    }
 
     // Jump to the exit code: gdb is told the process exited with status 0.
     EXPECT_EQ(gdb.request("P20=" + hex_le(kExitPc, 8)), "OK");
