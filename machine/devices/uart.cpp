@@ -45,6 +45,14 @@ bool Uart::has_input() {
 bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
   if (size != 1) return false;
   std::lock_guard<std::mutex> lock(mu_);
+  // A guest that reads input (or keeps polling the status for it) should first have its prompt
+  // shown; a guest that only writes keeps the output buffered.
+  const bool waiting = offset == kRbrThr || (offset == kLsr && polling_status_);
+  if (waiting && unflushed_ && out_) {
+    std::fflush(out_);
+    unflushed_ = false;
+  }
+  polling_status_ = offset == kLsr;
   switch (offset) {
     case kRbrThr:
       if (lcr_ & kLcrDlab) value = dll_;
@@ -74,7 +82,9 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
       else if (out_) {
         std::fputc(v, out_);
         ++written_;
+        unflushed_ = true;
       }
+      polling_status_ = false;
       return true;
     case kIer: ((lcr_ & kLcrDlab) ? dlm_ : ier_) = v; return true;
     case kIirFcr: return true;
@@ -83,6 +93,28 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
     case kScr: scr_ = v; return true;
     default: return true;
   }
+}
+
+void Uart::write_console(const void* data, size_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!out_ || size == 0) return;
+  std::fwrite(data, 1, size, out_);
+  written_ += size;
+  unflushed_ = true;
+}
+
+Uart::Input Uart::receive(uint8_t& byte) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unflushed_ && out_) {  // a guest reading input should have its prompt shown first
+    std::fflush(out_);
+    unflushed_ = false;
+  }
+  if (has_input()) {
+    byte = input_.front();
+    input_.pop_front();
+    return Input::kByte;
+  }
+  return input_eof_ ? Input::kEnd : Input::kEmpty;
 }
 
 }  // namespace unitag

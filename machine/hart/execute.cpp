@@ -6,6 +6,7 @@
 
 #include "machine/hart/hart.h"
 #include "machine/isa/arith.h"
+#include "machine/isa/fp.h"
 #include "machine/machine.h"
 
 namespace unitag {
@@ -24,13 +25,16 @@ constexpr bool may_jump(Group g) {
 
 template <bool kChecked>
 uint64_t Hart::execute_loop(uint64_t budget) {
+  // Two labels per op, for its 2-byte (compressed) and 4-byte forms: index 2 * op + (len == 4).
+  // Knowing the length statically makes stepping to the next slot a constant add.
   static void* const kLabels[] = {
-      &&op_kUndecoded, &&op_kIllegal, &&op_kPageEnd,
-#define INSN(name, match, mask, fmt, group, body) &&op_##name,
+      &&op_kUndecoded, &&op_kUndecoded, &&op_kIllegal, &&op_kIllegal, &&op_kPageEnd, &&op_kPageEnd,
+#define INSN(name, match, mask, fmt, group, body) &&op_##name##_2, &&op_##name##_4,
 #include "machine/isa/table.inc"
 #undef INSN
   };
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount));
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == 2 * static_cast<size_t>(Op::kCount));
+#define LABEL_OF(d) kLabels[2 * static_cast<size_t>((d)->op) + ((d)->len == 4)]
   if constexpr (!kChecked) {
     labels_ = kLabels;
     if (budget == 0) return 0;
@@ -38,9 +42,19 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 
   uint8_t* const ram = bus_.ram();
   const std::atomic<uint8_t>* const code_pages = bus_.code_page_flags();
-  // A copy of fast_limit_ the compiler can keep in a register (guest stores could alias the
-  // member); refreshed wherever privilege or PMP may change.
-  uint64_t ram_limit = fast_limit_;
+  // Copies of the inline-path window the compiler can keep in registers (guest stores could
+  // alias the members); refreshed wherever privilege or PMP may change.
+  uint64_t window_base = 0, ram_limit = 0;
+  uint8_t* window_host = nullptr;
+  const std::atomic<uint8_t>* window_code_pages = nullptr;
+#define REFRESH_WINDOW()                                                                 \
+  do {                                                                                   \
+    window_base = fast_base_;                                                            \
+    ram_limit = fast_limit_;                                                             \
+    window_host = ram + (window_base - Bus::kRamBase);                                   \
+    window_code_pages = code_pages + ((window_base - Bus::kRamBase) >> Bus::kPageBits);  \
+  } while (0)
+  REFRESH_WINDOW();
   uint64_t pc = this->pc;
   // Steps taken in this block (a trapping instruction takes a step). The budget is checked only
   // where control flow can loop (jumps, page ends, traps): straight-line code is at most a page
@@ -55,7 +69,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   DecodedInsn single_step[3];
   for (unsigned i = 1; i < 3; ++i) {
     single_step[i].op = Op::kPageEnd;
-    single_step[i].handler = kLabels[static_cast<size_t>(Op::kPageEnd)];
+    single_step[i].handler = LABEL_OF(&single_step[i]);
   }
   const DecodedInsn* d = nullptr;
   uint64_t npc = 0;
@@ -68,7 +82,25 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define IMM int64_t{d->imm}
 #define PC pc
 #define NPC npc
-#define LEN uint64_t{d->len}
+#define LEN uint64_t{kLen}
+#define FRD f[d->rd]
+#define FRS1 f[d->rs1]
+#define FRS2 f[d->rs2]
+#define FRS1_S fp::unbox(f[d->rs1])
+#define FRS2_S fp::unbox(f[d->rs2])
+#define FRS3_S fp::unbox(f[d->rs3])
+#define FRS1_D fp::as_double(f[d->rs1])
+#define FRS2_D fp::as_double(f[d->rs2])
+#define FRS3_D fp::as_double(f[d->rs3])
+#define FFLAGS fflags
+// The instruction's rounding mode: the rm field, or frm when it is 7 (dynamic). Reserved
+// values (5, 6, or frm > 4) make the instruction illegal.
+#define RM                                                 \
+  ({                                                       \
+    const unsigned rm_ = d->rm == fp::kDyn ? frm : d->rm;  \
+    if (rm_ > fp::kRmm) [[unlikely]] ILLEGAL();            \
+    rm_;                                                   \
+  })
 #define END_BLOCK() (limit = 0)
 #define SYNC_COUNTS() (block_executed = count - trapped)
 #define TRAP(cause, tval)       \
@@ -80,10 +112,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define LOAD(T, addr_expr)                                              \
   ({                                                                    \
     const uint64_t a_ = (addr_expr);                                    \
-    const uint64_t off_ = a_ - Bus::kRamBase;                           \
+    const uint64_t off_ = a_ - window_base;                             \
     T v_;                                                               \
     if (off_ < ram_limit) [[likely]] {                                  \
-      std::memcpy(&v_, ram + off_, sizeof(T));                          \
+      std::memcpy(&v_, window_host + off_, sizeof(T));                  \
     } else {                                                            \
       SYNC_COUNTS();                                                    \
       uint64_t w_;                                                      \
@@ -95,11 +127,11 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define STORE(T, addr_expr, value)                                       \
   do {                                                                   \
     const uint64_t a_ = (addr_expr);                                     \
-    const uint64_t off_ = a_ - Bus::kRamBase;                            \
+    const uint64_t off_ = a_ - window_base;                               \
     const T v_ = static_cast<T>(value);                                  \
     if (off_ < ram_limit) [[likely]] {                                   \
-      std::memcpy(ram + off_, &v_, sizeof(T));                           \
-      if (code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
+      std::memcpy(window_host + off_, &v_, sizeof(T));                   \
+      if (window_code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
         invalidate_code(a_, sizeof(T));                                  \
     } else {                                                             \
       SYNC_COUNTS();                                                     \
@@ -147,16 +179,26 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     reservation_valid = false;                                                \
     failed_;                                                                  \
   })
+// Code that is not the machine's own may use the host FPU: pending guest FP flags are folded
+// into fflags before it runs and the host flags it leaves behind are discarded (fp.h).
+#define FOREIGN_CALL(stmt)                \
+  do {                                    \
+    if (fp_) fp::fold_host_flags(fflags); \
+    stmt;                                 \
+    if (fp_) fp::reset_host_env();        \
+  } while (0)
 #define CSR_OP(kind, operand)                                                 \
   do {                                                                        \
     SYNC_COUNTS();                                                            \
     const bool write_ = (kind) == CsrAccess::Write || d->rs1 != 0;            \
     uint64_t old_ = 0;                                                        \
-    if (!csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)) ILLEGAL(); \
+    bool ok_;                                                                 \
+    FOREIGN_CALL(ok_ = csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)); \
+    if (!ok_) ILLEGAL();                                                      \
     RD = old_;                                                                \
     if (write_) {                                                             \
       update_fast_path();                                                     \
-      ram_limit = fast_limit_;                                                \
+      REFRESH_WINDOW();                                                       \
       page_base = 1;                                                          \
       END_BLOCK();                                                            \
     }                                                                         \
@@ -165,7 +207,9 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   do {                                                                    \
     SYNC_COUNTS();                                                        \
     this->pc = pc;                                                        \
-    if (machine_.handle_ebreak(*this, pc)) {                              \
+    bool handled_;                                                        \
+    FOREIGN_CALL(handled_ = machine_.handle_ebreak(*this, pc));           \
+    if (handled_) {                                                       \
       END_BLOCK();                                                        \
       if (this->pc != pc) npc = this->pc;                                 \
     } else {                                                              \
@@ -183,7 +227,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     if (priv != Priv::M) mstatus &= ~mstatus::kMprv;                            \
     npc = mepc;                                                                 \
     update_fast_path();                                                         \
-    ram_limit = fast_limit_;                                                    \
+    REFRESH_WINDOW();                                                           \
     page_base = 1;                                                              \
     END_BLOCK();                                                                \
   } while (0)
@@ -211,9 +255,8 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 // predicts each indirect jump from the instruction before it.
 #define NEXT_SEQUENTIAL()                              \
   do {                                                 \
-    const unsigned len_ = d->len;                      \
-    pc += len_;                                        \
-    d += len_ >> 1;                                    \
+    pc += kLen;                                        \
+    d += kLen / 2;                                     \
     ++count;                                           \
     GO();                                              \
   } while (0)
@@ -230,7 +273,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   goto first;
 
 op_kPageEnd:
-  if (count > limit) goto out;
+  if (count > limit) {
+    --count;  // the step onto the sentinel counted the next page's first instruction
+    goto out;
+  }
 new_page:
   page = decoded_page(pc);
   if (page == nullptr) {
@@ -254,44 +300,69 @@ new_page:
 checked:
   __attribute__((unused));
   if (d->op == Op::kUndecoded) [[unlikely]] {
-    if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+    bool filled;
+    FOREIGN_CALL(filled = fill_slot(pc, page->slots[(pc & kPageMask) >> 1]));
+    if (!filled) goto trap;
   }
-  if (!hooks_->before_instruction(*this, *d, pc)) [[unlikely]] {
+  bool allowed;
+  FOREIGN_CALL(allowed = hooks_->before_instruction(*this, *d, pc));
+  if (!allowed) [[unlikely]] {
     if (machine_.stop_requested()) {
       --count;
       goto out;
     }
     goto trap;
   }
-  goto* kLabels[static_cast<size_t>(d->op)];
+  goto* LABEL_OF(d);
 
 op_kUndecoded:
   if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
   if constexpr (kChecked) goto checked;
-  goto* kLabels[static_cast<size_t>(d->op)];
+  goto* LABEL_OF(d);
 
 op_kIllegal:
   ILLEGAL();
 
-#define INSN(name, match, mask, fmt, group, body)      \
-  op_##name : {                                        \
+// FP instructions (and FP CSRs, see csr.cpp) are illegal while mstatus.FS is Off; FP
+// arithmetic and loads mark the FP state Dirty (conservatively for those that only write an
+// integer register or fflags, which the privileged spec allows).
+#define FP_STATE_CHECK(group)                                                     \
+  if constexpr (is_fp_group(Group::group)) {                                      \
+    if ((mstatus & mstatus::kFs) == 0) [[unlikely]] ILLEGAL();                    \
+    if constexpr (Group::group != Group::FpStore) mstatus |= mstatus::kFs;       \
+  }
+#define INSN_BODY(group, body)                         \
+  {                                                    \
+    FP_STATE_CHECK(group)                              \
     if constexpr (may_jump(Group::group)) {            \
-      npc = pc + d->len;                               \
-      body if (npc == pc + d->len) NEXT_SEQUENTIAL();  \
+      npc = pc + kLen;                                 \
+      body if (npc == pc + kLen) NEXT_SEQUENTIAL();    \
       NEXT_AT_NPC();                                   \
     } else {                                           \
       body NEXT_SEQUENTIAL();                          \
     }                                                  \
   }
+#define INSN(name, match, mask, fmt, group, body) \
+  op_##name##_2 : {                               \
+    constexpr unsigned kLen = 2;                  \
+    INSN_BODY(group, body)                        \
+  }                                               \
+  op_##name##_4 : {                               \
+    constexpr unsigned kLen = 4;                  \
+    INSN_BODY(group, body)                        \
+  }
 #include "machine/isa/table.inc"
 #undef INSN
+#undef INSN_BODY
+#undef FP_STATE_CHECK
 
 trap:
   ++trapped;
   SYNC_COUNTS();
-  take_trap(pending_cause_, pending_tval_, pc);
+  if constexpr (kChecked) FOREIGN_CALL(take_trap(pending_cause_, pending_tval_, pc));
+  else take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
-  ram_limit = fast_limit_;
+  REFRESH_WINDOW();
   page_base = 1;
   if (machine_.stop_requested()) goto out;
 first:
@@ -299,6 +370,7 @@ first:
   NEXT_AT_NPC();
 
 out:
+  if (fp_) fp::fold_host_flags(fflags);
   this->pc = pc;
   const uint64_t retired = count - trapped;
   instret += retired;
@@ -313,6 +385,17 @@ out:
 #undef PC
 #undef NPC
 #undef LEN
+#undef FRD
+#undef FRS1
+#undef FRS2
+#undef FRS1_S
+#undef FRS2_S
+#undef FRS3_S
+#undef FRS1_D
+#undef FRS2_D
+#undef FRS3_D
+#undef FFLAGS
+#undef RM
 #undef END_BLOCK
 #undef SYNC_COUNTS
 #undef TRAP
@@ -322,6 +405,7 @@ out:
 #undef AMO
 #undef LOAD_RESERVED
 #undef STORE_CONDITIONAL
+#undef FOREIGN_CALL
 #undef CSR_OP
 #undef EBREAK
 #undef MRET
@@ -331,9 +415,14 @@ out:
 #undef GO
 #undef NEXT_SEQUENTIAL
 #undef NEXT_AT_NPC
+#undef LABEL_OF
+#undef REFRESH_WINDOW
 }
 
 uint64_t Hart::execute(uint64_t budget) {
+  // Pending guest FP flags live in the host's sticky flags during a block (fp.h); host code
+  // between blocks may have raised some.
+  if (fp_) fp::reset_host_env();
   return hooks_ ? execute_loop<true>(budget) : execute_loop<false>(budget);
 }
 

@@ -1,5 +1,6 @@
 // The list of `unitag run` extensions: one line per feature.
 #include "tools/unitag/run_extension.h"
+#include "tools/unitag/semihost_extension.h"
 
 #include "tools/unitag/debug/debug_extension.h"
 
@@ -7,6 +8,7 @@ namespace unitag {
 
 std::vector<std::unique_ptr<RunExtension>> make_run_extensions() {
   std::vector<std::unique_ptr<RunExtension>> list;
+  list.push_back(make_semihost_extension());
   list.push_back(make_debug_extension());
   return list;
 }
