@@ -78,6 +78,8 @@ function(unitag_add_app name)
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DIMAGE=$<TARGET_FILE:${name}> -DOUT=${ksyms} -DCHECK=ON
             -P ${UNITAG_ROOT}/cmake/unitag_ksyms.cmake)
+endfunction()
+
 # unitag_add_semihost(NAME [FP] SOURCES...): a stock picolibc program that talks to the host
 # through RISC-V semihosting (crt0 and libc from picolibc, --oslib=semihost), linked for QEMU
 # virt's RAM exactly as the picolibc documentation does, so the same ELF runs on
