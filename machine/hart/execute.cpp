@@ -305,7 +305,8 @@ checked:
     if (!filled) goto trap;
   }
   bool allowed;
-  FOREIGN_CALL(allowed = hooks_->before_instruction(*this, *d, pc));
+  if (hooks_use_host_fp_) FOREIGN_CALL(allowed = hooks_->before_instruction(*this, *d, pc));
+  else allowed = hooks_->before_instruction(*this, *d, pc);
   if (!allowed) [[unlikely]] {
     if (machine_.stop_requested()) {
       --count;

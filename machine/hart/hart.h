@@ -75,7 +75,10 @@ class Hart {
   Bus& bus() { return bus_; }
   bool has_fp() const { return fp_; }
 
-  void set_hooks(ExecutionHooks* hooks) { hooks_ = hooks; }
+  void set_hooks(ExecutionHooks* hooks) {
+    hooks_ = hooks;
+    hooks_use_host_fp_ = hooks && hooks->uses_host_fp();
+  }
   ExecutionHooks* hooks() const { return hooks_; }
 
   // Runs up to `budget` instructions; returns how many retired. Ends early on WFI, on CSR writes
@@ -164,6 +167,7 @@ class Hart {
   unsigned id_;
   bool fp_;
   ExecutionHooks* hooks_ = nullptr;
+  bool hooks_use_host_fp_ = true;
   uint64_t fast_base_ = Bus::kRamBase;  // guest address where the inline-path window starts
   uint64_t fast_limit_ = 0;  // window size minus 7, so an 8-byte access stays inside (0 = none)
   bool pmp_locked_ = false;  // a locked PMP entry also binds M-mode

@@ -27,6 +27,10 @@ class ExecutionHooks {
   // For the debugger's `monitor` command (e.g. "tag x10", "tag mem 0x80001000", "violations").
   // Returns the text to show, or an empty string when the command is not the hook's.
   virtual std::string monitor(Hart& hart, const std::string& command) { return {}; }
+  // Whether these hooks use the host FPU. If they do, the loop folds the guest's pending FP flags
+  // before each call and resets the host FP environment after it, which costs more than a whole
+  // tag check; hooks that never touch floating point (the tag engine) say false.
+  virtual bool uses_host_fp() const { return true; }
   // The custom-0 tag instruction `tag.get`: the tag handle of the memory word at addr.
   virtual uint64_t memory_tag(uint64_t addr) const { return 0; }
 };

@@ -7,8 +7,8 @@
 
 namespace unitag::tags {
 
-TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
-                     const ElfImage& image)
+TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config,
+                     Machine& machine, const ElfImage& image)
     : policies_(std::move(policies)),
       config_(config),
       machine_(machine),
@@ -76,7 +76,8 @@ Tag TagEngine::project(Tag t, OpGroup op, bool pc_default, unsigned input) {
 
 uint16_t TagEngine::denial_index(uint8_t member, const Denial& d) {
   for (size_t i = 0; i < denials_.size(); ++i)
-    if (denials_[i].first == member && denials_[i].second.rule == d.rule && denials_[i].second.reason == d.reason)
+    if (denials_[i].first == member && denials_[i].second.rule == d.rule &&
+        denials_[i].second.reason == d.reason)
       return static_cast<uint16_t>(i);
   denials_.emplace_back(member, d);
   return static_cast<uint16_t>(denials_.size() - 1);
@@ -90,7 +91,8 @@ Denial TagEngine::denial(uint16_t index) const {
 namespace {
 uint64_t inputs_hash(const RuleInputs& in) {
   uint64_t h = static_cast<uint64_t>(in.op) * 0x9e3779b97f4a7c15ull;
-  for (Meta v : {in.pc, in.ci, in.rs1, in.rs2, in.mem}) h = (h ^ v) * 0xff51afd7ed558ccdull + (h >> 31);
+  for (Meta v : {in.pc, in.ci, in.rs1, in.rs2, in.mem})
+    h = (h ^ v) * 0xff51afd7ed558ccdull + (h >> 31);
   return h;
 }
 }  // namespace
@@ -160,7 +162,8 @@ std::vector<Violation> TagEngine::violations() const {
 nlohmann::json TagEngine::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json j;
-  uint64_t hits = 0, misses = 0, checked = 0, trusted = 0, instructions = 0, cycles = 0, tag_ops = 0;
+  uint64_t hits = 0, misses = 0, checked = 0, trusted = 0, instructions = 0, cycles = 0,
+           tag_ops = 0;
   nlohmann::json harts = nlohmann::json::array();
   for (const auto& h : harts_) {
     hits += h->cache().hits;
@@ -176,9 +179,10 @@ nlohmann::json TagEngine::stats() const {
   for (const auto& p : policies_) names.push_back(p->name());
   j["policies"] = names;
   j["tagged_harts"] = harts;
-  j["rule_cache"] = {{"entries", config_.cache_entries},
-                     {"ways", config_.cache_entries ? std::min(config_.cache_ways, config_.cache_entries) : 0},
-                     {"miss_cost", config_.miss_cost}};
+  j["rule_cache"] = {
+      {"entries", config_.cache_entries},
+      {"ways", config_.cache_entries ? std::min(config_.cache_ways, config_.cache_entries) : 0},
+      {"miss_cost", config_.miss_cost}};
   j["checked_instructions"] = checked;
   j["allocator_instructions"] = trusted;  // inside bound allocator calls: trusted, not checked
   j["rule_cache_hits"] = hits;
@@ -191,7 +195,8 @@ nlohmann::json TagEngine::stats() const {
   j["tag_op_cycles"] = tag_ops;
   j["instructions"] = instructions;
   j["modeled_cycles"] = cycles;
-  j["modeled_overhead"] = instructions ? static_cast<double>(cycles - instructions) / instructions : 0.0;
+  j["modeled_overhead"] =
+      instructions ? static_cast<double>(cycles - instructions) / instructions : 0.0;
   j["shadow_bytes"] = shadow_.pages_allocated() * ShadowMemory::kWordsPerPage * sizeof(Tag);
   j["violations"] = violations_.size();
   nlohmann::json per = nlohmann::json::object();

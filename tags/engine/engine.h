@@ -7,12 +7,11 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "machine/machine.h"
 #include "tags/engine/image_facts.h"
@@ -29,8 +28,8 @@ class HartTagger;
 struct EngineConfig {
   unsigned cache_entries = 1024;  // 0: ideal (unbounded) rule cache
   unsigned cache_ways = 4;
-  unsigned miss_cost = 30;          // modeled cycles per rule-cache miss
-  bool trap_on_violation = false;   // deliver violations to the guest instead of stopping
+  unsigned miss_cost = 30;         // modeled cycles per rule-cache miss
+  bool trap_on_violation = false;  // deliver violations to the guest instead of stopping
 };
 
 // mcause a violation is delivered with under --on-violation=trap (a custom-use exception code).
@@ -71,7 +70,9 @@ class TagEngine {
   Machine& machine() { return machine_; }
   const SourceLines& lines() const { return lines_; }
   // Union over members of the inputs read for (op, pc tag is default).
-  unsigned mask(OpGroup op, bool pc_default) const { return masks_[static_cast<size_t>(op)][pc_default]; }
+  unsigned mask(OpGroup op, bool pc_default) const {
+    return masks_[static_cast<size_t>(op)][pc_default];
+  }
   // The instruction tag and its per-(pc default) projections, for the instruction at pc.
   Tag code_tag(uint64_t pc);
   Tag project(Tag t, OpGroup op, bool pc_default, unsigned input);
@@ -106,8 +107,8 @@ class TagEngine {
   std::unordered_map<RuleKey, RuleResult, RuleKeyHash> memo_;
   std::unordered_map<uint64_t, Tag> code_tags_;
   std::vector<std::pair<uint8_t, Denial>> denials_;
-  std::vector<uint64_t> evaluations_;                        // per member
-  std::vector<std::unordered_set<uint64_t>> member_rules_;   // per member: distinct inputs seen
+  std::vector<uint64_t> evaluations_;                       // per member
+  std::vector<std::unordered_set<uint64_t>> member_rules_;  // per member: distinct inputs seen
   uint64_t memo_hits_ = 0;
   std::vector<Violation> violations_;
 };

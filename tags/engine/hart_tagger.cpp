@@ -1,9 +1,9 @@
 #include "tags/engine/hart_tagger.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "machine/errors.h"
 #include "machine/isa/decoder.h"
@@ -16,13 +16,25 @@ constexpr unsigned kRa = 1, kSp = 2, kA0 = 10;
 // fixed bit positions even where those bits are immediate).
 unsigned operand_mask(Format f) {
   switch (f) {
-    case Format::R: case Format::S: case Format::B: case Format::Amo: case Format::Tag:
+    case Format::R:
+    case Format::S:
+    case Format::B:
+    case Format::Amo:
+    case Format::Tag:
       return kRs1 | kRs2;
-    case Format::I: case Format::Load: case Format::Shift: case Format::ShiftW: case Format::Csr:
-    case Format::Lr: case Format::FLoad: case Format::XToF:
+    case Format::I:
+    case Format::Load:
+    case Format::Shift:
+    case Format::ShiftW:
+    case Format::Csr:
+    case Format::Lr:
+    case Format::FLoad:
+    case Format::XToF:
       return kRs1;
-    case Format::FStore: return kRs1 | kRs2;
-    default: return 0;
+    case Format::FStore:
+      return kRs1 | kRs2;
+    default:
+      return 0;
   }
 }
 }  // namespace
@@ -38,7 +50,9 @@ class HartTagger::Access final : public TagAccess {
     if (r == 0 || r > 32) return;
     t_.xtag[r] = table().with_member(t_.xtag[r], m_, m);
   }
-  Meta mem_meta(uint64_t addr) const override { return table().member(t_.engine_.shadow().get(addr), m_); }
+  Meta mem_meta(uint64_t addr) const override {
+    return table().member(t_.engine_.shadow().get(addr), m_);
+  }
   void update_range(uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg) override {
     if (size == 0) return;
     const uint64_t ram = t_.hart_.bus().ram_size();
@@ -59,7 +73,8 @@ class HartTagger::Access final : public TagAccess {
     t_.tag_op_cycles_ += cycles;
     t_.hart_.extra_cycles += cycles;
   }
-  void copy_values(uint64_t from, uint64_t to, uint64_t size, Meta (*merge)(Meta dst, Meta src)) override {
+  void copy_values(uint64_t from, uint64_t to, uint64_t size,
+                   Meta (*merge)(Meta dst, Meta src)) override {
     ShadowMemory& shadow = t_.engine_.shadow();
     uint64_t words = 0;
     for (uint64_t off = 0; off < size; off += 8, ++words) {
@@ -73,7 +88,9 @@ class HartTagger::Access final : public TagAccess {
   }
   Meta pc_meta() const override { return table().member(t_.pctag, m_); }
   void set_pc_meta(Meta m) override { t_.pctag = table().with_member(t_.pctag, m_, m); }
-  bool read_u64(uint64_t addr, uint64_t& value) const override { return t_.hart_.peek(addr, &value, 8); }
+  bool read_u64(uint64_t addr, uint64_t& value) const override {
+    return t_.hart_.peek(addr, &value, 8);
+  }
 
  private:
   TagTable& table() const { return t_.engine_.table(); }
@@ -83,7 +100,9 @@ class HartTagger::Access final : public TagAccess {
 };
 
 HartTagger::HartTagger(TagEngine& engine, Hart& hart)
-    : engine_(engine), hart_(hart), cache_(engine.config().cache_entries, engine.config().cache_ways) {
+    : engine_(engine),
+      hart_(hart),
+      cache_(engine.config().cache_entries, engine.config().cache_ways) {
   hart.flush_decode_cache();  // entries decoded before attaching have no code tag
 }
 
@@ -92,17 +111,16 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   const Tag ci = engine_.code_tag(pc);
   const bool bound = engine_.bound_at(pc) != nullptr;
   const unsigned operands = operand_mask(insn_info(d.op).format);
-  const bool fp_to_integer = insn_info(d.op).format == Format::FToX || insn_info(d.op).format == Format::FCmp;
-  const uint64_t key = uint64_t{ci} | uint64_t(op) << 32 | uint64_t(bound) << 40 | uint64_t(operands) << 41 |
-                       uint64_t(fp_to_integer) << 50;
-  auto [it, fresh] = code_index_.emplace(key, static_cast<uint32_t>(code_.size()));
-  if (fresh) {
+  auto [it, fresh] = code_index_.emplace(pc, static_cast<uint32_t>(code_.size()));
+  if (fresh) code_.emplace_back();
+  {
     CodeEntry e{};
     e.op = op;
     e.memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
     e.bound = bound ? 0 : -1;
     const Format format = insn_info(d.op).format;
-    const bool fp_to_integer = op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
+    const bool fp_to_integer =
+        op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
     e.writes_rd = writes_rd(op) || fp_to_integer;
     e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
     e.writes_memory = writes_memory(op);
@@ -112,7 +130,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
       e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
       e.mask[pc_default] = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
     }
-    code_.push_back(e);
+    code_[it->second] = e;
   }
   d.tag = it->second;
 }
@@ -128,7 +146,7 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
     finish_bound_call(pc);
   }
   ++checked_;
-  const CodeEntry& c = code_[d.tag];
+  CodeEntry& c = code_[d.tag];
   const bool pc_default = pctag == 0;
   const unsigned m = c.mask[pc_default];
   const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
@@ -145,21 +163,35 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
   // Kept for describe_last; the lookup reads it back word for word (forwarding-friendly).
   last_key_ = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
   const RuleKey& k = last_key_;
-  const size_t h = RuleKeyHash{}(k);
-  bool modeled_miss;
-  const RuleResult* r = cache_.lookup(k, h, modeled_miss);
-  RuleResult computed;
-  if (r == nullptr) [[unlikely]] {
-    if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
-    computed = engine_.evaluate(k);
-    cache_.insert(k, h, computed);
-    r = &computed;
+  const RuleResult* r;
+  if (k == c.last_key && c.epoch == cache_.epoch()) [[likely]] {
+    // Host shortcut, same modeled outcome: the rule is still cached, so this is a hit (LRU
+    // order inside a set is not refreshed by it: exact for direct-mapped caches).
+    ++cache_.hits;
+    r = &c.last_result;
+  } else {
+    const size_t h = RuleKeyHash{}(k);
+    bool modeled_miss;
+    r = cache_.lookup(k, h, modeled_miss);
+    if (r == nullptr) [[unlikely]] {
+      if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
+      const RuleResult computed = engine_.evaluate(k);
+      cache_.insert(k, h, computed);
+      c.last_result = computed;
+    } else {
+      c.last_result = *r;
+    }
+    c.last_key = k;
+    c.epoch = cache_.epoch();
+    r = &c.last_result;
   }
   if (!r->allow) [[unlikely]]
     return deny(*r, d, pc, c.memory, addr);
   pctag = r->pc;
-  if (c.writes_rd) xtag[d.rd] = r->rd;
-  else if (c.writes_frd) ftag[d.rd & 31] = r->rd;
+  if (c.writes_rd)
+    xtag[d.rd] = r->rd;
+  else if (c.writes_frd)
+    ftag[d.rd & 31] = r->rd;
   if (c.writes_memory) engine_.shadow().set(addr, r->mem);
   prev_pc_ = pc;
   if (c.special) [[unlikely]] {
@@ -214,7 +246,8 @@ bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
   for (size_t m = 0; m < engine_.member_count(); ++m) {
     Access access(*this, m, pc);
     Meta rd_meta = engine_.table().member(xtag[d.rd], m);
-    if (auto den = engine_.policy(m).on_tag_instruction(op, hart_.x[d.rs1], hart_.x[d.rs2], rd_meta, access))
+    if (auto den = engine_.policy(m).on_tag_instruction(op, hart_.x[d.rs1], hart_.x[d.rs2], rd_meta,
+                                                        access))
       return deny_call(static_cast<uint8_t>(m), *den, pc, pc);
     if (d.rd != kZeroSink) xtag[d.rd] = engine_.table().with_member(xtag[d.rd], m, rd_meta);
   }

@@ -1,7 +1,7 @@
 // The ExecutionHooks of one tagged hart: its register and PC tags, its modeled rule cache, and
 // the per-instruction check. DecodedInsn::tag holds an index into this hart's table of code
-// entries (opgroup + instruction tag + its masked forms), filled once per decode, so the check
-// itself never looks up code tags.
+// entries, one per instruction address (opgroup + instruction tag + its masked forms + the last
+// rule it used), filled once per decode, so the check itself never looks up code tags.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,7 @@ class HartTagger final : public ExecutionHooks {
   std::string describe_last(const Hart& hart) const override;
   std::string monitor(Hart& hart, const std::string& command) override;
   uint64_t memory_tag(uint64_t addr) const override;
+  bool uses_host_fp() const override { return false; }
 
   const RuleCache& cache() const { return cache_; }
   uint64_t checked() const { return checked_; }
@@ -39,15 +40,20 @@ class HartTagger final : public ExecutionHooks {
  private:
   struct CodeEntry {
     OpGroup op;
-    bool memory;        // reads or writes a memory word
-    bool writes_rd;     // an integer rd
-    bool writes_frd;    // an FP rd
+    bool memory;      // reads or writes a memory word
+    bool writes_rd;   // an integer rd
+    bool writes_frd;  // an FP rd
     bool writes_memory;
-    bool special;       // tag instruction or bound-function entry: more to do after the rule
-    int16_t bound = -1; // >= 0: entry of a bound function (value unused beyond the flag)
-    Tag ci;             // the full instruction tag
-    Tag ci_key[2];      // projected for the rule key: [pc tag is default]
-    unsigned mask[2];   // inputs the key holds: [pc tag is default]
+    bool special;        // tag instruction or bound-function entry: more to do after the rule
+    int16_t bound = -1;  // >= 0: entry of a bound function (value unused beyond the flag)
+    Tag ci;              // the full instruction tag
+    Tag ci_key[2];       // projected for the rule key: [pc tag is default]
+    unsigned mask[2];    // inputs the key holds: [pc tag is default]
+    // The last rule this instruction used, and the cache epoch it was looked up in: when the
+    // same key comes again and nothing was inserted since, the modeled cache still holds it.
+    RuleKey last_key;
+    RuleResult last_result;
+    uint64_t epoch = ~uint64_t{0};
   };
   class Access;
 
@@ -65,7 +71,7 @@ class HartTagger final : public ExecutionHooks {
   Hart& hart_;
   RuleCache cache_;
   std::vector<CodeEntry> code_;
-  std::unordered_map<uint64_t, uint32_t> code_index_;  // (pc tag key) -> index into code_
+  std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
   uint64_t checked_ = 0;
   uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call
   uint64_t tag_op_cycles_ = 0;

@@ -72,7 +72,8 @@ void ImageFacts::find_return_sites() {
       std::memcpy(&bits, image_.bytes().data() + off, avail);
       const DecodedInsn d = decode(bits);
       const uint8_t rd = d.arch_rd();
-      if ((d.op == Op::jal || d.op == Op::jalr) && (rd == 1 || rd == 5)) return_sites_.insert(pc + d.len);
+      if ((d.op == Op::jal || d.op == Op::jalr) && (rd == 1 || rd == 5))
+        return_sites_.insert(pc + d.len);
       pc += d.len;
     }
   }

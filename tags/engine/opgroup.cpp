@@ -8,67 +8,118 @@ bool is_link(uint8_t rd) { return rd == kRa || rd == kT0; }
 
 OpGroup classify(const DecodedInsn& d) {
   switch (d.op) {
-    case Op::addi: return d.imm == 0 ? OpGroup::kMove : OpGroup::kAdd;
-    case Op::add: case Op::sub: return OpGroup::kAdd;
-    case Op::and_: case Op::andi: case Op::or_: case Op::ori: case Op::xor_: case Op::xori:
+    case Op::addi:
+      return d.imm == 0 ? OpGroup::kMove : OpGroup::kAdd;
+    case Op::add:
+    case Op::sub:
+      return OpGroup::kAdd;
+    case Op::and_:
+    case Op::andi:
+    case Op::or_:
+    case Op::ori:
+    case Op::xor_:
+    case Op::xori:
       return OpGroup::kLogic;
-    case Op::ld: return OpGroup::kLoad64;
-    case Op::sd: return OpGroup::kStore64;
-    case Op::jal: return d.arch_rd() == 0 ? OpGroup::kJump : OpGroup::kCall;
+    case Op::ld:
+      return OpGroup::kLoad64;
+    case Op::sd:
+      return OpGroup::kStore64;
+    case Op::jal:
+      return d.arch_rd() == 0 ? OpGroup::kJump : OpGroup::kCall;
     case Op::jalr:
       if (is_link(d.arch_rd())) return OpGroup::kCallIndirect;
       // t0 is the alternate link register (gcc's -msave-restore millicode returns through it).
       if (d.arch_rd() == 0 && is_link(d.rs1) && d.imm == 0) return OpGroup::kReturn;
       return OpGroup::kJumpIndirect;
-    case Op::tag_alloc: return OpGroup::kTagAlloc;
-    case Op::tag_free: return OpGroup::kTagFree;
-    case Op::tag_get: return OpGroup::kTagGet;
-    default: break;
+    case Op::tag_alloc:
+      return OpGroup::kTagAlloc;
+    case Op::tag_free:
+      return OpGroup::kTagFree;
+    case Op::tag_get:
+      return OpGroup::kTagGet;
+    default:
+      break;
   }
   switch (d.group()) {
-    case Group::Alu: case Group::MulDiv: return OpGroup::kAluOther;
-    case Group::Load: return OpGroup::kLoad;
-    case Group::Store: return OpGroup::kStore;
-    case Group::Amo: case Group::LoadReserved: case Group::StoreConditional: return OpGroup::kAmo;
-    case Group::Branch: return OpGroup::kBranch;
-    case Group::Csr: return OpGroup::kCsr;
-    case Group::Fence: case Group::FenceI: case Group::System: return OpGroup::kSystem;
-    case Group::FpLoad: return OpGroup::kFpLoad;
-    case Group::FpStore: return OpGroup::kFpStore;
-    case Group::FpAlu: return OpGroup::kFpOther;
-    default: return OpGroup::kIllegal;
+    case Group::Alu:
+    case Group::MulDiv:
+      return OpGroup::kAluOther;
+    case Group::Load:
+      return OpGroup::kLoad;
+    case Group::Store:
+      return OpGroup::kStore;
+    case Group::Amo:
+    case Group::LoadReserved:
+    case Group::StoreConditional:
+      return OpGroup::kAmo;
+    case Group::Branch:
+      return OpGroup::kBranch;
+    case Group::Csr:
+      return OpGroup::kCsr;
+    case Group::Fence:
+    case Group::FenceI:
+    case Group::System:
+      return OpGroup::kSystem;
+    case Group::FpLoad:
+      return OpGroup::kFpLoad;
+    case Group::FpStore:
+      return OpGroup::kFpStore;
+    case Group::FpAlu:
+      return OpGroup::kFpOther;
+    default:
+      return OpGroup::kIllegal;
   }
 }
 
 std::string_view opgroup_name(OpGroup g) {
   static constexpr std::string_view kNames[] = {
-      "move", "add", "logic", "alu", "load", "load64", "store", "store64", "amo", "branch",
-      "jump", "call", "call-indirect", "return", "jump-indirect", "csr", "system", "tag.alloc",
-      "tag.free", "tag.get", "fp-load", "fp-store", "fp", "illegal"};
+      "move",          "add",     "logic",         "alu",      "load",   "load64",
+      "store",         "store64", "amo",           "branch",   "jump",   "call",
+      "call-indirect", "return",  "jump-indirect", "csr",      "system", "tag.alloc",
+      "tag.free",      "tag.get", "fp-load",       "fp-store", "fp",     "illegal"};
   return kNames[static_cast<size_t>(g)];
 }
 
 bool accesses_memory(OpGroup g) {
   switch (g) {
-    case OpGroup::kLoad: case OpGroup::kLoad64: case OpGroup::kStore: case OpGroup::kStore64:
-    case OpGroup::kAmo: case OpGroup::kFpLoad: case OpGroup::kFpStore: case OpGroup::kTagGet:
+    case OpGroup::kLoad:
+    case OpGroup::kLoad64:
+    case OpGroup::kStore:
+    case OpGroup::kStore64:
+    case OpGroup::kAmo:
+    case OpGroup::kFpLoad:
+    case OpGroup::kFpStore:
+    case OpGroup::kTagGet:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
 bool writes_memory(OpGroup g) {
-  return g == OpGroup::kStore || g == OpGroup::kStore64 || g == OpGroup::kAmo || g == OpGroup::kFpStore;
+  return g == OpGroup::kStore || g == OpGroup::kStore64 || g == OpGroup::kAmo ||
+         g == OpGroup::kFpStore;
 }
 
 bool writes_rd(OpGroup g) {
   switch (g) {
-    case OpGroup::kMove: case OpGroup::kAdd: case OpGroup::kLogic: case OpGroup::kAluOther:
-    case OpGroup::kLoad: case OpGroup::kLoad64: case OpGroup::kAmo: case OpGroup::kCall:
-    case OpGroup::kCallIndirect: case OpGroup::kJump: case OpGroup::kJumpIndirect: case OpGroup::kCsr:
-    case OpGroup::kTagAlloc: case OpGroup::kTagGet:
+    case OpGroup::kMove:
+    case OpGroup::kAdd:
+    case OpGroup::kLogic:
+    case OpGroup::kAluOther:
+    case OpGroup::kLoad:
+    case OpGroup::kLoad64:
+    case OpGroup::kAmo:
+    case OpGroup::kCall:
+    case OpGroup::kCallIndirect:
+    case OpGroup::kJump:
+    case OpGroup::kJumpIndirect:
+    case OpGroup::kCsr:
+    case OpGroup::kTagAlloc:
+    case OpGroup::kTagGet:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 

@@ -12,15 +12,15 @@
 namespace unitag::tags {
 
 enum class OpGroup : uint8_t {
-  kMove,          // addi rd, rs1, 0 (mv): the value, and so its tag, is copied
-  kAdd,           // add/addi/sub with a pointer operand possible (pointer arithmetic)
-  kLogic,         // and/or/xor (alignment masks on pointers)
-  kAluOther,      // every other integer result: a fresh value, not a pointer or return address
-  kLoad,          // load narrower than 64 bits
-  kLoad64,        // ld: may carry a pointer or a return address
-  kStore,         // store narrower than 64 bits
-  kStore64,       // sd
-  kAmo,           // atomic read-modify-write (and lr/sc)
+  kMove,      // addi rd, rs1, 0 (mv): the value, and so its tag, is copied
+  kAdd,       // add/addi/sub with a pointer operand possible (pointer arithmetic)
+  kLogic,     // and/or/xor (alignment masks on pointers)
+  kAluOther,  // every other integer result: a fresh value, not a pointer or return address
+  kLoad,      // load narrower than 64 bits
+  kLoad64,    // ld: may carry a pointer or a return address
+  kStore,     // store narrower than 64 bits
+  kStore64,   // sd
+  kAmo,       // atomic read-modify-write (and lr/sc)
   kBranch,
   kJump,          // jal x0: direct jump
   kCall,          // jal with a link register: direct call
@@ -28,8 +28,8 @@ enum class OpGroup : uint8_t {
   kReturn,        // jalr x0, 0(ra) (or 0(t0), the alternate link register)
   kJumpIndirect,  // any other jalr: computed jump (switch tables, tail calls)
   kCsr,
-  kSystem,        // ecall, ebreak, mret, wfi, fences
-  kTagAlloc,      // custom-0 tag instructions
+  kSystem,    // ecall, ebreak, mret, wfi, fences
+  kTagAlloc,  // custom-0 tag instructions
   kTagFree,
   kTagGet,
   kFpLoad,

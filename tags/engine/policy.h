@@ -54,7 +54,8 @@ class TagAccess {
   // Applies f to the metadata of every word overlapping [base, base+size); costs modeled cycles.
   virtual void update_range(uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg) = 0;
   // For each word of [to, to+size): merge(its metadata, the metadata of the word at from + offset).
-  virtual void copy_values(uint64_t from, uint64_t to, uint64_t size, Meta (*merge)(Meta dst, Meta src)) = 0;
+  virtual void copy_values(uint64_t from, uint64_t to, uint64_t size,
+                           Meta (*merge)(Meta dst, Meta src)) = 0;
   virtual Meta pc_meta() const = 0;
   virtual void set_pc_meta(Meta m) = 0;
   virtual bool read_u64(uint64_t addr, uint64_t& value) const = 0;
@@ -88,7 +89,9 @@ class Policy {
   // The instruction tag (CI) of the instruction at pc.
   virtual Meta code_meta(const ImageFacts& facts, uint64_t pc) const { return 0; }
   // Memory tags at load: called with each word's address inside `ranges` the policy returns.
-  virtual std::vector<std::pair<uint64_t, uint64_t>> tagged_at_load(const ImageFacts& facts) const { return {}; }
+  virtual std::vector<std::pair<uint64_t, uint64_t>> tagged_at_load(const ImageFacts& facts) const {
+    return {};
+  }
   virtual Meta memory_meta_at_load(const ImageFacts& facts, uint64_t word) const { return 0; }
   virtual std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const = 0;
   // The metadata in words, for reports, traces and the monitor ("-" for the default).
@@ -100,12 +103,13 @@ class Policy {
   virtual void on_return(const BoundCall& call, TagAccess& tags) {}
   // The custom-0 tag instructions, after the rule allowed them (authority is checked by rule).
   // rd_meta starts as the rule's output for rd and may be changed (tag.alloc colours rd).
-  virtual std::optional<Denial> on_tag_instruction(OpGroup op, uint64_t rs1, uint64_t rs2, Meta& rd_meta,
-                                                   TagAccess& tags) {
+  virtual std::optional<Denial> on_tag_instruction(OpGroup op, uint64_t rs1, uint64_t rs2,
+                                                   Meta& rd_meta, TagAccess& tags) {
     return std::nullopt;
   }
   // Details for a report of this policy's denial at `addr` (has_addr false: no memory access).
-  virtual Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr, uint64_t addr) const {
+  virtual Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr,
+                              uint64_t addr) const {
     return {};
   }
 };

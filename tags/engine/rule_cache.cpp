@@ -40,6 +40,7 @@ const RuleResult* RuleCache::lookup_slow(Entry* set, const RuleKey& k, bool& mod
 }
 
 void RuleCache::insert(const RuleKey& k, size_t hash, const RuleResult& r) {
+  ++epoch_;
   Entry* set = &entries_[(hash & set_mask_) * ways_];
   std::move_backward(set, set + ways_ - 1, set + ways_);
   set[0] = Entry{k, r, true};

@@ -34,7 +34,8 @@ struct RuleKey {
 // Independent multiplies (they run in parallel): this hash is on every tagged instruction.
 struct RuleKeyHash {
   size_t operator()(const RuleKey& k) const {
-    const uint64_t h = k.a * 0x9e3779b97f4a7c15ull ^ k.b * 0xff51afd7ed558ccdull ^ k.c * 0xc4ceb9fe1a85ec53ull;
+    const uint64_t h =
+        k.a * 0x9e3779b97f4a7c15ull ^ k.b * 0xff51afd7ed558ccdull ^ k.c * 0xc4ceb9fe1a85ec53ull;
     return static_cast<size_t>(h ^ (h >> 29) ^ (h >> 47));
   }
 };
@@ -63,6 +64,9 @@ class RuleCache {
     return lookup_slow(set, k, modeled_miss);
   }
   void insert(const RuleKey& k, size_t hash, const RuleResult& r);
+  // Changes whenever an entry may have been evicted (on every insert): a rule found in the cache
+  // is still there as long as the epoch has not moved.
+  uint64_t epoch() const { return epoch_; }
   uint64_t hits = 0, misses = 0;
 
  private:
@@ -72,6 +76,7 @@ class RuleCache {
     bool valid = false;
   };
   const RuleResult* lookup_slow(Entry* set, const RuleKey& k, bool& modeled_miss);
+  uint64_t epoch_ = 0;
   unsigned ways_;
   size_t set_mask_;
   std::vector<Entry> entries_;

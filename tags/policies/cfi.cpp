@@ -22,7 +22,8 @@ class Cfi final : public Policy {
  public:
   std::string_view name() const override { return "cfi"; }
   std::string_view summary() const override {
-    return "indirect calls only to function entries, returns only to call sites, jumps within the function";
+    return "indirect calls only to function entries, returns only to call sites, jumps within the "
+           "function";
   }
   uint32_t bit() const override { return kPolicyCfi; }
   void prepare(const ImageFacts& facts, const SourceLines&) override { facts_ = &facts; }
@@ -39,7 +40,8 @@ class Cfi final : public Policy {
   std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.pc & 3) {
       case kExpectEntry:
-        if (!(in.ci & kEntry)) return Denial{"call-target", "indirect call to an address that is not a function entry"};
+        if (!(in.ci & kEntry))
+          return Denial{"call-target", "indirect call to an address that is not a function entry"};
         break;
       case kExpectReturnSite:
         if (!(in.ci & kReturnSite))
@@ -47,22 +49,31 @@ class Cfi final : public Policy {
         break;
       case kExpectJumpTarget:
         if (!(in.ci & kEntry) && function_of(in.ci) != function_of(in.pc))
-          return Denial{"jump-target", "computed jump outside the jumping function, not to a function entry"};
+          return Denial{"jump-target",
+                        "computed jump outside the jumping function, not to a function entry"};
         break;
     }
     switch (in.op) {
-      case OpGroup::kCallIndirect: out.pc = kExpectEntry; break;
-      case OpGroup::kReturn: out.pc = kExpectReturnSite; break;
-      case OpGroup::kJumpIndirect: out.pc = kExpectJumpTarget | (function_of(in.ci) << 32); break;
-      default: break;
+      case OpGroup::kCallIndirect:
+        out.pc = kExpectEntry;
+        break;
+      case OpGroup::kReturn:
+        out.pc = kExpectReturnSite;
+        break;
+      case OpGroup::kJumpIndirect:
+        out.pc = kExpectJumpTarget | (function_of(in.ci) << 32);
+        break;
+      default:
+        break;
     }
     return std::nullopt;
   }
   std::string describe(Meta m, Site site) const override {
     if (m == 0) return "-";
     if (site == Site::kPc) {
-      static constexpr const char* kStates[] = {"-", "after an indirect call: expects a function entry",
-                                                "after a return: expects a return site", "after a computed jump"};
+      static constexpr const char* kStates[] = {
+          "-", "after an indirect call: expects a function entry",
+          "after a return: expects a return site", "after a computed jump"};
       std::string s = kStates[m & 3];
       if ((m & 3) == kExpectJumpTarget) s += " from " + function_name(function_of(m));
       return s;
@@ -73,8 +84,12 @@ class Cfi final : public Policy {
     return s;
   }
   Explanation explain(const Denial& d, const RuleInputs& in, bool, uint64_t) const override {
-    if (d.rule == "call-target") return {"cfi-bad-call-target", "the previous instruction called through a pointer to a non-entry"};
-    if (d.rule == "return-target") return {"cfi-bad-return-target", "the previous instruction returned to an address no call left"};
+    if (d.rule == "call-target")
+      return {"cfi-bad-call-target",
+              "the previous instruction called through a pointer to a non-entry"};
+    if (d.rule == "return-target")
+      return {"cfi-bad-return-target",
+              "the previous instruction returned to an address no call left"};
     return {"cfi-bad-jump-target", "the previous instruction jumped outside its function"};
   }
 

@@ -8,10 +8,10 @@
 // cache more. Cannot catch: overflows inside the last 8-byte word (word granularity),
 // accesses through pointers whose colour was lost (byte-wise copies, integer casts through
 // narrow arithmetic): those are unchecked, never false positives.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-
-#include <fmt/format.h>
 
 #include "tags/policies/heap_allocations.h"
 #include "tags/policies/registry.h"
@@ -29,15 +29,24 @@ uint32_t value(Meta m) { return static_cast<uint32_t>(m >> 32); }
 Meta word(uint32_t loc, uint32_t val) { return Meta{loc} | Meta{val} << 32; }
 
 Meta colour_fresh(Meta, Meta colour) { return word(static_cast<uint32_t>(colour), 0); }
-Meta colour_keep_values(Meta old, Meta colour) { return word(static_cast<uint32_t>(colour), value(old)); }
+Meta colour_keep_values(Meta old, Meta colour) {
+  return word(static_cast<uint32_t>(colour), value(old));
+}
 Meta take_value(Meta dst, Meta src) { return word(location(dst), value(src)); }
 Meta set_value(Meta old, Meta colour) { return word(location(old), static_cast<uint32_t>(colour)); }
 
 bool is_access(OpGroup op) {
   switch (op) {
-    case OpGroup::kLoad: case OpGroup::kLoad64: case OpGroup::kStore: case OpGroup::kStore64:
-    case OpGroup::kAmo: case OpGroup::kFpLoad: case OpGroup::kFpStore: return true;
-    default: return false;
+    case OpGroup::kLoad:
+    case OpGroup::kLoad64:
+    case OpGroup::kStore:
+    case OpGroup::kStore64:
+    case OpGroup::kAmo:
+    case OpGroup::kFpLoad:
+    case OpGroup::kFpStore:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -45,62 +54,90 @@ class Heap final : public Policy {
  public:
   std::string_view name() const override { return "heap"; }
   std::string_view summary() const override {
-    return "heap overflow/underflow, use after free, double free, free of non-heap or interior pointers";
+    return "heap overflow/underflow, use after free, double free, free of non-heap or interior "
+           "pointers";
   }
   uint32_t bit() const override { return kPolicyHeap; }
   void prepare(const ImageFacts&, const SourceLines& lines) override { lines_ = &lines; }
 
   unsigned inputs(OpGroup op, bool) const override {
     switch (op) {
-      case OpGroup::kMove: return kRs1;
-      case OpGroup::kAdd: case OpGroup::kLogic: return kRs1 | kRs2;
-      case OpGroup::kStore64: case OpGroup::kAmo: case OpGroup::kFpStore: return kCi | kRs1 | kRs2 | kMem;
-      case OpGroup::kLoad: case OpGroup::kLoad64: case OpGroup::kStore: case OpGroup::kFpLoad:
+      case OpGroup::kMove:
+        return kRs1;
+      case OpGroup::kAdd:
+      case OpGroup::kLogic:
+        return kRs1 | kRs2;
+      case OpGroup::kStore64:
+      case OpGroup::kAmo:
+      case OpGroup::kFpStore:
+        return kCi | kRs1 | kRs2 | kMem;
+      case OpGroup::kLoad:
+      case OpGroup::kLoad64:
+      case OpGroup::kStore:
+      case OpGroup::kFpLoad:
         return kCi | kRs1 | kMem;
-      case OpGroup::kTagAlloc: case OpGroup::kTagFree: return kCi;
-      default: return 0;
+      case OpGroup::kTagAlloc:
+      case OpGroup::kTagFree:
+        return kCi;
+      default:
+        return 0;
     }
   }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
     const FunctionInfo* f = facts.function_at(pc);
     if (f == nullptr) return 0;
     const std::string& n = f->name;
-    const bool allocator = n.rfind("unitag_allocator_", 0) == 0 || n.rfind("__unitag_allocator", 0) == 0 ||
-                           std::find(kBound.begin(), kBound.end(), std::string_view(n)) != kBound.end();
+    const bool allocator =
+        n.rfind("unitag_allocator_", 0) == 0 || n.rfind("__unitag_allocator", 0) == 0 ||
+        std::find(kBound.begin(), kBound.end(), std::string_view(n)) != kBound.end();
     return allocator ? kAuthority : 0;
   }
 
   std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.op) {
-      case OpGroup::kMove: out.rd = in.rs1; return std::nullopt;
-      case OpGroup::kAdd: case OpGroup::kLogic:  // pointer +- integer keeps the colour
+      case OpGroup::kMove:
+        out.rd = in.rs1;
+        return std::nullopt;
+      case OpGroup::kAdd:
+      case OpGroup::kLogic:  // pointer +- integer keeps the colour
         out.rd = in.rs1 && in.rs2 ? (in.rs1 == in.rs2 ? in.rs1 : 0) : in.rs1 | in.rs2;
         return std::nullopt;
-      case OpGroup::kTagAlloc: case OpGroup::kTagFree:
+      case OpGroup::kTagAlloc:
+      case OpGroup::kTagFree:
         if (!(in.ci & kAuthority))
-          return Denial{"tag-authority", "tag instruction outside allocator code (only the allocator may colour memory)"};
+          return Denial{
+              "tag-authority",
+              "tag instruction outside allocator code (only the allocator may colour memory)"};
         return std::nullopt;
-      default: break;
+      default:
+        break;
     }
     if (!is_access(in.op)) return std::nullopt;
     const bool trusted = in.ci & kAuthority;
     const uint32_t ptr = static_cast<uint32_t>(in.rs1), loc = location(in.mem);
     if (!trusted && ptr != kNoColour && ptr != loc) {
       const bool store = writes_memory(in.op);
-      return store ? Denial{"store-colour", "store through a pointer whose colour differs from the word's"}
-                   : Denial{"load-colour", "load through a pointer whose colour differs from the word's"};
+      return store ? Denial{"store-colour",
+                            "store through a pointer whose colour differs from the word's"}
+                   : Denial{"load-colour",
+                            "load through a pointer whose colour differs from the word's"};
     }
     if (in.op == OpGroup::kLoad64) out.rd = value(in.mem);
-    if (in.op == OpGroup::kStore64) out.mem = word(loc, static_cast<uint32_t>(in.rs2));
-    else if (writes_memory(in.op)) out.mem = word(loc, 0);  // a narrower store breaks a stored pointer
+    if (in.op == OpGroup::kStore64)
+      out.mem = word(loc, static_cast<uint32_t>(in.rs2));
+    else if (writes_memory(in.op))
+      out.mem = word(loc, 0);  // a narrower store breaks a stored pointer
     return std::nullopt;
   }
 
   std::string describe(Meta m, Site site) const override {
     switch (site) {
-      case Site::kPc: return "-";
-      case Site::kInstruction: return m & kAuthority ? "allocator authority" : "-";
-      case Site::kRegister: return m ? "pointer to " + colour_name(static_cast<uint32_t>(m)) : "-";
+      case Site::kPc:
+        return "-";
+      case Site::kInstruction:
+        return m & kAuthority ? "allocator authority" : "-";
+      case Site::kRegister:
+        return m ? "pointer to " + colour_name(static_cast<uint32_t>(m)) : "-";
       case Site::kMemory: {
         if (m == 0) return "-";
         std::string s = "word of " + colour_name(location(m));
@@ -125,10 +162,14 @@ class Heap final : public Policy {
   void on_return(const BoundCall& call, TagAccess& tags) override {
     const auto& a = call.args;
     const uint64_t site = call.call_site, result = call.result;
-    if (call.function == "malloc") allocate(result, a[0], site, tags, false);
-    else if (call.function == "calloc") allocate(result, a[0] * a[1], site, tags, false);
-    else if (call.function == "aligned_alloc" || call.function == "memalign") allocate(result, a[1], site, tags, false);
-    else if (call.function == "free") release(a[0], site, tags);
+    if (call.function == "malloc")
+      allocate(result, a[0], site, tags, false);
+    else if (call.function == "calloc")
+      allocate(result, a[0] * a[1], site, tags, false);
+    else if (call.function == "aligned_alloc" || call.function == "memalign")
+      allocate(result, a[1], site, tags, false);
+    else if (call.function == "free")
+      release(a[0], site, tags);
     else if (call.function == "realloc") {
       const auto old = a[0] ? registry_.live_containing(a[0]) : std::nullopt;
       if (result != 0 && old && result != a[0])  // the block moved: so do its stored pointers
@@ -158,15 +199,21 @@ class Heap final : public Policy {
     return std::nullopt;
   }
 
-  Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr, uint64_t addr) const override {
-    if (d.rule == "tag-authority") return {"tag-forgery", "application code tried to colour or free memory tags"};
+  Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr,
+                      uint64_t addr) const override {
+    if (d.rule == "tag-authority")
+      return {"tag-forgery", "application code tried to colour or free memory tags"};
     if (d.rule == "double-free" || d.rule == "free-interior" || d.rule == "free-non-heap") {
       std::string s = fmt::format("free(0x{:x})\n", addr);
-      if (auto a = registry_.by_colour(static_cast<uint32_t>(in.rs1))) s += allocation_text(*a);
-      else if (auto live = registry_.live_containing(addr)) s += allocation_text(*live);
-      else if (auto freed = registry_.freed_containing(addr)) s += allocation_text(*freed);
+      if (auto a = registry_.by_colour(static_cast<uint32_t>(in.rs1)))
+        s += allocation_text(*a);
+      else if (auto live = registry_.live_containing(addr))
+        s += allocation_text(*live);
+      else if (auto freed = registry_.freed_containing(addr))
+        s += allocation_text(*freed);
       static const std::pair<std::string_view, const char*> kinds[] = {
-          {"double-free", "heap-double-free"}, {"free-interior", "heap-free-interior-pointer"},
+          {"double-free", "heap-double-free"},
+          {"free-interior", "heap-free-interior-pointer"},
           {"free-non-heap", "heap-free-non-heap-pointer"}};
       for (const auto& [rule, kind] : kinds)
         if (d.rule == rule) return {kind, s};
@@ -174,31 +221,41 @@ class Heap final : public Policy {
     const auto mine = registry_.by_colour(static_cast<uint32_t>(in.rs1));
     std::string kind = "heap-colour-mismatch", s;
     if (mine) {
-      if (mine->freed) kind = "heap-use-after-free";
-      else if (addr >= mine->base + mine->size) kind = "heap-buffer-overflow";
-      else if (addr < mine->base) kind = "heap-buffer-underflow";
+      if (mine->freed)
+        kind = "heap-use-after-free";
+      else if (addr >= mine->base + mine->size)
+        kind = "heap-buffer-overflow";
+      else if (addr < mine->base)
+        kind = "heap-buffer-underflow";
       const int64_t before = static_cast<int64_t>(mine->base - addr);
       const int64_t after = static_cast<int64_t>(addr - (mine->base + mine->size));
-      if (has_addr && addr < mine->base) s += fmt::format("0x{:x} is {} bytes before the pointer's allocation:\n", addr, before);
-      else if (has_addr && addr >= mine->base + mine->size) s += fmt::format("0x{:x} is {} bytes after the pointer's allocation:\n", addr, after);
-      else s += fmt::format("0x{:x} is inside the pointer's allocation:\n", addr);
+      if (has_addr && addr < mine->base)
+        s += fmt::format("0x{:x} is {} bytes before the pointer's allocation:\n", addr, before);
+      else if (has_addr && addr >= mine->base + mine->size)
+        s += fmt::format("0x{:x} is {} bytes after the pointer's allocation:\n", addr, after);
+      else
+        s += fmt::format("0x{:x} is inside the pointer's allocation:\n", addr);
       s += allocation_text(*mine);
     }
     const uint32_t loc = location(in.mem);
-    if (loc == kNoColour) s += "the word belongs to no allocation (allocator metadata, padding or non-heap memory)\n";
+    if (loc == kNoColour)
+      s += "the word belongs to no allocation (allocator metadata, padding or non-heap memory)\n";
     else if (loc == kFreedColour) {
       s += "the word is freed memory";
-      if (auto f = registry_.freed_containing(addr); f && (!mine || f->colour != mine->colour)) s += ":\n" + allocation_text(*f);
-      else s += "\n";
-    } else if (auto other = registry_.by_colour(loc); other && (!mine || other->colour != mine->colour)) {
+      if (auto f = registry_.freed_containing(addr); f && (!mine || f->colour != mine->colour))
+        s += ":\n" + allocation_text(*f);
+      else
+        s += "\n";
+    } else if (auto other = registry_.by_colour(loc);
+               other && (!mine || other->colour != mine->colour)) {
       s += "the word belongs to another allocation:\n" + allocation_text(*other);
     }
     return {kind, s};
   }
 
  private:
-  static constexpr std::array<std::string_view, 7> kBound = {"malloc", "free", "calloc", "realloc",
-                                                             "aligned_alloc", "memalign", "posix_memalign"};
+  static constexpr std::array<std::string_view, 7> kBound = {
+      "malloc", "free", "calloc", "realloc", "aligned_alloc", "memalign", "posix_memalign"};
 
   std::optional<Denial> check_free(uint64_t p, uint32_t colour) const {
     if (auto a = registry_.by_colour(colour); a && a->freed)
@@ -207,7 +264,8 @@ class Heap final : public Policy {
       if (live->base == p) return std::nullopt;
       return Denial{"free-interior", "free of a pointer into the middle of an allocation"};
     }
-    if (registry_.freed_containing(p)) return Denial{"double-free", "free of a pointer whose allocation was already freed"};
+    if (registry_.freed_containing(p))
+      return Denial{"double-free", "free of a pointer whose allocation was already freed"};
     return Denial{"free-non-heap", "free of a pointer that no allocation function returned"};
   }
 
@@ -229,14 +287,17 @@ class Heap final : public Policy {
   std::string colour_name(uint32_t c) const {
     if (c == kFreedColour) return "freed memory";
     if (auto a = registry_.by_colour(c))
-      return fmt::format("allocation #{} [0x{:x}, +{}){}", c, a->base, a->size, a->freed ? " (freed)" : "");
+      return fmt::format("allocation #{} [0x{:x}, +{}){}", c, a->base, a->size,
+                         a->freed ? " (freed)" : "");
     return fmt::format("colour {}", c);
   }
 
   std::string allocation_text(const Allocation& a) const {
-    std::string s = fmt::format("  allocation #{} [0x{:x}, 0x{:x}) ({} bytes)\n", a.colour, a.base, a.base + a.size, a.size);
+    std::string s = fmt::format("  allocation #{} [0x{:x}, 0x{:x}) ({} bytes)\n", a.colour, a.base,
+                                a.base + a.size, a.size);
     s += fmt::format("    allocated by hart {} at {}\n", a.alloc_hart, lines_->where(a.alloc_site));
-    if (a.freed) s += fmt::format("    freed by hart {} at {}\n", a.free_hart, lines_->where(a.free_site));
+    if (a.freed)
+      s += fmt::format("    freed by hart {} at {}\n", a.free_hart, lines_->where(a.free_site));
     return s;
   }
 

@@ -30,7 +30,8 @@ std::optional<Allocation> AllocationRegistry::live_containing(uint64_t addr) con
 std::optional<Allocation> AllocationRegistry::freed_containing(uint64_t addr) const {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = all_.rbegin(); it != all_.rend(); ++it)
-    if (it->freed && addr >= it->base && addr < it->base + std::max<uint64_t>(it->size, 1)) return *it;
+    if (it->freed && addr >= it->base && addr < it->base + std::max<uint64_t>(it->size, 1))
+      return *it;
   return std::nullopt;
 }
 

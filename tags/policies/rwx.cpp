@@ -7,8 +7,8 @@
 namespace unitag::tags {
 namespace {
 
-constexpr Meta kCode = 1;            // memory: the word holds code
-constexpr Meta kFetchedFromData = 1; // instruction: fetched from outside every code section
+constexpr Meta kCode = 1;             // memory: the word holds code
+constexpr Meta kFetchedFromData = 1;  // instruction: fetched from outside every code section
 
 class Rwx final : public Policy {
  public:
@@ -17,18 +17,22 @@ class Rwx final : public Policy {
     return "no store to code, no instruction fetched from data (W^X at word granularity)";
   }
   uint32_t bit() const override { return kPolicyRwx; }
-  unsigned inputs(OpGroup op, bool) const override { return writes_memory(op) ? kCi | kMem : unsigned{kCi}; }
+  unsigned inputs(OpGroup op, bool) const override {
+    return writes_memory(op) ? kCi | kMem : unsigned{kCi};
+  }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
     return facts.is_code(pc) ? 0 : kFetchedFromData;
   }
-  std::vector<std::pair<uint64_t, uint64_t>> tagged_at_load(const ImageFacts& facts) const override {
+  std::vector<std::pair<uint64_t, uint64_t>> tagged_at_load(
+      const ImageFacts& facts) const override {
     return facts.code_ranges();
   }
   Meta memory_meta_at_load(const ImageFacts&, uint64_t) const override { return kCode; }
 
   std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
     if (in.ci == kFetchedFromData)
-      return Denial{"fetch-from-data", "instruction fetched from a word outside every code section"};
+      return Denial{"fetch-from-data",
+                    "instruction fetched from a word outside every code section"};
     if (writes_memory(in.op)) {
       if (in.mem == kCode) return Denial{"store-to-code", "store into a word of code"};
       out.mem = in.mem;

@@ -22,28 +22,45 @@ class Stack final : public Policy {
   uint32_t bit() const override { return kPolicyStack; }
   unsigned inputs(OpGroup op, bool) const override {
     switch (op) {
-      case OpGroup::kMove: case OpGroup::kReturn: return kRs1;
-      case OpGroup::kAdd: return kRs1 | kRs2;
-      case OpGroup::kLoad64: return kMem;
-      case OpGroup::kStore64: return kRs2;
-      default: return 0;
+      case OpGroup::kMove:
+      case OpGroup::kReturn:
+        return kRs1;
+      case OpGroup::kAdd:
+        return kRs1 | kRs2;
+      case OpGroup::kLoad64:
+        return kMem;
+      case OpGroup::kStore64:
+        return kRs2;
+      default:
+        return 0;
     }
   }
   std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.op) {
-      case OpGroup::kCall: case OpGroup::kCallIndirect: out.rd = kReturnAddress; break;
-      case OpGroup::kMove: out.rd = in.rs1; break;
+      case OpGroup::kCall:
+      case OpGroup::kCallIndirect:
+        out.rd = kReturnAddress;
+        break;
+      case OpGroup::kMove:
+        out.rd = in.rs1;
+        break;
       case OpGroup::kAdd:  // c.mv is `add rd, x0, rs2`: one return-address operand, one default
         out.rd = (in.rs1 ^ in.rs2) == kReturnAddress ? kReturnAddress : 0;
         break;
-      case OpGroup::kLoad64: out.rd = in.mem; break;
-      case OpGroup::kStore64: out.mem = in.rs2; break;
+      case OpGroup::kLoad64:
+        out.rd = in.mem;
+        break;
+      case OpGroup::kStore64:
+        out.mem = in.rs2;
+        break;
       case OpGroup::kReturn:
         if (in.rs1 != kReturnAddress)
           return Denial{"return-address",
-                        "ret through ra, whose value was not written by a call (a corrupted saved return address)"};
+                        "ret through ra, whose value was not written by a call (a corrupted saved "
+                        "return address)"};
         break;
-      default: break;
+      default:
+        break;
     }
     return std::nullopt;
   }
@@ -52,9 +69,10 @@ class Stack final : public Policy {
     return site == Site::kMemory ? "holds a return address" : "return address";
   }
   Explanation explain(const Denial&, const RuleInputs&, bool, uint64_t) const override {
-    return {"return-address-overwrite",
-            "ra does not hold a return address written by a call: the saved return address of this\n"
-            "function was overwritten (e.g. a stack buffer overflow) or forged"};
+    return {
+        "return-address-overwrite",
+        "ra does not hold a return address written by a call: the saved return address of this\n"
+        "function was overwritten (e.g. a stack buffer overflow) or forged"};
   }
 };
 

@@ -1,10 +1,10 @@
 // Violation reports, trace descriptions and monitor commands of a tagged hart: everything
 // HartTagger says in words. Reports aim at AddressSanitizer's: what, where (function and source
 // line), which address and whose it is, and every tag involved.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "machine/errors.h"
 #include "machine/isa/decoder.h"
@@ -24,7 +24,8 @@ std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
   return fmt::format("    {:<18} tag {:<5} {}\n", what, t, engine_.describe(t, site));
 }
 
-bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr, uint64_t addr) {
+bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
+                      uint64_t addr) {
   const Denial den = engine_.denial(r.denial);
   const size_t member = r.denying_policy;
   const Policy& p = engine_.policy(member);
@@ -32,8 +33,12 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   const CodeEntry& c = code_[d.tag];
   const Tag mem = has_addr ? engine_.shadow().get(addr) : 0;
   const Tag rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
-  RuleInputs in{c.op, table.member(pctag, member), table.member(c.ci, member), table.member(xtag[d.rs1], member),
-                table.member(rs2, member), table.member(mem, member)};
+  RuleInputs in{c.op,
+                table.member(pctag, member),
+                table.member(c.ci, member),
+                table.member(xtag[d.rs1], member),
+                table.member(rs2, member),
+                table.member(mem, member)};
   const Explanation ex = p.explain(den, in, has_addr, addr);
   const std::string kind = ex.kind.empty() ? fmt::format("{}-violation", p.name()) : ex.kind;
   const SourceLines& lines = engine_.lines();
@@ -51,9 +56,11 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
     s += tag_line(fmt::format("rs1 ({})", xreg_name(d.rs1)).c_str(), xtag[d.rs1], Site::kRegister);
   if (c.mask[0] & kRs2 || c.mask[1] & kRs2)
     s += tag_line(fmt::format("rs2 ({})", xreg_name(d.rs2)).c_str(), rs2, Site::kRegister);
-  if (has_addr) s += tag_line(fmt::format("word 0x{:x}", addr & ~uint64_t{7}).c_str(), mem, Site::kMemory);
-  return stop_or_trap(pc, has_addr ? addr : pc,
-                      Violation{hart_.id(), pc, std::string(p.name()), std::string(den.rule), kind, s});
+  if (has_addr)
+    s += tag_line(fmt::format("word 0x{:x}", addr & ~uint64_t{7}).c_str(), mem, Site::kMemory);
+  return stop_or_trap(
+      pc, has_addr ? addr : pc,
+      Violation{hart_.id(), pc, std::string(p.name()), std::string(den.rule), kind, s});
 }
 
 bool HartTagger::deny_call(uint8_t member, const Denial& den, uint64_t where, uint64_t pc) {
@@ -70,15 +77,18 @@ bool HartTagger::deny_call(uint8_t member, const Denial& den, uint64_t where, ui
   s += "  tags:\n";
   s += tag_line("pc", pctag, Site::kPc);
   s += tag_line("a0", xtag[10], Site::kRegister);
-  return stop_or_trap(where, call_.args[0], Violation{hart_.id(), where, std::string(p.name()), std::string(den.rule), kind, s});
+  return stop_or_trap(
+      where, call_.args[0],
+      Violation{hart_.id(), where, std::string(p.name()), std::string(den.rule), kind, s});
 }
 
 bool HartTagger::stop_or_trap(uint64_t pc, uint64_t tval, Violation v) {
   const std::string report = v.report;
   engine_.record_violation(std::move(v));
   if (engine_.config().trap_on_violation) {
-    std::fprintf(stderr, "unitag: %s  delivered to the guest: mcause %llu, mtval 0x%llx\n", report.c_str(),
-                 static_cast<unsigned long long>(kTagViolationCause), static_cast<unsigned long long>(tval));
+    std::fprintf(stderr, "unitag: %s  delivered to the guest: mcause %llu, mtval 0x%llx\n",
+                 report.c_str(), static_cast<unsigned long long>(kTagViolationCause),
+                 static_cast<unsigned long long>(tval));
     hart_.raise_trap(kTagViolationCause, tval);
     return false;
   }
@@ -124,7 +134,8 @@ std::string HartTagger::monitor(Hart& hart, const std::string& command) {
     return s;
   }
   if (verb != "tag") return {};
-  if (what == "pc") return fmt::format("pc: tag {} {}\n", pctag, engine_.describe(pctag, Site::kPc));
+  if (what == "pc")
+    return fmt::format("pc: tag {} {}\n", pctag, engine_.describe(pctag, Site::kPc));
   if (what == "mem") {
     uint64_t addr = 0;
     try {
@@ -133,15 +144,19 @@ std::string HartTagger::monitor(Hart& hart, const std::string& command) {
       return fmt::format("tag mem: '{}' is not an address; use e.g. tag mem 0x80001000\n", arg);
     }
     const Tag t = engine_.shadow().get(addr);
-    return fmt::format("word 0x{:x}: tag {} {}\n", addr & ~uint64_t{7}, t, engine_.describe(t, Site::kMemory));
+    return fmt::format("word 0x{:x}: tag {} {}\n", addr & ~uint64_t{7}, t,
+                       engine_.describe(t, Site::kMemory));
   }
   for (unsigned i = 0; i < 32; ++i) {
     if (what == fmt::format("x{}", i) || what == xreg_name(i))
-      return fmt::format("x{} ({}): tag {} {}\n", i, xreg_name(i), xtag[i], engine_.describe(xtag[i], Site::kRegister));
+      return fmt::format("x{} ({}): tag {} {}\n", i, xreg_name(i), xtag[i],
+                         engine_.describe(xtag[i], Site::kRegister));
     if (what == fmt::format("f{}", i) || what == freg_name(i))
-      return fmt::format("f{} ({}): tag {} {}\n", i, freg_name(i), ftag[i], engine_.describe(ftag[i], Site::kRegister));
+      return fmt::format("f{} ({}): tag {} {}\n", i, freg_name(i), ftag[i],
+                         engine_.describe(ftag[i], Site::kRegister));
   }
-  return fmt::format("tag: unknown operand '{}'; use x0-x31, f0-f31, an ABI name, pc, or mem ADDR\n", what);
+  return fmt::format(
+      "tag: unknown operand '{}'; use x0-x31, f0-f31, an ABI name, pc, or mem ADDR\n", what);
 }
 
 }  // namespace unitag::tags

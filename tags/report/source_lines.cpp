@@ -2,9 +2,8 @@
 
 #include <elfutils/libdw.h>
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace unitag::tags {
 

@@ -17,7 +17,8 @@ Tag TagTable::intern(const TagTuple& t) {
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = index_.find(t); it != index_.end()) return it->second;
   const size_t n = size_.load(std::memory_order_relaxed);
-  if (n >= kMaxChunks << kChunkBits) throw std::runtime_error("tag table full (2^28 distinct tags)");
+  if (n >= kMaxChunks << kChunkBits)
+    throw std::runtime_error("tag table full (2^28 distinct tags)");
   Chunk* chunk = chunks_[n >> kChunkBits].load(std::memory_order_relaxed);
   if (chunk == nullptr) {
     chunk = new Chunk();

@@ -38,7 +38,9 @@ class TagTable {
   TagTable(const TagTable&) = delete;
   TagTable& operator=(const TagTable&) = delete;
   Tag intern(const TagTuple& t);
-  const TagTuple& get(Tag t) const { return (*chunks_[t >> kChunkBits].load(std::memory_order_acquire))[t & kChunkMask]; }
+  const TagTuple& get(Tag t) const {
+    return (*chunks_[t >> kChunkBits].load(std::memory_order_acquire))[t & kChunkMask];
+  }
   Meta member(Tag t, size_t m) const { return get(t).member[m]; }
   // The tag equal to `t` except that member m's metadata is `value`.
   Tag with_member(Tag t, size_t m, Meta value);

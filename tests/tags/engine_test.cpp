@@ -1,16 +1,18 @@
 // The engine on the real machine: a violation stops the run, and the hooks answer the trace and
 // monitor questions a debugger asks. Uses guest images from tests/tags/guest.
+#include "tags/engine/engine.h"
+
 #include <gtest/gtest.h>
 
 #include "machine/machine.h"
-#include "tags/engine/engine.h"
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
 namespace {
 
 struct TaggedRun {
-  explicit TaggedRun(const std::string& image_name, std::vector<std::string> policies, unsigned harts = 1)
+  explicit TaggedRun(const std::string& image_name, std::vector<std::string> policies,
+                     unsigned harts = 1)
       : image(ElfImage::load(std::string(UNITAG_GUEST_BIN) + "/" + image_name + ".elf")),
         machine([&] {
           MachineConfig c;
@@ -53,7 +55,8 @@ TEST(Engine, MonitorAndTraceDescribeTags) {
   EXPECT_NE(hooks->describe_last(h).find("-> deny (heap: store-colour)"), std::string::npos)
       << hooks->describe_last(h);
   const uint64_t base = h.x[10] - 128;  // fill_table's pointer is the allocation's base + 0
-  EXPECT_NE(hooks->monitor(h, "tag mem " + std::to_string(h.x[10])).find("word 0x"), std::string::npos);
+  EXPECT_NE(hooks->monitor(h, "tag mem " + std::to_string(h.x[10])).find("word 0x"),
+            std::string::npos);
   EXPECT_NE(hooks->memory_tag(base), 0u);
   EXPECT_NE(hooks->monitor(h, "tag mem banana").find("not an address"), std::string::npos);
   EXPECT_EQ(hooks->monitor(h, "info registers"), "");

@@ -1,7 +1,7 @@
 // The modeled rule cache: finite size, associativity and LRU replacement decide its misses.
-#include <gtest/gtest.h>
-
 #include "tags/engine/rule_cache.h"
+
+#include <gtest/gtest.h>
 
 namespace unitag::tags {
 namespace {

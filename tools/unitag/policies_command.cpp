@@ -1,8 +1,8 @@
 // `unitag policies`: every tag policy with one line on what it catches.
-#include <iostream>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <iostream>
 
 #include "tags/policies/registry.h"
 
@@ -15,7 +15,8 @@ void add_policies_command(CLI::App& app) {
       const auto p = info.make();
       std::cout << fmt::format("{:<6} {}\n", p->name(), p->summary());
     }
-    std::cout << "Combine with commas: unitag run IMAGE --policy heap,stack,cfi,rwx (docs/policies.md)\n";
+    std::cout
+        << "Combine with commas: unitag run IMAGE --policy heap,stack,cfi,rwx (docs/policies.md)\n";
   });
 }
 

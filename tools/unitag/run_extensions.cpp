@@ -2,6 +2,8 @@
 #include "tools/unitag/run_extension.h"
 #include "tools/unitag/semihost_extension.h"
 
+#include "tools/unitag/debug/debug_extension.h"
+
 namespace unitag {
 
 std::unique_ptr<RunExtension> make_tags_extension();  // tools/unitag/tags_extension.cpp
@@ -9,7 +11,8 @@ std::unique_ptr<RunExtension> make_tags_extension();  // tools/unitag/tags_exten
 std::vector<std::unique_ptr<RunExtension>> make_run_extensions() {
   std::vector<std::unique_ptr<RunExtension>> list;
   list.push_back(make_semihost_extension());
-  list.push_back(make_tags_extension());
+  list.push_back(make_tags_extension());  // before debug: the debugger chains onto tag hooks
+  list.push_back(make_debug_extension());
   return list;
 }
 

@@ -1,8 +1,8 @@
 // `unitag run --policy ... --tagged ...`: builds the tag engine, attaches it to the tagged harts
 // and adds its figures to --stats. Untagged harts get no hooks at all.
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <sstream>
 
 #include "machine/errors.h"
 #include "tags/engine/engine.h"
@@ -23,28 +23,37 @@ std::vector<std::string> split(const std::string& s) {
 class TagsExtension final : public RunExtension {
  public:
   void add_options(CLI::App& run) override {
-    run.add_option("--policy", policy_, "Tag policies, comma-separated (see `unitag policies`), e.g. heap,stack,cfi");
-    run.add_option("--tagged", tagged_, "Harts that check tags, comma-separated (default: all, with --policy)");
-    run.add_option("--rule-cache", config_.cache_entries, "Modeled rule-cache entries (0: ideal, unbounded)");
-    run.add_option("--rule-cache-ways", config_.cache_ways, "Rule-cache associativity")->check(CLI::Range(1u, 64u));
+    run.add_option("--policy", policy_,
+                   "Tag policies, comma-separated (see `unitag policies`), e.g. heap,stack,cfi");
+    run.add_option("--tagged", tagged_,
+                   "Harts that check tags, comma-separated (default: all, with --policy)");
+    run.add_option("--rule-cache", config_.cache_entries,
+                   "Modeled rule-cache entries (0: ideal, unbounded)");
+    run.add_option("--rule-cache-ways", config_.cache_ways, "Rule-cache associativity")
+        ->check(CLI::Range(1u, 64u));
     run.add_option("--miss-cost", config_.miss_cost, "Modeled cycles per rule-cache miss");
-    run.add_option("--on-violation", on_violation_, "stop (default) or trap: deliver as exception mcause 24")
+    run.add_option("--on-violation", on_violation_,
+                   "stop (default) or trap: deliver as exception mcause 24")
         ->check(CLI::IsMember({"stop", "trap"}));
   }
 
   void configure(MachineConfig& config) override {
     if (policy_.empty()) {
       if (!tagged_.empty())
-        throw UserError(exit_code::kUsage, "--tagged needs --policy; e.g. --policy heap,stack --tagged 0");
+        throw UserError(exit_code::kUsage,
+                        "--tagged needs --policy; e.g. --policy heap,stack --tagged 0");
       return;
     }
     try {
       names_ = split(policy_);
       (void)tags::make_policies(names_);
     } catch (const std::invalid_argument& e) {
-      throw UserError(exit_code::kUsage, fmt::format("--policy {}: {}; run `unitag policies` for the list", policy_, e.what()));
+      throw UserError(
+          exit_code::kUsage,
+          fmt::format("--policy {}: {}; run `unitag policies` for the list", policy_, e.what()));
     }
-    if (names_.empty()) throw UserError(exit_code::kUsage, "--policy: give at least one policy, e.g. --policy heap");
+    if (names_.empty())
+      throw UserError(exit_code::kUsage, "--policy: give at least one policy, e.g. --policy heap");
     mask_ = 0;
     if (tagged_.empty()) {
       mask_ = config.harts == 64 ? ~uint64_t{0} : (uint64_t{1} << config.harts) - 1;
@@ -56,10 +65,13 @@ class TagsExtension final : public RunExtension {
           id = static_cast<unsigned>(std::stoul(h, &used));
           if (used != h.size()) throw std::invalid_argument(h);
         } catch (const std::exception&) {
-          throw UserError(exit_code::kUsage, fmt::format("--tagged {}: '{}' is not a hart number", tagged_, h));
+          throw UserError(exit_code::kUsage,
+                          fmt::format("--tagged {}: '{}' is not a hart number", tagged_, h));
         }
         if (id >= config.harts)
-          throw UserError(exit_code::kUsage, fmt::format("--tagged {}: hart {} does not exist (--harts {})", tagged_, id, config.harts));
+          throw UserError(exit_code::kUsage,
+                          fmt::format("--tagged {}: hart {} does not exist (--harts {})", tagged_,
+                                      id, config.harts));
         mask_ |= uint64_t{1} << id;
       }
     }
@@ -70,7 +82,8 @@ class TagsExtension final : public RunExtension {
 
   void attach(Machine& machine, const ElfImage& image) override {
     if (names_.empty()) return;
-    engine_ = std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine, image);
+    engine_ =
+        std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine, image);
     for (unsigned i = 0; i < machine.hart_count(); ++i)
       if (mask_ >> i & 1) engine_->attach(machine.hart(i));
   }
