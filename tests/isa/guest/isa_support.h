@@ -54,9 +54,9 @@ extern volatile struct trap_record trap_log[MAX_HARTS];
    Interrupts: the timer disarms mtimecmp, the software interrupt clears this hart's msip. */
 void install_trap_handler(int vectored);
 
-/* Runs fn in U-mode on stack `sp` (mret with MPP=U) until it traps. Returns the trap cause;
-   an ecall from U returns a0 instead when a7 == USER_EXIT. */
+/* Runs fn in U-mode on stack `sp` with a2 = arg (mret with MPP=U) until it traps. Returns the
+   trap cause; an ecall from U returns a0 instead when a7 == USER_EXIT. */
 #define USER_EXIT 93
-uint64_t run_user(void (*fn)(void), void* sp);
+uint64_t run_user(void (*fn)(void), void* sp, uint64_t arg);
 
 uint64_t hart_id(void);

@@ -118,8 +118,8 @@ trap_common:
   addi sp, sp, FRAME
   mret
 
-/* uint64_t run_user(void (*fn)(void), void* sp): enter fn in U-mode; returns when
-   isa_user_return(value) is called by the trap handler. */
+/* uint64_t run_user(void (*fn)(void), void* sp, uint64_t arg): enter fn in U-mode with a2 = arg
+   (untouched here); returns when the trap handler calls isa_user_return(value). */
   .globl run_user
 run_user:
   la t0, user_ctx
