@@ -124,7 +124,9 @@ static void u_probe(const char* name, void (*fn)(uint64_t, uint64_t), uint64_t a
                     uint64_t tval_base, uint64_t want_cause, uint64_t want_tval) {
   const uint64_t before = trap_log[0].count;
   const uint64_t r = run_user((void (*)(void))fn, &user_stack[512], arg);
-  report(name, (uint64_t)fn, tval_base, want_cause, want_tval, before);
+  /* a fetch fault's mepc is the target, not a place in fn */
+  const uint64_t epc_base = want_cause == 1 ? tval_base : (uint64_t)fn;
+  report(name, epc_base, tval_base, want_cause, want_tval, before);
   if (r != want_cause) {
     bare_puts("  run_user returned ");
     bare_put_hex(r);
