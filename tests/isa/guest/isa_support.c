@@ -47,6 +47,7 @@ void isa_trap_handler(uint64_t* regs, uint64_t vector) {
   if (cause & CAUSE_INTERRUPT) {
     if ((cause & 63) == 7) *CLINT_MTIMECMP(hart_id()) = ~0ull;
     if ((cause & 63) == 3) *CLINT_MSIP(hart_id()) = 0;
+    if ((status & MSTATUS_MPP) == 0) isa_user_return(cause); /* preempted U-mode */
     return;
   }
   if ((status & MSTATUS_MPP) == 0) { /* from U-mode: end run_user() */

@@ -51,7 +51,8 @@ extern volatile struct trap_record trap_log[MAX_HARTS];
 /* Installs the handler in direct mode (vectored = 0) or vectored mode (vectored = 1). A
    synchronous exception in M-mode returns to the faulting function's caller (mepc = ra), so a
    test calls a leaf function that traps and carries on. A trap from U-mode ends run_user().
-   Interrupts: the timer disarms mtimecmp, the software interrupt clears this hart's msip. */
+   Interrupts: the timer disarms mtimecmp, the software interrupt clears this hart's msip; one
+   that preempts U-mode ends run_user() with its cause. */
 void install_trap_handler(int vectored);
 
 /* Runs fn in U-mode on stack `sp` with a2 = arg (mret with MPP=U) until it traps. Returns the
