@@ -42,7 +42,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define PC pc
 #define NPC npc
 #define LEN uint64_t{d->len}
-#define END_BLOCK() (budget = executed + 1)
+#define END_BLOCK() (budget = executed)  // `executed` already counts this instruction
 #define SYNC_COUNTS() (block_executed = executed - trapped)
 #define TRAP(cause, tval)       \
   do {                          \
