@@ -1,9 +1,9 @@
 // The unitag command line: run images, and (as they land) list policies, benchmark, report.
-#include <fmt/format.h>
-
-#include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "machine/errors.h"
 #include "tools/unitag/run_command.h"
