@@ -1,5 +1,6 @@
 #include "machine/machine.h"
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -9,6 +10,14 @@
 #include "machine/errors.h"
 
 namespace unitag {
+namespace {
+// A block never runs past --max-insns, so the limit is exact with one hart (with several in
+// parallel, each may finish the block it started).
+uint64_t cap_to_limit(uint64_t block, uint64_t limit, uint64_t retired) {
+  if (limit == 0) return block;
+  return retired >= limit ? 1 : std::min(block, limit - retired);
+}
+}  // namespace
 
 Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config_.mem_size) {
   if (config_.harts < 1 || config_.harts > 64)
@@ -216,7 +225,7 @@ void Machine::run_deterministic() {
       h.poll_interrupts();
       if (stop_requested()) break;
       const auto t0 = std::chrono::steady_clock::now();
-      const uint64_t retired = h.execute(config_.quantum);
+      const uint64_t retired = h.execute(cap_to_limit(config_.quantum, config_.max_insns, total_retired()));
       h.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       any_ran = true;
       after_block(h, retired);
@@ -273,7 +282,7 @@ void Machine::run_hart_thread(Hart& h) {
     h.poll_interrupts();
     if (stop_requested()) break;
     const auto t0 = std::chrono::steady_clock::now();
-    const uint64_t retired = h.execute(kBlock);
+    const uint64_t retired = h.execute(cap_to_limit(kBlock, config_.max_insns, total_retired()));
     h.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     after_block(h, retired);
   }

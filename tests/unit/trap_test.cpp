@@ -282,7 +282,7 @@ TEST(MachineRun, MaxInsnsStopsALoopingGuest) {
   MachineConfig cfg;
   cfg.mem_size = kRamSize;
   cfg.deterministic = true;
-  cfg.max_insns = 100000;
+  cfg.max_insns = 100003;  // not a multiple of the quantum
   Machine m(cfg);
   const uint32_t loop = kSelfLoop;
   ASSERT_TRUE(m.hart(0).poke(kCode, &loop, 4));
@@ -290,7 +290,20 @@ TEST(MachineRun, MaxInsnsStopsALoopingGuest) {
   const RunResult r = m.run();
   EXPECT_EQ(r.reason, StopReason::kMaxInsns);
   EXPECT_EQ(r.exit_code, 123);
-  EXPECT_GE(m.hart(0).instret, 100000u);
+  EXPECT_EQ(m.hart(0).instret, 100003u) << "a block must not run past the limit";
+}
+
+TEST(MachineRun, MaxInsnsIsExactForOneHartInParallelMode) {
+  MachineConfig cfg;
+  cfg.mem_size = kRamSize;
+  cfg.max_insns = 12345;
+  Machine m(cfg);
+  const uint32_t loop = kSelfLoop;
+  ASSERT_TRUE(m.hart(0).poke(kCode, &loop, 4));
+  m.hart(0).pc = kCode;
+  const RunResult r = m.run();
+  EXPECT_EQ(r.reason, StopReason::kMaxInsns);
+  EXPECT_EQ(m.hart(0).instret, 12345u);
 }
 
 }  // namespace
