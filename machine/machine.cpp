@@ -1,5 +1,7 @@
 #include "machine/machine.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cstring>
 #include <thread>
@@ -17,6 +19,23 @@ uint64_t cap_to_limit(uint64_t block, uint64_t limit, uint64_t retired) {
   if (limit == 0) return block;
   return retired >= limit ? 1 : std::min(block, limit - retired);
 }
+
+double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Runs one block of `hart`, charging its wall and CPU time to the hart's statistics.
+uint64_t timed_execute(Hart& hart, uint64_t budget) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = thread_cpu_seconds();
+  const uint64_t retired = hart.execute(budget);
+  hart.stats.cpu_seconds += thread_cpu_seconds() - c0;
+  hart.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return retired;
+}
+
 }  // namespace
 
 Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config_.mem_size) {
@@ -224,9 +243,8 @@ void Machine::run_deterministic() {
       }
       h.poll_interrupts();
       if (stop_requested()) break;
-      const auto t0 = std::chrono::steady_clock::now();
-      const uint64_t retired = h.execute(cap_to_limit(config_.quantum, config_.max_insns, total_retired()));
-      h.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const uint64_t retired =
+          timed_execute(h, cap_to_limit(config_.quantum, config_.max_insns, total_retired()));
       any_ran = true;
       after_block(h, retired);
       if (stop_requested()) break;
@@ -281,9 +299,7 @@ void Machine::run_hart_thread(Hart& h) {
     }
     h.poll_interrupts();
     if (stop_requested()) break;
-    const auto t0 = std::chrono::steady_clock::now();
-    const uint64_t retired = h.execute(cap_to_limit(kBlock, config_.max_insns, total_retired()));
-    h.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const uint64_t retired = timed_execute(h, cap_to_limit(kBlock, config_.max_insns, total_retired()));
     after_block(h, retired);
   }
 }

@@ -3,6 +3,9 @@
 #pragma once
 #include <stdint.h>
 
+/* a1 as hart 0 received it: the unitag boot info, or a device tree on QEMU. */
+extern uintptr_t bare_boot_arg;
+
 void bare_putc(char c);
 void bare_puts(const char* s); /* no newline added */
 void bare_put_hex(uint64_t v); /* 0x-prefixed, 16 digits */

@@ -21,6 +21,8 @@ _start:
   addi t1, t1, 8
   j 1b
 3:
+  la t1, bare_boot_arg
+  sd a1, 0(t1)
   li a0, 0
   li a1, 0
   call main
@@ -36,3 +38,10 @@ _start:
 secondary_main:
   wfi
   j secondary_main
+
+  /* a1 at entry: the unitag boot info (or QEMU's device tree); see abi/unitag/bootinfo.h */
+  .section .data
+  .balign 8
+  .globl bare_boot_arg
+bare_boot_arg:
+  .dword 0

@@ -44,6 +44,8 @@ class Bus {
   bool is_code_page(uint64_t ram_offset) const {
     return code_pages_[ram_offset >> kPageBits].load(std::memory_order_relaxed);
   }
+  // The raw per-page flags, for the execute loop to keep in a register.
+  const std::atomic<uint8_t>* code_page_flags() const { return code_pages_.get(); }
   void mark_code_page(uint64_t ram_offset) {
     code_pages_[ram_offset >> kPageBits].store(1, std::memory_order_relaxed);
   }

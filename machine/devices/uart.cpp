@@ -45,6 +45,14 @@ bool Uart::has_input() {
 bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
   if (size != 1) return false;
   std::lock_guard<std::mutex> lock(mu_);
+  // A guest that reads input (or keeps polling the status for it) should first have its prompt
+  // shown; a guest that only writes keeps the output buffered.
+  const bool waiting = offset == kRbrThr || (offset == kLsr && polling_status_);
+  if (waiting && unflushed_ && out_) {
+    std::fflush(out_);
+    unflushed_ = false;
+  }
+  polling_status_ = offset == kLsr;
   switch (offset) {
     case kRbrThr:
       if (lcr_ & kLcrDlab) value = dll_;
@@ -74,7 +82,9 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
       else if (out_) {
         std::fputc(v, out_);
         ++written_;
+        unflushed_ = true;
       }
+      polling_status_ = false;
       return true;
     case kIer: ((lcr_ & kLcrDlab) ? dlm_ : ier_) = v; return true;
     case kIirFcr: return true;

@@ -34,6 +34,8 @@ class Uart final : public Device {
   std::atomic<bool> input_eof_{false};
   uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
   uint64_t written_ = 0;
+  bool unflushed_ = false;       // output written since the last flush
+  bool polling_status_ = false;  // the previous access read LSR too: the guest waits for input
 };
 
 }  // namespace unitag

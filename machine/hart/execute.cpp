@@ -13,23 +13,63 @@ namespace {
 constexpr uint64_t kPageMask = (1u << Bus::kPageBits) - 1;
 }
 
+namespace {
+// Groups whose instructions may set the next PC themselves. Every other instruction falls
+// through, which lets the loop step to the next decode slot without recomputing it from the PC.
+constexpr bool may_jump(Group g) {
+  return g == Group::Branch || g == Group::Jal || g == Group::Jalr || g == Group::System ||
+         g == Group::Csr || g == Group::FenceI || g == Group::TagOp;
+}
+}  // namespace
+
 template <bool kChecked>
 uint64_t Hart::execute_loop(uint64_t budget) {
+  // Two labels per op, for its 2-byte (compressed) and 4-byte forms: index 2 * op + (len == 4).
+  // Knowing the length statically makes stepping to the next slot a constant add.
   static void* const kLabels[] = {
-      &&op_kUndecoded, &&op_kIllegal,
-#define INSN(name, match, mask, fmt, group, body) &&op_##name,
+      &&op_kUndecoded, &&op_kUndecoded, &&op_kIllegal, &&op_kIllegal, &&op_kPageEnd, &&op_kPageEnd,
+#define INSN(name, match, mask, fmt, group, body) &&op_##name##_2, &&op_##name##_4,
 #include "machine/isa/table.inc"
 #undef INSN
   };
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Op::kCount));
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == 2 * static_cast<size_t>(Op::kCount));
+#define LABEL_OF(d) kLabels[2 * static_cast<size_t>((d)->op) + ((d)->len == 4)]
+  if constexpr (!kChecked) {
+    labels_ = kLabels;
+    if (budget == 0) return 0;
+  }
 
   uint8_t* const ram = bus_.ram();
+  const std::atomic<uint8_t>* const code_pages = bus_.code_page_flags();
+  // Copies of the inline-path window the compiler can keep in registers (guest stores could
+  // alias the members); refreshed wherever privilege or PMP may change.
+  uint64_t window_base = 0, ram_limit = 0;
+  uint8_t* window_host = nullptr;
+  const std::atomic<uint8_t>* window_code_pages = nullptr;
+#define REFRESH_WINDOW()                                                                 \
+  do {                                                                                   \
+    window_base = fast_base_;                                                            \
+    ram_limit = fast_limit_;                                                             \
+    window_host = ram + (window_base - Bus::kRamBase);                                   \
+    window_code_pages = code_pages + ((window_base - Bus::kRamBase) >> Bus::kPageBits);  \
+  } while (0)
+  REFRESH_WINDOW();
   uint64_t pc = this->pc;
-  uint64_t executed = 0;  // steps, including instructions that trapped
+  // Steps taken in this block (a trapping instruction takes a step). The budget is checked only
+  // where control flow can loop (jumps, page ends, traps): straight-line code is at most a page
+  // long, so a block overshoots its budget by less than 2048 instructions, and counts stay exact.
+  uint64_t count = 0;
+  uint64_t limit = budget;
   uint64_t trapped = 0;
   DecodedPage* page = nullptr;
   uint64_t page_base = 1;  // never a page base: forces a lookup
-  bool check_fetch_each = false;
+  // Where PMP does not grant execute on a whole page, each instruction is copied here in front
+  // of two sentinels, so the next instruction goes back through the fetch check.
+  DecodedInsn single_step[3];
+  for (unsigned i = 1; i < 3; ++i) {
+    single_step[i].op = Op::kPageEnd;
+    single_step[i].handler = LABEL_OF(&single_step[i]);
+  }
   const DecodedInsn* d = nullptr;
   uint64_t npc = 0;
 
@@ -41,9 +81,9 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define IMM int64_t{d->imm}
 #define PC pc
 #define NPC npc
-#define LEN uint64_t{d->len}
-#define END_BLOCK() (budget = executed)  // `executed` already counts this instruction
-#define SYNC_COUNTS() (block_executed = executed - trapped)
+#define LEN uint64_t{kLen}
+#define END_BLOCK() (limit = 0)
+#define SYNC_COUNTS() (block_executed = count - trapped)
 #define TRAP(cause, tval)       \
   do {                          \
     raise_trap((cause), (tval)); \
@@ -53,10 +93,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define LOAD(T, addr_expr)                                              \
   ({                                                                    \
     const uint64_t a_ = (addr_expr);                                    \
-    const uint64_t off_ = a_ - Bus::kRamBase;                           \
+    const uint64_t off_ = a_ - window_base;                             \
     T v_;                                                               \
-    if (off_ < fast_limit_) [[likely]] {                                \
-      std::memcpy(&v_, ram + off_, sizeof(T));                          \
+    if (off_ < ram_limit) [[likely]] {                                  \
+      std::memcpy(&v_, window_host + off_, sizeof(T));                  \
     } else {                                                            \
       SYNC_COUNTS();                                                    \
       uint64_t w_;                                                      \
@@ -68,11 +108,12 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define STORE(T, addr_expr, value)                                       \
   do {                                                                   \
     const uint64_t a_ = (addr_expr);                                     \
-    const uint64_t off_ = a_ - Bus::kRamBase;                            \
+    const uint64_t off_ = a_ - window_base;                               \
     const T v_ = static_cast<T>(value);                                  \
-    if (off_ < fast_limit_) [[likely]] {                                 \
-      std::memcpy(ram + off_, &v_, sizeof(T));                           \
-      if (bus_.is_code_page(off_)) [[unlikely]] invalidate_code(a_, sizeof(T)); \
+    if (off_ < ram_limit) [[likely]] {                                   \
+      std::memcpy(window_host + off_, &v_, sizeof(T));                   \
+      if (window_code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
+        invalidate_code(a_, sizeof(T));                                  \
     } else {                                                             \
       SYNC_COUNTS();                                                     \
       if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;   \
@@ -128,6 +169,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     RD = old_;                                                                \
     if (write_) {                                                             \
       update_fast_path();                                                     \
+      REFRESH_WINDOW();                                                       \
       page_base = 1;                                                          \
       END_BLOCK();                                                            \
     }                                                                         \
@@ -154,6 +196,7 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     if (priv != Priv::M) mstatus &= ~mstatus::kMprv;                            \
     npc = mepc;                                                                 \
     update_fast_path();                                                         \
+    REFRESH_WINDOW();                                                           \
     page_base = 1;                                                              \
     END_BLOCK();                                                                \
   } while (0)
@@ -172,60 +215,117 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     page_base = 1;           \
   } while (0)
 
-dispatch:
-  if (executed >= budget) goto out;
-  ++executed;
-  if ((pc & ~kPageMask) != page_base) {
-    page = decoded_page(pc);
-    if (page == nullptr) {
-      raise_trap(Cause::kInsnAccessFault, pc);
-      goto trap;
-    }
-    page_base = pc & ~kPageMask;
-    check_fetch_each = !fetch_ok(page_base, 1u << Bus::kPageBits);
+#define GO()                                           \
+  do {                                                 \
+    if constexpr (kChecked) goto checked;              \
+    goto* d->handler;                                  \
+  } while (0)
+// Threaded dispatch: every instruction ends in its own copy of one of these, so the host
+// predicts each indirect jump from the instruction before it.
+#define NEXT_SEQUENTIAL()                              \
+  do {                                                 \
+    pc += kLen;                                        \
+    d += kLen / 2;                                     \
+    ++count;                                           \
+    GO();                                              \
+  } while (0)
+#define NEXT_AT_NPC()                                                 \
+  do {                                                                \
+    pc = npc;                                                         \
+    if (count >= limit) [[unlikely]] goto out;                        \
+    ++count;                                                          \
+    if ((pc & ~kPageMask) != page_base) [[unlikely]] goto new_page;   \
+    d = &page->slots[(pc & kPageMask) >> 1];                          \
+    GO();                                                             \
+  } while (0)
+
+  goto first;
+
+op_kPageEnd:
+  if (count > limit) {
+    --count;  // the step onto the sentinel counted the next page's first instruction
+    goto out;
   }
-  if (check_fetch_each && !fetch_ok(pc, 2)) {
+new_page:
+  page = decoded_page(pc);
+  if (page == nullptr) {
     raise_trap(Cause::kInsnAccessFault, pc);
     goto trap;
   }
+  page_base = pc & ~kPageMask;
   d = &page->slots[(pc & kPageMask) >> 1];
+  if (!fetch_ok(page_base, 1u << Bus::kPageBits)) {
+    page_base = 1;
+    if (!fetch_ok(pc, 2)) {
+      raise_trap(Cause::kInsnAccessFault, pc);
+      goto trap;
+    }
+    if (d->op == Op::kUndecoded && !fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+    single_step[0] = *d;
+    d = &single_step[0];
+  }
+  GO();
+
+checked:
+  __attribute__((unused));
   if (d->op == Op::kUndecoded) [[unlikely]] {
     if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
   }
-  npc = pc + d->len;
-  if constexpr (kChecked) {
-    if (!hooks_->before_instruction(*this, *d, pc)) [[unlikely]] {
-      if (machine_.stop_requested()) {
-        --executed;
-        goto out;
-      }
-      goto trap;
+  if (!hooks_->before_instruction(*this, *d, pc)) [[unlikely]] {
+    if (machine_.stop_requested()) {
+      --count;
+      goto out;
     }
+    goto trap;
   }
-  goto* kLabels[static_cast<size_t>(d->op)];
+  goto* LABEL_OF(d);
 
 op_kUndecoded:
+  if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+  if constexpr (kChecked) goto checked;
+  goto* LABEL_OF(d);
+
 op_kIllegal:
   ILLEGAL();
 
+#define INSN_BODY(group, body)                         \
+  {                                                    \
+    if constexpr (may_jump(Group::group)) {            \
+      npc = pc + kLen;                                 \
+      body if (npc == pc + kLen) NEXT_SEQUENTIAL();    \
+      NEXT_AT_NPC();                                   \
+    } else {                                           \
+      body NEXT_SEQUENTIAL();                          \
+    }                                                  \
+  }
 #define INSN(name, match, mask, fmt, group, body) \
-  op_##name : {body} pc = npc;                    \
-  goto dispatch;
+  op_##name##_2 : {                               \
+    constexpr unsigned kLen = 2;                  \
+    INSN_BODY(group, body)                        \
+  }                                               \
+  op_##name##_4 : {                               \
+    constexpr unsigned kLen = 4;                  \
+    INSN_BODY(group, body)                        \
+  }
 #include "machine/isa/table.inc"
 #undef INSN
+#undef INSN_BODY
 
 trap:
   ++trapped;
   SYNC_COUNTS();
   take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
+  REFRESH_WINDOW();
   page_base = 1;
   if (machine_.stop_requested()) goto out;
-  goto dispatch;
+first:
+  npc = pc;
+  NEXT_AT_NPC();
 
 out:
   this->pc = pc;
-  const uint64_t retired = executed - trapped;
+  const uint64_t retired = count - trapped;
   instret += retired;
   block_executed = 0;
   return retired;
@@ -253,6 +353,11 @@ out:
 #undef WFI
 #undef MEMORY_FENCE
 #undef FLUSH_DECODE_CACHE
+#undef GO
+#undef NEXT_SEQUENTIAL
+#undef NEXT_AT_NPC
+#undef LABEL_OF
+#undef REFRESH_WINDOW
 }
 
 uint64_t Hart::execute(uint64_t budget) {

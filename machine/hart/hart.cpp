@@ -1,5 +1,6 @@
 #include "machine/hart/hart.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@ namespace unitag {
 Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
     : machine_(machine), bus_(bus), id_(id), fp_(fp) {
   pages_.resize((bus.ram_size() >> Bus::kPageBits) + 1);
+  execute_loop<false>(0);  // a zero budget only publishes the loop's labels into labels_
   if (fp_) mstatus |= mstatus::kFsInitial << mstatus::kFsShift;
   update_fast_path();
 }
@@ -19,7 +21,7 @@ Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
 DecodedPage* Hart::decoded_page(uint64_t pc) {
   if (!bus_.in_ram(pc, 2)) return nullptr;
   auto& slot = pages_[(pc - Bus::kRamBase) >> Bus::kPageBits];
-  if (!slot) slot = std::make_unique<DecodedPage>();
+  if (!slot) slot = std::make_unique<DecodedPage>(labels_);
   return slot.get();
 }
 
@@ -39,6 +41,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   }
   bus_.mark_code_page(pc - Bus::kRamBase);
   slot = decode(bits, DecodeOptions{.fp = fp_});
+  slot.handler = labels_[2 * static_cast<size_t>(slot.op) + (slot.len == 4)];
   ++stats.decoded;
   if (hooks_) hooks_->on_decode(*this, slot, pc);
   return true;
@@ -47,7 +50,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
 void Hart::flush_decode_cache() {
   for (auto& p : pages_)
     if (p)
-      for (auto& s : p->slots) s.op = Op::kUndecoded;
+      for (unsigned i = 0; i < DecodedPage::kSlots; ++i) mark_undecoded(p->slots[i]);
 }
 
 // A store may overlap an instruction starting up to 2 bytes before it (a 4-byte instruction at
@@ -58,43 +61,81 @@ void Hart::invalidate_code(uint64_t addr, unsigned size) {
   for (uint64_t a = (addr & ~uint64_t{1}) - 2; a < addr + size; a += 2) {
     if (!bus_.in_ram(a, 2)) continue;
     auto& page = pages_[(a - Bus::kRamBase) >> Bus::kPageBits];
-    if (page) page->slots[(a & ((1u << Bus::kPageBits) - 1)) >> 1].op = Op::kUndecoded;
+    if (page) mark_undecoded(page->slots[(a & ((1u << Bus::kPageBits) - 1)) >> 1]);
   }
 }
 
+// The window is the largest page-aligned stretch of RAM whose loads and stores PMP allows at the
+// data privilege and which a single entry decides (no higher-priority entry overlaps it). In
+// M-mode without locked entries that is all of RAM; elsewhere it is usually the region an OS
+// grants its user program. Everything outside takes the checked path.
 void Hart::update_fast_path() {
-  bool locked = false;
-  for (uint8_t cfg : pmpcfg) locked |= (cfg & 0x80) && (cfg & 0x18);
-  fast_limit_ = (data_priv() == Priv::M && !locked) ? bus_.ram_size() - 7 : 0;
+  pmp_locked_ = false;
+  for (uint8_t cfg : pmpcfg) pmp_locked_ |= (cfg & 0x80) && (cfg & 0x18);
+  const Priv p = data_priv();
+  const uint64_t ram_lo = Bus::kRamBase, ram_hi = Bus::kRamBase + bus_.ram_size();
+  uint64_t best_lo = 0, best_hi = 0;
+  if (p == Priv::M && !pmp_locked_) {
+    best_lo = ram_lo;
+    best_hi = ram_hi;
+  } else if (p == Priv::U) {
+    for (unsigned i = 0; i < 16; ++i) {
+      uint64_t lo, hi;
+      pmp_range(i, lo, hi);
+      if (hi <= lo || (pmpcfg[i] & 3) != 3) continue;  // off, or not both R and W
+      bool shadowed = false;
+      for (unsigned j = 0; j < i && !shadowed; ++j) {
+        uint64_t jlo, jhi;
+        pmp_range(j, jlo, jhi);
+        shadowed = jhi > jlo && jlo < hi && jhi > lo;
+      }
+      if (shadowed) continue;
+      lo = std::max(lo, ram_lo);
+      hi = std::min(hi, ram_hi);
+      const uint64_t page = 1ull << Bus::kPageBits;
+      lo = (lo + page - 1) & ~(page - 1);
+      hi &= ~(page - 1);
+      if (hi > lo && hi - lo > best_hi - best_lo) {
+        best_lo = lo;
+        best_hi = hi;
+      }
+    }
+  }
+  fast_base_ = best_hi > best_lo ? best_lo : ram_lo;
+  fast_limit_ = best_hi - best_lo > 7 ? best_hi - best_lo - 7 : 0;
+}
+
+void Hart::pmp_range(unsigned i, uint64_t& lo, uint64_t& hi) const {
+  const unsigned mode = (pmpcfg[i] >> 3) & 3;
+  lo = hi = 0;
+  if (mode == 1) {  // TOR
+    lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
+    hi = pmpaddr[i] << 2;
+  } else if (mode == 2) {  // NA4
+    lo = pmpaddr[i] << 2;
+    hi = lo + 4;
+  } else if (mode == 3) {  // NAPOT: trailing ones give the size
+    const uint64_t a = pmpaddr[i];
+    const unsigned ones = static_cast<unsigned>(__builtin_ctzll(~a | (1ull << 63)));
+    if (ones >= 54) {
+      lo = 0;
+      hi = ~uint64_t{0};
+    } else {
+      lo = (a & ~((1ull << ones) - 1)) << 2;
+      hi = lo + (8ull << ones);
+    }
+  }
 }
 
 bool Hart::pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const {
   const uint64_t end = addr + size;
   for (unsigned i = 0; i < 16; ++i) {
-    const uint8_t cfg = pmpcfg[i];
-    const unsigned mode = (cfg >> 3) & 3;
-    if (mode == 0) continue;
     uint64_t lo, hi;
-    if (mode == 1) {  // TOR
-      lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
-      hi = pmpaddr[i] << 2;
-    } else if (mode == 2) {  // NA4
-      lo = pmpaddr[i] << 2;
-      hi = lo + 4;
-    } else {  // NAPOT: trailing ones give the size
-      const uint64_t a = pmpaddr[i];
-      const unsigned ones = static_cast<unsigned>(__builtin_ctzll(~a | (1ull << 63)));
-      if (ones >= 54) {
-        lo = 0;
-        hi = ~uint64_t{0};
-      } else {
-        lo = (a & ~((1ull << ones) - 1)) << 2;
-        hi = lo + (8ull << ones);
-      }
-    }
-    const bool any = addr < hi && end > lo;
-    if (!any) continue;
+    pmp_range(i, lo, hi);
+    if (hi <= lo) continue;
+    if (!(addr < hi && end > lo)) continue;
     if (addr < lo || end > hi) return false;  // partial match fails
+    const uint8_t cfg = pmpcfg[i];
     if (effective == Priv::M && !(cfg & 0x80)) return true;
     const uint8_t bit = kind == 'r' ? 1 : kind == 'w' ? 2 : 4;
     return cfg & bit;
@@ -103,7 +144,7 @@ bool Hart::pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) c
 }
 
 bool Hart::fetch_ok(uint64_t addr, unsigned size) {
-  if (priv == Priv::M && fast_limit_ != 0) return true;  // M-mode, nothing locked
+  if (priv == Priv::M && !pmp_locked_) return true;
   return pmp_allows(addr, size, priv, 'x');
 }
 

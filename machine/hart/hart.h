@@ -18,10 +18,19 @@ namespace unitag {
 
 class Machine;
 
-// Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position.
+// Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position, plus two
+// sentinels: straight-line code runs off the end of the page into one of them (a 4-byte
+// instruction in the last slot lands on the second), which sends the loop to look up the next page.
 struct DecodedPage {
   static constexpr unsigned kSlots = (1u << Bus::kPageBits) / 2;
-  std::array<DecodedInsn, kSlots> slots{};
+  std::array<DecodedInsn, kSlots + 2> slots{};
+  explicit DecodedPage(const void* const* labels) {
+    for (auto& s : slots) s.handler = labels[2 * static_cast<size_t>(Op::kUndecoded)];
+    for (unsigned i = kSlots; i < kSlots + 2; ++i) {
+      slots[i].op = Op::kPageEnd;
+      slots[i].handler = labels[2 * static_cast<size_t>(Op::kPageEnd)];
+    }
+  }
 };
 
 struct HartStats {
@@ -29,7 +38,8 @@ struct HartStats {
   uint64_t interrupts[16] = {};  // interrupts by cause
   uint64_t decoded = 0;          // instructions decoded into the cache
   uint64_t code_invalidations = 0;
-  double host_seconds = 0;       // time this hart spent executing
+  double host_seconds = 0;       // wall time this hart spent executing
+  double cpu_seconds = 0;        // host CPU time of that execution (robust on a busy host)
 };
 
 class Hart {
@@ -104,11 +114,16 @@ class Hart {
   DecodedPage* decoded_page(uint64_t pc);
   void flush_decode_cache();
   void invalidate_code(uint64_t addr, unsigned size);
-  uint64_t ram_fast_limit() const { return fast_limit_; }
+  // The inline-path window: guest addresses [fast_base(), fast_base() + fast_limit()) are RAM that
+  // PMP lets this hart's loads and stores read and write, so they skip all checks.
+  uint64_t fast_base() const { return fast_base_; }
+  uint64_t fast_limit() const { return fast_limit_; }
   void update_fast_path();  // after privilege, MPRV or PMP changes
 
   // Physical memory protection check of [addr, addr+size) for kind 'r', 'w' or 'x'.
   bool pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const;
+  // The address range [lo, hi) that PMP entry i covers (hi == lo when the entry is off).
+  void pmp_range(unsigned i, uint64_t& lo, uint64_t& hi) const;
 
   // Privilege that loads and stores are checked at (MPRV makes M-mode borrow MPP's).
   Priv data_priv() const {
@@ -119,6 +134,10 @@ class Hart {
   template <bool kChecked>
   uint64_t execute_loop(uint64_t budget);
   bool fill_slot(uint64_t pc, DecodedInsn& slot);
+  void mark_undecoded(DecodedInsn& slot) const {
+    slot.op = Op::kUndecoded;
+    slot.handler = labels_[2 * static_cast<size_t>(Op::kUndecoded)];
+  }
 
   // Host pointer for an atomic access, or nullptr after raising the right trap: AMOs and LR/SC
   // must be naturally aligned and in RAM (no atomics on devices).
@@ -145,9 +164,12 @@ class Hart {
   unsigned id_;
   bool fp_;
   ExecutionHooks* hooks_ = nullptr;
-  uint64_t fast_limit_ = 0;  // RAM offsets below this take the inline path (0 = never)
+  uint64_t fast_base_ = Bus::kRamBase;  // guest address where the inline-path window starts
+  uint64_t fast_limit_ = 0;  // window size minus 7, so an 8-byte access stays inside (0 = none)
+  bool pmp_locked_ = false;  // a locked PMP entry also binds M-mode
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;
+  const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)
 };
 
 }  // namespace unitag

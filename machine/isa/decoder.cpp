@@ -14,13 +14,13 @@ namespace {
 constexpr InsnInfo kPseudo[] = {
     {"<undecoded>", 0, 0, Format::None, Group::Illegal},
     {"<illegal>", 0, 0, Format::None, Group::Illegal},
+    {"<page-end>", 0, 0, Format::None, Group::Illegal},
 };
 
 const std::array<InsnInfo, static_cast<size_t>(Op::kCount)> kInfo = [] {
   std::array<InsnInfo, static_cast<size_t>(Op::kCount)> t{};
-  t[0] = kPseudo[0];
-  t[1] = kPseudo[1];
-  size_t i = 2;
+  size_t i = 0;
+  for (const InsnInfo& pseudo : kPseudo) t[i++] = pseudo;
 #define INSN(name, match, mask, fmt, group, body) \
   t[i++] = InsnInfo{#name, match, mask, Format::fmt, Group::group};
 #include "machine/isa/table.inc"
@@ -45,7 +45,8 @@ const std::array<std::string, static_cast<size_t>(Op::kCount)> kMnemonics = [] {
 // Candidates per major opcode (bits 6:2), in table order.
 const std::array<std::vector<Op>, 32> kByOpcode = [] {
   std::array<std::vector<Op>, 32> b{};
-  for (size_t i = 2; i < kInfo.size(); ++i) b[(kInfo[i].match >> 2) & 31].push_back(Op(i));
+  for (size_t i = std::size(kPseudo); i < kInfo.size(); ++i)
+    b[(kInfo[i].match >> 2) & 31].push_back(Op(i));
   return b;
 }();
 
@@ -196,7 +197,7 @@ const char* freg_name(unsigned i) {
 }
 
 std::string disassemble(const DecodedInsn& d, uint64_t pc) {
-  if (d.op == Op::kIllegal || d.op == Op::kUndecoded)
+  if (static_cast<size_t>(d.op) < std::size(kPseudo))
     return d.len == 2 ? fmt::format(".2byte 0x{:04x}", d.raw) : fmt::format(".4byte 0x{:08x}", d.raw);
   const InsnInfo& info = insn_info(d.op);
   const std::string& m = kMnemonics[static_cast<size_t>(d.op)];

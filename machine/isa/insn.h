@@ -65,6 +65,7 @@ std::string_view group_name(Group g);
 enum class Op : uint16_t {
   kUndecoded = 0,  // decode cache slot not yet filled
   kIllegal,        // decodes to an illegal-instruction trap
+  kPageEnd,        // sentinel past the last slot of a decoded page: look up the next page
 #define INSN(name, match, mask, fmt, group, body) name,
 #include "machine/isa/table.inc"
 #undef INSN
@@ -86,6 +87,9 @@ const InsnInfo& insn_info(Op op);
 inline constexpr uint8_t kZeroSink = 32;
 
 struct DecodedInsn {
+  // Where the hook-free execute loop jumps for this op (set by the hart's decode cache), so
+  // dispatch is one load and one jump.
+  const void* handler = nullptr;
   Op op = Op::kUndecoded;
   uint8_t rd = 0;   // kZeroSink when the architectural rd is x0 and rd is an integer register
   uint8_t rs1 = 0;
