@@ -6,11 +6,16 @@
 #     [EXPECT_STDERR_REGEX <regex>]   unitag's stderr must match
 #     [QEMU] [QEMU_ARGS <args>...]    also run on qemu-system-riscv64 -machine virt -bios none:
 #                                     stdout and exit code must be identical to unitag's
-#     [STDIN <file>] [TIMEOUT <s>] [LABELS <labels>...])
+#     [STDIN <file>] [TIMEOUT <s>] [LABELS <labels>...]
+#     [SEMIHOST]                      run with --semihost; QEMU gets -semihosting-config with the
+#                                     console on its stdio (in place of the UART)
+#     [SCRATCH_DIR <dir>] [SCRATCH_FILES <files>...]
+#                                     run in <dir>, recreated before each run (unitag, then QEMU)
+#                                     holding copies of <files>, so file-writing guests start alike)
 # Runs `unitag run` on a guest image from UNITAG_GUEST_BIN through cmake/guest_test.cmake.
 function(unitag_guest_test)
-  cmake_parse_arguments(T "QEMU" "NAME;IMAGE;EXPECT_EXIT;EXPECT_OUTPUT;EXPECT_REGEX;EXPECT_STDERR_REGEX;STDIN;TIMEOUT"
-                        "ARGS;GUEST_ARGS;QEMU_ARGS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "QEMU;SEMIHOST" "NAME;IMAGE;EXPECT_EXIT;EXPECT_OUTPUT;EXPECT_REGEX;EXPECT_STDERR_REGEX;STDIN;TIMEOUT;SCRATCH_DIR"
+                        "ARGS;GUEST_ARGS;QEMU_ARGS;LABELS;SCRATCH_FILES" ${ARGN})
   if(NOT DEFINED T_EXPECT_EXIT)
     set(T_EXPECT_EXIT 0)
   endif()
@@ -20,6 +25,7 @@ function(unitag_guest_test)
   string(REPLACE ";" "\\;" args "${T_ARGS}")
   string(REPLACE ";" "\\;" guest_args "${T_GUEST_ARGS}")
   string(REPLACE ";" "\\;" qemu_args "${T_QEMU_ARGS}")
+  string(REPLACE ";" "\\;" scratch_files "${T_SCRATCH_FILES}")
   add_test(NAME ${T_NAME}
     COMMAND ${CMAKE_COMMAND}
       -DUNITAG=$<TARGET_FILE:unitag>
@@ -34,6 +40,9 @@ function(unitag_guest_test)
       -DQEMU_ARGS=${qemu_args}
       -DSTDIN=${T_STDIN}
       -DTIMEOUT=${T_TIMEOUT}
+      -DSEMIHOST=${T_SEMIHOST}
+      -DSCRATCH_DIR=${T_SCRATCH_DIR}
+      -DSCRATCH_FILES=${scratch_files}
       -P ${CMAKE_SOURCE_DIR}/cmake/guest_test.cmake)
   set(labels guest ${T_LABELS})
   if(T_QEMU)

@@ -231,47 +231,58 @@ RunResult Machine::run() {
   return result_;
 }
 
+RunResult Machine::clear_stop() {
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  RunResult previous = result_;
+  result_ = RunResult{};
+  stop_.store(false);
+  return previous;
+}
+
 void Machine::run_deterministic() {
   const auto deadline = start_ + std::chrono::duration<double>(config_.timeout_seconds);
-  while (!stop_requested()) {
-    bool any_ran = false;
-    for (auto& hp : harts_) {
-      Hart& h = *hp;
-      if (h.waiting_for_interrupt) {
-        if ((h.pending_interrupts() & h.mie) == 0) continue;
-        h.waiting_for_interrupt = false;
-      }
-      h.poll_interrupts();
-      if (stop_requested()) break;
-      const uint64_t retired =
-          timed_execute(h, cap_to_limit(config_.quantum, config_.max_insns, total_retired()));
-      any_ran = true;
-      after_block(h, retired);
-      if (stop_requested()) break;
-    }
-    if (stop_requested()) break;
+  while (run_turn(config_.quantum)) {
     if (config_.timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
       request_stop(StopReason::kTimeout, exit_code::kTimeout,
                    fmt::format("the guest did not finish within --timeout {} s", config_.timeout_seconds));
       break;
     }
-    if (any_ran) {
-      virtual_ticks_ += config_.quantum / kInsnsPerTick;
-      continue;
-    }
-    // Every hart waits: jump virtual time to the earliest armed timer, or give up.
-    uint64_t next = ~uint64_t{0};
-    for (auto& h : harts_)
-      if (h->mie & irq::kMtip) next = std::min(next, clint_->mtimecmp(h->id()));
-    const uint64_t now = clint_->mtime();
-    if (next == ~uint64_t{0}) {
-      request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
-                   "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is "
-                   "armed and no hart is running");
-      break;
-    }
-    if (next > now) virtual_ticks_ += next - now;
   }
+}
+
+bool Machine::run_turn(uint64_t quantum) {
+  if (stop_requested()) return false;
+  bool any_ran = false;
+  for (auto& hp : harts_) {
+    Hart& h = *hp;
+    if (h.waiting_for_interrupt) {
+      if ((h.pending_interrupts() & h.mie) == 0) continue;
+      h.waiting_for_interrupt = false;
+    }
+    h.poll_interrupts();
+    if (stop_requested()) return false;
+    const uint64_t retired = timed_execute(h, cap_to_limit(quantum, config_.max_insns, total_retired()));
+    any_ran = true;
+    after_block(h, retired);
+    if (stop_requested()) return false;
+  }
+  if (any_ran) {
+    virtual_ticks_ += quantum / kInsnsPerTick;
+    return true;
+  }
+  // Every hart waits: jump virtual time to the earliest armed timer, or give up.
+  uint64_t next = ~uint64_t{0};
+  for (auto& h : harts_)
+    if (h->mie & irq::kMtip) next = std::min(next, clint_->mtimecmp(h->id()));
+  const uint64_t now = clint_->mtime();
+  if (next == ~uint64_t{0}) {
+    request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
+                 "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is "
+                 "armed and no hart is running");
+    return false;
+  }
+  if (next > now) virtual_ticks_ += next - now;
+  return true;
 }
 
 void Machine::wait_for_interrupt(Hart& h) {

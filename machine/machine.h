@@ -39,7 +39,8 @@ struct MachineConfig {
   std::vector<uint64_t> partitions;  // hart mask per partition (empty: one for all harts)
 };
 
-enum class StopReason { kNone, kGuestExit, kGuestFault, kDeadlock, kMaxInsns, kTimeout, kTagViolation, kHostError };
+// kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.
+enum class StopReason { kNone, kGuestExit, kGuestFault, kDeadlock, kMaxInsns, kTimeout, kTagViolation, kHostError, kDebugger };
 
 struct RunResult {
   StopReason reason = StopReason::kNone;
@@ -68,6 +69,12 @@ class Machine {
   void request_stop(StopReason reason, int exit_code, std::string message, int hart = -1,
                     uint64_t pc = 0);
   bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
+  // Withdraws the stop request and returns it, so a debugger can resume after a breakpoint or a
+  // tag violation it reported. Call only while no hart executes.
+  RunResult clear_stop();
+  // One turn of the deterministic loop (each hart runs up to `quantum` instructions), for a
+  // driver that must look between turns (a debugger). Returns false once the machine stopped.
+  bool run_turn(uint64_t quantum);
   void report_guest_fault(Hart& hart, uint64_t pc, const std::string& what);
   // ebreak: semihosting or a debugger may claim it; otherwise it is a breakpoint exception.
   using EbreakHandler = std::function<bool(Hart&, uint64_t pc)>;

@@ -1,6 +1,8 @@
 /* Entry for bare-metal guests: a0 = hartid. Hart 0 clears .bss and calls main(argc=0);
    other harts call secondary_main(hartid) (weak: they park in wfi). main's return value
-   goes to the test finisher. No trap handler is installed: tests install their own. */
+   goes to the test finisher. No trap handler is installed: tests install their own.
+   mstatus.FS is set to Initial so F/D code runs (QEMU resets it to Off; on a machine without
+   F/D the field is read-only zero and the write does nothing). */
   .section .text.start, "ax"
   .globl _start
 _start:
@@ -8,6 +10,8 @@ _start:
   .option norelax
   la gp, __global_pointer$
   .option pop
+  li t0, 1 << 13
+  csrs mstatus, t0
   csrr t0, mhartid
   slli t1, t0, 14
   la sp, _stack_top

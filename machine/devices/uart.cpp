@@ -95,4 +95,26 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
   }
 }
 
+void Uart::write_console(const void* data, size_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!out_ || size == 0) return;
+  std::fwrite(data, 1, size, out_);
+  written_ += size;
+  unflushed_ = true;
+}
+
+Uart::Input Uart::receive(uint8_t& byte) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unflushed_ && out_) {  // a guest reading input should have its prompt shown first
+    std::fflush(out_);
+    unflushed_ = false;
+  }
+  if (has_input()) {
+    byte = input_.front();
+    input_.pop_front();
+    return Input::kByte;
+  }
+  return input_eof_ ? Input::kEnd : Input::kEmpty;
+}
+
 }  // namespace unitag

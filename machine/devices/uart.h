@@ -23,6 +23,13 @@ class Uart final : public Device {
   void flush();
   uint64_t bytes_written() const { return written_; }
 
+  // Host-side console access for services such as semihosting, so their output interleaves
+  // with the guest's UART output and their input comes from the same source.
+  void write_console(const void* data, size_t size);
+  enum class Input { kByte, kEmpty, kEnd };
+  // Takes one received byte without blocking: kEmpty when none has arrived yet, kEnd at EOF.
+  Input receive(uint8_t& byte);
+
  private:
   void start_reader();
   bool has_input();

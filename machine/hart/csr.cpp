@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "machine/hart/hart.h"
+#include "machine/isa/fp.h"
 #include "machine/machine.h"
 
 namespace unitag {
@@ -90,6 +91,7 @@ bool Hart::csr_write(uint16_t n, uint64_t v) {
         frm = (v >> 5) & 7;
       }
       mstatus |= mstatus::kFs;  // Dirty
+      fp::reset_host_env();     // keep the host's sticky flags a subset of fflags (fp.h)
       return true;
     case csr::kMcycle: cycle_offset = v - (instret + block_executed + 1 + extra_cycles); return true;
     case csr::kMinstret: instret_offset = v - (instret + block_executed + 1); return true;

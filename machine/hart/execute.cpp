@@ -6,6 +6,7 @@
 
 #include "machine/hart/hart.h"
 #include "machine/isa/arith.h"
+#include "machine/isa/fp.h"
 #include "machine/machine.h"
 
 namespace unitag {
@@ -20,6 +21,9 @@ constexpr bool may_jump(Group g) {
   return g == Group::Branch || g == Group::Jal || g == Group::Jalr || g == Group::System ||
          g == Group::Csr || g == Group::FenceI || g == Group::TagOp;
 }
+// CSR writes, mret and wfi may end the block (END_BLOCK): the spec wants interrupts evaluated
+// right after them, so no further instruction of the block may run.
+constexpr bool ends_block(Group g) { return g == Group::System || g == Group::Csr; }
 }  // namespace
 
 template <bool kChecked>
@@ -82,6 +86,24 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define PC pc
 #define NPC npc
 #define LEN uint64_t{kLen}
+#define FRD f[d->rd]
+#define FRS1 f[d->rs1]
+#define FRS2 f[d->rs2]
+#define FRS1_S fp::unbox(f[d->rs1])
+#define FRS2_S fp::unbox(f[d->rs2])
+#define FRS3_S fp::unbox(f[d->rs3])
+#define FRS1_D fp::as_double(f[d->rs1])
+#define FRS2_D fp::as_double(f[d->rs2])
+#define FRS3_D fp::as_double(f[d->rs3])
+#define FFLAGS fflags
+// The instruction's rounding mode: the rm field, or frm when it is 7 (dynamic). Reserved
+// values (5, 6, or frm > 4) make the instruction illegal.
+#define RM                                                 \
+  ({                                                       \
+    const unsigned rm_ = d->rm == fp::kDyn ? frm : d->rm;  \
+    if (rm_ > fp::kRmm) [[unlikely]] ILLEGAL();            \
+    rm_;                                                   \
+  })
 #define END_BLOCK() (limit = 0)
 #define SYNC_COUNTS() (block_executed = count - trapped)
 #define TRAP(cause, tval)       \
@@ -117,9 +139,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     } else {                                                             \
       SYNC_COUNTS();                                                     \
       if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;   \
-      if (end_block_) {                                                  \
+      if (end_block_) { /* a device saw it: stop right after this store */ \
         end_block_ = false;                                              \
-        END_BLOCK();                                                     \
+        pc += kLen;                                                      \
+        goto out;                                                        \
       }                                                                  \
     }                                                                    \
   } while (0)
@@ -160,12 +183,22 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     reservation_valid = false;                                                \
     failed_;                                                                  \
   })
+// Code that is not the machine's own may use the host FPU: pending guest FP flags are folded
+// into fflags before it runs and the host flags it leaves behind are discarded (fp.h).
+#define FOREIGN_CALL(stmt)                \
+  do {                                    \
+    if (fp_) fp::fold_host_flags(fflags); \
+    stmt;                                 \
+    if (fp_) fp::reset_host_env();        \
+  } while (0)
 #define CSR_OP(kind, operand)                                                 \
   do {                                                                        \
     SYNC_COUNTS();                                                            \
     const bool write_ = (kind) == CsrAccess::Write || d->rs1 != 0;            \
     uint64_t old_ = 0;                                                        \
-    if (!csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)) ILLEGAL(); \
+    bool ok_;                                                                 \
+    FOREIGN_CALL(ok_ = csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)); \
+    if (!ok_) ILLEGAL();                                                      \
     RD = old_;                                                                \
     if (write_) {                                                             \
       update_fast_path();                                                     \
@@ -178,7 +211,9 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   do {                                                                    \
     SYNC_COUNTS();                                                        \
     this->pc = pc;                                                        \
-    if (machine_.handle_ebreak(*this, pc)) {                              \
+    bool handled_;                                                        \
+    FOREIGN_CALL(handled_ = machine_.handle_ebreak(*this, pc));           \
+    if (handled_) {                                                       \
       END_BLOCK();                                                        \
       if (this->pc != pc) npc = this->pc;                                 \
     } else {                                                              \
@@ -268,10 +303,15 @@ new_page:
 
 checked:
   __attribute__((unused));
+  if (d->op == Op::kPageEnd) goto* LABEL_OF(d);  // a sentinel, not an instruction: hooks never see it
   if (d->op == Op::kUndecoded) [[unlikely]] {
-    if (!fill_slot(pc, page->slots[(pc & kPageMask) >> 1])) goto trap;
+    bool filled;
+    FOREIGN_CALL(filled = fill_slot(pc, page->slots[(pc & kPageMask) >> 1]));
+    if (!filled) goto trap;
   }
-  if (!hooks_->before_instruction(*this, *d, pc)) [[unlikely]] {
+  bool allowed;
+  FOREIGN_CALL(allowed = hooks_->before_instruction(*this, *d, pc));
+  if (!allowed) [[unlikely]] {
     if (machine_.stop_requested()) {
       --count;
       goto out;
@@ -288,11 +328,23 @@ op_kUndecoded:
 op_kIllegal:
   ILLEGAL();
 
+// FP instructions (and FP CSRs, see csr.cpp) are illegal while mstatus.FS is Off; FP
+// arithmetic and loads mark the FP state Dirty (conservatively for those that only write an
+// integer register or fflags, which the privileged spec allows).
+#define FP_STATE_CHECK(group)                                                     \
+  if constexpr (is_fp_group(Group::group)) {                                      \
+    if ((mstatus & mstatus::kFs) == 0) [[unlikely]] ILLEGAL();                    \
+    if constexpr (Group::group != Group::FpStore) mstatus |= mstatus::kFs;       \
+  }
 #define INSN_BODY(group, body)                         \
   {                                                    \
+    FP_STATE_CHECK(group)                              \
     if constexpr (may_jump(Group::group)) {            \
       npc = pc + kLen;                                 \
-      body if (npc == pc + kLen) NEXT_SEQUENTIAL();    \
+      body if constexpr (ends_block(Group::group)) {   \
+        if (limit == 0) NEXT_AT_NPC();                 \
+      }                                                \
+      if (npc == pc + kLen) NEXT_SEQUENTIAL();         \
       NEXT_AT_NPC();                                   \
     } else {                                           \
       body NEXT_SEQUENTIAL();                          \
@@ -310,11 +362,13 @@ op_kIllegal:
 #include "machine/isa/table.inc"
 #undef INSN
 #undef INSN_BODY
+#undef FP_STATE_CHECK
 
 trap:
   ++trapped;
   SYNC_COUNTS();
-  take_trap(pending_cause_, pending_tval_, pc);
+  if constexpr (kChecked) FOREIGN_CALL(take_trap(pending_cause_, pending_tval_, pc));
+  else take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
   REFRESH_WINDOW();
   page_base = 1;
@@ -324,6 +378,7 @@ first:
   NEXT_AT_NPC();
 
 out:
+  if (fp_) fp::fold_host_flags(fflags);
   this->pc = pc;
   const uint64_t retired = count - trapped;
   instret += retired;
@@ -338,6 +393,17 @@ out:
 #undef PC
 #undef NPC
 #undef LEN
+#undef FRD
+#undef FRS1
+#undef FRS2
+#undef FRS1_S
+#undef FRS2_S
+#undef FRS3_S
+#undef FRS1_D
+#undef FRS2_D
+#undef FRS3_D
+#undef FFLAGS
+#undef RM
 #undef END_BLOCK
 #undef SYNC_COUNTS
 #undef TRAP
@@ -347,6 +413,7 @@ out:
 #undef AMO
 #undef LOAD_RESERVED
 #undef STORE_CONDITIONAL
+#undef FOREIGN_CALL
 #undef CSR_OP
 #undef EBREAK
 #undef MRET
@@ -361,6 +428,9 @@ out:
 }
 
 uint64_t Hart::execute(uint64_t budget) {
+  // Pending guest FP flags live in the host's sticky flags during a block (fp.h); host code
+  // between blocks may have raised some.
+  if (fp_) fp::reset_host_env();
   return hooks_ ? execute_loop<true>(budget) : execute_loop<false>(budget);
 }
 

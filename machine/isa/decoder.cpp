@@ -66,8 +66,6 @@ bool writes_integer_rd(Format f) {
   }
 }
 
-bool is_fp_group(Group g) { return g == Group::FpAlu || g == Group::FpLoad || g == Group::FpStore; }
-
 DecodedInsn decode32(uint32_t w, const DecodeOptions& options) {
   DecodedInsn d;
   d.raw = w;
@@ -178,6 +176,28 @@ DecodedInsn decode(uint32_t bits, const DecodeOptions& options) {
   d.len = 2;
   d.raw = c;
   return d;
+}
+
+OperandFiles operand_files(Format f) {
+  constexpr RegFile N = RegFile::kNone, X = RegFile::kX, F = RegFile::kF;
+  switch (f) {
+    case Format::R: case Format::Amo: case Format::Tag: return {X, X, X, N};
+    case Format::I: case Format::Load: case Format::Shift: case Format::ShiftW: case Format::Csr:
+    case Format::Lr:
+      return {X, X, N, N};
+    case Format::CsrI: case Format::U: case Format::J: return {X, N, N, N};
+    case Format::S: case Format::B: return {N, X, X, N};
+    case Format::None: case Format::Fence: return {N, N, N, N};
+    case Format::R4: return {F, F, F, F};
+    case Format::FLoad: return {F, X, N, N};
+    case Format::FStore: return {N, X, F, N};
+    case Format::FR: return {F, F, F, N};
+    case Format::FR1: return {F, F, N, N};
+    case Format::FToX: return {X, F, N, N};
+    case Format::XToF: return {F, X, N, N};
+    case Format::FCmp: return {X, F, F, N};
+  }
+  return {N, N, N, N};
 }
 
 const char* xreg_name(unsigned i) {

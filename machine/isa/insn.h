@@ -60,6 +60,9 @@ enum class Group : uint8_t {
 };
 
 std::string_view group_name(Group g);
+constexpr bool is_fp_group(Group g) {
+  return g == Group::FpAlu || g == Group::FpLoad || g == Group::FpStore;
+}
 
 // One entry per instruction of the table, plus the two pseudo-ops the executor needs.
 enum class Op : uint16_t {

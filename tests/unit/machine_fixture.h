@@ -102,25 +102,48 @@ class MachineTest : public ::testing::Test {
     poke32(kHandler, kSelfLoop);
     hart(h).mtvec = kHandler;
   }
-  // Runs exactly `steps` steps (a trapping instruction counts as one), across the early block
-  // ends that CSR writes, mret and device stores cause; stops early on wfi or a machine stop.
-  // Returns how many instructions retired.
+  // Runs exactly `steps` steps (a trapping instruction counts as one) and returns how many
+  // instructions retired. The hook-free loop only checks its budget where control flow can
+  // loop, so precise stepping uses a hook that stops the machine after `steps` instructions,
+  // the way a debugger single-steps, and then withdraws that stop. Stops early on wfi or when
+  // the guest stops the machine.
   uint64_t run(uint64_t steps, unsigned h = 0) {
     Hart& t = hart(h);
-    uint64_t retired = 0, done = 0;
-    while (done < steps && !t.waiting_for_interrupt && !machine_->stop_requested()) {
-      const uint64_t traps_before = trap_count(t);
-      const uint64_t r = t.execute(steps - done);
-      retired += r;
-      done += r + (trap_count(t) - traps_before);
-    }
+    StepLimit limit(steps);
+    t.set_hooks(&limit);
+    uint64_t retired = 0;
+    while (!t.waiting_for_interrupt && !machine_->stop_requested()) retired += t.execute(steps + 1);
+    t.set_hooks(nullptr);
+    if (limit.stopped && machine_->stop_requested() &&
+        machine_->clear_stop().reason != StopReason::kDebugger)
+      ADD_FAILURE() << "a guest stop was withdrawn";
     return retired;
   }
-  static uint64_t trap_count(const Hart& t) {
-    uint64_t n = 0;
-    for (unsigned c = 0; c < 16; ++c) n += t.stats.traps[c];
-    return n;
-  }
+
+  // Stops the machine (as a debugger would) when a hart is about to exceed its allowance.
+  class StepLimit final : public ExecutionHooks {
+   public:
+    explicit StepLimit(uint64_t steps) : left_(steps) {}
+    bool before_instruction(Hart& hart, const DecodedInsn& insn, uint64_t) override {
+      EXPECT_NE(insn.op, Op::kPageEnd) << "hooks must only see real instructions";
+      if (left_ > 0) {
+        --left_;
+        return true;
+      }
+      stopped = !hart.machine().stop_requested();
+      hart.machine().request_stop(StopReason::kDebugger, 0, "step limit reached");
+      return false;
+    }
+    void on_decode(Hart&, DecodedInsn&, uint64_t) override {}
+    // A fetch fault is raised before the hook sees an instruction; it is still a step.
+    void on_trap(Hart&, uint64_t cause, uint64_t) override {
+      if ((cause == Cause::kInsnAccessFault || cause == Cause::kInsnMisaligned) && left_ > 0) --left_;
+    }
+    bool stopped = false;
+
+   private:
+    uint64_t left_;
+  };
 
   void poke32(uint64_t addr, uint32_t v) { ASSERT_TRUE(hart().poke(addr, &v, 4)); }
   void poke64(uint64_t addr, uint64_t v) { ASSERT_TRUE(hart().poke(addr, &v, 8)); }

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "tests/unit/machine_fixture.h"
 
@@ -182,6 +184,60 @@ TEST_F(MemoryTest, FourByteInstructionStraddlingTheEndOfRamFaults) {
   EXPECT_EQ(run(1), 0u);
   EXPECT_EQ(hart().mcause, Cause::kInsnAccessFault);
   EXPECT_EQ(hart().mepc, last);
+}
+
+}  // namespace
+}  // namespace unitag::test
+
+namespace unitag::test {
+namespace {
+
+// Records every instruction a hook is shown.
+class Recorder final : public ExecutionHooks {
+ public:
+  std::vector<std::pair<uint64_t, Op>> seen;
+  bool before_instruction(Hart&, const DecodedInsn& insn, uint64_t pc) override {
+    seen.emplace_back(pc, insn.op);
+    return true;
+  }
+  void on_decode(Hart&, DecodedInsn&, uint64_t) override {}
+  void on_trap(Hart&, uint64_t, uint64_t) override {}
+};
+
+TEST_F(MemoryTest, HooksSeeEachInstructionOnceAcrossAPageBoundary) {
+  // Straight-line code from the end of one page into the next: a 4-byte and a 2-byte
+  // instruction in the last slots, then two more and a self-loop on the next page.
+  const uint64_t at = kCode + 0x1000 - 6;
+  code({I(Op::addi, a0, a0, 1), I(Op::addi, a0, a0, 1), I(Op::addi, a0, a0, 1), kSelfLoop}, at + 6);
+  code({I(Op::addi, a0, a0, 1)}, at);
+  code16({0x0505 /* c.addi a0, 1 */}, at + 4);
+  hart().pc = at;
+  Recorder recorder;
+  hart().set_hooks(&recorder);
+  hart().execute(5);
+  hart().set_hooks(nullptr);
+  ASSERT_GE(recorder.seen.size(), 4u);
+  const std::pair<uint64_t, Op> want[] = {{at, Op::addi},      {at + 4, Op::addi},
+                                           {at + 6, Op::addi},  {at + 10, Op::addi},
+                                           {at + 14, Op::addi}, {at + 18, Op::jal}};
+  ASSERT_GE(recorder.seen.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(recorder.seen[i].first, want[i].first) << i;
+    EXPECT_EQ(recorder.seen[i].second, want[i].second) << i << ": a hook was shown a non-instruction";
+  }
+  EXPECT_EQ(x(a0), 5u);
+}
+
+TEST_F(MemoryTest, DeviceStoreEndsTheBlockRightAfterIt) {
+  // Writing the test finisher ends the run: nothing after the store may execute (QEMU exits at
+  // once, so a later UART write would make the two machines' output differ).
+  code({S(Op::sw, a1, a0, 0), I(Op::addi, a2, a2, 1), I(Op::addi, a2, a2, 1), kSelfLoop});
+  x(a0) = TestFinisher::kBase;
+  x(a1) = 0x5555;
+  EXPECT_EQ(hart().execute(100), 1u);
+  EXPECT_EQ(x(a2), 0u);
+  EXPECT_EQ(hart().pc, kCode + 4);
+  EXPECT_TRUE(machine().stop_requested());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "machine/errors.h"
+#include "tools/unitag/debug/report_command.h"
 #include "tools/unitag/run_command.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   unitag::add_run_command(app, &exit_code);
+  unitag::add_report_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,6 +44,7 @@ const char* reason_name(StopReason r) {
     case StopReason::kTimeout: return "timeout";
     case StopReason::kTagViolation: return "tag-violation";
     case StopReason::kHostError: return "host-error";
+    case StopReason::kDebugger: return "debugger";
   }
   return "?";
 }
