@@ -137,7 +137,8 @@ class MachineTest : public ::testing::Test {
     void on_decode(Hart&, DecodedInsn&, uint64_t) override {}
     // A fetch fault is raised before the hook sees an instruction; it is still a step.
     void on_trap(Hart&, uint64_t cause, uint64_t) override {
-      if ((cause == Cause::kInsnAccessFault || cause == Cause::kInsnMisaligned) && left_ > 0) --left_;
+      if ((cause == Cause::kInsnAccessFault || cause == Cause::kInsnMisaligned) && left_ > 0)
+        --left_;
     }
     bool stopped = false;
 

@@ -218,12 +218,13 @@ TEST_F(MemoryTest, HooksSeeEachInstructionOnceAcrossAPageBoundary) {
   hart().set_hooks(nullptr);
   ASSERT_GE(recorder.seen.size(), 4u);
   const std::pair<uint64_t, Op> want[] = {{at, Op::addi},      {at + 4, Op::addi},
-                                           {at + 6, Op::addi},  {at + 10, Op::addi},
-                                           {at + 14, Op::addi}, {at + 18, Op::jal}};
+                                          {at + 6, Op::addi},  {at + 10, Op::addi},
+                                          {at + 14, Op::addi}, {at + 18, Op::jal}};
   ASSERT_GE(recorder.seen.size(), 6u);
   for (size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(recorder.seen[i].first, want[i].first) << i;
-    EXPECT_EQ(recorder.seen[i].second, want[i].second) << i << ": a hook was shown a non-instruction";
+    EXPECT_EQ(recorder.seen[i].second, want[i].second)
+        << i << ": a hook was shown a non-instruction";
   }
   EXPECT_EQ(x(a0), 5u);
 }
