@@ -139,9 +139,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     } else {                                                             \
       SYNC_COUNTS();                                                     \
       if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;   \
-      if (end_block_) {                                                  \
+      if (end_block_) { /* a device saw it: stop right after this store */ \
         end_block_ = false;                                              \
-        END_BLOCK();                                                     \
+        pc += kLen;                                                      \
+        goto out;                                                        \
       }                                                                  \
     }                                                                    \
   } while (0)
@@ -302,6 +303,7 @@ new_page:
 
 checked:
   __attribute__((unused));
+  if (d->op == Op::kPageEnd) goto* LABEL_OF(d);  // a sentinel, not an instruction: hooks never see it
   if (d->op == Op::kUndecoded) [[unlikely]] {
     bool filled;
     FOREIGN_CALL(filled = fill_slot(pc, page->slots[(pc & kPageMask) >> 1]));
