@@ -3,19 +3,6 @@
    failure cases (no reservation, reservation used up, other address). Exit code = mismatches. */
 #include "isa_support.h"
 
-static int failures;
-
-static void check(const char* what, uint64_t got, uint64_t want) {
-  bare_puts(what);
-  bare_putc(' ');
-  bare_put_hex(got);
-  if (got != want) {
-    bare_puts(" MISMATCH, want ");
-    bare_put_hex(want);
-    failures++;
-  }
-  bare_putc('\n');
-}
 
 static volatile uint64_t dword __attribute__((aligned(8)));
 static volatile uint32_t word[2] __attribute__((aligned(8)));
@@ -100,6 +87,6 @@ int main(void) {
   check("sc.w after lr.w", sc_w(&word[1], 0xffffffff00000002ull), 0);
   check("sc.w stored low word", word[1], 2);
   check("sc.w neighbour", word[0], 0x80000000u);
-  put_dec_line("failures", failures);
-  return failures;
+  put_dec_line("failures", isa_failures);
+  return isa_failures;
 }

@@ -5,19 +5,6 @@
    no mepc of asynchronous traps). Needs 2 harts (unitag --harts 2, QEMU -smp 2). */
 #include "isa_support.h"
 
-static int failures;
-
-static void expect(const char* what, uint64_t got, uint64_t want) {
-  bare_puts(what);
-  bare_putc(' ');
-  bare_put_hex(got);
-  if (got != want) {
-    bare_puts(" MISMATCH, want ");
-    bare_put_hex(want);
-    failures++;
-  }
-  bare_putc('\n');
-}
 
 #define TIMER_DELTA 2000 /* mtime ticks: short on both machines */
 
@@ -78,29 +65,29 @@ int main(void) {
   before = trap_log[0].count;
   arm_timer(0);
   wait_for_trap(before);
-  expect("mcause", trap_log[0].cause, CAUSE_INTERRUPT | 7);
-  expect("vector (direct)", trap_log[0].vector, ~0ull);
-  expect("taken once", trap_log[0].count - before, 1);
-  expect("in handler MPIE=1 MIE=0", trap_log[0].mstatus & (MSTATUS_MIE | MSTATUS_MPIE), MSTATUS_MPIE);
-  expect("MIE restored by mret", CSR_READ(mstatus) & MSTATUS_MIE, MSTATUS_MIE);
-  expect("mip.MTIP clear after disarm", CSR_READ(mip) & MIP_MTIP, 0);
+  check("mcause", trap_log[0].cause, CAUSE_INTERRUPT | 7);
+  check("vector (direct)", trap_log[0].vector, ~0ull);
+  check("taken once", trap_log[0].count - before, 1);
+  check("in handler MPIE=1 MIE=0", trap_log[0].mstatus & (MSTATUS_MIE | MSTATUS_MPIE), MSTATUS_MPIE);
+  check("MIE restored by mret", CSR_READ(mstatus) & MSTATUS_MIE, MSTATUS_MIE);
+  check("mip.MTIP clear after disarm", CSR_READ(mip) & MIP_MTIP, 0);
 
   bare_puts("== timer, vectored mode\n");
   install_trap_handler(1);
   before = trap_log[0].count;
   arm_timer(0);
   wait_for_trap(before);
-  expect("mcause", trap_log[0].cause, CAUSE_INTERRUPT | 7);
-  expect("vector", trap_log[0].vector, 7);
+  check("mcause", trap_log[0].cause, CAUSE_INTERRUPT | 7);
+  check("vector", trap_log[0].vector, 7);
 
   bare_puts("== software interrupt to self, vectored\n");
   CSR_WRITE(mie, MIP_MSIP);
   before = trap_log[0].count;
   *CLINT_MSIP(0) = 1;
   wait_for_trap(before);
-  expect("mcause", trap_log[0].cause, CAUSE_INTERRUPT | 3);
-  expect("vector", trap_log[0].vector, 3);
-  expect("msip cleared by handler", *CLINT_MSIP(0), 0);
+  check("mcause", trap_log[0].cause, CAUSE_INTERRUPT | 3);
+  check("vector", trap_log[0].vector, 3);
+  check("msip cleared by handler", *CLINT_MSIP(0), 0);
 
   bare_puts("== gating\n");
   CSR_CLEAR(mstatus, MSTATUS_MIE);
@@ -108,13 +95,13 @@ int main(void) {
   *CLINT_MSIP(0) = 1;
   for (volatile int i = 0; i < 100; ++i) {
   }
-  expect("MIE=0: not taken", trap_log[0].count - before, 0);
-  expect("MIE=0: mip.MSIP pending", CSR_READ(mip) & MIP_MSIP, MIP_MSIP);
+  check("MIE=0: not taken", trap_log[0].count - before, 0);
+  check("MIE=0: mip.MSIP pending", CSR_READ(mip) & MIP_MSIP, MIP_MSIP);
   CSR_WRITE(mie, 0);
   CSR_SET(mstatus, MSTATUS_MIE);
   for (volatile int i = 0; i < 100; ++i) {
   }
-  expect("mie.MSIE=0: not taken", trap_log[0].count - before, 0);
+  check("mie.MSIE=0: not taken", trap_log[0].count - before, 0);
   CSR_CLEAR(mstatus, MSTATUS_MIE);
   CSR_WRITE(mie, MIP_MSIP | MIP_MTIP);
   *CLINT_MTIMECMP(0) = 0; /* timer pending now as well */
@@ -123,17 +110,17 @@ int main(void) {
   CSR_SET(mstatus, MSTATUS_MIE);
   __asm__ volatile("nop");
   CSR_CLEAR(mstatus, MSTATUS_MIE);
-  expect("both pending: taken", trap_log[0].count - before, 2);
+  check("both pending: taken", trap_log[0].count - before, 2);
   bare_puts("  (the software interrupt first, then the timer)\n");
-  expect("last taken", trap_log[0].cause, CAUSE_INTERRUPT | 7);
+  check("last taken", trap_log[0].cause, CAUSE_INTERRUPT | 7);
 
   bare_puts("== wfi wakes with MIE=0 and takes no trap\n");
   CSR_WRITE(mie, MIP_MTIP);
   before = trap_log[0].count;
   arm_timer(0);
   while ((CSR_READ(mip) & MIP_MTIP) == 0) __asm__ volatile("wfi");
-  expect("mip.MTIP", CSR_READ(mip) & MIP_MTIP, MIP_MTIP);
-  expect("no trap", trap_log[0].count - before, 0);
+  check("mip.MTIP", CSR_READ(mip) & MIP_MTIP, MIP_MTIP);
+  check("no trap", trap_log[0].count - before, 0);
   *CLINT_MTIMECMP(0) = ~0ull;
 
   bare_puts("== timer preempts U-mode (MIE=0 does not mask it there)\n");
@@ -141,8 +128,8 @@ int main(void) {
   CSR_WRITE(pmpaddr0, ~0ull >> 10); /* NAPOT over everything: U may do anything */
   CSR_WRITE(pmpcfg0, 0x1f);
   arm_timer(0);
-  expect("run_user ends with", run_user(u_spin, &user_stack[256], 0), CAUSE_INTERRUPT | 7);
-  expect("MPP=U in handler", (trap_log[0].mstatus >> 11) & 3, 0);
+  check("run_user ends with", run_user(u_spin, &user_stack[256], 0), CAUSE_INTERRUPT | 7);
+  check("MPP=U in handler", (trap_log[0].mstatus >> 11) & 3, 0);
   CSR_WRITE(pmpcfg0, 0);
   CSR_CLEAR(mstatus, MSTATUS_MIE);
 
@@ -156,11 +143,11 @@ int main(void) {
   }
   *CLINT_MSIP(1) = 1;
   wait_for_trap(before);
-  expect("hart 1 mcause", hart1_cause, CAUSE_INTERRUPT | 3);
-  expect("hart 1 vector", hart1_vector, 3);
-  expect("hart 1 mhartid", hart1_id, 1);
-  expect("hart 0 answer mcause", trap_log[0].cause, CAUSE_INTERRUPT | 3);
+  check("hart 1 mcause", hart1_cause, CAUSE_INTERRUPT | 3);
+  check("hart 1 vector", hart1_vector, 3);
+  check("hart 1 mhartid", hart1_id, 1);
+  check("hart 0 answer mcause", trap_log[0].cause, CAUSE_INTERRUPT | 3);
   CSR_CLEAR(mstatus, MSTATUS_MIE);
-  put_dec_line("failures", failures);
-  return failures;
+  put_dec_line("failures", isa_failures);
+  return isa_failures;
 }

@@ -56,3 +56,29 @@ void isa_trap_handler(uint64_t* regs, uint64_t vector) {
   }
   CSR_WRITE(mepc, regs[1]); /* resume at the trapping leaf function's return address */
 }
+
+int isa_failures;
+
+void check(const char* what, uint64_t got, uint64_t want) {
+  bare_puts(what);
+  bare_putc(' ');
+  bare_put_hex(got);
+  if (got != want) {
+    bare_puts(" MISMATCH, want ");
+    bare_put_hex(want);
+    isa_failures++;
+  }
+  bare_putc('\n');
+}
+
+void check_dec(const char* what, uint64_t got, uint64_t want) {
+  bare_puts(what);
+  bare_putc(' ');
+  bare_put_dec((int64_t)got);
+  if (got != want) {
+    bare_puts(" MISMATCH, want ");
+    bare_put_dec((int64_t)want);
+    isa_failures++;
+  }
+  bare_putc('\n');
+}

@@ -33,7 +33,11 @@
 
 #define MAX_HARTS 8
 
-/* --- printing --------------------------------------------------------------------------- */
+/* --- printing and checking ---------------------------------------------------------------- */
+extern int isa_failures; /* checks that did not hold; each image returns it as its exit code */
+/* Prints "what 0x...", and " MISMATCH, want 0x..." (counted in isa_failures) when got != want. */
+void check(const char* what, uint64_t got, uint64_t want);
+void check_dec(const char* what, uint64_t got, uint64_t want); /* the same, in decimal */
 void put_hex_line(const char* name, uint64_t v);  /* "name 0x...\n" */
 void put_dec_line(const char* name, int64_t v);   /* "name 123\n" */
 uint64_t mix(uint64_t h, uint64_t v);             /* order-sensitive 64-bit hash step */

@@ -26,19 +26,6 @@ typedef void (*probe_fn)(uint64_t, uint64_t);
 PROBES(X)
 #undef X
 
-static int failures;
-
-static void expect(const char* what, uint64_t got, uint64_t want) {
-  bare_puts(what);
-  bare_putc(' ');
-  bare_put_hex(got);
-  if (got != want) {
-    bare_puts(" MISMATCH, want ");
-    bare_put_hex(want);
-    failures++;
-  }
-  bare_putc('\n');
-}
 
 static void put_rel(const char* label, uint64_t v, uint64_t base) {
   bare_puts(label);
@@ -57,7 +44,7 @@ static void report(const char* name, uint64_t epc_base, uint64_t tval_base, uint
   bare_puts(name);
   if (r->count == before) {
     bare_puts(": no trap MISMATCH\n");
-    failures++;
+    isa_failures++;
     return;
   }
   bare_puts(": mcause=");
@@ -73,7 +60,7 @@ static void report(const char* name, uint64_t epc_base, uint64_t tval_base, uint
     bare_put_dec((int64_t)want_cause);
     bare_puts(" mtval=");
     bare_put_hex(want_tval);
-    failures++;
+    isa_failures++;
   }
   bare_putc('\n');
 }
@@ -116,8 +103,8 @@ static void setup_pmp(void) {
                        (uint64_t)(PMP_NAPOT | PMP_R | PMP_W) << 24 | 0ull << 32 |
                        (uint64_t)(PMP_TOR | PMP_R | PMP_W | PMP_X) << 40;
   CSR_WRITE(pmpcfg0, cfg);
-  expect("pmpcfg0 read back", CSR_READ(pmpcfg0), cfg);
-  expect("pmpaddr1 read back", CSR_READ(pmpaddr1), napot(none_page, 4096));
+  check("pmpcfg0 read back", CSR_READ(pmpcfg0), cfg);
+  check("pmpaddr1 read back", CSR_READ(pmpaddr1), napot(none_page, 4096));
 }
 
 static void u_probe(const char* name, void (*fn)(uint64_t, uint64_t), uint64_t arg,
@@ -131,13 +118,13 @@ static void u_probe(const char* name, void (*fn)(uint64_t, uint64_t), uint64_t a
     bare_puts("  run_user returned ");
     bare_put_hex(r);
     bare_puts(" MISMATCH\n");
-    failures++;
+    isa_failures++;
   }
 }
 
 static void u_value(const char* name, void (*fn)(uint64_t, uint64_t), uint64_t arg, uint64_t want) {
   const uint64_t r = run_user((void (*)(void))fn, &user_stack[512], arg);
-  expect(name, r, want);
+  check(name, r, want);
 }
 
 static uint64_t mstatus_bits(void) { return CSR_READ(mstatus) & (MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP); }
@@ -160,73 +147,73 @@ static uint64_t do_mret(uint64_t mpie, uint64_t mpp) {
 static void csr_tests(void) {
   bare_puts("== CSRs\n");
   const uint64_t misa = CSR_READ(misa);
-  expect("misa MXL", misa >> 62, 2);
+  check("misa MXL", misa >> 62, 2);
   const uint64_t imacu = (1 << ('I' - 'A')) | (1 << ('M' - 'A')) | (1 << ('A' - 'A')) |
                         (1 << ('C' - 'A')) | (1 << ('U' - 'A'));
-  expect("misa has IMACU", misa & imacu, imacu);
-  expect("misa has no S", misa & (1 << ('S' - 'A')), 0);
+  check("misa has IMACU", misa & imacu, imacu);
+  check("misa has no S", misa & (1 << ('S' - 'A')), 0);
   put_hex_line("misa extensions", misa & 0x3ffffff);
-  expect("mhartid", CSR_READ(mhartid), 0);
-  expect("mvendorid", CSR_READ(mvendorid), 0);
+  check("mhartid", CSR_READ(mhartid), 0);
+  check("mvendorid", CSR_READ(mvendorid), 0);
   /* mscratch through every Zicsr form */
   uint64_t old;
   CSR_WRITE(mscratch, 0x1234);
   __asm__ volatile("csrrw %0, mscratch, %1" : "=r"(old) : "r"(0xf0f0ull));
-  expect("csrrw old", old, 0x1234);
+  check("csrrw old", old, 0x1234);
   __asm__ volatile("csrrs %0, mscratch, %1" : "=r"(old) : "r"(0x000full));
-  expect("csrrs old", old, 0xf0f0);
+  check("csrrs old", old, 0xf0f0);
   __asm__ volatile("csrrc %0, mscratch, %1" : "=r"(old) : "r"(0x00f0ull));
-  expect("csrrc old", old, 0xf0ff);
+  check("csrrc old", old, 0xf0ff);
   __asm__ volatile("csrrwi %0, mscratch, 31" : "=r"(old));
-  expect("csrrwi old", old, 0xf00f);
+  check("csrrwi old", old, 0xf00f);
   __asm__ volatile("csrrsi %0, mscratch, 0x20 >> 1" : "=r"(old));
-  expect("csrrsi old", old, 31);
+  check("csrrsi old", old, 31);
   __asm__ volatile("csrrci %0, mscratch, 1" : "=r"(old));
-  expect("csrrci old", old, 31);
-  expect("mscratch", CSR_READ(mscratch), 30);
+  check("csrrci old", old, 31);
+  check("mscratch", CSR_READ(mscratch), 30);
   /* mstatus.MPP is WARL: only M (3) and U (0) exist */
   CSR_SET(mstatus, MSTATUS_MPP);
-  expect("MPP=3", (CSR_READ(mstatus) >> 11) & 3, 3);
+  check("MPP=3", (CSR_READ(mstatus) >> 11) & 3, 3);
   CSR_CLEAR(mstatus, MSTATUS_MPP);
-  expect("MPP=0", (CSR_READ(mstatus) >> 11) & 3, 0);
+  check("MPP=0", (CSR_READ(mstatus) >> 11) & 3, 0);
 #ifdef SPEC_STRICT
   CSR_SET(mstatus, 1ull << 11);
-  expect("MPP write 1 (S) is not kept", (CSR_READ(mstatus) >> 11) & 3, 0);
+  check("MPP write 1 (S) is not kept", (CSR_READ(mstatus) >> 11) & 3, 0);
   CSR_SET(mstatus, MSTATUS_MPP);
   CSR_CLEAR(mstatus, 1ull << 11);
-  expect("MPP write 2 (H) is not kept", (CSR_READ(mstatus) >> 11) & 3, 3);
+  check("MPP write 2 (H) is not kept", (CSR_READ(mstatus) >> 11) & 3, 3);
   CSR_CLEAR(mstatus, MSTATUS_MPP);
 #endif
   /* mret: MIE <- MPIE, MPIE <- 1, MPP <- U */
-  expect("mret MPIE=1 MPP=M -> MIE=1 MPIE=1 MPP=U", do_mret(1, 3), MSTATUS_MIE | MSTATUS_MPIE);
-  expect("mret MPIE=0 MPP=M -> MIE=0 MPIE=1 MPP=U", do_mret(0, 3), MSTATUS_MPIE);
+  check("mret MPIE=1 MPP=M -> MIE=1 MPIE=1 MPP=U", do_mret(1, 3), MSTATUS_MIE | MSTATUS_MPIE);
+  check("mret MPIE=0 MPP=M -> MIE=0 MPIE=1 MPP=U", do_mret(0, 3), MSTATUS_MPIE);
   /* counters advance */
   const uint64_t c0 = CSR_READ(mcycle), i0 = CSR_READ(minstret);
   for (volatile int k = 0; k < 100; ++k) {
   }
   const uint64_t c1 = CSR_READ(mcycle), i1 = CSR_READ(minstret);
-  expect("mcycle advanced", c1 > c0, 1);
-  expect("minstret advanced by at least 100", i1 - i0 >= 100, 1);
-  expect("cycle == mcycle view advances", CSR_READ(cycle) > c1, 1);
+  check("mcycle advanced", c1 > c0, 1);
+  check("minstret advanced by at least 100", i1 - i0 >= 100, 1);
+  check("cycle == mcycle view advances", CSR_READ(cycle) > c1, 1);
   /* mtvec: modes 2 and 3 are reserved (WARL keeps the old mode) */
   const uint64_t tvec = CSR_READ(mtvec);
   CSR_WRITE(mtvec, (tvec & ~3ull) | 2);
-  expect("mtvec mode 2 ignored", CSR_READ(mtvec) & 3, tvec & 3);
+  check("mtvec mode 2 ignored", CSR_READ(mtvec) & 3, tvec & 3);
   CSR_WRITE(mtvec, tvec);
   /* mepc bit 0 reads as zero with C */
 #ifdef SPEC_STRICT
   CSR_WRITE(mepc, 0x80001235);
-  expect("mepc bit 0", CSR_READ(mepc), 0x80001234);
+  check("mepc bit 0", CSR_READ(mepc), 0x80001234);
 #endif
   CSR_WRITE(mepc, 0x80001236);
-  expect("mepc", CSR_READ(mepc), 0x80001236);
+  check("mepc", CSR_READ(mepc), 0x80001236);
   CSR_WRITE(mcause, 5);
-  expect("mcause", CSR_READ(mcause), 5);
+  check("mcause", CSR_READ(mcause), 5);
   CSR_WRITE(mtval, 0xabc);
-  expect("mtval", CSR_READ(mtval), 0xabc);
+  check("mtval", CSR_READ(mtval), 0xabc);
   /* mie: the machine-level software, timer and external enables are writable */
   CSR_WRITE(mie, MIP_MSIP | MIP_MTIP);
-  expect("mie", CSR_READ(mie), MIP_MSIP | MIP_MTIP);
+  check("mie", CSR_READ(mie), MIP_MSIP | MIP_MTIP);
   CSR_WRITE(mie, 0);
 }
 
@@ -268,11 +255,11 @@ static void trap_mstatus_test(void) {
   CSR_SET(mstatus, MSTATUS_MIE);
   const uint64_t before = trap_log[0].count;
   m_ecall(0, 0);
-  expect("trap taken", trap_log[0].count - before, 1);
-  expect("in handler: MIE=0 MPIE=1 MPP=M",
+  check("trap taken", trap_log[0].count - before, 1);
+  check("in handler: MIE=0 MPIE=1 MPP=M",
          trap_log[0].mstatus & (MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP),
          MSTATUS_MPIE | MSTATUS_MPP);
-  expect("after mret: MIE=1", CSR_READ(mstatus) & MSTATUS_MIE, MSTATUS_MIE);
+  check("after mret: MIE=1", CSR_READ(mstatus) & MSTATUS_MIE, MSTATUS_MIE);
   CSR_CLEAR(mstatus, MSTATUS_MIE);
 }
 
@@ -288,7 +275,7 @@ static void user_tests(void) {
   const uint64_t nx = (uint64_t)&nx_page[16];
   nx_page[16] = 0x00008067; /* ret */
   u_probe("ecall from U", u_ecall, 0, 0, 8, 0);
-  expect("  MPP after trap from U", (trap_log[0].mstatus >> 11) & 3, 0);
+  check("  MPP after trap from U", (trap_log[0].mstatus >> 11) & 3, 0);
   u_probe("ebreak from U", u_ebreak, 0, 0, 3, 0);
   u_value("U load from R page", u_load, ro, 0x5151515151515151ull);
   u_probe("U store to R page", u_store, ro, (uint64_t)ro_page, 7, ro);
@@ -316,7 +303,7 @@ static void user_tests(void) {
   CSR_WRITE(mcounteren, 0);
   /* M-mode ignores PMP entries that are not locked */
   none_page[8] = 77;
-  expect("M reads no-access page", none_page[8], 77);
+  check("M reads no-access page", none_page[8], 77);
   CSR_WRITE(pmpcfg0, 0);
 }
 
@@ -327,15 +314,15 @@ static void lock_test(void) {
   CSR_WRITE(pmpaddr7, napot(locked_page, 4096));
   const uint64_t cfg7 = (uint64_t)(PMP_NAPOT | PMP_R | PMP_L) << 56;
   CSR_WRITE(pmpcfg0, cfg7);
-  expect("locked cfg", CSR_READ(pmpcfg0), cfg7);
+  check("locked cfg", CSR_READ(pmpcfg0), cfg7);
   CSR_WRITE(pmpcfg0, 0);
-  expect("locked cfg ignores writes", CSR_READ(pmpcfg0), cfg7);
+  check("locked cfg ignores writes", CSR_READ(pmpcfg0), cfg7);
   CSR_WRITE(pmpaddr7, 0);
-  expect("locked addr ignores writes", CSR_READ(pmpaddr7), napot(locked_page, 4096));
-  expect("M reads locked R page", locked_page[0], 99);
+  check("locked addr ignores writes", CSR_READ(pmpaddr7), napot(locked_page, 4096));
+  check("M reads locked R page", locked_page[0], 99);
   m_probe("M store to locked R page", m_store_fault, (uint64_t)&locked_page[1],
           (uint64_t)locked_page, 7, (uint64_t)&locked_page[1]);
-  expect("locked page unchanged", locked_page[1], 0);
+  check("locked page unchanged", locked_page[1], 0);
 }
 
 int main(void) {
@@ -351,6 +338,6 @@ int main(void) {
   install_trap_handler(0);
   csr_tests();
   lock_test();
-  put_dec_line("failures", failures);
-  return failures;
+  put_dec_line("failures", isa_failures);
+  return isa_failures;
 }
