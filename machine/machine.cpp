@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -12,6 +13,12 @@
 
 namespace unitag {
 namespace {
+// A block never runs past --max-insns, so the limit is exact with one hart (with several in
+// parallel, each may finish the block it started).
+uint64_t cap_to_limit(uint64_t block, uint64_t limit, uint64_t retired) {
+  if (limit == 0) return block;
+  return retired >= limit ? 1 : std::min(block, limit - retired);
+}
 
 double thread_cpu_seconds() {
   timespec ts;
@@ -254,7 +261,7 @@ bool Machine::run_turn(uint64_t quantum) {
     }
     h.poll_interrupts();
     if (stop_requested()) return false;
-    const uint64_t retired = timed_execute(h, quantum);
+    const uint64_t retired = timed_execute(h, cap_to_limit(quantum, config_.max_insns, total_retired()));
     any_ran = true;
     after_block(h, retired);
     if (stop_requested()) return false;
@@ -303,7 +310,7 @@ void Machine::run_hart_thread(Hart& h) {
     }
     h.poll_interrupts();
     if (stop_requested()) break;
-    const uint64_t retired = timed_execute(h, kBlock);
+    const uint64_t retired = timed_execute(h, cap_to_limit(kBlock, config_.max_insns, total_retired()));
     after_block(h, retired);
   }
 }

@@ -21,6 +21,9 @@ constexpr bool may_jump(Group g) {
   return g == Group::Branch || g == Group::Jal || g == Group::Jalr || g == Group::System ||
          g == Group::Csr || g == Group::FenceI || g == Group::TagOp;
 }
+// CSR writes, mret and wfi may end the block (END_BLOCK): the spec wants interrupts evaluated
+// right after them, so no further instruction of the block may run.
+constexpr bool ends_block(Group g) { return g == Group::System || g == Group::Csr; }
 }  // namespace
 
 template <bool kChecked>
@@ -136,9 +139,10 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     } else {                                                             \
       SYNC_COUNTS();                                                     \
       if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;   \
-      if (end_block_) {                                                  \
+      if (end_block_) { /* a device saw it: stop right after this store */ \
         end_block_ = false;                                              \
-        END_BLOCK();                                                     \
+        pc += kLen;                                                      \
+        goto out;                                                        \
       }                                                                  \
     }                                                                    \
   } while (0)
@@ -299,6 +303,7 @@ new_page:
 
 checked:
   __attribute__((unused));
+  if (d->op == Op::kPageEnd) goto* LABEL_OF(d);  // a sentinel, not an instruction: hooks never see it
   if (d->op == Op::kUndecoded) [[unlikely]] {
     bool filled;
     FOREIGN_CALL(filled = fill_slot(pc, page->slots[(pc & kPageMask) >> 1]));
@@ -337,7 +342,10 @@ op_kIllegal:
     FP_STATE_CHECK(group)                              \
     if constexpr (may_jump(Group::group)) {            \
       npc = pc + kLen;                                 \
-      body if (npc == pc + kLen) NEXT_SEQUENTIAL();    \
+      body if constexpr (ends_block(Group::group)) {   \
+        if (limit == 0) NEXT_AT_NPC();                 \
+      }                                                \
+      if (npc == pc + kLen) NEXT_SEQUENTIAL();         \
       NEXT_AT_NPC();                                   \
     } else {                                           \
       body NEXT_SEQUENTIAL();                          \

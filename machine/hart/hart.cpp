@@ -76,8 +76,25 @@ void Hart::update_fast_path() {
   const uint64_t ram_lo = Bus::kRamBase, ram_hi = Bus::kRamBase + bus_.ram_size();
   uint64_t best_lo = 0, best_hi = 0;
   if (p == Priv::M && !pmp_locked_) {
-    best_lo = ram_lo;
-    best_hi = ram_hi;
+    // M-mode ignores unlocked entries, except that an access straddling an entry's boundary
+    // fails (only part of it matches): keep boundaries out of the window.
+    std::vector<uint64_t> cuts = {ram_lo, ram_hi};
+    for (unsigned i = 0; i < 16; ++i) {
+      uint64_t lo, hi;
+      pmp_range(i, lo, hi);
+      if (hi <= lo) continue;
+      for (uint64_t c : {lo, hi})
+        if (c > ram_lo && c < ram_hi) cuts.push_back(c);
+    }
+    std::sort(cuts.begin(), cuts.end());
+    const uint64_t page = 1ull << Bus::kPageBits;
+    for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+      const uint64_t lo = (cuts[k] + page - 1) & ~(page - 1), hi = cuts[k + 1] & ~(page - 1);
+      if (hi > lo && hi - lo > best_hi - best_lo) {
+        best_lo = lo;
+        best_hi = hi;
+      }
+    }
   } else if (p == Priv::U) {
     for (unsigned i = 0; i < 16; ++i) {
       uint64_t lo, hi;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -31,6 +32,10 @@ T read_at(const std::vector<uint8_t>& b, uint64_t off, const std::string& name, 
 }  // namespace
 
 ElfImage ElfImage::load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw UserError(exit_code::kNoInput,
+                    fmt::format("{}: is a directory, not an image; give the path of an ELF file", path));
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw UserError(exit_code::kNoInput,

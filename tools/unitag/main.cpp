@@ -1,5 +1,6 @@
 // The unitag command line: run images, and (as they land) list policies, benchmark, report.
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -23,7 +24,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::cerr << fmt::format("unitag: error: {}\nRun `unitag --help` or `unitag run --help`.\n", e.what());
+    // One line: what is wrong, then where to look (CLI11 messages can span lines).
+    std::string what = e.what();
+    for (char& c : what)
+      if (c == '\n') c = ' ';
+    std::cerr << fmt::format("unitag: error: {}; see `unitag run --help`\n", what);
     return unitag::exit_code::kUsage;
   } catch (const unitag::UserError& e) {
     std::cerr << fmt::format("unitag: error: {}\n", e.what());

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -165,7 +166,16 @@ void add_run_command(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            // CLI::NonNegativeNumber's message prints DBL_MAX in full; say what to give instead.
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (end == text.c_str() || *end != '\0' || !(v >= 0))
+              return fmt::format("{} is not a number of seconds >= 0 (0 = no limit)", text);
+            return {};
+          },
+          "SECONDS"));
   cmd->add_option("--stats", opts->stats, "Write run statistics as JSON to FILE (- for stderr)");
   cmd->add_option("--uart-in", opts->uart_in, "UART input from FILE instead of stdin");
   cmd->add_option("--uart-out", opts->uart_out, "UART output to FILE instead of stdout");

@@ -1,0 +1,4 @@
+/* Never stops: for --timeout and --max-insns. */
+int main(void) {
+  for (;;) __asm__ volatile("");
+}
