@@ -35,7 +35,7 @@ bench: build
 	@scripts/bench-machine $(BUILD)
 
 format:
-	@git ls-files '*.cpp' '*.h' | grep -v '^tests/guest\|^kernel\|^apps\|^abi' | xargs clang-format -i
+	@git ls-files '*.cpp' '*.h' | grep -v '/guest/' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -5,6 +5,7 @@
 //
 //   build/bench/unitag_bench_machine [--benchmark_repetitions=N] [GUEST_BIN_DIR]
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,8 +13,6 @@
 #include <cstdlib>
 #include <map>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "machine/machine.h"
 
@@ -44,7 +43,8 @@ uint64_t run_unitag(const std::string& image_name, unsigned harts, double* secon
   machine.load(image);
   const unitag::RunResult r = machine.run();
   std::fclose(sink);
-  if (r.exit_code != 0) throw std::runtime_error(fmt::format("{} failed: {}", image_name, r.message));
+  if (r.exit_code != 0)
+    throw std::runtime_error(fmt::format("{} failed: {}", image_name, r.message));
   *seconds = r.wall_seconds;
   return machine.total_retired();
 }
@@ -57,8 +57,8 @@ void BM_Unitag(benchmark::State& state, const std::string& image, unsigned harts
     state.SetIterationTime(seconds);
     record(fmt::format("unitag/{}/{}", image, harts), seconds, insns);
   }
-  state.counters["guest_MIPS"] =
-      benchmark::Counter(static_cast<double>(insns) / 1e6, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["guest_MIPS"] = benchmark::Counter(static_cast<double>(insns) / 1e6,
+                                                    benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_Qemu(benchmark::State& state, const std::string& image) {
@@ -70,12 +70,14 @@ void BM_Qemu(benchmark::State& state, const std::string& image) {
       std::freopen("/dev/null", "w", stdout);
       std::freopen("/dev/null", "r", stdin);
       execlp("qemu-system-riscv64", "qemu-system-riscv64", "-machine", "virt", "-bios", "none",
-             "-nographic", "-monitor", "none", "-serial", "stdio", "-kernel", path.c_str(), nullptr);
+             "-nographic", "-monitor", "none", "-serial", "stdio", "-kernel", path.c_str(),
+             nullptr);
       _exit(127);
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       state.SkipWithError("qemu-system-riscv64 failed (is qemu-system-misc installed?)");
       return;
@@ -95,7 +97,8 @@ void print_summary() {
     if (u.seconds == 0) continue;
     std::printf("%-18s %14llu %12.3f %12.0f %12.3f %14.2f\n", w,
                 static_cast<unsigned long long>(u.instructions), u.seconds,
-                u.instructions / u.seconds / 1e6, q.seconds, q.seconds > 0 ? q.seconds / u.seconds : 0.0);
+                u.instructions / u.seconds / 1e6, q.seconds,
+                q.seconds > 0 ? q.seconds / u.seconds : 0.0);
   }
   const Measure& one = g_results["unitag/bench_mandel_harts/1"];
   const Measure& two = g_results["unitag/bench_mandel_harts/2"];
@@ -115,15 +118,24 @@ int main(int argc, char** argv) {
   if (argc > 1) g_guest_dir = argv[1];
   for (const char* w : {"bench_mandel_int", "bench_memory"}) {
     benchmark::RegisterBenchmark(fmt::format("unitag/{}", w).c_str(), BM_Unitag, std::string(w), 1u)
-        ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1)
+        ->Repetitions(3)
         ->ReportAggregatesOnly(false);
     benchmark::RegisterBenchmark(fmt::format("qemu/{}", w).c_str(), BM_Qemu, std::string(w))
-        ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1)
+        ->Repetitions(3);
   }
   for (unsigned harts : {1u, 2u})
-    benchmark::RegisterBenchmark(fmt::format("unitag/bench_mandel_harts/{}", harts).c_str(), BM_Unitag,
-                                 std::string("bench_mandel_harts"), harts)
-        ->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
+    benchmark::RegisterBenchmark(fmt::format("unitag/bench_mandel_harts/{}", harts).c_str(),
+                                 BM_Unitag, std::string("bench_mandel_harts"), harts)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1)
+        ->Repetitions(3);
   benchmark::RunSpecifiedBenchmarks();
   print_summary();
   benchmark::Shutdown();

@@ -1,12 +1,11 @@
 #include "machine/machine.h"
 
+#include <fmt/format.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cstring>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "abi/unitag/bootinfo.h"
 #include "machine/errors.h"
@@ -32,7 +31,8 @@ uint64_t timed_execute(Hart& hart, uint64_t budget) {
   const double c0 = thread_cpu_seconds();
   const uint64_t retired = hart.execute(budget);
   hart.stats.cpu_seconds += thread_cpu_seconds() - c0;
-  hart.stats.host_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  hart.stats.host_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return retired;
 }
 
@@ -40,7 +40,8 @@ uint64_t timed_execute(Hart& hart, uint64_t budget) {
 
 Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config_.mem_size) {
   if (config_.harts < 1 || config_.harts > 64)
-    throw UserError(exit_code::kUsage, fmt::format("--harts {} is out of range; use 1 to 64", config_.harts));
+    throw UserError(exit_code::kUsage,
+                    fmt::format("--harts {} is out of range; use 1 to 64", config_.harts));
   uart_ = std::make_unique<Uart>(config_.uart_out, config_.uart_in_fd);
   clint_ = std::make_unique<Clint>(
       config_.harts, [this] { return config_.deterministic ? virtual_ticks_ : host_ticks(); },
@@ -68,10 +69,11 @@ void Machine::load(const ElfImage& image) {
         s.memsz > usable - (s.paddr - Bus::kRamBase)) {
       throw UserError(
           exit_code::kBadImage,
-          fmt::format("{}: segment {} at [0x{:x}, 0x{:x}) lies outside RAM [0x{:x}, 0x{:x}); link the "
-                      "image at 0x80000000 or give a larger --mem",
-                      image.path(), index, s.paddr, s.paddr + s.memsz, Bus::kRamBase,
-                      Bus::kRamBase + usable));
+          fmt::format(
+              "{}: segment {} at [0x{:x}, 0x{:x}) lies outside RAM [0x{:x}, 0x{:x}); link the "
+              "image at 0x80000000 or give a larger --mem",
+              image.path(), index, s.paddr, s.paddr + s.memsz, Bus::kRamBase,
+              Bus::kRamBase + usable));
     }
     std::memcpy(bus_.ram() + (s.paddr - Bus::kRamBase), image.bytes().data() + s.offset, s.filesz);
     ++index;
@@ -107,8 +109,10 @@ void Machine::write_bootinfo() {
     info.partition_count = 1;
     info.partition_harts[0] = all;
   } else {
-    info.partition_count = static_cast<uint32_t>(std::min<size_t>(config_.partitions.size(), UNITAG_MAX_PARTITIONS));
-    for (uint32_t i = 0; i < info.partition_count; ++i) info.partition_harts[i] = config_.partitions[i];
+    info.partition_count =
+        static_cast<uint32_t>(std::min<size_t>(config_.partitions.size(), UNITAG_MAX_PARTITIONS));
+    for (uint32_t i = 0; i < info.partition_count; ++i)
+      info.partition_harts[i] = config_.partitions[i];
   }
   // argv[0] is the image name, as a C program expects; then the arguments after `--`.
   std::vector<std::string> args;
@@ -132,7 +136,8 @@ void Machine::write_bootinfo() {
   std::memcpy(page, &info, sizeof info);
 }
 
-void Machine::request_stop(StopReason reason, int exit_code, std::string message, int hart, uint64_t pc) {
+void Machine::request_stop(StopReason reason, int exit_code, std::string message, int hart,
+                           uint64_t pc) {
   std::lock_guard<std::mutex> lock(stop_mu_);
   if (stop_.load()) return;
   result_.reason = reason;
@@ -152,13 +157,13 @@ void Machine::report_guest_fault(Hart& hart, uint64_t pc, const std::string& wha
 
 uint64_t Machine::host_ticks() const {
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::steady_clock::now() - start_).count();
+                      std::chrono::steady_clock::now() - start_)
+                      .count();
   return static_cast<uint64_t>(ns) / (1'000'000'000 / kTimebaseHz);
 }
 
 uint64_t Machine::mtime(const Hart& hart) const {
-  if (config_.deterministic)
-    return clint_->mtime() + hart.block_executed / kInsnsPerTick;
+  if (config_.deterministic) return clint_->mtime() + hart.block_executed / kInsnsPerTick;
   return clint_->mtime();
 }
 
@@ -201,7 +206,8 @@ void Machine::poll_htif() {
     std::memcpy(mm, bus_.ram() + (payload - Bus::kRamBase), sizeof mm);
     uint64_t ret = static_cast<uint64_t>(-38);  // ENOSYS
     if (mm[0] == 64 && (mm[1] == 1 || mm[1] == 2) && bus_.in_ram(mm[2], mm[3])) {
-      for (uint64_t i = 0; i < mm[3]; ++i) uart_->write(0, 1, bus_.ram()[mm[2] - Bus::kRamBase + i], 0);
+      for (uint64_t i = 0; i < mm[3]; ++i)
+        uart_->write(0, 1, bus_.ram()[mm[2] - Bus::kRamBase + i], 0);
       ret = mm[3];
     } else if (mm[0] == 93) {
       request_stop(StopReason::kGuestExit, static_cast<int>(mm[1]), "");
@@ -223,8 +229,10 @@ void Machine::after_block(Hart&, uint64_t retired) {
 
 RunResult Machine::run() {
   start_ = std::chrono::steady_clock::now();
-  if (config_.deterministic) run_deterministic();
-  else run_parallel();
+  if (config_.deterministic)
+    run_deterministic();
+  else
+    run_parallel();
   uart_->flush();
   result_.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -243,8 +251,9 @@ void Machine::run_deterministic() {
   const auto deadline = start_ + std::chrono::duration<double>(config_.timeout_seconds);
   while (run_turn(config_.quantum)) {
     if (config_.timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
-      request_stop(StopReason::kTimeout, exit_code::kTimeout,
-                   fmt::format("the guest did not finish within --timeout {} s", config_.timeout_seconds));
+      request_stop(
+          StopReason::kTimeout, exit_code::kTimeout,
+          fmt::format("the guest did not finish within --timeout {} s", config_.timeout_seconds));
       break;
     }
   }
@@ -261,7 +270,8 @@ bool Machine::run_turn(uint64_t quantum) {
     }
     h.poll_interrupts();
     if (stop_requested()) return false;
-    const uint64_t retired = timed_execute(h, cap_to_limit(quantum, config_.max_insns, total_retired()));
+    const uint64_t retired =
+        timed_execute(h, cap_to_limit(quantum, config_.max_insns, total_retired()));
     any_ran = true;
     after_block(h, retired);
     if (stop_requested()) return false;
@@ -310,7 +320,8 @@ void Machine::run_hart_thread(Hart& h) {
     }
     h.poll_interrupts();
     if (stop_requested()) break;
-    const uint64_t retired = timed_execute(h, cap_to_limit(kBlock, config_.max_insns, total_retired()));
+    const uint64_t retired =
+        timed_execute(h, cap_to_limit(kBlock, config_.max_insns, total_retired()));
     after_block(h, retired);
   }
 }
@@ -331,16 +342,18 @@ void Machine::run_parallel() {
       }
       if (all_waiting && !timer_armed) {
         lock.unlock();
-        request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
-                     "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer "
-                     "is armed and no hart is running");
+        request_stop(
+            StopReason::kDeadlock, exit_code::kDeadlock,
+            "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer "
+            "is armed and no hart is running");
         lock.lock();
         break;
       }
       if (config_.timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
         lock.unlock();
-        request_stop(StopReason::kTimeout, exit_code::kTimeout,
-                     fmt::format("the guest did not finish within --timeout {} s", config_.timeout_seconds));
+        request_stop(
+            StopReason::kTimeout, exit_code::kTimeout,
+            fmt::format("the guest did not finish within --timeout {} s", config_.timeout_seconds));
         lock.lock();
         break;
       }

@@ -27,20 +27,30 @@ struct MachineConfig {
   unsigned harts = 1;
   uint64_t mem_size = 128ull << 20;
   bool deterministic = false;
-  uint64_t quantum = 10000;     // instructions per hart per turn (deterministic mode)
-  uint64_t max_insns = 0;       // total over all harts; 0 = no limit
-  double timeout_seconds = 0;   // wall clock; 0 = no limit
-  bool fp = true;               // F and D implemented
+  uint64_t quantum = 10000;    // instructions per hart per turn (deterministic mode)
+  uint64_t max_insns = 0;      // total over all harts; 0 = no limit
+  double timeout_seconds = 0;  // wall clock; 0 = no limit
+  bool fp = true;              // F and D implemented
   std::vector<std::string> guest_args;
   std::FILE* uart_out = stdout;
   int uart_in_fd = 0;
-  uint64_t tagged_harts = 0;    // reported to the guest in the boot info
-  uint64_t policies = 0;        // reported to the guest in the boot info
+  uint64_t tagged_harts = 0;         // reported to the guest in the boot info
+  uint64_t policies = 0;             // reported to the guest in the boot info
   std::vector<uint64_t> partitions;  // hart mask per partition (empty: one for all harts)
 };
 
 // kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.
-enum class StopReason { kNone, kGuestExit, kGuestFault, kDeadlock, kMaxInsns, kTimeout, kTagViolation, kHostError, kDebugger };
+enum class StopReason {
+  kNone,
+  kGuestExit,
+  kGuestFault,
+  kDeadlock,
+  kMaxInsns,
+  kTimeout,
+  kTagViolation,
+  kHostError,
+  kDebugger
+};
 
 struct RunResult {
   StopReason reason = StopReason::kNone;
@@ -79,7 +89,9 @@ class Machine {
   // ebreak: semihosting or a debugger may claim it; otherwise it is a breakpoint exception.
   using EbreakHandler = std::function<bool(Hart&, uint64_t pc)>;
   void set_ebreak_handler(EbreakHandler handler) { ebreak_handler_ = std::move(handler); }
-  bool handle_ebreak(Hart& hart, uint64_t pc) { return ebreak_handler_ && ebreak_handler_(hart, pc); }
+  bool handle_ebreak(Hart& hart, uint64_t pc) {
+    return ebreak_handler_ && ebreak_handler_(hart, pc);
+  }
 
   uint64_t mtime(const Hart& hart) const;
   uint64_t interrupt_lines(unsigned hart) const;

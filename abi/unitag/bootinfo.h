@@ -24,7 +24,7 @@ struct unitag_bootinfo {
   uint32_t partition_count; /* multikernel partitions; 1 = plain SMP */
   uint64_t argv;            /* guest address of a char*[argc + 1] array, NULL-terminated */
   uint64_t partition_harts[UNITAG_MAX_PARTITIONS]; /* hart mask per partition */
-  uint64_t policies;        /* bit mask of active tag policies (0 = untagged run) */
+  uint64_t policies; /* bit mask of active tag policies (0 = untagged run) */
   /* strings and the argv array follow in the same page */
 };
 

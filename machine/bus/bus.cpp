@@ -15,7 +15,8 @@ Bus::Bus(uint64_t ram_size) : ram_size_(ram_size) {
   void* p = mmap(nullptr, mapped_bytes_, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
-    throw UserError(exit_code::kUsage, "cannot reserve guest RAM of that size; use a smaller --mem");
+    throw UserError(exit_code::kUsage,
+                    "cannot reserve guest RAM of that size; use a smaller --mem");
   ram_ = static_cast<uint8_t*>(p);
   // Huge pages cut host TLB misses on guests that roam over large arrays; where the host does
   // not offer them this is a no-op.
@@ -27,7 +28,9 @@ Bus::Bus(uint64_t ram_size) : ram_size_(ram_size) {
 
 Bus::~Bus() { munmap(ram_, mapped_bytes_); }
 
-void Bus::map(uint64_t base, uint64_t size, Device* device) { mappings_.push_back({base, size, device}); }
+void Bus::map(uint64_t base, uint64_t size, Device* device) {
+  mappings_.push_back({base, size, device});
+}
 
 Device* Bus::device_at(uint64_t addr, unsigned size, uint64_t& offset) const {
   for (const Mapping& m : mappings_) {

@@ -33,7 +33,8 @@ class Bus {
   uint8_t* ram() { return ram_; }
   uint64_t ram_size() const { return ram_size_; }
   bool in_ram(uint64_t addr, uint64_t size) const {
-    return addr >= kRamBase && addr - kRamBase <= ram_size_ && size <= ram_size_ - (addr - kRamBase);
+    return addr >= kRamBase && addr - kRamBase <= ram_size_ &&
+           size <= ram_size_ - (addr - kRamBase);
   }
 
   void map(uint64_t base, uint64_t size, Device* device);

@@ -3,7 +3,9 @@
 namespace unitag {
 
 Clint::Clint(unsigned harts, std::function<uint64_t()> now, std::function<void(unsigned)> wake)
-    : harts_(harts), now_(std::move(now)), wake_(std::move(wake)),
+    : harts_(harts),
+      now_(std::move(now)),
+      wake_(std::move(wake)),
       msip_(std::make_unique<std::atomic<uint32_t>[]>(harts)),
       mtimecmp_(std::make_unique<std::atomic<uint64_t>[]>(harts)) {
   for (unsigned i = 0; i < harts; ++i) {
@@ -30,9 +32,12 @@ bool Clint::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
     value = 0;  // reserved space reads as zero
     return true;
   }
-  if (size == 8) value = full;
-  else if (size == 4) value = static_cast<uint32_t>(full >> (8 * (offset - base)));
-  else return false;
+  if (size == 8)
+    value = full;
+  else if (size == 4)
+    value = static_cast<uint32_t>(full >> (8 * (offset - base)));
+  else
+    return false;
   return true;
 }
 

@@ -55,20 +55,38 @@ bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
   polling_status_ = offset == kLsr;
   switch (offset) {
     case kRbrThr:
-      if (lcr_ & kLcrDlab) value = dll_;
+      if (lcr_ & kLcrDlab)
+        value = dll_;
       else if (has_input()) {
         value = input_.front();
         input_.pop_front();
-      } else value = 0;
+      } else
+        value = 0;
       return true;
-    case kIer: value = (lcr_ & kLcrDlab) ? dlm_ : ier_; return true;
-    case kIirFcr: value = 0xc1; return true;  // FIFOs enabled, no interrupt pending
-    case kLcr: value = lcr_; return true;
-    case kMcr: value = mcr_; return true;
-    case kLsr: value = kLsrThrEmpty | kLsrTxEmpty | (has_input() ? kLsrDataReady : 0); return true;
-    case kMsr: value = 0xb0; return true;  // CTS, DSR, DCD
-    case kScr: value = scr_; return true;
-    default: value = 0; return true;
+    case kIer:
+      value = (lcr_ & kLcrDlab) ? dlm_ : ier_;
+      return true;
+    case kIirFcr:
+      value = 0xc1;
+      return true;  // FIFOs enabled, no interrupt pending
+    case kLcr:
+      value = lcr_;
+      return true;
+    case kMcr:
+      value = mcr_;
+      return true;
+    case kLsr:
+      value = kLsrThrEmpty | kLsrTxEmpty | (has_input() ? kLsrDataReady : 0);
+      return true;
+    case kMsr:
+      value = 0xb0;
+      return true;  // CTS, DSR, DCD
+    case kScr:
+      value = scr_;
+      return true;
+    default:
+      value = 0;
+      return true;
   }
 }
 
@@ -78,7 +96,8 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
   const uint8_t v = static_cast<uint8_t>(value);
   switch (offset) {
     case kRbrThr:
-      if (lcr_ & kLcrDlab) dll_ = v;
+      if (lcr_ & kLcrDlab)
+        dll_ = v;
       else if (out_) {
         std::fputc(v, out_);
         ++written_;
@@ -86,12 +105,22 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
       }
       polling_status_ = false;
       return true;
-    case kIer: ((lcr_ & kLcrDlab) ? dlm_ : ier_) = v; return true;
-    case kIirFcr: return true;
-    case kLcr: lcr_ = v; return true;
-    case kMcr: mcr_ = v; return true;
-    case kScr: scr_ = v; return true;
-    default: return true;
+    case kIer:
+      ((lcr_ & kLcrDlab) ? dlm_ : ier_) = v;
+      return true;
+    case kIirFcr:
+      return true;
+    case kLcr:
+      lcr_ = v;
+      return true;
+    case kMcr:
+      mcr_ = v;
+      return true;
+    case kScr:
+      scr_ = v;
+      return true;
+    default:
+      return true;
   }
 }
 

@@ -10,49 +10,88 @@ namespace {
 
 constexpr uint64_t ext(char c) { return 1ull << (c - 'A'); }
 constexpr uint64_t kMisaBase = (2ull << 62) | ext('I') | ext('M') | ext('A') | ext('C') | ext('U');
-constexpr uint64_t kMstatusWritable = mstatus::kMie | mstatus::kMpie | mstatus::kMpp |
-                                      mstatus::kMprv | mstatus::kTw;
+constexpr uint64_t kMstatusWritable =
+    mstatus::kMie | mstatus::kMpie | mstatus::kMpp | mstatus::kMprv | mstatus::kTw;
 constexpr uint64_t kMieWritable = irq::kMsip | irq::kMtip | irq::kMeip;
 
 }  // namespace
 
 bool Hart::csr_read(uint16_t n, uint64_t& v) {
   const uint64_t retired = instret + block_executed;
-  auto counter_allowed = [&](unsigned bit) {
-    return priv == Priv::M || (mcounteren >> bit) & 1;
-  };
+  auto counter_allowed = [&](unsigned bit) { return priv == Priv::M || (mcounteren >> bit) & 1; };
   switch (n) {
-    case csr::kFflags: case csr::kFrm: case csr::kFcsr:
+    case csr::kFflags:
+    case csr::kFrm:
+    case csr::kFcsr:
       if (!fp_ || (mstatus & mstatus::kFs) == 0) return false;
       v = n == csr::kFflags ? fflags : n == csr::kFrm ? frm : (frm << 5 | fflags);
       return true;
-    case csr::kCycle: if (!counter_allowed(0)) return false; [[fallthrough]];
-    case csr::kMcycle: v = retired + extra_cycles + cycle_offset; return true;
-    case csr::kTime: if (!counter_allowed(1)) return false; v = machine_.mtime(*this); return true;
-    case csr::kInstret: if (!counter_allowed(2)) return false; [[fallthrough]];
-    case csr::kMinstret: v = retired + instret_offset; return true;
-    case csr::kMvendorid: case csr::kMarchid: case csr::kMimpid: case csr::kMconfigptr:
+    case csr::kCycle:
+      if (!counter_allowed(0)) return false;
+      [[fallthrough]];
+    case csr::kMcycle:
+      v = retired + extra_cycles + cycle_offset;
+      return true;
+    case csr::kTime:
+      if (!counter_allowed(1)) return false;
+      v = machine_.mtime(*this);
+      return true;
+    case csr::kInstret:
+      if (!counter_allowed(2)) return false;
+      [[fallthrough]];
+    case csr::kMinstret:
+      v = retired + instret_offset;
+      return true;
+    case csr::kMvendorid:
+    case csr::kMarchid:
+    case csr::kMimpid:
+    case csr::kMconfigptr:
       v = 0;
       return true;
-    case csr::kMhartid: v = id_; return true;
+    case csr::kMhartid:
+      v = id_;
+      return true;
     case csr::kMstatus: {
       uint64_t s = mstatus | mstatus::kUxl;
       if ((s & mstatus::kFs) == mstatus::kFs) s |= mstatus::kSd;
       v = s;
       return true;
     }
-    case csr::kMisa: v = kMisaBase | (fp_ ? ext('F') | ext('D') : 0); return true;
-    case csr::kMie: v = mie; return true;
-    case csr::kMip: v = mip = pending_interrupts(); return true;
-    case csr::kMtvec: v = mtvec; return true;
-    case csr::kMcounteren: v = mcounteren; return true;
-    case csr::kMcountinhibit: v = mcountinhibit; return true;
-    case csr::kMscratch: v = mscratch; return true;
-    case csr::kMepc: v = mepc; return true;
-    case csr::kMcause: v = mcause; return true;
-    case csr::kMtval: v = mtval; return true;
-    case csr::kTselect: v = tselect; return true;
-    default: break;
+    case csr::kMisa:
+      v = kMisaBase | (fp_ ? ext('F') | ext('D') : 0);
+      return true;
+    case csr::kMie:
+      v = mie;
+      return true;
+    case csr::kMip:
+      v = mip = pending_interrupts();
+      return true;
+    case csr::kMtvec:
+      v = mtvec;
+      return true;
+    case csr::kMcounteren:
+      v = mcounteren;
+      return true;
+    case csr::kMcountinhibit:
+      v = mcountinhibit;
+      return true;
+    case csr::kMscratch:
+      v = mscratch;
+      return true;
+    case csr::kMepc:
+      v = mepc;
+      return true;
+    case csr::kMcause:
+      v = mcause;
+      return true;
+    case csr::kMtval:
+      v = mtval;
+      return true;
+    case csr::kTselect:
+      v = tselect;
+      return true;
+    default:
+      break;
   }
   if (n >= csr::kHpmCounter3 && n <= csr::kHpmCounter31) {
     if (!counter_allowed(n - csr::kCycle)) return false;
@@ -60,7 +99,8 @@ bool Hart::csr_read(uint16_t n, uint64_t& v) {
     return true;
   }
   if ((n >= csr::kMhpmcounter3 && n <= csr::kMhpmcounter31) ||
-      (n >= csr::kMhpmevent3 && n <= csr::kMhpmevent31) || (n > csr::kTselect && n <= csr::kTdata3)) {
+      (n >= csr::kMhpmevent3 && n <= csr::kMhpmevent31) ||
+      (n > csr::kTselect && n <= csr::kTdata3)) {
     v = 0;  // no hardware performance monitors, no debug triggers (tdata1 type 0)
     return true;
   }
@@ -82,10 +122,14 @@ bool Hart::csr_read(uint16_t n, uint64_t& v) {
 
 bool Hart::csr_write(uint16_t n, uint64_t v) {
   switch (n) {
-    case csr::kFflags: case csr::kFrm: case csr::kFcsr:
+    case csr::kFflags:
+    case csr::kFrm:
+    case csr::kFcsr:
       if (!fp_ || (mstatus & mstatus::kFs) == 0) return false;
-      if (n == csr::kFflags) fflags = v & 0x1f;
-      else if (n == csr::kFrm) frm = v & 7;
+      if (n == csr::kFflags)
+        fflags = v & 0x1f;
+      else if (n == csr::kFrm)
+        frm = v & 7;
       else {
         fflags = v & 0x1f;
         frm = (v >> 5) & 7;
@@ -93,8 +137,12 @@ bool Hart::csr_write(uint16_t n, uint64_t v) {
       mstatus |= mstatus::kFs;  // Dirty
       fp::reset_host_env();     // keep the host's sticky flags a subset of fflags (fp.h)
       return true;
-    case csr::kMcycle: cycle_offset = v - (instret + block_executed + 1 + extra_cycles); return true;
-    case csr::kMinstret: instret_offset = v - (instret + block_executed + 1); return true;
+    case csr::kMcycle:
+      cycle_offset = v - (instret + block_executed + 1 + extra_cycles);
+      return true;
+    case csr::kMinstret:
+      instret_offset = v - (instret + block_executed + 1);
+      return true;
     case csr::kMstatus: {
       uint64_t writable = kMstatusWritable | (fp_ ? mstatus::kFs : 0);
       uint64_t s = (mstatus & ~writable) | (v & writable);
@@ -103,21 +151,42 @@ bool Hart::csr_write(uint16_t n, uint64_t v) {
       mstatus = s;
       return true;
     }
-    case csr::kMisa: return true;  // WARL, not writable
-    case csr::kMie: mie = v & kMieWritable; return true;
-    case csr::kMip: return true;  // MSIP/MTIP mirror the CLINT; nothing else exists
-    case csr::kMtvec:
-      if ((v & 3) < 2) mtvec = v;
-      else mtvec = (v & ~uint64_t{3}) | (mtvec & 3);
+    case csr::kMisa:
+      return true;  // WARL, not writable
+    case csr::kMie:
+      mie = v & kMieWritable;
       return true;
-    case csr::kMcounteren: mcounteren = v & 0xffffffff; return true;
-    case csr::kMcountinhibit: mcountinhibit = v & 0xfffffffd; return true;
-    case csr::kMscratch: mscratch = v; return true;
-    case csr::kMepc: mepc = v & ~uint64_t{1}; return true;
-    case csr::kMcause: mcause = v; return true;
-    case csr::kMtval: mtval = v; return true;
-    case csr::kTselect: tselect = v; return true;
-    default: break;
+    case csr::kMip:
+      return true;  // MSIP/MTIP mirror the CLINT; nothing else exists
+    case csr::kMtvec:
+      if ((v & 3) < 2)
+        mtvec = v;
+      else
+        mtvec = (v & ~uint64_t{3}) | (mtvec & 3);
+      return true;
+    case csr::kMcounteren:
+      mcounteren = v & 0xffffffff;
+      return true;
+    case csr::kMcountinhibit:
+      mcountinhibit = v & 0xfffffffd;
+      return true;
+    case csr::kMscratch:
+      mscratch = v;
+      return true;
+    case csr::kMepc:
+      mepc = v & ~uint64_t{1};
+      return true;
+    case csr::kMcause:
+      mcause = v;
+      return true;
+    case csr::kMtval:
+      mtval = v;
+      return true;
+    case csr::kTselect:
+      tselect = v;
+      return true;
+    default:
+      break;
   }
   if ((n >= csr::kMhpmcounter3 && n <= csr::kMhpmcounter31) ||
       (n >= csr::kMhpmevent3 && n <= csr::kMhpmevent31) || (n > csr::kTselect && n <= csr::kTdata3))

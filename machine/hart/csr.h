@@ -30,8 +30,7 @@ inline constexpr uint16_t kTselect = 0x7a0, kTdata1 = 0x7a1, kTdata3 = 0x7a3;
 namespace mstatus {
 inline constexpr uint64_t kMie = 1ull << 3, kMpie = 1ull << 7, kMppShift = 11,
                           kMpp = 3ull << kMppShift, kFsShift = 13, kFs = 3ull << kFsShift,
-                          kMprv = 1ull << 17, kTw = 1ull << 21, kUxl = 2ull << 32,
-                          kSd = 1ull << 63;
+                          kMprv = 1ull << 17, kTw = 1ull << 21, kUxl = 2ull << 32, kSd = 1ull << 63;
 inline constexpr uint64_t kFsOff = 0, kFsInitial = 1, kFsClean = 2, kFsDirty = 3;
 }  // namespace mstatus
 

@@ -50,12 +50,12 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   uint64_t window_base = 0, ram_limit = 0;
   uint8_t* window_host = nullptr;
   const std::atomic<uint8_t>* window_code_pages = nullptr;
-#define REFRESH_WINDOW()                                                                 \
-  do {                                                                                   \
-    window_base = fast_base_;                                                            \
-    ram_limit = fast_limit_;                                                             \
-    window_host = ram + (window_base - Bus::kRamBase);                                   \
-    window_code_pages = code_pages + ((window_base - Bus::kRamBase) >> Bus::kPageBits);  \
+#define REFRESH_WINDOW()                                                                \
+  do {                                                                                  \
+    window_base = fast_base_;                                                           \
+    ram_limit = fast_limit_;                                                            \
+    window_host = ram + (window_base - Bus::kRamBase);                                  \
+    window_code_pages = code_pages + ((window_base - Bus::kRamBase) >> Bus::kPageBits); \
   } while (0)
   REFRESH_WINDOW();
   uint64_t pc = this->pc;
@@ -82,10 +82,12 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define RD x[d->rd]
 #define RS1 x[d->rs1]
 #define RS2 x[d->rs2]
-#define IMM int64_t{d->imm}
+#define IMM \
+  int64_t { d->imm }
 #define PC pc
 #define NPC npc
-#define LEN uint64_t{kLen}
+#define LEN \
+  uint64_t { kLen }
 #define FRD f[d->rd]
 #define FRS1 f[d->rs1]
 #define FRS2 f[d->rs2]
@@ -98,90 +100,91 @@ uint64_t Hart::execute_loop(uint64_t budget) {
 #define FFLAGS fflags
 // The instruction's rounding mode: the rm field, or frm when it is 7 (dynamic). Reserved
 // values (5, 6, or frm > 4) make the instruction illegal.
-#define RM                                                 \
-  ({                                                       \
-    const unsigned rm_ = d->rm == fp::kDyn ? frm : d->rm;  \
-    if (rm_ > fp::kRmm) [[unlikely]] ILLEGAL();            \
-    rm_;                                                   \
+#define RM                                                \
+  ({                                                      \
+    const unsigned rm_ = d->rm == fp::kDyn ? frm : d->rm; \
+    if (rm_ > fp::kRmm) [[unlikely]]                      \
+      ILLEGAL();                                          \
+    rm_;                                                  \
   })
 #define END_BLOCK() (limit = 0)
 #define SYNC_COUNTS() (block_executed = count - trapped)
-#define TRAP(cause, tval)       \
-  do {                          \
+#define TRAP(cause, tval)        \
+  do {                           \
     raise_trap((cause), (tval)); \
-    goto trap;                  \
+    goto trap;                   \
   } while (0)
 #define ILLEGAL() TRAP(Cause::kIllegalInsn, d->raw)
-#define LOAD(T, addr_expr)                                              \
-  ({                                                                    \
-    const uint64_t a_ = (addr_expr);                                    \
-    const uint64_t off_ = a_ - window_base;                             \
-    T v_;                                                               \
-    if (off_ < ram_limit) [[likely]] {                                  \
-      std::memcpy(&v_, window_host + off_, sizeof(T));                  \
-    } else {                                                            \
-      SYNC_COUNTS();                                                    \
-      uint64_t w_;                                                      \
-      if (!load(a_, sizeof(T), w_)) goto trap;                          \
-      v_ = static_cast<T>(w_);                                          \
-    }                                                                   \
-    static_cast<uint64_t>(v_);                                          \
+#define LOAD(T, addr_expr)                             \
+  ({                                                   \
+    const uint64_t a_ = (addr_expr);                   \
+    const uint64_t off_ = a_ - window_base;            \
+    T v_;                                              \
+    if (off_ < ram_limit) [[likely]] {                 \
+      std::memcpy(&v_, window_host + off_, sizeof(T)); \
+    } else {                                           \
+      SYNC_COUNTS();                                   \
+      uint64_t w_;                                     \
+      if (!load(a_, sizeof(T), w_)) goto trap;         \
+      v_ = static_cast<T>(w_);                         \
+    }                                                  \
+    static_cast<uint64_t>(v_);                         \
   })
-#define STORE(T, addr_expr, value)                                       \
-  do {                                                                   \
-    const uint64_t a_ = (addr_expr);                                     \
-    const uint64_t off_ = a_ - window_base;                               \
-    const T v_ = static_cast<T>(value);                                  \
-    if (off_ < ram_limit) [[likely]] {                                   \
-      std::memcpy(window_host + off_, &v_, sizeof(T));                   \
+#define STORE(T, addr_expr, value)                                                                \
+  do {                                                                                            \
+    const uint64_t a_ = (addr_expr);                                                              \
+    const uint64_t off_ = a_ - window_base;                                                       \
+    const T v_ = static_cast<T>(value);                                                           \
+    if (off_ < ram_limit) [[likely]] {                                                            \
+      std::memcpy(window_host + off_, &v_, sizeof(T));                                            \
       if (window_code_pages[off_ >> Bus::kPageBits].load(std::memory_order_relaxed)) [[unlikely]] \
-        invalidate_code(a_, sizeof(T));                                  \
-    } else {                                                             \
-      SYNC_COUNTS();                                                     \
-      if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;   \
-      if (end_block_) { /* a device saw it: stop right after this store */ \
-        end_block_ = false;                                              \
-        pc += kLen;                                                      \
-        goto out;                                                        \
-      }                                                                  \
-    }                                                                    \
+        invalidate_code(a_, sizeof(T));                                                           \
+    } else {                                                                                      \
+      SYNC_COUNTS();                                                                              \
+      if (!store(a_, sizeof(T), static_cast<uint64_t>(v_))) goto trap;                            \
+      if (end_block_) { /* a device saw it: stop right after this store */                        \
+        end_block_ = false;                                                                       \
+        pc += kLen;                                                                               \
+        goto out;                                                                                 \
+      }                                                                                           \
+    }                                                                                             \
   } while (0)
-#define AMO(T, addr_expr, fn)                                                 \
-  ({                                                                          \
-    const uint64_t a_ = (addr_expr);                                          \
+#define AMO(T, addr_expr, fn)                                                             \
+  ({                                                                                      \
+    const uint64_t a_ = (addr_expr);                                                      \
     T* p_ = atomic_target<T>(a_, Cause::kStoreMisaligned, Cause::kStoreAccessFault, 'w'); \
-    if (!p_) goto trap;                                                       \
-    std::atomic_ref<T> ref_(*p_);                                             \
-    T old_ = ref_.load();                                                     \
-    while (!ref_.compare_exchange_weak(old_, fn(old_, static_cast<T>(RS2)))) { \
-    }                                                                         \
-    if (bus_.is_code_page(a_ - Bus::kRamBase)) invalidate_code(a_, sizeof(T)); \
-    static_cast<uint64_t>(old_);                                              \
+    if (!p_) goto trap;                                                                   \
+    std::atomic_ref<T> ref_(*p_);                                                         \
+    T old_ = ref_.load();                                                                 \
+    while (!ref_.compare_exchange_weak(old_, fn(old_, static_cast<T>(RS2)))) {            \
+    }                                                                                     \
+    if (bus_.is_code_page(a_ - Bus::kRamBase)) invalidate_code(a_, sizeof(T));            \
+    static_cast<uint64_t>(old_);                                                          \
   })
-#define LOAD_RESERVED(T, addr_expr)                                           \
-  ({                                                                          \
-    const uint64_t a_ = (addr_expr);                                          \
+#define LOAD_RESERVED(T, addr_expr)                                                     \
+  ({                                                                                    \
+    const uint64_t a_ = (addr_expr);                                                    \
     T* p_ = atomic_target<T>(a_, Cause::kLoadMisaligned, Cause::kLoadAccessFault, 'r'); \
-    if (!p_) goto trap;                                                       \
-    const T v_ = std::atomic_ref<T>(*p_).load();                              \
-    reservation_valid = true;                                                 \
-    reservation_addr = a_;                                                    \
-    reservation_value = static_cast<uint64_t>(v_);                            \
-    static_cast<uint64_t>(v_);                                                \
+    if (!p_) goto trap;                                                                 \
+    const T v_ = std::atomic_ref<T>(*p_).load();                                        \
+    reservation_valid = true;                                                           \
+    reservation_addr = a_;                                                              \
+    reservation_value = static_cast<uint64_t>(v_);                                      \
+    static_cast<uint64_t>(v_);                                                          \
   })
-#define STORE_CONDITIONAL(T, addr_expr, value)                                \
-  ({                                                                          \
-    const uint64_t a_ = (addr_expr);                                          \
-    T* p_ = atomic_target<T>(a_, Cause::kStoreMisaligned, Cause::kStoreAccessFault, 'w'); \
-    if (!p_) goto trap;                                                       \
-    uint64_t failed_ = 1;                                                     \
-    if (reservation_valid && reservation_addr == a_) {                        \
-      T expected_ = static_cast<T>(reservation_value);                        \
+#define STORE_CONDITIONAL(T, addr_expr, value)                                               \
+  ({                                                                                         \
+    const uint64_t a_ = (addr_expr);                                                         \
+    T* p_ = atomic_target<T>(a_, Cause::kStoreMisaligned, Cause::kStoreAccessFault, 'w');    \
+    if (!p_) goto trap;                                                                      \
+    uint64_t failed_ = 1;                                                                    \
+    if (reservation_valid && reservation_addr == a_) {                                       \
+      T expected_ = static_cast<T>(reservation_value);                                       \
       if (std::atomic_ref<T>(*p_).compare_exchange_strong(expected_, static_cast<T>(value))) \
-        failed_ = 0;                                                          \
-    }                                                                         \
-    reservation_valid = false;                                                \
-    failed_;                                                                  \
+        failed_ = 0;                                                                         \
+    }                                                                                        \
+    reservation_valid = false;                                                               \
+    failed_;                                                                                 \
   })
 // Code that is not the machine's own may use the host FPU: pending guest FP flags are folded
 // into fflags before it runs and the host flags it leaves behind are discarded (fp.h).
@@ -191,57 +194,58 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     stmt;                                 \
     if (fp_) fp::reset_host_env();        \
   } while (0)
-#define CSR_OP(kind, operand)                                                 \
-  do {                                                                        \
-    SYNC_COUNTS();                                                            \
-    const bool write_ = (kind) == CsrAccess::Write || d->rs1 != 0;            \
-    uint64_t old_ = 0;                                                        \
-    bool ok_;                                                                 \
-    FOREIGN_CALL(ok_ = csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)); \
-    if (!ok_) ILLEGAL();                                                      \
-    RD = old_;                                                                \
-    if (write_) {                                                             \
-      update_fast_path();                                                     \
-      REFRESH_WINDOW();                                                       \
-      page_base = 1;                                                          \
-      END_BLOCK();                                                            \
-    }                                                                         \
+#define CSR_OP(kind, operand)                                                                     \
+  do {                                                                                            \
+    SYNC_COUNTS();                                                                                \
+    const bool write_ = (kind) == CsrAccess::Write || d->rs1 != 0;                                \
+    uint64_t old_ = 0;                                                                            \
+    bool ok_;                                                                                     \
+    FOREIGN_CALL(ok_ =                                                                            \
+                     csr_access(static_cast<uint16_t>(d->imm), (kind), (operand), write_, old_)); \
+    if (!ok_) ILLEGAL();                                                                          \
+    RD = old_;                                                                                    \
+    if (write_) {                                                                                 \
+      update_fast_path();                                                                         \
+      REFRESH_WINDOW();                                                                           \
+      page_base = 1;                                                                              \
+      END_BLOCK();                                                                                \
+    }                                                                                             \
   } while (0)
-#define EBREAK()                                                          \
-  do {                                                                    \
-    SYNC_COUNTS();                                                        \
-    this->pc = pc;                                                        \
-    bool handled_;                                                        \
-    FOREIGN_CALL(handled_ = machine_.handle_ebreak(*this, pc));           \
-    if (handled_) {                                                       \
-      END_BLOCK();                                                        \
-      if (this->pc != pc) npc = this->pc;                                 \
-    } else {                                                              \
-      TRAP(Cause::kBreakpoint, 0);                                        \
-    }                                                                     \
+#define EBREAK()                                                \
+  do {                                                          \
+    SYNC_COUNTS();                                              \
+    this->pc = pc;                                              \
+    bool handled_;                                              \
+    FOREIGN_CALL(handled_ = machine_.handle_ebreak(*this, pc)); \
+    if (handled_) {                                             \
+      END_BLOCK();                                              \
+      if (this->pc != pc) npc = this->pc;                       \
+    } else {                                                    \
+      TRAP(Cause::kBreakpoint, 0);                              \
+    }                                                           \
   } while (0)
-#define MRET()                                                                  \
-  do {                                                                          \
-    if (priv != Priv::M) ILLEGAL();                                             \
-    const uint64_t mpp_ = (mstatus & mstatus::kMpp) >> mstatus::kMppShift;      \
-    priv = mpp_ == 3 ? Priv::M : Priv::U;                                       \
+#define MRET()                                                                               \
+  do {                                                                                       \
+    if (priv != Priv::M) ILLEGAL();                                                          \
+    const uint64_t mpp_ = (mstatus & mstatus::kMpp) >> mstatus::kMppShift;                   \
+    priv = mpp_ == 3 ? Priv::M : Priv::U;                                                    \
     mstatus = (mstatus & ~mstatus::kMie) | ((mstatus & mstatus::kMpie) ? mstatus::kMie : 0); \
-    mstatus |= mstatus::kMpie;                                                  \
-    mstatus &= ~mstatus::kMpp;                                                  \
-    if (priv != Priv::M) mstatus &= ~mstatus::kMprv;                            \
-    npc = mepc;                                                                 \
-    update_fast_path();                                                         \
-    REFRESH_WINDOW();                                                           \
-    page_base = 1;                                                              \
-    END_BLOCK();                                                                \
+    mstatus |= mstatus::kMpie;                                                               \
+    mstatus &= ~mstatus::kMpp;                                                               \
+    if (priv != Priv::M) mstatus &= ~mstatus::kMprv;                                         \
+    npc = mepc;                                                                              \
+    update_fast_path();                                                                      \
+    REFRESH_WINDOW();                                                                        \
+    page_base = 1;                                                                           \
+    END_BLOCK();                                                                             \
   } while (0)
-#define WFI()                                                              \
-  do {                                                                     \
-    if (priv == Priv::U && (mstatus & mstatus::kTw)) ILLEGAL();            \
-    if ((pending_interrupts() & mie) == 0) {                               \
-      waiting_for_interrupt = true;                                        \
-      END_BLOCK();                                                         \
-    }                                                                      \
+#define WFI()                                                   \
+  do {                                                          \
+    if (priv == Priv::U && (mstatus & mstatus::kTw)) ILLEGAL(); \
+    if ((pending_interrupts() & mie) == 0) {                    \
+      waiting_for_interrupt = true;                             \
+      END_BLOCK();                                              \
+    }                                                           \
   } while (0)
 #define MEMORY_FENCE() std::atomic_thread_fence(std::memory_order_seq_cst)
 #define FLUSH_DECODE_CACHE() \
@@ -250,28 +254,30 @@ uint64_t Hart::execute_loop(uint64_t budget) {
     page_base = 1;           \
   } while (0)
 
-#define GO()                                           \
-  do {                                                 \
-    if constexpr (kChecked) goto checked;              \
-    goto* d->handler;                                  \
+#define GO()                              \
+  do {                                    \
+    if constexpr (kChecked) goto checked; \
+    goto * d->handler;                    \
   } while (0)
 // Threaded dispatch: every instruction ends in its own copy of one of these, so the host
 // predicts each indirect jump from the instruction before it.
-#define NEXT_SEQUENTIAL()                              \
-  do {                                                 \
-    pc += kLen;                                        \
-    d += kLen / 2;                                     \
-    ++count;                                           \
-    GO();                                              \
+#define NEXT_SEQUENTIAL() \
+  do {                    \
+    pc += kLen;           \
+    d += kLen / 2;        \
+    ++count;              \
+    GO();                 \
   } while (0)
-#define NEXT_AT_NPC()                                                 \
-  do {                                                                \
-    pc = npc;                                                         \
-    if (count >= limit) [[unlikely]] goto out;                        \
-    ++count;                                                          \
-    if ((pc & ~kPageMask) != page_base) [[unlikely]] goto new_page;   \
-    d = &page->slots[(pc & kPageMask) >> 1];                          \
-    GO();                                                             \
+#define NEXT_AT_NPC()                                \
+  do {                                               \
+    pc = npc;                                        \
+    if (count >= limit) [[unlikely]]                 \
+      goto out;                                      \
+    ++count;                                         \
+    if ((pc & ~kPageMask) != page_base) [[unlikely]] \
+      goto new_page;                                 \
+    d = &page->slots[(pc & kPageMask) >> 1];         \
+    GO();                                            \
   } while (0)
 
   goto first;
@@ -303,15 +309,18 @@ new_page:
 
 checked:
   __attribute__((unused));
-  if (d->op == Op::kPageEnd) goto* LABEL_OF(d);  // a sentinel, not an instruction: hooks never see it
+  if (d->op == Op::kPageEnd)
+    goto* LABEL_OF(d);  // a sentinel, not an instruction: hooks never see it
   if (d->op == Op::kUndecoded) [[unlikely]] {
     bool filled;
     FOREIGN_CALL(filled = fill_slot(pc, page->slots[(pc & kPageMask) >> 1]));
     if (!filled) goto trap;
   }
   bool allowed;
-  if (hooks_use_host_fp_) FOREIGN_CALL(allowed = hooks_->before_instruction(*this, *d, pc));
-  else allowed = hooks_->before_instruction(*this, *d, pc);
+  if (hooks_use_host_fp_)
+    FOREIGN_CALL(allowed = hooks_->before_instruction(*this, *d, pc));
+  else
+    allowed = hooks_->before_instruction(*this, *d, pc);
   if (!allowed) [[unlikely]] {
     if (machine_.stop_requested()) {
       --count;
@@ -332,24 +341,25 @@ op_kIllegal:
 // FP instructions (and FP CSRs, see csr.cpp) are illegal while mstatus.FS is Off; FP
 // arithmetic and loads mark the FP state Dirty (conservatively for those that only write an
 // integer register or fflags, which the privileged spec allows).
-#define FP_STATE_CHECK(group)                                                     \
-  if constexpr (is_fp_group(Group::group)) {                                      \
-    if ((mstatus & mstatus::kFs) == 0) [[unlikely]] ILLEGAL();                    \
-    if constexpr (Group::group != Group::FpStore) mstatus |= mstatus::kFs;       \
+#define FP_STATE_CHECK(group)                                              \
+  if constexpr (is_fp_group(Group::group)) {                               \
+    if ((mstatus & mstatus::kFs) == 0) [[unlikely]]                        \
+      ILLEGAL();                                                           \
+    if constexpr (Group::group != Group::FpStore) mstatus |= mstatus::kFs; \
   }
-#define INSN_BODY(group, body)                         \
-  {                                                    \
-    FP_STATE_CHECK(group)                              \
-    if constexpr (may_jump(Group::group)) {            \
-      npc = pc + kLen;                                 \
-      body if constexpr (ends_block(Group::group)) {   \
-        if (limit == 0) NEXT_AT_NPC();                 \
-      }                                                \
-      if (npc == pc + kLen) NEXT_SEQUENTIAL();         \
-      NEXT_AT_NPC();                                   \
-    } else {                                           \
-      body NEXT_SEQUENTIAL();                          \
-    }                                                  \
+#define INSN_BODY(group, body)                       \
+  {                                                  \
+    FP_STATE_CHECK(group)                            \
+    if constexpr (may_jump(Group::group)) {          \
+      npc = pc + kLen;                               \
+      body if constexpr (ends_block(Group::group)) { \
+        if (limit == 0) NEXT_AT_NPC();               \
+      }                                              \
+      if (npc == pc + kLen) NEXT_SEQUENTIAL();       \
+      NEXT_AT_NPC();                                 \
+    } else {                                         \
+      body NEXT_SEQUENTIAL();                        \
+    }                                                \
   }
 #define INSN(name, match, mask, fmt, group, body) \
   op_##name##_2 : {                               \
@@ -368,8 +378,10 @@ op_kIllegal:
 trap:
   ++trapped;
   SYNC_COUNTS();
-  if constexpr (kChecked) FOREIGN_CALL(take_trap(pending_cause_, pending_tval_, pc));
-  else take_trap(pending_cause_, pending_tval_, pc);
+  if constexpr (kChecked)
+    FOREIGN_CALL(take_trap(pending_cause_, pending_tval_, pc));
+  else
+    take_trap(pending_cause_, pending_tval_, pc);
   pc = this->pc;
   REFRESH_WINDOW();
   page_base = 1;

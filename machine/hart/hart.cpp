@@ -1,9 +1,9 @@
 #include "machine/hart/hart.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "machine/isa/decoder.h"
 #include "machine/machine.h"
@@ -244,9 +244,10 @@ void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
   if (!bus_.in_ram(handler, 2)) {
     machine_.report_guest_fault(
         *this, epc,
-        fmt::format("{} (mtval=0x{:x}) and no trap handler is installed (mtvec=0x{:x}); install one "
-                    "with `csrw mtvec`, or check the program's entry",
-                    cause_name(cause), tval, mtvec));
+        fmt::format(
+            "{} (mtval=0x{:x}) and no trap handler is installed (mtvec=0x{:x}); install one "
+            "with `csrw mtvec`, or check the program's entry",
+            cause_name(cause), tval, mtvec));
     return;
   }
   if (!interrupt && epc == base) {
@@ -274,17 +275,28 @@ void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
 const char* cause_name(uint64_t cause) {
   if (cause & Cause::kInterrupt) {
     switch (cause & 63) {
-      case 3: return "machine software interrupt";
-      case 7: return "machine timer interrupt";
-      case 11: return "machine external interrupt";
-      default: return "interrupt";
+      case 3:
+        return "machine software interrupt";
+      case 7:
+        return "machine timer interrupt";
+      case 11:
+        return "machine external interrupt";
+      default:
+        return "interrupt";
     }
   }
-  static constexpr const char* kNames[] = {
-      "instruction address misaligned", "instruction access fault", "illegal instruction",
-      "breakpoint", "load address misaligned", "load access fault",
-      "store/AMO address misaligned", "store/AMO access fault", "environment call from U-mode",
-      "environment call from S-mode", "reserved exception", "environment call from M-mode"};
+  static constexpr const char* kNames[] = {"instruction address misaligned",
+                                           "instruction access fault",
+                                           "illegal instruction",
+                                           "breakpoint",
+                                           "load address misaligned",
+                                           "load access fault",
+                                           "store/AMO address misaligned",
+                                           "store/AMO access fault",
+                                           "environment call from U-mode",
+                                           "environment call from S-mode",
+                                           "reserved exception",
+                                           "environment call from M-mode"};
   return cause < 12 ? kNames[cause] : "reserved exception";
 }
 

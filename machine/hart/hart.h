@@ -38,8 +38,8 @@ struct HartStats {
   uint64_t interrupts[16] = {};  // interrupts by cause
   uint64_t decoded = 0;          // instructions decoded into the cache
   uint64_t code_invalidations = 0;
-  double host_seconds = 0;       // wall time this hart spent executing
-  double cpu_seconds = 0;        // host CPU time of that execution (robust on a busy host)
+  double host_seconds = 0;  // wall time this hart spent executing
+  double cpu_seconds = 0;   // host CPU time of that execution (robust on a busy host)
 };
 
 class Hart {
@@ -57,9 +57,9 @@ class Hart {
   uint32_t fflags = 0, frm = 0;
   uint8_t pmpcfg[16] = {};
   uint64_t pmpaddr[16] = {};
-  uint64_t instret = 0;        // retired instructions (minstret = instret + offset)
+  uint64_t instret = 0;  // retired instructions (minstret = instret + offset)
   uint64_t instret_offset = 0, cycle_offset = 0;
-  uint64_t extra_cycles = 0;   // modeled stall cycles added by hooks (e.g. rule-cache misses)
+  uint64_t extra_cycles = 0;  // modeled stall cycles added by hooks (e.g. rule-cache misses)
 
   // LR/SC reservation: SC succeeds if the word still holds the value LR saw (compare-and-swap).
   bool reservation_valid = false;

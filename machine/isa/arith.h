@@ -27,9 +27,13 @@ constexpr S srem(S a, S b) {
   return a % b;
 }
 template <typename U>
-constexpr U udiv(U a, U b) { return b == 0 ? std::numeric_limits<U>::max() : a / b; }
+constexpr U udiv(U a, U b) {
+  return b == 0 ? std::numeric_limits<U>::max() : a / b;
+}
 template <typename U>
-constexpr U urem(U a, U b) { return b == 0 ? a : a % b; }
+constexpr U urem(U a, U b) {
+  return b == 0 ? a : a % b;
+}
 
 constexpr uint64_t mulhu(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);

@@ -1,9 +1,9 @@
 #include "machine/isa/decoder.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "machine/isa/encode.h"
 #include "machine/isa/rvc.h"
@@ -50,16 +50,29 @@ const std::array<std::vector<Op>, 32> kByOpcode = [] {
   return b;
 }();
 
-constexpr uint32_t field(uint32_t v, int hi, int lo) { return (v >> lo) & ((1u << (hi - lo + 1)) - 1); }
+constexpr uint32_t field(uint32_t v, int hi, int lo) {
+  return (v >> lo) & ((1u << (hi - lo + 1)) - 1);
+}
 constexpr int32_t sext(uint32_t v, int width) {
   return static_cast<int32_t>(v << (32 - width)) >> (32 - width);
 }
 
 bool writes_integer_rd(Format f) {
   switch (f) {
-    case Format::R: case Format::I: case Format::Load: case Format::U: case Format::J:
-    case Format::Shift: case Format::ShiftW: case Format::Csr: case Format::CsrI:
-    case Format::Amo: case Format::Lr: case Format::FToX: case Format::FCmp: case Format::Tag:
+    case Format::R:
+    case Format::I:
+    case Format::Load:
+    case Format::U:
+    case Format::J:
+    case Format::Shift:
+    case Format::ShiftW:
+    case Format::Csr:
+    case Format::CsrI:
+    case Format::Amo:
+    case Format::Lr:
+    case Format::FToX:
+    case Format::FCmp:
+    case Format::Tag:
       return true;
     default:
       return false;
@@ -86,10 +99,13 @@ DecodedInsn decode32(uint32_t w, const DecodeOptions& options) {
   d.rs3 = static_cast<uint8_t>(field(w, 31, 27));
   d.rm = static_cast<uint8_t>(field(w, 14, 12));
   switch (f) {
-    case Format::I: case Format::Load: case Format::FLoad:
+    case Format::I:
+    case Format::Load:
+    case Format::FLoad:
       d.imm = sext(field(w, 31, 20), 12);
       break;
-    case Format::S: case Format::FStore:
+    case Format::S:
+    case Format::FStore:
       d.imm = sext(field(w, 31, 25) << 5 | field(w, 11, 7), 12);
       break;
     case Format::B:
@@ -111,10 +127,13 @@ DecodedInsn decode32(uint32_t w, const DecodeOptions& options) {
     case Format::ShiftW:
       d.imm = static_cast<int32_t>(field(w, 24, 20));
       break;
-    case Format::Csr: case Format::CsrI: case Format::Fence:
+    case Format::Csr:
+    case Format::CsrI:
+    case Format::Fence:
       d.imm = static_cast<int32_t>(field(w, 31, 20));
       break;
-    case Format::Amo: case Format::Lr:
+    case Format::Amo:
+    case Format::Lr:
       d.rm = static_cast<uint8_t>(field(w, 26, 25));  // aq/rl
       break;
     default:
@@ -132,12 +151,12 @@ struct CompressedEntry {
 };
 
 const CompressedEntry kCompressed[] = {
-#define CINSN(name, match, mask, expansion)                          \
+#define CINSN(name, match, mask, expansion)                            \
   {#name, match, mask, [](uint32_t c, bool c_fp_enabled) -> uint32_t { \
-     using namespace rvc;                                             \
-     (void)c;                                                         \
-     (void)c_fp_enabled;                                              \
-     return (expansion);                                              \
+     using namespace rvc;                                              \
+     (void)c;                                                          \
+     (void)c_fp_enabled;                                               \
+     return (expansion);                                               \
    }},
 #include "machine/isa/rvc.inc"
 #undef CINSN
@@ -149,8 +168,8 @@ const InsnInfo& insn_info(Op op) { return kInfo[static_cast<size_t>(op)]; }
 
 std::string_view group_name(Group g) {
   static constexpr std::string_view kNames[] = {
-      "alu", "muldiv", "load", "store", "branch", "jal", "jalr", "csr", "amo", "lr", "sc",
-      "fence", "fence.i", "system", "fp-alu", "fp-load", "fp-store", "tag", "illegal"};
+      "alu", "muldiv", "load",    "store",  "branch", "jal",     "jalr",     "csr", "amo",    "lr",
+      "sc",  "fence",  "fence.i", "system", "fp-alu", "fp-load", "fp-store", "tag", "illegal"};
   return kNames[static_cast<size_t>(g)];
 }
 
@@ -171,8 +190,10 @@ DecodedInsn decode(uint32_t bits, const DecodeOptions& options) {
   const uint16_t c = static_cast<uint16_t>(bits);
   const uint32_t expanded = expand_compressed(c, options.fp);
   DecodedInsn d;
-  if (expanded != 0) d = decode32(expanded, options);
-  else d.op = Op::kIllegal;
+  if (expanded != 0)
+    d = decode32(expanded, options);
+  else
+    d.op = Op::kIllegal;
   d.len = 2;
   d.raw = c;
   return d;
@@ -181,77 +202,120 @@ DecodedInsn decode(uint32_t bits, const DecodeOptions& options) {
 OperandFiles operand_files(Format f) {
   constexpr RegFile N = RegFile::kNone, X = RegFile::kX, F = RegFile::kF;
   switch (f) {
-    case Format::R: case Format::Amo: case Format::Tag: return {X, X, X, N};
-    case Format::I: case Format::Load: case Format::Shift: case Format::ShiftW: case Format::Csr:
+    case Format::R:
+    case Format::Amo:
+    case Format::Tag:
+      return {X, X, X, N};
+    case Format::I:
+    case Format::Load:
+    case Format::Shift:
+    case Format::ShiftW:
+    case Format::Csr:
     case Format::Lr:
       return {X, X, N, N};
-    case Format::CsrI: case Format::U: case Format::J: return {X, N, N, N};
-    case Format::S: case Format::B: return {N, X, X, N};
-    case Format::None: case Format::Fence: return {N, N, N, N};
-    case Format::R4: return {F, F, F, F};
-    case Format::FLoad: return {F, X, N, N};
-    case Format::FStore: return {N, X, F, N};
-    case Format::FR: return {F, F, F, N};
-    case Format::FR1: return {F, F, N, N};
-    case Format::FToX: return {X, F, N, N};
-    case Format::XToF: return {F, X, N, N};
-    case Format::FCmp: return {X, F, F, N};
+    case Format::CsrI:
+    case Format::U:
+    case Format::J:
+      return {X, N, N, N};
+    case Format::S:
+    case Format::B:
+      return {N, X, X, N};
+    case Format::None:
+    case Format::Fence:
+      return {N, N, N, N};
+    case Format::R4:
+      return {F, F, F, F};
+    case Format::FLoad:
+      return {F, X, N, N};
+    case Format::FStore:
+      return {N, X, F, N};
+    case Format::FR:
+      return {F, F, F, N};
+    case Format::FR1:
+      return {F, F, N, N};
+    case Format::FToX:
+      return {X, F, N, N};
+    case Format::XToF:
+      return {F, X, N, N};
+    case Format::FCmp:
+      return {X, F, F, N};
   }
   return {N, N, N, N};
 }
 
 const char* xreg_name(unsigned i) {
-  static constexpr const char* kNames[] = {
-      "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
-      "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
-      "t5", "t6"};
+  static constexpr const char* kNames[] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+                                           "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+                                           "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
+                                           "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
   return i < 32 ? kNames[i] : "zero";
 }
 
 const char* freg_name(unsigned i) {
   static constexpr const char* kNames[] = {
-      "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0",
-      "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5",
+      "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1", "fa0",
+      "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4", "fs5",
       "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
   return i < 32 ? kNames[i] : "?";
 }
 
 std::string disassemble(const DecodedInsn& d, uint64_t pc) {
   if (static_cast<size_t>(d.op) < std::size(kPseudo))
-    return d.len == 2 ? fmt::format(".2byte 0x{:04x}", d.raw) : fmt::format(".4byte 0x{:08x}", d.raw);
+    return d.len == 2 ? fmt::format(".2byte 0x{:04x}", d.raw)
+                      : fmt::format(".4byte 0x{:08x}", d.raw);
   const InsnInfo& info = insn_info(d.op);
   const std::string& m = kMnemonics[static_cast<size_t>(d.op)];
   const char* rd = xreg_name(d.arch_rd());
   const char* rs1 = xreg_name(d.rs1);
   const char* rs2 = xreg_name(d.rs2);
   switch (info.format) {
-    case Format::R: return fmt::format("{} {}, {}, {}", m, rd, rs1, rs2);
-    case Format::I: case Format::Shift: case Format::ShiftW:
+    case Format::R:
+      return fmt::format("{} {}, {}, {}", m, rd, rs1, rs2);
+    case Format::I:
+    case Format::Shift:
+    case Format::ShiftW:
       return fmt::format("{} {}, {}, {}", m, rd, rs1, d.imm);
-    case Format::Load: return fmt::format("{} {}, {}({})", m, rd, d.imm, rs1);
-    case Format::S: return fmt::format("{} {}, {}({})", m, rs2, d.imm, rs1);
-    case Format::B: return fmt::format("{} {}, {}, 0x{:x}", m, rs1, rs2, pc + int64_t{d.imm});
-    case Format::U: return fmt::format("{} {}, 0x{:x}", m, rd, static_cast<uint32_t>(d.imm) >> 12);
-    case Format::J: return fmt::format("{} {}, 0x{:x}", m, rd, pc + int64_t{d.imm});
-    case Format::Csr: return fmt::format("{} {}, 0x{:03x}, {}", m, rd, d.imm, rs1);
-    case Format::CsrI: return fmt::format("{} {}, 0x{:03x}, {}", m, rd, d.imm, d.rs1);
-    case Format::Amo: return fmt::format("{} {}, {}, ({})", m, rd, rs2, rs1);
-    case Format::Lr: return fmt::format("{} {}, ({})", m, rd, rs1);
-    case Format::Fence: return fmt::format("{} 0x{:x}, 0x{:x}", m, (d.imm >> 4) & 15, d.imm & 15);
-    case Format::None: return std::string(m);
+    case Format::Load:
+      return fmt::format("{} {}, {}({})", m, rd, d.imm, rs1);
+    case Format::S:
+      return fmt::format("{} {}, {}({})", m, rs2, d.imm, rs1);
+    case Format::B:
+      return fmt::format("{} {}, {}, 0x{:x}", m, rs1, rs2, pc + int64_t{d.imm});
+    case Format::U:
+      return fmt::format("{} {}, 0x{:x}", m, rd, static_cast<uint32_t>(d.imm) >> 12);
+    case Format::J:
+      return fmt::format("{} {}, 0x{:x}", m, rd, pc + int64_t{d.imm});
+    case Format::Csr:
+      return fmt::format("{} {}, 0x{:03x}, {}", m, rd, d.imm, rs1);
+    case Format::CsrI:
+      return fmt::format("{} {}, 0x{:03x}, {}", m, rd, d.imm, d.rs1);
+    case Format::Amo:
+      return fmt::format("{} {}, {}, ({})", m, rd, rs2, rs1);
+    case Format::Lr:
+      return fmt::format("{} {}, ({})", m, rd, rs1);
+    case Format::Fence:
+      return fmt::format("{} 0x{:x}, 0x{:x}", m, (d.imm >> 4) & 15, d.imm & 15);
+    case Format::None:
+      return std::string(m);
     case Format::R4:
       return fmt::format("{} {}, {}, {}, {}", m, freg_name(d.rd), freg_name(d.rs1),
                          freg_name(d.rs2), freg_name(d.rs3));
-    case Format::FLoad: return fmt::format("{} {}, {}({})", m, freg_name(d.rd), d.imm, rs1);
-    case Format::FStore: return fmt::format("{} {}, {}({})", m, freg_name(d.rs2), d.imm, rs1);
+    case Format::FLoad:
+      return fmt::format("{} {}, {}({})", m, freg_name(d.rd), d.imm, rs1);
+    case Format::FStore:
+      return fmt::format("{} {}, {}({})", m, freg_name(d.rs2), d.imm, rs1);
     case Format::FR:
       return fmt::format("{} {}, {}, {}", m, freg_name(d.rd), freg_name(d.rs1), freg_name(d.rs2));
-    case Format::FR1: return fmt::format("{} {}, {}", m, freg_name(d.rd), freg_name(d.rs1));
-    case Format::FToX: return fmt::format("{} {}, {}", m, rd, freg_name(d.rs1));
-    case Format::XToF: return fmt::format("{} {}, {}", m, freg_name(d.rd), rs1);
+    case Format::FR1:
+      return fmt::format("{} {}, {}", m, freg_name(d.rd), freg_name(d.rs1));
+    case Format::FToX:
+      return fmt::format("{} {}, {}", m, rd, freg_name(d.rs1));
+    case Format::XToF:
+      return fmt::format("{} {}, {}", m, freg_name(d.rd), rs1);
     case Format::FCmp:
       return fmt::format("{} {}, {}, {}", m, rd, freg_name(d.rs1), freg_name(d.rs2));
-    case Format::Tag: return fmt::format("{} {}, {}, {}", m, rd, rs1, rs2);
+    case Format::Tag:
+      return fmt::format("{} {}, {}, {}", m, rd, rs1, rs2);
   }
   return std::string(m);
 }

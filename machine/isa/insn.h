@@ -38,24 +38,24 @@ enum class Format : uint8_t {
 
 // What an instruction does, at the granularity tag policies reason about (PUMP "opgroups").
 enum class Group : uint8_t {
-  Alu,       // integer arithmetic and logic; rd from rs1/rs2/imm
-  MulDiv,    // M extension
-  Load,      // integer load
-  Store,     // integer store
-  Branch,    // conditional branch
-  Jal,       // direct jump and link
-  Jalr,      // indirect jump and link (calls, returns, tail calls)
-  Csr,       // Zicsr
-  Amo,       // atomic read-modify-write
+  Alu,     // integer arithmetic and logic; rd from rs1/rs2/imm
+  MulDiv,  // M extension
+  Load,    // integer load
+  Store,   // integer store
+  Branch,  // conditional branch
+  Jal,     // direct jump and link
+  Jalr,    // indirect jump and link (calls, returns, tail calls)
+  Csr,     // Zicsr
+  Amo,     // atomic read-modify-write
   LoadReserved,
   StoreConditional,
   Fence,
   FenceI,
-  System,    // ecall, ebreak, mret, wfi
-  FpAlu,     // F/D arithmetic, conversions, moves
+  System,  // ecall, ebreak, mret, wfi
+  FpAlu,   // F/D arithmetic, conversions, moves
   FpLoad,
   FpStore,
-  TagOp,     // custom-0 tag instructions
+  TagOp,  // custom-0 tag instructions
   Illegal,
 };
 
@@ -94,7 +94,7 @@ struct DecodedInsn {
   // dispatch is one load and one jump.
   const void* handler = nullptr;
   Op op = Op::kUndecoded;
-  uint8_t rd = 0;   // kZeroSink when the architectural rd is x0 and rd is an integer register
+  uint8_t rd = 0;  // kZeroSink when the architectural rd is x0 and rd is an integer register
   uint8_t rs1 = 0;
   uint8_t rs2 = 0;
   uint8_t rs3 = 0;

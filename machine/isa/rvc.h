@@ -6,7 +6,9 @@
 namespace unitag {
 
 namespace rvc {
-constexpr uint32_t bits(uint32_t c, int hi, int lo) { return (c >> lo) & ((1u << (hi - lo + 1)) - 1); }
+constexpr uint32_t bits(uint32_t c, int hi, int lo) {
+  return (c >> lo) & ((1u << (hi - lo + 1)) - 1);
+}
 constexpr int32_t sext(uint32_t v, int width) {
   return static_cast<int32_t>(v << (32 - width)) >> (32 - width);
 }
@@ -16,7 +18,9 @@ constexpr uint32_t rdp(uint32_t c) { return 8 + bits(c, 4, 2); }
 constexpr uint32_t rs2p(uint32_t c) { return 8 + bits(c, 4, 2); }
 constexpr uint32_t rs1p(uint32_t c) { return 8 + bits(c, 9, 7); }
 constexpr int32_t ci_imm(uint32_t c) { return sext(bits(c, 12, 12) << 5 | bits(c, 6, 2), 6); }
-constexpr int32_t ci_shamt(uint32_t c) { return static_cast<int32_t>(bits(c, 12, 12) << 5 | bits(c, 6, 2)); }
+constexpr int32_t ci_shamt(uint32_t c) {
+  return static_cast<int32_t>(bits(c, 12, 12) << 5 | bits(c, 6, 2));
+}
 constexpr int32_t ciw_uimm(uint32_t c) {
   return static_cast<int32_t>(bits(c, 12, 11) << 4 | bits(c, 10, 7) << 6 | bits(c, 6, 6) << 2 |
                               bits(c, 5, 5) << 3);

@@ -1,14 +1,13 @@
 #include "machine/loader/elf.h"
 
 #include <elf.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "machine/errors.h"
 
@@ -34,13 +33,15 @@ T read_at(const std::vector<uint8_t>& b, uint64_t off, const std::string& name, 
 ElfImage ElfImage::load(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
-    throw UserError(exit_code::kNoInput,
-                    fmt::format("{}: is a directory, not an image; give the path of an ELF file", path));
+    throw UserError(
+        exit_code::kNoInput,
+        fmt::format("{}: is a directory, not an image; give the path of an ELF file", path));
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw UserError(exit_code::kNoInput,
-                    fmt::format("{}: cannot open image ({}); check the path", path, std::strerror(errno)));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    throw UserError(exit_code::kNoInput, fmt::format("{}: cannot open image ({}); check the path",
+                                                     path, std::strerror(errno)));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   return parse(std::move(bytes), path);
 }
 
@@ -56,11 +57,14 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
   if (b[EI_DATA] != ELFDATA2LSB) bad(name, "big-endian ELF; RISC-V images are little-endian");
   const auto eh = read_at<Elf64_Ehdr>(b, 0, name, "ELF header");
   if (eh.e_machine != EM_RISCV)
-    bad(name, fmt::format("ELF machine {} is not RISC-V (243); cross-compile with riscv64-unknown-elf-gcc",
-                          eh.e_machine));
+    bad(name, fmt::format(
+                  "ELF machine {} is not RISC-V (243); cross-compile with riscv64-unknown-elf-gcc",
+                  eh.e_machine));
   if (eh.e_type != ET_EXEC)
-    bad(name, eh.e_type == ET_DYN ? "position-independent or shared object; link a static executable (-static, no -pie)"
-                                  : "not an executable (e_type != ET_EXEC); link the program");
+    bad(name,
+        eh.e_type == ET_DYN
+            ? "position-independent or shared object; link a static executable (-static, no -pie)"
+            : "not an executable (e_type != ET_EXEC); link the program");
   img.entry_ = eh.e_entry;
   img.float_abi_ = (eh.e_flags & EF_RISCV_FLOAT_ABI) != 0;
   if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0)
@@ -96,7 +100,8 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
           strtab.sh_offset + off >= b.size())
         return {};
       const char* p = reinterpret_cast<const char*>(b.data() + strtab.sh_offset + off);
-      const size_t max = std::min<uint64_t>(strtab.sh_size - off, b.size() - strtab.sh_offset - off);
+      const size_t max =
+          std::min<uint64_t>(strtab.sh_size - off, b.size() - strtab.sh_offset - off);
       return std::string(p, strnlen(p, max));
     };
     const Elf64_Shdr* shstr = eh.e_shstrndx < shdrs.size() ? &shdrs[eh.e_shstrndx] : nullptr;
@@ -109,12 +114,14 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
       sec.writable = sh.sh_flags & SHF_WRITE;
       sec.executable = sh.sh_flags & SHF_EXECINSTR;
       img.sections_.push_back(sec);
-      if (sh.sh_type != SHT_SYMTAB || sh.sh_entsize != sizeof(Elf64_Sym) || sh.sh_link >= shdrs.size())
+      if (sh.sh_type != SHT_SYMTAB || sh.sh_entsize != sizeof(Elf64_Sym) ||
+          sh.sh_link >= shdrs.size())
         continue;
       const Elf64_Shdr& strtab = shdrs[sh.sh_link];
       const uint64_t count = sh.sh_size / sizeof(Elf64_Sym);
       for (uint64_t k = 1; k < count; ++k) {
-        const auto sym = read_at<Elf64_Sym>(b, sh.sh_offset + k * sizeof(Elf64_Sym), name, "symbol");
+        const auto sym =
+            read_at<Elf64_Sym>(b, sh.sh_offset + k * sizeof(Elf64_Sym), name, "symbol");
         const unsigned type = ELF64_ST_TYPE(sym.st_info);
         if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE) continue;
         if (sym.st_shndx == SHN_UNDEF) continue;
@@ -134,9 +141,10 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
   std::sort(img.functions_by_address_.begin(), img.functions_by_address_.end(),
             [](const ElfSymbol* a, const ElfSymbol* c) { return a->value < c->value; });
 
-  const bool entry_ok = std::any_of(img.segments_.begin(), img.segments_.end(), [&](const ElfSegment& s) {
-    return s.executable && img.entry_ >= s.vaddr && img.entry_ < s.vaddr + s.memsz;
-  });
+  const bool entry_ok =
+      std::any_of(img.segments_.begin(), img.segments_.end(), [&](const ElfSegment& s) {
+        return s.executable && img.entry_ >= s.vaddr && img.entry_ < s.vaddr + s.memsz;
+      });
   if (!entry_ok)
     bad(name, fmt::format("entry point 0x{:x} is not inside an executable segment", img.entry_));
   return img;

@@ -170,20 +170,7 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
     ++cache_.hits;
     r = &c.last_result;
   } else {
-    const size_t h = RuleKeyHash{}(k);
-    bool modeled_miss;
-    r = cache_.lookup(k, h, modeled_miss);
-    if (r == nullptr) [[unlikely]] {
-      if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
-      const RuleResult computed = engine_.evaluate(k);
-      cache_.insert(k, h, computed);
-      c.last_result = computed;
-    } else {
-      c.last_result = *r;
-    }
-    c.last_key = k;
-    c.epoch = cache_.epoch();
-    r = &c.last_result;
+    r = lookup_rule(hart, c);
   }
   if (!r->allow) [[unlikely]]
     return deny(*r, d, pc, c.memory, addr);
@@ -200,6 +187,24 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
     return start_bound_call(pc);
   }
   return true;
+}
+
+const RuleResult* HartTagger::lookup_rule(Hart& hart, CodeEntry& c) {
+  const RuleKey& k = last_key_;
+  const size_t h = RuleKeyHash{}(k);
+  bool modeled_miss;
+  const RuleResult* r = cache_.lookup(k, h, modeled_miss);
+  if (r == nullptr) [[unlikely]] {
+    if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
+    const RuleResult computed = engine_.evaluate(k);
+    cache_.insert(k, h, computed);
+    c.last_result = computed;
+  } else {
+    c.last_result = *r;
+  }
+  c.last_key = k;
+  c.epoch = cache_.epoch();
+  return &c.last_result;
 }
 
 bool HartTagger::start_bound_call(uint64_t pc) {

@@ -58,12 +58,16 @@ class HartTagger final : public ExecutionHooks {
   class Access;
 
   // A rule denied the instruction at pc.
-  bool deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr, uint64_t addr);
+  [[gnu::noinline]] bool deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
+                              uint64_t addr);
+  // The rule for `c`'s current key when it differs from the entry's last one: the modeled
+  // cache, then the memo, then the policies. Out of line to keep the per-instruction path small.
+  [[gnu::noinline]] const RuleResult* lookup_rule(Hart& hart, CodeEntry& c);
   // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
-  bool start_bound_call(uint64_t pc);
+  [[gnu::noinline]] bool start_bound_call(uint64_t pc);
   void finish_bound_call(uint64_t pc);
-  bool tag_instruction(const DecodedInsn& d, uint64_t pc);
+  [[gnu::noinline]] bool tag_instruction(const DecodedInsn& d, uint64_t pc);
   bool stop_or_trap(uint64_t pc, uint64_t tval, Violation v);
   std::string tag_line(const char* what, Tag t, Site site) const;
 

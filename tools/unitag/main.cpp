@@ -1,9 +1,9 @@
 // The unitag command line: run images, and (as they land) list policies, benchmark, report.
-#include <iostream>
-#include <string>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <iostream>
+#include <string>
 
 #include "machine/errors.h"
 #include "tools/unitag/debug/report_command.h"

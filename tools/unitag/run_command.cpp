@@ -1,6 +1,7 @@
 #include "tools/unitag/run_command.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,8 +9,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "machine/errors.h"
@@ -36,15 +35,24 @@ struct RunOptions {
 
 const char* reason_name(StopReason r) {
   switch (r) {
-    case StopReason::kNone: return "none";
-    case StopReason::kGuestExit: return "guest-exit";
-    case StopReason::kGuestFault: return "guest-fault";
-    case StopReason::kDeadlock: return "deadlock";
-    case StopReason::kMaxInsns: return "max-insns";
-    case StopReason::kTimeout: return "timeout";
-    case StopReason::kTagViolation: return "tag-violation";
-    case StopReason::kHostError: return "host-error";
-    case StopReason::kDebugger: return "debugger";
+    case StopReason::kNone:
+      return "none";
+    case StopReason::kGuestExit:
+      return "guest-exit";
+    case StopReason::kGuestFault:
+      return "guest-fault";
+    case StopReason::kDeadlock:
+      return "deadlock";
+    case StopReason::kMaxInsns:
+      return "max-insns";
+    case StopReason::kTimeout:
+      return "timeout";
+    case StopReason::kTagViolation:
+      return "tag-violation";
+    case StopReason::kHostError:
+      return "host-error";
+    case StopReason::kDebugger:
+      return "debugger";
   }
   return "?";
 }
@@ -95,8 +103,9 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
 int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensions) {
   const auto mem = parse_size(o.mem);
   if (!mem || *mem < (1u << 20) || *mem > (16ull << 30) || (*mem & 4095))
-    throw UserError(exit_code::kUsage,
-                    fmt::format("--mem {}: give a size from 1M to 16G, a multiple of 4K (e.g. 128M)", o.mem));
+    throw UserError(
+        exit_code::kUsage,
+        fmt::format("--mem {}: give a size from 1M to 16G, a multiple of 4K (e.g. 128M)", o.mem));
   MachineConfig cfg;
   cfg.harts = o.harts;
   cfg.mem_size = *mem;
@@ -110,14 +119,16 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   if (!o.uart_out.empty()) {
     out_file.reset(std::fopen(o.uart_out.c_str(), "wb"));
     if (!out_file)
-      throw UserError(exit_code::kNoInput, fmt::format("--uart-out {}: cannot open for writing", o.uart_out));
+      throw UserError(exit_code::kNoInput,
+                      fmt::format("--uart-out {}: cannot open for writing", o.uart_out));
     cfg.uart_out = out_file.get();
   }
   int in_fd = 0;
   if (!o.uart_in.empty()) {
     in_fd = ::open(o.uart_in.c_str(), O_RDONLY);
     if (in_fd < 0)
-      throw UserError(exit_code::kNoInput, fmt::format("--uart-in {}: cannot open for reading", o.uart_in));
+      throw UserError(exit_code::kNoInput,
+                      fmt::format("--uart-in {}: cannot open for reading", o.uart_in));
   }
   cfg.uart_in_fd = in_fd;
   for (auto& e : extensions) e->configure(cfg);
@@ -140,10 +151,12 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   }
   if (!o.stats.empty()) {
     const std::string text = stats.dump(2) + "\n";
-    if (o.stats == "-") std::cerr << text;
+    if (o.stats == "-")
+      std::cerr << text;
     else {
       std::ofstream f(o.stats);
-      if (!f) throw UserError(exit_code::kNoInput, fmt::format("--stats {}: cannot write", o.stats));
+      if (!f)
+        throw UserError(exit_code::kNoInput, fmt::format("--stats {}: cannot write", o.stats));
       f << text;
     }
   }
@@ -155,14 +168,16 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
 
 void add_run_command(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<RunOptions>();
-  auto extensions = std::make_shared<std::vector<std::unique_ptr<RunExtension>>>(make_run_extensions());
+  auto extensions =
+      std::make_shared<std::vector<std::unique_ptr<RunExtension>>>(make_run_extensions());
   CLI::App* cmd = app.add_subcommand("run", "Run a RISC-V ELF image on the unitag machine");
   cmd->add_option("image", opts->image, "ELF64 RISC-V executable")->required();
   cmd->add_option("--harts", opts->harts, "Number of harts (1-64)")->check(CLI::Range(1, 64));
   cmd->add_option("--mem", opts->mem, "RAM size, e.g. 128M or 1G");
   cmd->add_flag("--deterministic", opts->deterministic,
                 "One host thread, round-robin harts: reproducible output and instruction counts");
-  cmd->add_option("--quantum", opts->quantum, "Instructions per hart per turn in deterministic mode")
+  cmd->add_option("--quantum", opts->quantum,
+                  "Instructions per hart per turn in deterministic mode")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")

@@ -3,11 +3,10 @@
 // adds to the statistics. Each feature is one class; run_extensions.cpp lists them all.
 #pragma once
 
-#include <memory>
-#include <vector>
-
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "machine/machine.h"
 

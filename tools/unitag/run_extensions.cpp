@@ -1,8 +1,7 @@
 // The list of `unitag run` extensions: one line per feature.
+#include "tools/unitag/debug/debug_extension.h"
 #include "tools/unitag/run_extension.h"
 #include "tools/unitag/semihost_extension.h"
-
-#include "tools/unitag/debug/debug_extension.h"
 
 namespace unitag {
 

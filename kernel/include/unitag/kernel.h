@@ -17,8 +17,8 @@ extern "C" {
 /* What the library OS learnt at boot: from the unitag boot info, or defaults + the device tree
  * on QEMU virt. */
 struct uk_boot_config {
-  unsigned hart_count;   /* harts running the kernel */
-  int from_bootinfo;     /* 1: unitag boot info; 0: QEMU defaults / device tree */
+  unsigned hart_count; /* harts running the kernel */
+  int from_bootinfo;   /* 1: unitag boot info; 0: QEMU defaults / device tree */
   uint64_t ram_base;
   uint64_t ram_end;      /* first byte the kernel must not use (boot info page or device tree) */
   uint64_t timebase_hz;  /* mtime ticks per second */
@@ -29,7 +29,7 @@ struct uk_boot_config {
 };
 
 const struct uk_boot_config* uk_boot_info(void);
-unsigned uk_hart_id(void);     /* the hart the caller runs on */
+unsigned uk_hart_id(void); /* the hart the caller runs on */
 unsigned uk_hart_count(void);
 
 /* Nanoseconds since boot, from the CLINT's mtime. */
@@ -39,11 +39,11 @@ uint64_t uk_time_ns(void);
 uint64_t uk_boot_instret(void);
 
 struct uk_memory_stats {
-  uint64_t image_bytes;       /* [0x80000000, _end): code, data, bss */
-  uint64_t heap_bytes;        /* size of the heap region */
-  uint64_t heap_in_use;       /* bytes handed out by the allocator (incl. headers, rounding) */
-  uint64_t heap_peak;         /* largest heap_in_use seen */
-  uint64_t thread_count;      /* live threads, idle threads included */
+  uint64_t image_bytes;  /* [0x80000000, _end): code, data, bss */
+  uint64_t heap_bytes;   /* size of the heap region */
+  uint64_t heap_in_use;  /* bytes handed out by the allocator (incl. headers, rounding) */
+  uint64_t heap_peak;    /* largest heap_in_use seen */
+  uint64_t thread_count; /* live threads, idle threads included */
 };
 void uk_memory_stats(struct uk_memory_stats* out);
 

@@ -11,7 +11,7 @@ extern "C" {
 #endif
 
 struct uk_ramfs_file {
-  const char* path;     /* absolute, e.g. "/data/words.txt" */
+  const char* path; /* absolute, e.g. "/data/words.txt" */
   const uint8_t* data;
   uint64_t size;
 };

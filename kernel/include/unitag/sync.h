@@ -40,9 +40,18 @@ typedef struct uk_sem {
   uk_waitq waiters;
 } uk_sem;
 
-#define UK_MUTEX_INIT {{0}, 0, 0, 0, 0, {0, 0}}
-#define UK_COND_INIT {{0}, {0, 0}}
-#define UK_SEM_INIT(n) {{0}, (n), {0, 0}}
+#define UK_MUTEX_INIT         \
+  {                           \
+    {0}, 0, 0, 0, 0, { 0, 0 } \
+  }
+#define UK_COND_INIT \
+  {                  \
+    {0}, { 0, 0 }    \
+  }
+#define UK_SEM_INIT(n) \
+  {                    \
+    {0}, (n), { 0, 0 } \
+  }
 
 /* Spinlocks disable interrupts on the local hart while held; `flags` restores them. */
 uint64_t uk_spin_lock(uk_spinlock* l);

@@ -12,13 +12,13 @@ extern "C" {
 
 typedef struct uk_thread uk_thread;
 
-#define UK_HART_ANY (-1)               /* let the kernel spread threads over the harts */
+#define UK_HART_ANY (-1) /* let the kernel spread threads over the harts */
 #define UK_DEFAULT_STACK (64 * 1024)
 
 struct uk_thread_attr {
-  int hart;           /* UK_HART_ANY or a hart number below uk_hart_count() */
-  size_t stack_size;  /* 0: UK_DEFAULT_STACK */
-  const char* name;   /* shown by panics; copied, at most 15 characters */
+  int hart;          /* UK_HART_ANY or a hart number below uk_hart_count() */
+  size_t stack_size; /* 0: UK_DEFAULT_STACK */
+  const char* name;  /* shown by panics; copied, at most 15 characters */
 };
 
 /* Returns NULL when memory runs out or attr->hart does not exist. */
