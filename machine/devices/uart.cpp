@@ -22,24 +22,37 @@ void Uart::flush() {
 void Uart::start_reader() {
   reader_started_ = true;
   if (in_fd_ < 0) {
-    input_eof_ = true;
+    std::lock_guard<std::mutex> lock(input_->mu);
+    input_->eof = true;
     return;
   }
-  std::thread([this, fd = in_fd_] {
+  std::thread([input = input_, fd = in_fd_] {
     unsigned char buf[256];
     for (;;) {
       const ssize_t n = ::read(fd, buf, sizeof buf);
       if (n <= 0) break;
-      std::lock_guard<std::mutex> lock(mu_);
-      input_.insert(input_.end(), buf, buf + n);
+      std::lock_guard<std::mutex> lock(input->mu);
+      input->bytes.insert(input->bytes.end(), buf, buf + n);
     }
-    input_eof_ = true;
+    std::lock_guard<std::mutex> lock(input->mu);
+    input->eof = true;
   }).detach();
 }
 
 bool Uart::has_input() {
   if (!reader_started_) start_reader();
-  return !input_.empty();
+  std::lock_guard<std::mutex> lock(input_->mu);
+  return !input_->bytes.empty();
+}
+
+bool Uart::take_input(unsigned char& byte, bool& eof) {
+  if (!reader_started_) start_reader();
+  std::lock_guard<std::mutex> lock(input_->mu);
+  eof = input_->eof;
+  if (input_->bytes.empty()) return false;
+  byte = input_->bytes.front();
+  input_->bytes.pop_front();
+  return true;
 }
 
 bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
@@ -57,11 +70,11 @@ bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
     case kRbrThr:
       if (lcr_ & kLcrDlab)
         value = dll_;
-      else if (has_input()) {
-        value = input_.front();
-        input_.pop_front();
-      } else
-        value = 0;
+      else {
+        unsigned char byte = 0;
+        bool eof;
+        value = take_input(byte, eof) ? byte : 0;
+      }
       return true;
     case kIer:
       value = (lcr_ & kLcrDlab) ? dlm_ : ier_;
@@ -138,12 +151,13 @@ Uart::Input Uart::receive(uint8_t& byte) {
     std::fflush(out_);
     unflushed_ = false;
   }
-  if (has_input()) {
-    byte = input_.front();
-    input_.pop_front();
+  unsigned char b;
+  bool eof;
+  if (take_input(b, eof)) {
+    byte = b;
     return Input::kByte;
   }
-  return input_eof_ ? Input::kEnd : Input::kEmpty;
+  return eof ? Input::kEnd : Input::kEmpty;
 }
 
 }  // namespace unitag

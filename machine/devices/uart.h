@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -31,14 +32,22 @@ class Uart final : public Device {
   Input receive(uint8_t& byte);
 
  private:
+  // Bytes read from the host. Shared with the reader thread, which may outlive the Uart (it
+  // blocks in read() and is detached), so it owns a reference of its own.
+  struct HostInput {
+    std::mutex mu;
+    std::deque<unsigned char> bytes;
+    bool eof = false;
+  };
   void start_reader();
+  // Takes one byte of input if there is one; `eof` tells whether the input has ended.
+  bool take_input(unsigned char& byte, bool& eof);
   bool has_input();
   std::FILE* out_;
   int in_fd_;
   std::mutex mu_;
-  std::deque<unsigned char> input_;
+  std::shared_ptr<HostInput> input_ = std::make_shared<HostInput>();
   bool reader_started_ = false;
-  std::atomic<bool> input_eof_{false};
   uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
   uint64_t written_ = 0;
   bool unflushed_ = false;       // output written since the last flush
