@@ -57,27 +57,7 @@ constexpr int32_t sext(uint32_t v, int width) {
   return static_cast<int32_t>(v << (32 - width)) >> (32 - width);
 }
 
-bool writes_integer_rd(Format f) {
-  switch (f) {
-    case Format::R:
-    case Format::I:
-    case Format::Load:
-    case Format::U:
-    case Format::J:
-    case Format::Shift:
-    case Format::ShiftW:
-    case Format::Csr:
-    case Format::CsrI:
-    case Format::Amo:
-    case Format::Lr:
-    case Format::FToX:
-    case Format::FCmp:
-    case Format::Tag:
-      return true;
-    default:
-      return false;
-  }
-}
+bool writes_integer_rd(Format f) { return operand_files(f).rd == RegFile::kX; }
 
 DecodedInsn decode32(uint32_t w, const DecodeOptions& options) {
   DecodedInsn d;

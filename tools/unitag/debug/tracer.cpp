@@ -15,31 +15,15 @@ enum class Written { kNone, kInteger, kFloat };
 
 Written written_register(const DecodedInsn& insn) {
   if (insn.op == Op::kIllegal || insn.op == Op::kUndecoded) return Written::kNone;
-  switch (insn_info(insn.op).format) {
-    case Format::R:
-    case Format::I:
-    case Format::Load:
-    case Format::U:
-    case Format::J:
-    case Format::Shift:
-    case Format::ShiftW:
-    case Format::Csr:
-    case Format::CsrI:
-    case Format::Amo:
-    case Format::Lr:
-    case Format::FToX:
-    case Format::FCmp:
-    case Format::Tag:
+  switch (operand_files(insn_info(insn.op).format).rd) {
+    case RegFile::kX:
       return insn.rd == kZeroSink ? Written::kNone : Written::kInteger;
-    case Format::R4:
-    case Format::FLoad:
-    case Format::FR:
-    case Format::FR1:
-    case Format::XToF:
+    case RegFile::kF:
       return Written::kFloat;
-    default:
+    case RegFile::kNone:
       return Written::kNone;
   }
+  return Written::kNone;
 }
 
 std::string register_effect(const Hart& hart, const DecodedInsn& insn) {
