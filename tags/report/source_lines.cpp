@@ -6,6 +6,22 @@
 #include <unistd.h>
 
 namespace unitag::tags {
+namespace {
+
+// Without .debug_aranges covering addr (GCC does not always emit them, e.g. next to picolibc's
+// objects) the compile unit is found by asking each one whether it covers the address.
+bool find_cu(Dwarf* dwarf, uint64_t addr, Dwarf_Die& cu) {
+  Dwarf_Off offset = 0, next = 0;
+  size_t header_size = 0;
+  while (dwarf_nextcu(dwarf, offset, &next, &header_size, nullptr, nullptr, nullptr) == 0) {
+    if (dwarf_offdie(dwarf, offset + header_size, &cu) != nullptr && dwarf_haspc(&cu, addr) > 0)
+      return true;
+    offset = next;
+  }
+  return false;
+}
+
+}  // namespace
 
 SourceLines::SourceLines(const ElfImage& image) : image_(image) {
   fd_ = ::open(image.path().c_str(), O_RDONLY);
@@ -21,7 +37,8 @@ std::optional<std::string> SourceLines::line(uint64_t addr) const {
   if (!dwarf_) return std::nullopt;
   std::lock_guard<std::mutex> lock(mu_);
   Dwarf_Die cu;
-  if (dwarf_addrdie(dwarf_, addr, &cu) == nullptr) return std::nullopt;
+  if (dwarf_addrdie(dwarf_, addr, &cu) == nullptr && !find_cu(dwarf_, addr, cu))
+    return std::nullopt;
   Dwarf_Line* l = dwarf_getsrc_die(&cu, addr);
   if (l == nullptr) return std::nullopt;
   const char* file = dwarf_linesrc(l, nullptr, nullptr);
