@@ -13,7 +13,7 @@ namespace unitag {
 Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
     : machine_(machine), bus_(bus), id_(id), fp_(fp) {
   pages_.resize((bus.ram_size() >> Bus::kPageBits) + 1);
-  execute_loop<false>(0);  // a zero budget only publishes the loop's labels into labels_
+  publish_labels();  // a zero budget only publishes the loop's labels into labels_
   if (fp_) mstatus |= mstatus::kFsInitial << mstatus::kFsShift;
   update_fast_path();
 }

@@ -78,12 +78,17 @@ class Hart {
   void set_hooks(ExecutionHooks* hooks) {
     hooks_ = hooks;
     hooks_use_host_fp_ = hooks && hooks->uses_host_fp();
+    hooks_own_loop_ = hooks && hooks->has_own_loop();
   }
   ExecutionHooks* hooks() const { return hooks_; }
 
   // Runs up to `budget` instructions; returns how many retired. Ends early on WFI, on CSR writes
   // that may unmask interrupts, on device stores, and when the machine stops.
   uint64_t execute(uint64_t budget);
+  // The execute loop with `checker` deciding before each instruction (execute_loop.inc says
+  // what a Checker is). Defined in execute_loop.inc, which a hook's own execute() instantiates.
+  template <class Checker>
+  uint64_t execute_loop(Checker& checker, uint64_t budget);
 
   // Takes any pending, enabled interrupt (called between blocks). Returns true if one was taken.
   bool poll_interrupts();
@@ -134,8 +139,7 @@ class Hart {
   }
 
  private:
-  template <bool kChecked>
-  uint64_t execute_loop(uint64_t budget);
+  uint64_t publish_labels();  // runs the hook-free loop for nothing, which fills labels_
   bool fill_slot(uint64_t pc, DecodedInsn& slot);
   void mark_undecoded(DecodedInsn& slot) const {
     slot.op = Op::kUndecoded;
@@ -168,6 +172,7 @@ class Hart {
   bool fp_;
   ExecutionHooks* hooks_ = nullptr;
   bool hooks_use_host_fp_ = true;
+  bool hooks_own_loop_ = false;  // hooks_->execute() runs the loop (ExecutionHooks::has_own_loop)
   uint64_t fast_base_ = Bus::kRamBase;  // guest address where the inline-path window starts
   uint64_t fast_limit_ = 0;  // window size minus 7, so an 8-byte access stays inside (0 = none)
   bool pmp_locked_ = false;  // a locked PMP entry also binds M-mode

@@ -31,6 +31,12 @@ class ExecutionHooks {
   // before each call and resets the host FP environment after it, which costs more than a whole
   // tag check; hooks that never touch floating point (the tag engine) say false.
   virtual bool uses_host_fp() const { return true; }
+  // Whether execute() below runs the hart's blocks in place of the generic checking loop (which
+  // calls before_instruction through this interface): a tag engine instantiates the loop with its
+  // check inlined (Hart::execute_loop). Asked once, when the hooks are set.
+  virtual bool has_own_loop() const { return false; }
+  // Runs one block as Hart::execute does, with the same effects and checks as the generic loop.
+  virtual uint64_t execute(Hart& hart, uint64_t budget) { return 0; }
   // The custom-0 tag instruction `tag.get`: the tag handle of the memory word at addr.
   virtual uint64_t memory_tag(uint64_t addr) const { return 0; }
 };

@@ -135,57 +135,14 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   d.tag = it->second;
 }
 
-bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t pc) {
-  if (in_bound_) [[unlikely]] {
-    // The allocator runs trusted and untracked (in hardware: under a PC tag whose rules always
-    // allow); its effects on tags are applied at its return by the binding policy.
-    if (pc != bound_return_ || hart.x[kSp] != bound_sp_) {
-      ++trusted_;
-      return true;
-    }
-    finish_bound_call(pc);
+bool HartTagger::leave_bound(Hart& hart, uint64_t pc) {
+  // The allocator runs trusted and untracked (in hardware: under a PC tag whose rules always
+  // allow); its effects on tags are applied at its return by the binding policy.
+  if (pc != bound_return_ || hart.x[kSp] != bound_sp_) {
+    ++trusted_;
+    return false;
   }
-  ++checked_;
-  CodeEntry& c = code_[d.tag];
-  const bool pc_default = pctag == 0;
-  const unsigned m = c.mask[pc_default];
-  const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
-  const Tag pc_in = (m & kPc) ? pctag : 0;
-  const Tag rs1 = (m & kRs1) ? xtag[d.rs1] : 0;
-  Tag rs2 = 0, mem = 0;
-  if (m & kRs2) rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
-  uint64_t addr = 0;
-  if (c.memory) {
-    addr = hart.x[d.rs1];
-    if (c.op != OpGroup::kAmo && c.op < OpGroup::kTagAlloc) addr += static_cast<int64_t>(d.imm);
-    if (m & kMem) mem = engine_.shadow().get(addr);
-  }
-  // Kept for describe_last; the lookup reads it back word for word (forwarding-friendly).
-  last_key_ = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
-  const RuleKey& k = last_key_;
-  const RuleResult* r;
-  if (k == c.last_key && c.epoch == cache_.epoch()) [[likely]] {
-    // Host shortcut, same modeled outcome: the rule is still cached, so this is a hit (LRU
-    // order inside a set is not refreshed by it: exact for direct-mapped caches).
-    ++cache_.hits;
-    r = &c.last_result;
-  } else {
-    r = lookup_rule(hart, c);
-  }
-  if (!r->allow) [[unlikely]]
-    return deny(*r, d, pc, c.memory, addr);
-  pctag = r->pc;
-  if (c.writes_rd)
-    xtag[d.rd] = r->rd;
-  else if (c.writes_frd)
-    ftag[d.rd & 31] = r->rd;
-  if (c.writes_memory) engine_.shadow().set(addr, r->mem);
-  prev_pc_ = pc;
-  if (c.special) [[unlikely]] {
-    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) return tag_instruction(d, pc);
-    // The entry of a bound function (checked above like any instruction, e.g. as a call target).
-    return start_bound_call(pc);
-  }
+  finish_bound_call(pc);
   return true;
 }
 

@@ -25,6 +25,11 @@ class HartTagger final : public ExecutionHooks {
   std::string monitor(Hart& hart, const std::string& command) override;
   uint64_t memory_tag(uint64_t addr) const override;
   bool uses_host_fp() const override { return false; }
+  bool has_own_loop() const override { return true; }
+  uint64_t execute(Hart& hart, uint64_t budget) override;
+
+  // The check itself (before_instruction without the virtual call), inlined into execute().
+  bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc);
 
   const RuleCache& cache() const { return cache_; }
   uint64_t checked() const { return checked_; }
@@ -57,6 +62,9 @@ class HartTagger final : public ExecutionHooks {
   };
   class Access;
 
+  // Inside a bound call: false while the call runs (a trusted instruction); true once pc is its
+  // return, after applying the call's effects, so the instruction is checked as usual.
+  [[gnu::noinline]] bool leave_bound(Hart& hart, uint64_t pc);
   // A rule denied the instruction at pc.
   [[gnu::noinline]] bool deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                               uint64_t addr);

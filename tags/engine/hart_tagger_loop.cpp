@@ -1,0 +1,77 @@
+// The per-instruction tag check, and the execute loop the tagger runs with it inlined: a lone
+// tagged hart (no tracer or debugger chained in front) never makes a virtual call per instruction.
+// before_instruction, for chained hooks, runs the same check.
+#include "machine/hart/execute_loop.inc"
+#include "tags/engine/hart_tagger.h"
+
+namespace unitag::tags {
+[[gnu::always_inline]] inline bool HartTagger::check(Hart& hart, const DecodedInsn& d,
+                                                     uint64_t pc) {
+  if (in_bound_) [[unlikely]] {
+    if (!leave_bound(hart, pc)) return true;
+  }
+  ++checked_;
+  CodeEntry& c = code_[d.tag];
+  const bool pc_default = pctag == 0;
+  const unsigned m = c.mask[pc_default];
+  const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
+  const Tag pc_in = (m & kPc) ? pctag : 0;
+  const Tag rs1 = (m & kRs1) ? xtag[d.rs1] : 0;
+  Tag rs2 = 0, mem = 0;
+  if (m & kRs2) rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
+  uint64_t addr = 0;
+  if (c.memory) {
+    addr = hart.x[d.rs1];
+    if (c.op != OpGroup::kAmo && c.op < OpGroup::kTagAlloc) addr += static_cast<int64_t>(d.imm);
+    if (m & kMem) mem = engine_.shadow().get(addr);
+  }
+  // Kept for describe_last; the lookup reads it back word for word (forwarding-friendly).
+  last_key_ = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
+  const RuleKey& k = last_key_;
+  const RuleResult* r;
+  if (k == c.last_key && c.epoch == cache_.epoch()) [[likely]] {
+    // Host shortcut, same modeled outcome: the rule is still cached, so this is a hit (LRU
+    // order inside a set is not refreshed by it: exact for direct-mapped caches).
+    ++cache_.hits;
+    r = &c.last_result;
+  } else {
+    r = lookup_rule(hart, c);
+  }
+  if (!r->allow) [[unlikely]]
+    return deny(*r, d, pc, c.memory, addr);
+  pctag = r->pc;
+  if (c.writes_rd)
+    xtag[d.rd] = r->rd;
+  else if (c.writes_frd)
+    ftag[d.rd & 31] = r->rd;
+  if (c.writes_memory) engine_.shadow().set(addr, r->mem);
+  prev_pc_ = pc;
+  if (c.special) [[unlikely]] {
+    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) return tag_instruction(d, pc);
+    // The entry of a bound function (checked above like any instruction, e.g. as a call target).
+    return start_bound_call(pc);
+  }
+  return true;
+}
+
+bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t pc) {
+  return check(hart, d, pc);
+}
+
+namespace {
+struct TaggerChecks {
+  static constexpr bool kChecks = true, kInlineDispatch = true;
+  HartTagger& tagger;
+  [[gnu::always_inline]] bool check(Hart& h, const DecodedInsn& d, uint64_t pc) {
+    return tagger.check(h, d, pc);
+  }
+  bool uses_host_fp() const { return false; }
+};
+}  // namespace
+
+uint64_t HartTagger::execute(Hart& hart, uint64_t budget) {
+  TaggerChecks checks{*this};
+  return hart.execute_loop(checks, budget);
+}
+
+}  // namespace unitag::tags
