@@ -166,7 +166,7 @@ nlohmann::json TagEngine::stats() const {
            tag_ops = 0;
   nlohmann::json harts = nlohmann::json::array();
   for (const auto& h : harts_) {
-    hits += h->cache().hits;
+    hits += h->cache_hits();
     misses += h->cache().misses;
     checked += h->checked();
     trusted += h->trusted();

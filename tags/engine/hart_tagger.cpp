@@ -146,8 +146,8 @@ bool HartTagger::leave_bound(Hart& hart, uint64_t pc) {
   return true;
 }
 
-const RuleResult* HartTagger::lookup_rule(Hart& hart, CodeEntry& c) {
-  const RuleKey& k = last_key_;
+const RuleResult* HartTagger::lookup_rule(Hart& hart, CodeEntry& c, const RuleKey& k) {
+  ++lookups_;
   const size_t h = RuleKeyHash{}(k);
   bool modeled_miss;
   const RuleResult* r = cache_.lookup(k, h, modeled_miss);

@@ -32,6 +32,9 @@ class HartTagger final : public ExecutionHooks {
   bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc);
 
   const RuleCache& cache() const { return cache_; }
+  // Modeled rule-cache hits: those the cache model counted, plus every checked instruction
+  // that reused its entry's last rule (the per-instruction path counts nothing itself).
+  uint64_t cache_hits() const { return cache_.hits + (checked_ - lookups_); }
   uint64_t checked() const { return checked_; }
   uint64_t trusted() const { return trusted_; }
   uint64_t tag_op_cycles() const { return tag_op_cycles_; }
@@ -70,7 +73,7 @@ class HartTagger final : public ExecutionHooks {
                               uint64_t addr);
   // The rule for `c`'s current key when it differs from the entry's last one: the modeled
   // cache, then the memo, then the policies. Out of line to keep the per-instruction path small.
-  [[gnu::noinline]] const RuleResult* lookup_rule(Hart& hart, CodeEntry& c);
+  [[gnu::noinline]] const RuleResult* lookup_rule(Hart& hart, CodeEntry& c, const RuleKey& k);
   // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
@@ -87,7 +90,8 @@ class HartTagger final : public ExecutionHooks {
   uint64_t checked_ = 0;
   uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call
   uint64_t tag_op_cycles_ = 0;
-  uint64_t prev_pc_ = 0;
+  uint64_t prev_pc_ = 0;  // the last instruction allowed (violation reports)
+  uint64_t lookups_ = 0;  // checked instructions whose rule differed from their entry's last
 
   // The bound call in progress (one at a time: calls the allocator makes are its own business).
   bool in_bound_ = false;
@@ -96,8 +100,8 @@ class HartTagger final : public ExecutionHooks {
   BoundCall call_;
   std::string call_name_;
 
-  // For describe_last.
-  RuleKey last_key_;
+  // For describe_last: the code entry of the last checked instruction (its last_key is the key).
+  uint32_t last_entry_ = 0;
 };
 
 }  // namespace unitag::tags

@@ -25,17 +25,16 @@ namespace unitag::tags {
     if (c.op != OpGroup::kAmo && c.op < OpGroup::kTagAlloc) addr += static_cast<int64_t>(d.imm);
     if (m & kMem) mem = engine_.shadow().get(addr);
   }
-  // Kept for describe_last; the lookup reads it back word for word (forwarding-friendly).
-  last_key_ = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
-  const RuleKey& k = last_key_;
+  const RuleKey k = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
+  last_entry_ = d.tag;  // after this check, its entry's last_key is k (describe_last)
   const RuleResult* r;
   if (k == c.last_key && c.epoch == cache_.epoch()) [[likely]] {
     // Host shortcut, same modeled outcome: the rule is still cached, so this is a hit (LRU
-    // order inside a set is not refreshed by it: exact for direct-mapped caches).
-    ++cache_.hits;
+    // order inside a set is not refreshed by it: exact for direct-mapped caches). Counted in
+    // cache_hits() as a checked instruction that needed no lookup.
     r = &c.last_result;
   } else {
-    r = lookup_rule(hart, c);
+    r = lookup_rule(hart, c, k);
   }
   if (!r->allow) [[unlikely]]
     return deny(*r, d, pc, c.memory, addr);

@@ -99,7 +99,7 @@ bool HartTagger::stop_or_trap(uint64_t pc, uint64_t tval, Violation v) {
 
 std::string HartTagger::describe_last(const Hart&) const {
   if (checked_ == 0) return {};
-  const RuleKey& k = last_key_;
+  const RuleKey& k = code_[last_entry_].last_key;
   std::string s = fmt::format("{}", opgroup_name(OpGroup(k.op() & 0x7f)));
   auto field = [&](const char* name, Tag t, Site site) {
     if (t) s += fmt::format(" {}=#{}({})", name, t, engine_.describe(t, site));
