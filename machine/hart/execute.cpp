@@ -7,13 +7,13 @@
 namespace unitag {
 namespace {
 struct NoChecks {
-  static constexpr bool kChecks = false, kInlineDispatch = false;
+  static constexpr bool kChecks = false;
   bool check(Hart&, const DecodedInsn&, uint64_t) { return true; }
   bool uses_host_fp() const { return false; }
 };
 // Any ExecutionHooks, called through the interface from one shared check site.
 struct HookChecks {
-  static constexpr bool kChecks = true, kInlineDispatch = false;
+  static constexpr bool kChecks = true;
   ExecutionHooks& hooks;
   bool use_host_fp;
   bool check(Hart& h, const DecodedInsn& d, uint64_t pc) {

@@ -126,10 +126,18 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
     e.writes_memory = writes_memory(op);
     e.special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
     e.ci = ci;
+    const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
     for (int pc_default = 0; pc_default < 2; ++pc_default) {
       e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
-      e.mask[pc_default] = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
+      const unsigned m = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
+      e.mask[pc_default] = m;
+      e.pc_slot[pc_default] = (m & kPc) ? kPcSlot : kZeroSlot;
+      e.rs1_slot[pc_default] = (m & kRs1) ? d.rs1 : kZeroSlot;
+      e.rs2_slot[pc_default] = (m & kRs2) ? static_cast<uint8_t>(rs2_file + d.rs2) : kZeroSlot;
     }
+    e.rd_slot = e.writes_rd    ? d.rd
+                : e.writes_frd ? static_cast<uint8_t>(kFBase + (d.rd & 31))
+                               : kDiscardSlot;
     code_[it->second] = e;
   }
   d.tag = it->second;

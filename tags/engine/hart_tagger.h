@@ -41,9 +41,13 @@ class HartTagger final : public ExecutionHooks {
   Hart& hart() { return hart_; }
 
   // Tag state, for TagAccess and the monitor.
-  Tag xtag[33] = {};  // x[32] is the sink for x0 writes
-  Tag ftag[32] = {};
-  Tag pctag = 0;
+  // One file, so a code entry names each operand of its instruction (or the constant zero when
+  // the rule key leaves it out, or a discard slot when nothing is written) by a slot number.
+  static constexpr uint8_t kFBase = 33, kPcSlot = 65, kZeroSlot = 66, kDiscardSlot = 67;
+  Tag tag_file[68] = {};
+  Tag* const xtag = tag_file;  // x[32] is the sink for x0 writes
+  Tag* const ftag = tag_file + kFBase;
+  Tag& pctag = tag_file[kPcSlot];
 
  private:
   struct CodeEntry {
@@ -57,6 +61,10 @@ class HartTagger final : public ExecutionHooks {
     Tag ci;              // the full instruction tag
     Tag ci_key[2];       // projected for the rule key: [pc tag is default]
     unsigned mask[2];    // inputs the key holds: [pc tag is default]
+    // tag_file slots of the key's pc, rs1 and rs2 tags (kZeroSlot when the key leaves them
+    // out), [pc tag is default]; and of the rd tag the rule writes (kDiscardSlot: none).
+    uint8_t pc_slot[2], rs1_slot[2], rs2_slot[2];
+    uint8_t rd_slot;
     // The last rule this instruction used, and the cache epoch it was looked up in: when the
     // same key comes again and nothing was inserted since, the modeled cache still holds it.
     RuleKey last_key;

@@ -12,13 +12,14 @@ namespace unitag::tags {
   }
   ++checked_;
   CodeEntry& c = code_[d.tag];
-  const bool pc_default = pctag == 0;
+  const bool pc_default = tag_file[kPcSlot] == 0;
   const unsigned m = c.mask[pc_default];
   const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
-  const Tag pc_in = (m & kPc) ? pctag : 0;
-  const Tag rs1 = (m & kRs1) ? xtag[d.rs1] : 0;
-  Tag rs2 = 0, mem = 0;
-  if (m & kRs2) rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
+  // Unconditional loads from precomputed slots: no branch per operand.
+  const Tag pc_in = tag_file[c.pc_slot[pc_default]];
+  const Tag rs1 = tag_file[c.rs1_slot[pc_default]];
+  const Tag rs2 = tag_file[c.rs2_slot[pc_default]];
+  Tag mem = 0;
   uint64_t addr = 0;
   if (c.memory) {
     addr = hart.x[d.rs1];
@@ -38,11 +39,8 @@ namespace unitag::tags {
   }
   if (!r->allow) [[unlikely]]
     return deny(*r, d, pc, c.memory, addr);
-  pctag = r->pc;
-  if (c.writes_rd)
-    xtag[d.rd] = r->rd;
-  else if (c.writes_frd)
-    ftag[d.rd & 31] = r->rd;
+  tag_file[kPcSlot] = r->pc;
+  tag_file[c.rd_slot] = r->rd;
   if (c.writes_memory) engine_.shadow().set(addr, r->mem);
   prev_pc_ = pc;
   if (c.special) [[unlikely]] {
@@ -59,7 +57,7 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
 
 namespace {
 struct TaggerChecks {
-  static constexpr bool kChecks = true, kInlineDispatch = true;
+  static constexpr bool kChecks = true;
   HartTagger& tagger;
   [[gnu::always_inline]] bool check(Hart& h, const DecodedInsn& d, uint64_t pc) {
     return tagger.check(h, d, pc);
