@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "machine/hart/hooks.h"
@@ -62,7 +63,13 @@ class Tracer final : public ExecutionHooks {
   TraceOptions options_;
   std::vector<const ExecutionHooks*> describers_;
   std::vector<Pending> pending_;  // by hart id
-  std::mutex mu_;                 // harts may run on parallel threads
+  struct StaticText {
+    uint32_t raw = 0;
+    uint8_t len = 0;
+    std::string text;  // "0x... symbol bits disassembly", padded as in a trace line
+  };
+  std::unordered_map<uint64_t, StaticText> static_text_;  // by PC
+  std::mutex mu_;                                         // harts may run on parallel threads
   uint64_t lines_ = 0;
   bool capped_ = false;
 };
