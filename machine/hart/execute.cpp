@@ -188,11 +188,16 @@ uint64_t Hart::execute_loop(uint64_t budget) {
   })
 // Code that is not the machine's own may use the host FPU: pending guest FP flags are folded
 // into fflags before it runs and the host flags it leaves behind are discarded (fp.h).
-#define FOREIGN_CALL(stmt)                \
-  do {                                    \
-    if (fp_) fp::fold_host_flags(fflags); \
-    stmt;                                 \
-    if (fp_) fp::reset_host_env();        \
+// Reloading MXCSR stalls the host pipeline, so it is only reset when the call changed it.
+#define FOREIGN_CALL(stmt)                                           \
+  do {                                                               \
+    uint32_t host_csr_ = 0;                                          \
+    if (fp_) {                                                       \
+      host_csr_ = fp::host_csr();                                    \
+      fflags |= fp::guest_flags(host_csr_);                          \
+    }                                                                \
+    stmt;                                                            \
+    if (fp_ && fp::host_csr() != host_csr_) fp::reset_host_env();    \
   } while (0)
 #define CSR_OP(kind, operand)                                                                     \
   do {                                                                                            \

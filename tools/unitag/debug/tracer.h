@@ -29,6 +29,8 @@ struct TraceOptions {
 
 class Tracer final : public ExecutionHooks {
  public:
+  // Tracing formats integers only: the guest's pending FP flags need not be saved around it.
+  bool uses_host_fp() const override { return false; }
   // `out` stays owned by the caller. `describers[h]` (may be null) is asked for describe_last()
   // of hart h's instruction: the hook that was on the hart before the tracer (a tag engine).
   Tracer(std::FILE* out, const Machine& machine, TraceOptions options,
