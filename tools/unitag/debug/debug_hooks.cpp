@@ -143,9 +143,9 @@ bool DebugHooks::before_instruction(Hart& hart, const DecodedInsn& insn, uint64_
   }
   const bool skip = s.skip_breakpoint;
   s.skip_breakpoint = false;
-  if (!skip && software_.count(pc))
+  if (!skip && !software_.empty() && software_.count(pc))
     return stop(hart, pc, DebugStop{DebugStop::Kind::kBreakpoint, hart.id()});
-  if (!skip && hardware_.count(pc))
+  if (!skip && !hardware_.empty() && hardware_.count(pc))
     return stop(hart, pc, DebugStop{DebugStop::Kind::kHardwareBreakpoint, hart.id()});
   if (!watches_.empty()) s.watch_hit = check_watch(hart, insn);
   if (s.stepping) s.stepped = true;

@@ -24,6 +24,9 @@ struct DebugStop {
 
 class DebugHooks final : public ExecutionHooks {
  public:
+  // Breakpoint and watchpoint checks use no floating point, and a stop only records itself (the
+  // debugger talks to gdb after the block ends), so the guest's FP flags need no saving here.
+  bool uses_host_fp() const override { return false; }
   DebugHooks(Machine& machine, unsigned harts);
 
   // gdb Z/z packets. `kind` is 0..4 (Z0 software, Z1 hardware, Z2 write, Z3 read, Z4 access).

@@ -81,10 +81,18 @@ bool Tracer::reserve_line() {
 
 void Tracer::write(const Hart& hart, const Pending& p, const std::string& effect) {
   if (!reserve_line()) return;
-  const std::string bits =
-      p.insn.len == 2 ? fmt::format("{:04x}", p.insn.raw) : fmt::format("{:08x}", p.insn.raw);
-  std::string line = fmt::format("h{} 0x{:016x} {:<24} {:<8} {:<28} {}", hart.id(), p.pc,
-                                 machine_.describe(p.pc), bits, disassemble(p.insn, p.pc), effect);
+  // The address, symbol, bits and disassembly of an instruction never change while its bits
+  // stay the same, so they are formatted once per PC (traces are dominated by loops).
+  StaticText& st = static_text_[p.pc];
+  if (st.text.empty() || st.raw != p.insn.raw || st.len != p.insn.len) {
+    const std::string bits =
+        p.insn.len == 2 ? fmt::format("{:04x}", p.insn.raw) : fmt::format("{:08x}", p.insn.raw);
+    st.raw = p.insn.raw;
+    st.len = p.insn.len;
+    st.text = fmt::format("0x{:016x} {:<24} {:<8} {:<28}", p.pc, machine_.describe(p.pc), bits,
+                          disassemble(p.insn, p.pc));
+  }
+  std::string line = fmt::format("h{} {} {}", hart.id(), st.text, effect);
   if (!p.tags.empty()) line += " | " + p.tags;
   while (!line.empty() && line.back() == ' ') line.pop_back();
   line += '\n';

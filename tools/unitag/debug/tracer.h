@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "machine/hart/hooks.h"
@@ -28,6 +29,8 @@ struct TraceOptions {
 
 class Tracer final : public ExecutionHooks {
  public:
+  // Tracing formats integers only: the guest's pending FP flags need not be saved around it.
+  bool uses_host_fp() const override { return false; }
   // `out` stays owned by the caller. `describers[h]` (may be null) is asked for describe_last()
   // of hart h's instruction: the hook that was on the hart before the tracer (a tag engine).
   Tracer(std::FILE* out, const Machine& machine, TraceOptions options,
@@ -62,7 +65,13 @@ class Tracer final : public ExecutionHooks {
   TraceOptions options_;
   std::vector<const ExecutionHooks*> describers_;
   std::vector<Pending> pending_;  // by hart id
-  std::mutex mu_;                 // harts may run on parallel threads
+  struct StaticText {
+    uint32_t raw = 0;
+    uint8_t len = 0;
+    std::string text;  // "0x... symbol bits disassembly", padded as in a trace line
+  };
+  std::unordered_map<uint64_t, StaticText> static_text_;  // by PC
+  std::mutex mu_;                                         // harts may run on parallel threads
   uint64_t lines_ = 0;
   bool capped_ = false;
 };
