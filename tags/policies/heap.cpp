@@ -35,20 +35,8 @@ Meta colour_keep_values(Meta old, Meta colour) {
 Meta take_value(Meta dst, Meta src) { return word(location(dst), value(src)); }
 Meta set_value(Meta old, Meta colour) { return word(location(old), static_cast<uint32_t>(colour)); }
 
-bool is_access(OpGroup op) {
-  switch (op) {
-    case OpGroup::kLoad:
-    case OpGroup::kLoad64:
-    case OpGroup::kStore:
-    case OpGroup::kStore64:
-    case OpGroup::kAmo:
-    case OpGroup::kFpLoad:
-    case OpGroup::kFpStore:
-      return true;
-    default:
-      return false;
-  }
-}
+// Data accesses the colours must match for (tag.get only reads a tag, not the data).
+bool is_access(OpGroup op) { return accesses_memory(op) && op != OpGroup::kTagGet; }
 
 class Heap final : public Policy {
  public:
