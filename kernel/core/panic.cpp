@@ -12,6 +12,7 @@
 #include "core/sched.h"
 #include "core/symbols.h"
 #include "posix/console.h"
+#include "unitag/trap_causes.h"
 
 namespace uk {
 namespace {
@@ -19,24 +20,8 @@ namespace {
 uint32_t g_panicking;
 
 const char* cause_name(uint64_t cause) {
-  static const char* const kNames[] = {"instruction address misaligned",
-                                       "instruction access fault",
-                                       "illegal instruction",
-                                       "breakpoint",
-                                       "load address misaligned",
-                                       "load access fault",
-                                       "store/AMO address misaligned",
-                                       "store/AMO access fault",
-                                       "environment call from U-mode",
-                                       "environment call from S-mode",
-                                       "reserved",
-                                       "environment call from M-mode",
-                                       "instruction page fault",
-                                       "load page fault",
-                                       "reserved",
-                                       "store/AMO page fault"};
   if (cause & arch::kCauseInterrupt) return "unexpected interrupt";
-  return cause < 16 ? kNames[cause] : "unknown exception";
+  return unitag_exception_name(cause);
 }
 
 void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

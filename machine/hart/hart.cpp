@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "abi/unitag/trap_causes.h"
 #include "machine/isa/decoder.h"
 #include "machine/machine.h"
 
@@ -285,19 +286,7 @@ const char* cause_name(uint64_t cause) {
         return "interrupt";
     }
   }
-  static constexpr const char* kNames[] = {"instruction address misaligned",
-                                           "instruction access fault",
-                                           "illegal instruction",
-                                           "breakpoint",
-                                           "load address misaligned",
-                                           "load access fault",
-                                           "store/AMO address misaligned",
-                                           "store/AMO access fault",
-                                           "environment call from U-mode",
-                                           "environment call from S-mode",
-                                           "reserved exception",
-                                           "environment call from M-mode"};
-  return cause < 12 ? kNames[cause] : "reserved exception";
+  return unitag_exception_name(cause);
 }
 
 }  // namespace unitag
