@@ -122,10 +122,6 @@ class Hart {
   DecodedPage* decoded_page(uint64_t pc);
   void flush_decode_cache();
   void invalidate_code(uint64_t addr, unsigned size);
-  // The inline-path window: guest addresses [fast_base(), fast_base() + fast_limit()) are RAM that
-  // PMP lets this hart's loads and stores read and write, so they skip all checks.
-  uint64_t fast_base() const { return fast_base_; }
-  uint64_t fast_limit() const { return fast_limit_; }
   void update_fast_path();  // after privilege, MPRV or PMP changes
 
   // Physical memory protection check of [addr, addr+size) for kind 'r', 'w' or 'x'.
@@ -173,6 +169,8 @@ class Hart {
   ExecutionHooks* hooks_ = nullptr;
   bool hooks_use_host_fp_ = true;
   bool hooks_own_loop_ = false;  // hooks_->execute() runs the loop (ExecutionHooks::has_own_loop)
+  // The inline-path window: guest addresses [fast_base_, fast_base_ + fast_limit_ + 7) are RAM that
+  // PMP lets this hart's loads and stores read and write, so they skip all checks.
   uint64_t fast_base_ = Bus::kRamBase;  // guest address where the inline-path window starts
   uint64_t fast_limit_ = 0;  // window size minus 7, so an 8-byte access stays inside (0 = none)
   bool pmp_locked_ = false;  // a locked PMP entry also binds M-mode
