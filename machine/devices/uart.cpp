@@ -113,7 +113,6 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
         dll_ = v;
       else if (out_) {
         std::fputc(v, out_);
-        ++written_;
         unflushed_ = true;
       }
       polling_status_ = false;
@@ -141,7 +140,6 @@ void Uart::write_console(const void* data, size_t size) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!out_ || size == 0) return;
   std::fwrite(data, 1, size, out_);
-  written_ += size;
   unflushed_ = true;
 }
 

@@ -22,7 +22,6 @@ class Uart final : public Device {
   bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) override;
   bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) override;
   void flush();
-  uint64_t bytes_written() const { return written_; }
 
   // Host-side console access for services such as semihosting, so their output interleaves
   // with the guest's UART output and their input comes from the same source.
@@ -49,7 +48,6 @@ class Uart final : public Device {
   std::shared_ptr<HostInput> input_ = std::make_shared<HostInput>();
   bool reader_started_ = false;
   uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
-  uint64_t written_ = 0;
   bool unflushed_ = false;       // output written since the last flush
   bool polling_status_ = false;  // the previous access read LSR too: the guest waits for input
 };
