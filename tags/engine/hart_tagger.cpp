@@ -45,10 +45,10 @@ class HartTagger::Access final : public TagAccess {
   unsigned hart() const override { return t_.hart_.id(); }
   uint64_t pc() const override { return pc_; }
   uint64_t reg(unsigned r) const override { return r < 32 ? t_.hart_.x[r] : 0; }
-  Meta reg_meta(unsigned r) const override { return table().member(t_.xtag[r & 31], m_); }
+  Meta reg_meta(unsigned r) const override { return table().member(t_.xtag()[r & 31], m_); }
   void set_reg_meta(unsigned r, Meta m) override {
     if (r == 0 || r > 32) return;
-    t_.xtag[r] = table().with_member(t_.xtag[r], m_, m);
+    t_.xtag()[r] = table().with_member(t_.xtag()[r], m_, m);
   }
   Meta mem_meta(uint64_t addr) const override {
     return table().member(t_.engine_.shadow().get(addr), m_);
@@ -86,8 +86,8 @@ class HartTagger::Access final : public TagAccess {
     t_.tag_op_cycles_ += cycles;
     t_.hart_.extra_cycles += cycles;
   }
-  Meta pc_meta() const override { return table().member(t_.pctag, m_); }
-  void set_pc_meta(Meta m) override { t_.pctag = table().with_member(t_.pctag, m_, m); }
+  Meta pc_meta() const override { return table().member(t_.pctag(), m_); }
+  void set_pc_meta(Meta m) override { t_.pctag() = table().with_member(t_.pctag(), m_, m); }
   bool read_u64(uint64_t addr, uint64_t& value) const override {
     return t_.hart_.peek(addr, &value, 8);
   }
@@ -140,6 +140,8 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   }
   e.rs1_slot = (either & kRs1) ? d.rs1 : kZeroSlot;
   e.rs2_slot = (either & kRs2) ? rs2 : kZeroSlot;
+  e.rs1_mask = (either & kRs1) ? ~Tag{0} : 0;
+  e.rs2_mask = (either & kRs2) ? ~Tag{0} : 0;
   e.rd_slot = e.writes_rd    ? d.rd
               : e.writes_frd ? static_cast<uint8_t>(kFBase + (d.rd & 31))
                              : kDiscardSlot;
@@ -159,7 +161,7 @@ bool HartTagger::leave_bound(Hart& hart, uint64_t pc) {
 }
 
 const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr) {
-  const bool pc_default = pctag == 0;
+  const bool pc_default = pctag() == 0;
   const unsigned m = c.mask[pc_default];
   const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
   const Tag mem = (c.flags & kMemory) ? shadow_.get(addr) : 0;
@@ -178,6 +180,7 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t add
       if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
       const RuleResult computed = engine_.evaluate(k);
       cache_.insert(k, h, computed);
+      current_epoch_ = fast_epoch();
       c.last_result = computed;
     } else {
       c.last_result = *r;
@@ -186,18 +189,18 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t add
     c.key_epoch = cache_.epoch();
   }
   const RuleResult& r = c.last_result;
-  if (!r.allow) {
-    c.epoch = kNoEpoch;  // a denial is never reused without a lookup
+  if (!r.allow || (c.flags & kSpecial)) {
+    c.epoch = kNoEpoch;  // never reused without a lookup: a denial, or more to do than the rule
     return r;
   }
-  c.last_pc = pctag;
+  c.last_pc = pctag();
   c.last_rs1 = tag_file[c.rs1_slot];
   c.last_rs2 = tag_file[c.rs2_slot];
   c.last_mem = mem;
   c.out_pc = r.pc;
   c.out_rd = r.rd;
   c.out_mem = r.mem;
-  c.epoch = static_cast<uint32_t>(cache_.epoch());
+  c.epoch = fast_epoch();
   return r;
 }
 
@@ -205,6 +208,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   const BoundEntry* b = engine_.bound_at(pc);
   const uint64_t ra = hart_.x[kRa];
   in_bound_ = true;
+  current_epoch_ = kInBound;
   bound_member_ = b->member;
   bound_return_ = ra;
   bound_sp_ = hart_.x[kSp];
@@ -213,7 +217,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   call_.function = call_name_;
   for (unsigned i = 0; i < 3; ++i) {
     call_.args[i] = hart_.x[kA0 + i];
-    call_.arg_meta[i] = engine_.table().member(xtag[kA0 + i], b->member);
+    call_.arg_meta[i] = engine_.table().member(xtag()[kA0 + i], b->member);
   }
   // The call instruction is the 4- or 2-byte one before the return address.
   uint32_t word = 0;
@@ -225,6 +229,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   Access access(*this, b->member, pc);
   if (auto d = engine_.policy(b->member).on_call(call_, access)) {
     in_bound_ = false;
+    current_epoch_ = fast_epoch();
     bound_return_ = ~uint64_t{0};
     return deny_call(b->member, *d, call_.call_site, pc);
   }
@@ -234,7 +239,8 @@ bool HartTagger::start_bound_call(uint64_t pc) {
 void HartTagger::finish_bound_call(uint64_t pc) {
   call_.result = hart_.x[kA0];
   in_bound_ = false;
-  pctag = 0;  // returned to the recorded return address with the caller's stack: a legal return
+  current_epoch_ = fast_epoch();
+  pctag() = 0;  // returned to the recorded return address with the caller's stack: a legal return
   bound_return_ = ~uint64_t{0};
   Access access(*this, bound_member_, pc);
   engine_.policy(bound_member_).on_return(call_, access);
@@ -244,18 +250,18 @@ bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
   const OpGroup op = classify(d);
   for (size_t m = 0; m < engine_.member_count(); ++m) {
     Access access(*this, m, pc);
-    Meta rd_meta = engine_.table().member(xtag[d.rd], m);
+    Meta rd_meta = engine_.table().member(xtag()[d.rd], m);
     if (auto den = engine_.policy(m).on_tag_instruction(op, hart_.x[d.rs1], hart_.x[d.rs2], rd_meta,
                                                         access))
       return deny_call(static_cast<uint8_t>(m), *den, pc, pc);
-    if (d.rd != kZeroSink) xtag[d.rd] = engine_.table().with_member(xtag[d.rd], m, rd_meta);
+    if (d.rd != kZeroSink) xtag()[d.rd] = engine_.table().with_member(xtag()[d.rd], m, rd_meta);
   }
   prev_pc_ = pc;
   return true;
 }
 
 void HartTagger::on_trap(Hart& hart, uint64_t cause, uint64_t epc) {
-  pctag = 0;  // the trap handler starts with the default PC tag (it is not a jump target)
+  pctag() = 0;  // the trap handler starts with the default PC tag (it is not a jump target)
 }
 
 uint64_t HartTagger::memory_tag(uint64_t addr) const { return engine_.shadow().get(addr); }

@@ -28,10 +28,14 @@ class HartTagger final : public ExecutionHooks {
   bool has_own_loop() const override { return true; }
   uint64_t execute(Hart& hart, uint64_t budget) override;
 
-  // The check itself (before_instruction without the virtual call), inlined into execute().
-  // kTraced: also remember the entry for describe_last (only chained hooks ask for it).
-  template <bool kTraced>
-  bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc);
+  // The per-instruction check, for any instruction. It adds 1 to `checked` when the instruction
+  // reuses its entry's last rule (the own loop counts in a register; others pass checked_).
+  bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t& checked);
+  // The same check at the start of an op's handler in the own loop, specialised for the op's
+  // machine group: register tags indexed straight from the decoded fields.
+  template <Group G>
+  bool check_insn(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t& checked);
+  void add_checked(uint64_t n) { checked_ += n; }
 
   const RuleCache& cache() const { return cache_; }
   // Modeled rule-cache hits: those the cache model counted, plus every checked instruction
@@ -46,10 +50,13 @@ class HartTagger final : public ExecutionHooks {
   // One file, so a code entry names each operand of its instruction (or the constant zero when
   // the rule key leaves it out, or a discard slot when nothing is written) by a slot number.
   static constexpr uint8_t kFBase = 33, kPcSlot = 65, kZeroSlot = 66, kDiscardSlot = 67;
-  Tag tag_file[68] = {};
-  Tag* const xtag = tag_file;  // x[32] is the sink for x0 writes
-  Tag* const ftag = tag_file + kFBase;
-  Tag& pctag = tag_file[kPcSlot];
+  Tag tag_file[68] = {};  // x[32] is the sink for x0 writes
+  Tag* xtag() { return tag_file; }
+  Tag* ftag() { return tag_file + kFBase; }
+  Tag& pctag() { return tag_file[kPcSlot]; }
+  const Tag* xtag() const { return tag_file; }
+  const Tag* ftag() const { return tag_file + kFBase; }
+  Tag pctag() const { return tag_file[kPcSlot]; }
 
  private:
   // Per instruction address. The first members are all the check reads when the instruction's
@@ -59,13 +66,17 @@ class HartTagger final : public ExecutionHooks {
     // policy reads is always 0) and its output tags: equal inputs, equal rule.
     Tag last_pc = 0, last_rs1 = 0, last_rs2 = 0, last_mem = 0;
     Tag out_pc = 0, out_rd = 0, out_mem = 0;
-    // Low half of the cache epoch the rule was looked up in (kNoEpoch: no rule to reuse): with
-    // the same epoch, nothing was inserted since, so the modeled cache still holds the rule.
+    // The cache epoch the rule was looked up in, as fast_epoch() (kNoEpoch: no rule to reuse,
+    // e.g. after a denial or for instructions with more to do than their rule): with the same
+    // epoch, nothing was inserted since, so the modeled cache still holds the rule.
     uint32_t epoch = kNoEpoch;
     // tag_file slots of rs1 and rs2 (kZeroSlot when no policy reads them) and of rd (kDiscardSlot
     // when the instruction writes no register).
     uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rd_slot = kDiscardSlot;
     uint8_t flags = 0;  // kMemory | kWritesMemory | kSpecial
+    // The same choice as masks over the instruction's own register fields (~0: read, 0: not),
+    // so a group-specialised check indexes the register tags straight from the decoded slot.
+    Tag rs1_mask = 0, rs2_mask = 0;
 
     OpGroup op = OpGroup::kIllegal;
     bool writes_rd = false;   // an integer rd
@@ -80,7 +91,12 @@ class HartTagger final : public ExecutionHooks {
     uint64_t key_epoch = ~uint64_t{0};
     RuleResult last_result;
   };
-  static constexpr uint32_t kNoEpoch = ~uint32_t{0};
+  // Epochs compared on the common path have the top bit clear (they wrap after 2^31 rule
+  // insertions, which at worst counts one modeled miss as a hit); kInBound matches no entry.
+  static constexpr uint32_t kNoEpoch = ~uint32_t{0}, kInBound = 0x80000000u;
+  uint32_t fast_epoch() const { return static_cast<uint32_t>(cache_.epoch()) & 0x7fffffffu; }
+  // Everything after the common path: bound calls, lookups, denials, tag instructions.
+  [[gnu::noinline]] bool check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t addr);
   static constexpr uint8_t kMemory = 1, kWritesMemory = 2, kSpecial = 4;
   class Access;
 
@@ -106,6 +122,9 @@ class HartTagger final : public ExecutionHooks {
   Hart& hart_;
   ShadowMemory& shadow_;
   RuleCache cache_;
+  // What entries' epochs must equal to reuse their rule: fast_epoch(), or kInBound inside a
+  // bound call (so every instruction takes check_slowly, which knows about bound calls).
+  uint32_t current_epoch_ = 0;
   std::vector<CodeEntry> code_;
   std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
   uint64_t checked_ = 0;
