@@ -125,6 +125,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
     e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
     e.writes_memory = writes_memory(op);
     e.special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
+    e.access_size = static_cast<uint8_t>(access_bytes(d));
     e.ci = ci;
     const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
     for (int pc_default = 0; pc_default < 2; ++pc_default) {

@@ -65,6 +65,8 @@ class HartTagger final : public ExecutionHooks {
     // out), [pc tag is default]; and of the rd tag the rule writes (kDiscardSlot: none).
     uint8_t pc_slot[2], rs1_slot[2], rs2_slot[2];
     uint8_t rd_slot;
+    // Bytes a memory access reads or writes (0: none), to judge an allocation's last word.
+    uint8_t access_size;
     // The last rule this instruction used, and the cache epoch it was looked up in: when the
     // same key comes again and nothing was inserted since, the modeled cache still holds it.
     RuleKey last_key;

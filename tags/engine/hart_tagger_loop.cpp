@@ -14,7 +14,7 @@ namespace unitag::tags {
   CodeEntry& c = code_[d.tag];
   const bool pc_default = tag_file[kPcSlot] == 0;
   const unsigned m = c.mask[pc_default];
-  const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
+  uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
   // Unconditional loads from precomputed slots: no branch per operand.
   const Tag pc_in = tag_file[c.pc_slot[pc_default]];
   const Tag rs1 = tag_file[c.rs1_slot[pc_default]];
@@ -24,7 +24,12 @@ namespace unitag::tags {
   if (c.memory) {
     addr = hart.x[d.rs1];
     if (c.op != OpGroup::kAmo && c.op < OpGroup::kTagAlloc) addr += static_cast<int64_t>(d.imm);
-    if (m & kMem) mem = engine_.shadow().get(addr);
+    if (m & kMem) {
+      mem = engine_.shadow().get(addr);
+      // A word whose last bytes are invalid (an allocation's end): say how the access meets it.
+      if (tail_invalid_bytes(mem)) [[unlikely]]
+        op |= access_overhang(mem, addr, c.access_size) << kOverhangShift;
+    }
   }
   const RuleKey k = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
   last_entry_ = d.tag;  // after this check, its entry's last_key is k (describe_last)
