@@ -187,13 +187,17 @@ bool HartTagger::start_bound_call(uint64_t pc) {
     call_.args[i] = hart_.x[kA0 + i];
     call_.arg_meta[i] = engine_.table().member(xtag[kA0 + i], b->member);
   }
-  // The call instruction is the 4- or 2-byte one before the return address.
+  // The call site is the instruction that jumped to the entry (a tail call's jump leaves ra
+  // pointing into its caller's caller); failing that, the 4- or 2-byte one before ra.
   uint32_t word = 0;
   call_.call_site = ra - 2;
-  if (hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
+  if (prev_pc_ != 0 && prev_pc_ != pc) {
+    call_.call_site = prev_pc_;
+  } else if (hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
     const DecodedInsn prev = decode(word);
     if (prev.op == Op::jal || prev.op == Op::jalr) call_.call_site = ra - 4;
   }
+  prev_pc_ = pc;
   Access access(*this, b->member, pc);
   if (auto d = engine_.policy(b->member).on_call(call_, access)) {
     in_bound_ = false;
