@@ -245,12 +245,15 @@ class Heap final : public Policy {
     if (d.rule == "store-past-end" || d.rule == "load-past-end") {
       std::string s;
       if (auto a = registry_.by_colour(location(in.mem))) {
-        const uint64_t end = a->base + a->size, last = addr + std::max<unsigned>(in.access_size, 1);
-        s = fmt::format(
-            "the {}-byte {} at 0x{:x} ends {} bytes past the end of the allocation (its last "
-            "{} bytes of the word are past the end):\n",
-            in.access_size, writes_memory(in.op) ? "store" : "load", addr,
-            last > end ? last - end : 0, tail(in.mem));
+        const uint64_t end = a->base + a->size;
+        const char* what = writes_memory(in.op) ? "store" : "load";
+        if (addr >= end)
+          s = fmt::format("0x{:x} is {} bytes after the end of the allocation ({}-byte {}):\n",
+                          addr, addr - end, in.access_size, what);
+        else
+          s = fmt::format(
+              "the {}-byte {} at 0x{:x} runs {} bytes past the end of the allocation:\n",
+              in.access_size, what, addr, addr + in.access_size - end);
         s += allocation_text(*a);
       }
       return {"heap-buffer-overflow", s};

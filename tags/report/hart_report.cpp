@@ -21,7 +21,9 @@ std::string indent(const std::string& text) {
 }  // namespace
 
 std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
-  return fmt::format("    {:<18} tag {:<5} {}\n", what, t, engine_.describe(t, site));
+  // The handle's index: its top bits (a word's invalid tail bytes) are told by describe().
+  return fmt::format("    {:<18} tag {:<5} {}\n", what, t & kTagIndexMask,
+                     engine_.describe(t, site));
 }
 
 bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
