@@ -102,6 +102,7 @@ class HartTagger::Access final : public TagAccess {
 HartTagger::HartTagger(TagEngine& engine, Hart& hart)
     : engine_(engine),
       hart_(hart),
+      shadow_(engine.shadow()),
       cache_(engine.config().cache_entries, engine.config().cache_ways) {
   hart.flush_decode_cache();  // entries decoded before attaching have no code tag
 }
@@ -110,37 +111,40 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   const OpGroup op = classify(d);
   const Tag ci = engine_.code_tag(pc);
   const bool bound = engine_.bound_at(pc) != nullptr;
-  const unsigned operands = operand_mask(insn_info(d.op).format);
+  const Format format = insn_info(d.op).format;
+  const unsigned operands = operand_mask(format);
   auto [it, fresh] = code_index_.emplace(pc, static_cast<uint32_t>(code_.size()));
   if (fresh) code_.emplace_back();
-  {
-    CodeEntry e{};
-    e.op = op;
-    e.memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
-    e.bound = bound ? 0 : -1;
-    const Format format = insn_info(d.op).format;
-    const bool fp_to_integer =
-        op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
-    e.writes_rd = writes_rd(op) || fp_to_integer;
-    e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
-    e.writes_memory = writes_memory(op);
-    e.special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
-    e.access_size = static_cast<uint8_t>(access_bytes(d));
-    e.ci = ci;
-    const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
-    for (int pc_default = 0; pc_default < 2; ++pc_default) {
-      e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
-      const unsigned m = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
-      e.mask[pc_default] = m;
-      e.pc_slot[pc_default] = (m & kPc) ? kPcSlot : kZeroSlot;
-      e.rs1_slot[pc_default] = (m & kRs1) ? d.rs1 : kZeroSlot;
-      e.rs2_slot[pc_default] = (m & kRs2) ? static_cast<uint8_t>(rs2_file + d.rs2) : kZeroSlot;
-    }
-    e.rd_slot = e.writes_rd    ? d.rd
-                : e.writes_frd ? static_cast<uint8_t>(kFBase + (d.rd & 31))
-                               : kDiscardSlot;
-    code_[it->second] = e;
+  CodeEntry e{};
+  e.op = op;
+  const bool memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
+  const bool special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
+  e.flags =
+      (memory ? kMemory : 0) | (writes_memory(op) ? kWritesMemory : 0) | (special ? kSpecial : 0);
+  const bool fp_to_integer =
+      op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
+  e.writes_rd = writes_rd(op) || fp_to_integer;
+  e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
+  e.access_size = static_cast<uint8_t>(access_bytes(d));
+  e.ci = ci;
+  const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
+  const uint8_t rs2 = static_cast<uint8_t>(rs2_file + d.rs2);
+  unsigned either = 0;
+  for (int pc_default = 0; pc_default < 2; ++pc_default) {
+    e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
+    const unsigned m = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
+    e.mask[pc_default] = m;
+    either |= m;
+    e.pc_slot[pc_default] = (m & kPc) ? kPcSlot : kZeroSlot;
+    e.rs1_key_slot[pc_default] = (m & kRs1) ? d.rs1 : kZeroSlot;
+    e.rs2_key_slot[pc_default] = (m & kRs2) ? rs2 : kZeroSlot;
   }
+  e.rs1_slot = (either & kRs1) ? d.rs1 : kZeroSlot;
+  e.rs2_slot = (either & kRs2) ? rs2 : kZeroSlot;
+  e.rd_slot = e.writes_rd    ? d.rd
+              : e.writes_frd ? static_cast<uint8_t>(kFBase + (d.rd & 31))
+                             : kDiscardSlot;
+  code_[it->second] = e;
   d.tag = it->second;
 }
 
@@ -155,22 +159,52 @@ bool HartTagger::leave_bound(Hart& hart, uint64_t pc) {
   return true;
 }
 
-const RuleResult* HartTagger::lookup_rule(Hart& hart, CodeEntry& c, const RuleKey& k) {
-  ++lookups_;
-  const size_t h = RuleKeyHash{}(k);
-  bool modeled_miss;
-  const RuleResult* r = cache_.lookup(k, h, modeled_miss);
-  if (r == nullptr) [[unlikely]] {
-    if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
-    const RuleResult computed = engine_.evaluate(k);
-    cache_.insert(k, h, computed);
-    c.last_result = computed;
-  } else {
-    c.last_result = *r;
+const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr) {
+  const bool pc_default = pctag == 0;
+  const unsigned m = c.mask[pc_default];
+  uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
+  const Tag mem = (c.flags & kMemory) ? shadow_.get(addr) : 0;
+  // A word whose last bytes are invalid (an allocation's end): the rule also depends on which of
+  // its bytes the access touches, which the check's comparison of raw tags cannot see.
+  const bool tail = (m & kMem) && tail_invalid_bytes(mem);
+  if (tail) op |= access_overhang(mem, addr, c.access_size) << kOverhangShift;
+  const RuleKey k = RuleKey::make(op, tag_file[c.pc_slot[pc_default]], c.ci_key[pc_default],
+                                  tag_file[c.rs1_key_slot[pc_default]],
+                                  tag_file[c.rs2_key_slot[pc_default]], (m & kMem) ? mem : 0);
+  // The same key as last time with nothing inserted since: the modeled cache still holds the
+  // rule (a hit; LRU order inside a set is not refreshed by it: exact for direct-mapped caches).
+  // Counted in cache_hits() as a checked instruction that needed no lookup.
+  if (!(k == c.last_key && c.key_epoch == cache_.epoch())) {
+    ++lookups_;
+    const size_t h = RuleKeyHash{}(k);
+    bool modeled_miss;
+    const RuleResult* r = cache_.lookup(k, h, modeled_miss);
+    if (r == nullptr) [[unlikely]] {
+      if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
+      const RuleResult computed = engine_.evaluate(k);
+      cache_.insert(k, h, computed);
+      c.last_result = computed;
+    } else {
+      c.last_result = *r;
+    }
+    c.last_key = k;
+    c.key_epoch = cache_.epoch();
   }
-  c.last_key = k;
-  c.epoch = cache_.epoch();
-  return &c.last_result;
+  const RuleResult& r = c.last_result;
+  if (!r.allow) {
+    c.epoch = kNoEpoch;  // a denial is never reused without a lookup
+    return r;
+  }
+  c.last_pc = pctag;
+  c.last_rs1 = tag_file[c.rs1_slot];
+  c.last_rs2 = tag_file[c.rs2_slot];
+  c.last_mem = mem;
+  c.out_pc = r.pc;
+  c.out_rd = r.rd;
+  c.out_mem = r.mem;
+  // For such a word the next access may touch other bytes: never reuse the rule unlooked.
+  c.epoch = tail ? kNoEpoch : static_cast<uint32_t>(cache_.epoch());
+  return r;
 }
 
 bool HartTagger::start_bound_call(uint64_t pc) {

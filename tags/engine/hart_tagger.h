@@ -29,6 +29,8 @@ class HartTagger final : public ExecutionHooks {
   uint64_t execute(Hart& hart, uint64_t budget) override;
 
   // The check itself (before_instruction without the virtual call), inlined into execute().
+  // kTraced: also remember the entry for describe_last (only chained hooks ask for it).
+  template <bool kTraced>
   bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc);
 
   const RuleCache& cache() const { return cache_; }
@@ -50,29 +52,38 @@ class HartTagger final : public ExecutionHooks {
   Tag& pctag = tag_file[kPcSlot];
 
  private:
+  // Per instruction address. The first members are all the check reads when the instruction's
+  // input tags are the same as the last time it ran; the rest serves rule lookups and reports.
   struct CodeEntry {
-    OpGroup op;
-    bool memory;      // reads or writes a memory word
-    bool writes_rd;   // an integer rd
-    bool writes_frd;  // an FP rd
-    bool writes_memory;
-    bool special;        // tag instruction or bound-function entry: more to do after the rule
-    int16_t bound = -1;  // >= 0: entry of a bound function (value unused beyond the flag)
-    Tag ci;              // the full instruction tag
-    Tag ci_key[2];       // projected for the rule key: [pc tag is default]
-    unsigned mask[2];    // inputs the key holds: [pc tag is default]
-    // tag_file slots of the key's pc, rs1 and rs2 tags (kZeroSlot when the key leaves them
-    // out), [pc tag is default]; and of the rd tag the rule writes (kDiscardSlot: none).
-    uint8_t pc_slot[2], rs1_slot[2], rs2_slot[2];
-    uint8_t rd_slot;
+    // The raw input tags of the last allowed rule (pc, rs1, rs2, memory word; an operand no
+    // policy reads is always 0) and its output tags: equal inputs, equal rule.
+    Tag last_pc = 0, last_rs1 = 0, last_rs2 = 0, last_mem = 0;
+    Tag out_pc = 0, out_rd = 0, out_mem = 0;
+    // Low half of the cache epoch the rule was looked up in (kNoEpoch: no rule to reuse): with
+    // the same epoch, nothing was inserted since, so the modeled cache still holds the rule.
+    uint32_t epoch = kNoEpoch;
+    // tag_file slots of rs1 and rs2 (kZeroSlot when no policy reads them) and of rd (kDiscardSlot
+    // when the instruction writes no register).
+    uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rd_slot = kDiscardSlot;
+    uint8_t flags = 0;  // kMemory | kWritesMemory | kSpecial
+
+    OpGroup op = OpGroup::kIllegal;
+    bool writes_rd = false;   // an integer rd
+    bool writes_frd = false;  // an FP rd
+    Tag ci = 0;               // the full instruction tag
+    Tag ci_key[2] = {};       // projected for the rule key: [pc tag is default]
+    unsigned mask[2] = {};    // inputs the key holds: [pc tag is default]
+    // Slots of the key's pc, rs1 and rs2 tags (kZeroSlot when the key leaves them out),
+    // [pc tag is default].
+    uint8_t pc_slot[2] = {}, rs1_key_slot[2] = {}, rs2_key_slot[2] = {};
+    RuleKey last_key;  // the projected key of the last rule (reports, traces)
     // Bytes a memory access reads or writes (0: none), to judge an allocation's last word.
-    uint8_t access_size;
-    // The last rule this instruction used, and the cache epoch it was looked up in: when the
-    // same key comes again and nothing was inserted since, the modeled cache still holds it.
-    RuleKey last_key;
+    uint8_t access_size = 0;
+    uint64_t key_epoch = ~uint64_t{0};
     RuleResult last_result;
-    uint64_t epoch = ~uint64_t{0};
   };
+  static constexpr uint32_t kNoEpoch = ~uint32_t{0};
+  static constexpr uint8_t kMemory = 1, kWritesMemory = 2, kSpecial = 4;
   class Access;
 
   // Inside a bound call: false while the call runs (a trusted instruction); true once pc is its
@@ -81,9 +92,10 @@ class HartTagger final : public ExecutionHooks {
   // A rule denied the instruction at pc.
   [[gnu::noinline]] bool deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                               uint64_t addr);
-  // The rule for `c`'s current key when it differs from the entry's last one: the modeled
-  // cache, then the memo, then the policies. Out of line to keep the per-instruction path small.
-  [[gnu::noinline]] const RuleResult* lookup_rule(Hart& hart, CodeEntry& c, const RuleKey& k);
+  // The rule for `c` when its input tags differ from the last allowed ones: the entry's last
+  // rule when the projected key is still the same, else the modeled cache, then the memo, then
+  // the policies. Records allowed rules in the entry. Out of line: the common path stays small.
+  [[gnu::noinline]] const RuleResult& lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr);
   // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
@@ -94,6 +106,7 @@ class HartTagger final : public ExecutionHooks {
 
   TagEngine& engine_;
   Hart& hart_;
+  ShadowMemory& shadow_;
   RuleCache cache_;
   std::vector<CodeEntry> code_;
   std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
@@ -110,7 +123,8 @@ class HartTagger final : public ExecutionHooks {
   BoundCall call_;
   std::string call_name_;
 
-  // For describe_last: the code entry of the last checked instruction (its last_key is the key).
+  // For describe_last: the code entry of the last checked instruction (its last_key is the key);
+  // the own loop records only denied ones (nobody traces it).
   uint32_t last_entry_ = 0;
 };
 

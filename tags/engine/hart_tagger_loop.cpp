@@ -5,49 +5,38 @@
 #include "tags/engine/hart_tagger.h"
 
 namespace unitag::tags {
+template <bool kTraced>
 [[gnu::always_inline]] inline bool HartTagger::check(Hart& hart, const DecodedInsn& d,
                                                      uint64_t pc) {
   if (in_bound_) [[unlikely]] {
     if (!leave_bound(hart, pc)) return true;
   }
   ++checked_;
+  if constexpr (kTraced) last_entry_ = d.tag;
   CodeEntry& c = code_[d.tag];
-  const bool pc_default = tag_file[kPcSlot] == 0;
-  const unsigned m = c.mask[pc_default];
-  uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
-  // Unconditional loads from precomputed slots: no branch per operand.
-  const Tag pc_in = tag_file[c.pc_slot[pc_default]];
-  const Tag rs1 = tag_file[c.rs1_slot[pc_default]];
-  const Tag rs2 = tag_file[c.rs2_slot[pc_default]];
-  Tag mem = 0;
+  // Unconditional loads from precomputed slots: no branch per operand. imm is 0 for the memory
+  // instructions without an offset (AMOs, tag instructions).
+  const Tag pc_in = tag_file[kPcSlot];
+  const Tag rs1 = tag_file[c.rs1_slot];
+  const Tag rs2 = tag_file[c.rs2_slot];
   uint64_t addr = 0;
-  if (c.memory) {
-    addr = hart.x[d.rs1];
-    if (c.op != OpGroup::kAmo && c.op < OpGroup::kTagAlloc) addr += static_cast<int64_t>(d.imm);
-    if (m & kMem) {
-      mem = engine_.shadow().get(addr);
-      // A word whose last bytes are invalid (an allocation's end): say how the access meets it.
-      if (tail_invalid_bytes(mem)) [[unlikely]]
-        op |= access_overhang(mem, addr, c.access_size) << kOverhangShift;
-    }
+  Tag mem = 0;
+  if (c.flags & kMemory) {
+    addr = hart.x[d.rs1] + static_cast<int64_t>(d.imm);
+    mem = shadow_.get(addr);
   }
-  const RuleKey k = RuleKey::make(op, pc_in, c.ci_key[pc_default], rs1, rs2, mem);
-  last_entry_ = d.tag;  // after this check, its entry's last_key is k (describe_last)
-  const RuleResult* r;
-  if (k == c.last_key && c.epoch == cache_.epoch()) [[likely]] {
-    // Host shortcut, same modeled outcome: the rule is still cached, so this is a hit (LRU
-    // order inside a set is not refreshed by it: exact for direct-mapped caches). Counted in
-    // cache_hits() as a checked instruction that needed no lookup.
-    r = &c.last_result;
-  } else {
-    r = lookup_rule(hart, c, k);
+  const uint32_t differs = (pc_in ^ c.last_pc) | (rs1 ^ c.last_rs1) | (rs2 ^ c.last_rs2) |
+                           (mem ^ c.last_mem) | (c.epoch ^ static_cast<uint32_t>(cache_.epoch()));
+  if (differs != 0) [[unlikely]] {
+    const RuleResult& r = lookup_rule(hart, c, addr);
+    if (!r.allow) [[unlikely]]
+      return deny(r, d, pc, c.flags & kMemory, addr);
   }
-  if (!r->allow) [[unlikely]]
-    return deny(*r, d, pc, c.memory, addr);
-  tag_file[kPcSlot] = r->pc;
-  tag_file[c.rd_slot] = r->rd;
-  if (c.writes_memory) engine_.shadow().set(addr, r->mem);
-  if (c.special) [[unlikely]] {
+  // Same inputs as the entry's last allowed rule (now or after the lookup): its outputs.
+  tag_file[kPcSlot] = c.out_pc;
+  tag_file[c.rd_slot] = c.out_rd;
+  if ((c.flags & kWritesMemory) && c.out_mem != mem) shadow_.set(addr, c.out_mem);
+  if (c.flags & kSpecial) [[unlikely]] {
     if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) return tag_instruction(d, pc);
     // The entry of a bound function (checked above like any instruction, e.g. as a call target).
     // prev_pc_ is still the instruction that jumped here: the call site, even for a tail call.
@@ -58,7 +47,7 @@ namespace unitag::tags {
 }
 
 bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t pc) {
-  return check(hart, d, pc);
+  return check<true>(hart, d, pc);
 }
 
 namespace {
@@ -66,7 +55,7 @@ struct TaggerChecks {
   static constexpr bool kChecks = true;
   HartTagger& tagger;
   [[gnu::always_inline]] bool check(Hart& h, const DecodedInsn& d, uint64_t pc) {
-    return tagger.check(h, d, pc);
+    return tagger.check<false>(h, d, pc);
   }
   bool uses_host_fp() const { return false; }
 };

@@ -64,8 +64,8 @@ class Heap final : public Policy {
  public:
   std::string_view name() const override { return "heap"; }
   std::string_view summary() const override {
-    return "heap overflow/underflow, use after free, double free, free of non-heap or interior "
-           "pointers";
+    return "heap overflow/underflow (byte-granular at an allocation's end), use after free, "
+           "double free, free of non-heap or interior pointers";
   }
   uint32_t bit() const override { return kPolicyHeap; }
   void prepare(const ImageFacts&, const SourceLines& lines) override { lines_ = &lines; }

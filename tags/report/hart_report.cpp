@@ -28,6 +28,7 @@ std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
 
 bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                       uint64_t addr) {
+  last_entry_ = d.tag;  // describe_last explains the denied instruction
   const Denial den = engine_.denial(r.denial);
   const size_t member = r.denying_policy;
   const Policy& p = engine_.policy(member);
