@@ -19,6 +19,15 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
       member_rules_(policies_.size()) {
   if (policies_.size() > kMaxPolicies)
     throw std::invalid_argument("too many policies in one composite");
+  table_.set_tail_function(
+      [](const TagTuple& t, const void* engine) {
+        const auto& policies = static_cast<const TagEngine*>(engine)->policies_;
+        unsigned tail = 0;
+        for (size_t m = 0; m < policies.size(); ++m)
+          tail = std::max(tail, policies[m]->invalid_tail_bytes(t.member[m]));
+        return tail;
+      },
+      this);
   for (const auto& p : policies_) p->prepare(facts_, lines_);
   for (size_t op = 0; op < static_cast<size_t>(OpGroup::kCount); ++op)
     for (int pc_default = 0; pc_default < 2; ++pc_default)
@@ -105,6 +114,7 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
   }
   const bool pc_default = key.op() & 0x80;
   const OpGroup op = OpGroup(key.op() & 0x7f);
+  const auto overhang = static_cast<uint8_t>(key.op() >> kOverhangShift & 3);
   const TagTuple pc = table_.get(key.pc()), ci = table_.get(key.ci()), rs1 = table_.get(key.rs1()),
                  rs2 = table_.get(key.rs2()), mem = table_.get(key.mem());
   TagTuple out_pc, out_rd, out_mem;
@@ -116,7 +126,10 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
     if (used & kCi) in.ci = ci.member[m];
     if (used & kRs1) in.rs1 = rs1.member[m];
     if (used & kRs2) in.rs2 = rs2.member[m];
-    if (used & kMem) in.mem = mem.member[m];
+    if (used & kMem) {
+      in.mem = mem.member[m];
+      in.overhang = overhang;
+    }
     ++evaluations_[m];
     member_rules_[m].insert(inputs_hash(in));
     RuleOutputs out;

@@ -125,6 +125,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
       op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
   e.writes_rd = writes_rd(op) || fp_to_integer;
   e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
+  e.access_size = static_cast<uint8_t>(access_bytes(d));
   e.ci = ci;
   const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
   const uint8_t rs2 = static_cast<uint8_t>(rs2_file + d.rs2);
@@ -163,8 +164,12 @@ bool HartTagger::leave_bound(Hart& hart, uint64_t pc) {
 const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr) {
   const bool pc_default = pctag() == 0;
   const unsigned m = c.mask[pc_default];
-  const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
+  uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
   const Tag mem = (c.flags & kMemory) ? shadow_.get(addr) : 0;
+  // A word whose last bytes are invalid (an allocation's end): the rule also depends on which of
+  // its bytes the access touches, which the check's comparison of raw tags cannot see.
+  const bool tail = (m & kMem) && tail_invalid_bytes(mem);
+  if (tail) op |= access_overhang(mem, addr, c.access_size) << kOverhangShift;
   const RuleKey k = RuleKey::make(op, tag_file[c.pc_slot[pc_default]], c.ci_key[pc_default],
                                   tag_file[c.rs1_key_slot[pc_default]],
                                   tag_file[c.rs2_key_slot[pc_default]], (m & kMem) ? mem : 0);
@@ -200,7 +205,8 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t add
   c.out_pc = r.pc;
   c.out_rd = r.rd;
   c.out_mem = r.mem;
-  c.epoch = fast_epoch();
+  // For such a word the next access may touch other bytes: never reuse the rule unlooked.
+  c.epoch = tail ? kNoEpoch : fast_epoch();
   return r;
 }
 
@@ -219,13 +225,17 @@ bool HartTagger::start_bound_call(uint64_t pc) {
     call_.args[i] = hart_.x[kA0 + i];
     call_.arg_meta[i] = engine_.table().member(xtag()[kA0 + i], b->member);
   }
-  // The call instruction is the 4- or 2-byte one before the return address.
+  // The call site is the instruction that jumped to the entry (a tail call's jump leaves ra
+  // pointing into its caller's caller); failing that, the 4- or 2-byte one before ra.
   uint32_t word = 0;
   call_.call_site = ra - 2;
-  if (hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
+  if (prev_pc_ != 0 && prev_pc_ != pc) {
+    call_.call_site = prev_pc_;
+  } else if (hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
     const DecodedInsn prev = decode(word);
     if (prev.op == Op::jal || prev.op == Op::jalr) call_.call_site = ra - 4;
   }
+  prev_pc_ = pc;
   Access access(*this, b->member, pc);
   if (auto d = engine_.policy(b->member).on_call(call_, access)) {
     in_bound_ = false;

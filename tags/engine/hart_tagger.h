@@ -88,6 +88,8 @@ class HartTagger final : public ExecutionHooks {
     // [pc tag is default].
     uint8_t pc_slot[2] = {}, rs1_key_slot[2] = {}, rs2_key_slot[2] = {};
     RuleKey last_key;  // the projected key of the last rule (reports, traces)
+    // Bytes a memory access reads or writes (0: none), to judge an allocation's last word.
+    uint8_t access_size = 0;
     uint64_t key_epoch = ~uint64_t{0};
     RuleResult last_result;
   };

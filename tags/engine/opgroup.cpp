@@ -123,4 +123,21 @@ bool writes_rd(OpGroup g) {
   }
 }
 
+unsigned access_bytes(const DecodedInsn& d) {
+  switch (d.group()) {
+    case Group::Load:
+    case Group::Store:
+    case Group::Amo:
+    case Group::LoadReserved:
+    case Group::StoreConditional:
+    case Group::FpLoad:
+    case Group::FpStore:
+      // funct3 of the base encoding (compressed forms decode to it): its low two bits are
+      // log2 of the width for every RV64GC load, store and AMO (lbu/lhu/lwu set bit 2).
+      return 1u << (insn_info(d.op).match >> 12 & 3);
+    default:
+      return 0;
+  }
+}
+
 }  // namespace unitag::tags

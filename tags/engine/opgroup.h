@@ -47,5 +47,7 @@ bool accesses_memory(OpGroup g);
 bool writes_memory(OpGroup g);
 // Whether it writes rd (an integer register) and so rd's tag.
 bool writes_rd(OpGroup g);
+// How many bytes a load, store, AMO or LR/SC reads or writes (1, 2, 4 or 8); 0 for anything else.
+unsigned access_bytes(const DecodedInsn& d);
 
 }  // namespace unitag::tags

@@ -22,9 +22,19 @@ namespace unitag::tags {
 // so rules memoise well). A policy that keeps state in the PC tag must read kPc everywhere.
 enum Input : unsigned { kPc = 1, kCi = 2, kRs1 = 4, kRs2 = 8, kMem = 16 };
 
+// How a memory access meets a word whose tag makes its last bytes invalid (see
+// Policy::invalid_tail_bytes): part of the memory input, 0 unless the policy reads kMem.
+enum Overhang : uint8_t {
+  kNoOverhang = 0,
+  kPastValidBytes = 1,  // the access touches bytes past the word's valid ones
+  kWholeWord = 2,       // a naturally aligned 8-byte access of such a word (word-at-a-time code)
+};
+
 struct RuleInputs {
   OpGroup op;
   Meta pc = 0, ci = 0, rs1 = 0, rs2 = 0, mem = 0;
+  uint8_t overhang = kNoOverhang;
+  uint8_t access_size = 0;  // bytes; for explain() only (rule() sees 0: not part of the key)
 };
 
 // Outputs: the next PC tag, the tag of rd (when the opgroup writes rd) and of the memory word
@@ -93,6 +103,10 @@ class Policy {
     return {};
   }
   virtual Meta memory_meta_at_load(const ImageFacts& facts, uint64_t word) const { return 0; }
+  // How many trailing bytes (0-7) of a memory word with this metadata no access may touch: the
+  // engine keeps the maximum over members in the tag handle, and an access reaching them
+  // arrives at rule() with an Overhang. Must be 0 for metadata 0.
+  virtual unsigned invalid_tail_bytes(Meta memory_meta) const { return 0; }
   virtual std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const = 0;
   // The metadata in words, for reports, traces and the monitor ("-" for the default).
   virtual std::string describe(Meta m, Site site) const = 0;

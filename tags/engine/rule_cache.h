@@ -13,9 +13,21 @@
 
 namespace unitag::tags {
 
+inline constexpr unsigned kOverhangShift = 8;
+
+// The Overhang of a `size`-byte access at addr to a word tagged `mem` (whose handle says how
+// many of its last bytes are invalid). A misaligned access spanning two words is judged on the
+// first word only.
+inline uint32_t access_overhang(Tag mem, uint64_t addr, unsigned size) {
+  const unsigned offset = addr & 7;
+  if (offset + size <= 8 - tail_invalid_bytes(mem)) return 0;
+  return offset == 0 && size == 8 ? 2 : 1;  // kWholeWord : kPastValidBytes
+}
+
 // A rule's inputs packed in three words (built in registers; 32-bit fields read back as 64-bit
 // words would stall store forwarding on every instruction). op: the opgroup, with bit 7 set
-// when the PC tag is the default (masks depend on it).
+// when the PC tag is the default (masks depend on it), and at kOverhangShift the access's
+// Overhang (policy.h): 0 except for accesses that reach a word's invalid tail bytes.
 struct RuleKey {
   uint64_t a = 0, b = 0, c = 0;
   static RuleKey make(uint32_t op, Tag pc, Tag ci, Tag rs1, Tag rs2, Tag mem) {

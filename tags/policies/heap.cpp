@@ -2,12 +2,19 @@
 // colour on its words and on the pointer returned; pointer arithmetic keeps the colour; an
 // access through a coloured pointer must hit a word of the same colour. Catches heap overflow,
 // underflow, use after free (freed words are recoloured), double free and free of a non-heap or
-// interior pointer. Binds to picolibc's malloc/free/calloc/realloc/aligned_alloc/memalign/
+// interior pointer. Byte-granular at the end: the last word of an allocation whose size is not a
+// multiple of 8 records how many of its bytes are past the end (HWASan's short granules), and a
+// store or narrow load touching them is a heap-buffer-overflow, so off-by-one errors inside that
+// word are caught. Binds to picolibc's malloc/free/calloc/realloc/aligned_alloc/memalign/
 // posix_memalign by symbol, or to the custom-0 tag instructions of a tag-aware allocator.
-// Costs: tags grow with allocations (a colour each), so pointer-heavy code misses the rule
-// cache more. Cannot catch: overflows inside the last 8-byte word (word granularity),
-// accesses through pointers whose colour was lost (byte-wise copies, integer casts through
-// narrow arithmetic): those are unchecked, never false positives.
+// Costs: tags grow with allocations (a colour each, plus one per odd-sized last word), so
+// pointer-heavy code misses the rule cache more. Cannot catch: an over-read by an aligned
+// 8-byte load of an allocation's last word (allowed for word-at-a-time string code; picolibc's
+// own string functions read bytes), bytes before an allocation whose base is not 8-byte aligned
+// (tag.alloc from a custom allocator), the second word of a misaligned access spanning two
+// words, and accesses through pointers whose colour was lost (byte-wise copies, integer casts
+// through narrow arithmetic) into another live allocation: those are unchecked, never false
+// positives.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -19,21 +26,36 @@
 namespace unitag::tags {
 namespace {
 
-// Register metadata: the pointer's colour. Memory: low 32 bits the word's (location) colour,
-// high 32 the colour of the pointer stored in it. CI: code with allocator authority (may use the
-// tag instructions, may touch any heap word). Bound allocator calls run trusted (the engine
-// does not check inside them); their effect is applied at return.
+// Register metadata: the pointer's colour. Memory: bits 0-28 the word's (location) colour,
+// bits 29-31 how many of its last bytes lie past its allocation's end (the last word of an
+// allocation whose end is not 8-byte aligned; 0 elsewhere), bits 32-63 the colour of the pointer
+// stored in it. CI: code with allocator authority (may use the tag instructions, may touch any
+// heap word). Bound allocator calls run trusted (the engine does not check inside them); their
+// effect is applied at return. Colours stay below 2^28 (the tag table holds no more tags).
 constexpr Meta kAuthority = 1;
-uint32_t location(Meta m) { return static_cast<uint32_t>(m); }
+constexpr unsigned kTailShift = 29;
+constexpr uint32_t kColourMask = (1u << kTailShift) - 1;
+uint32_t location(Meta m) { return static_cast<uint32_t>(m) & kColourMask; }
+uint32_t location_and_tail(Meta m) { return static_cast<uint32_t>(m); }
+unsigned tail(Meta m) { return static_cast<uint32_t>(m) >> kTailShift; }
 uint32_t value(Meta m) { return static_cast<uint32_t>(m >> 32); }
 Meta word(uint32_t loc, uint32_t val) { return Meta{loc} | Meta{val} << 32; }
+// Bytes of the word holding an allocation's last byte that lie past `end` (0-7).
+unsigned tail_after(uint64_t end) { return (8 - (end & 7)) & 7; }
 
+// Range colouring (update_range callbacks). Colouring leaves every word's tail at 0; the last
+// word of an allocation gets its tail afterwards (set_tail).
 Meta colour_fresh(Meta, Meta colour) { return word(static_cast<uint32_t>(colour), 0); }
 Meta colour_keep_values(Meta old, Meta colour) {
   return word(static_cast<uint32_t>(colour), value(old));
 }
-Meta take_value(Meta dst, Meta src) { return word(location(dst), value(src)); }
-Meta set_value(Meta old, Meta colour) { return word(location(old), static_cast<uint32_t>(colour)); }
+Meta set_tail(Meta old, Meta invalid) {
+  return word(location(old) | static_cast<uint32_t>(invalid) << kTailShift, value(old));
+}
+Meta take_value(Meta dst, Meta src) { return word(location_and_tail(dst), value(src)); }
+Meta set_value(Meta old, Meta colour) {
+  return word(location_and_tail(old), static_cast<uint32_t>(colour));
+}
 
 // Data accesses the colours must match for (tag.get only reads a tag, not the data).
 bool is_access(OpGroup op) { return accesses_memory(op) && op != OpGroup::kTagGet; }
@@ -42,8 +64,8 @@ class Heap final : public Policy {
  public:
   std::string_view name() const override { return "heap"; }
   std::string_view summary() const override {
-    return "heap overflow/underflow, use after free, double free, free of non-heap or interior "
-           "pointers";
+    return "heap overflow/underflow (byte-granular at an allocation's end), use after free, "
+           "double free, free of non-heap or interior pointers";
   }
   uint32_t bit() const override { return kPolicyHeap; }
   void prepare(const ImageFacts&, const SourceLines& lines) override { lines_ = &lines; }
@@ -103,20 +125,33 @@ class Heap final : public Policy {
     if (!is_access(in.op)) return std::nullopt;
     const bool trusted = in.ci & kAuthority;
     const uint32_t ptr = static_cast<uint32_t>(in.rs1), loc = location(in.mem);
+    const bool store = writes_memory(in.op);
     if (!trusted && ptr != kNoColour && ptr != loc) {
-      const bool store = writes_memory(in.op);
       return store ? Denial{"store-colour",
                             "store through a pointer whose colour differs from the word's"}
                    : Denial{"load-colour",
                             "load through a pointer whose colour differs from the word's"};
     }
+    // The bytes past an allocation's end in its last word belong to nobody, whatever the
+    // pointer's colour. An aligned 8-byte load of that word is let through: word-at-a-time
+    // string code (glibc's and musl's strlen, not picolibc's, which reads bytes) reads whole
+    // words and ignores the bytes after the terminator; an over-read made that way is missed.
+    if (!trusted && in.overhang != kNoOverhang &&
+        !(in.overhang == kWholeWord && in.op == OpGroup::kLoad64)) {
+      return store ? Denial{"store-past-end",
+                            "store to the bytes past an allocation's end in its last word"}
+                   : Denial{"load-past-end",
+                            "load of the bytes past an allocation's end in its last word"};
+    }
     if (in.op == OpGroup::kLoad64) out.rd = value(in.mem);
     if (in.op == OpGroup::kStore64)
-      out.mem = word(loc, static_cast<uint32_t>(in.rs2));
-    else if (writes_memory(in.op))
-      out.mem = word(loc, 0);  // a narrower store breaks a stored pointer
+      out.mem = word(location_and_tail(in.mem), static_cast<uint32_t>(in.rs2));
+    else if (store)
+      out.mem = word(location_and_tail(in.mem), 0);  // a narrower store breaks a stored pointer
     return std::nullopt;
   }
+
+  unsigned invalid_tail_bytes(Meta memory_meta) const override { return tail(memory_meta); }
 
   std::string describe(Meta m, Site site) const override {
     switch (site) {
@@ -129,6 +164,7 @@ class Heap final : public Policy {
       case Site::kMemory: {
         if (m == 0) return "-";
         std::string s = "word of " + colour_name(location(m));
+        if (tail(m)) s += fmt::format(", its last {} bytes past the allocation's end", tail(m));
         if (value(m)) s += ", holds a pointer to " + colour_name(value(m));
         return s;
       }
@@ -178,7 +214,7 @@ class Heap final : public Policy {
                                            TagAccess& tags) override {
     if (op == OpGroup::kTagAlloc) {
       const uint32_t colour = registry_.add(rs1, rs2, tags.pc(), tags.hart());
-      tags.update_range(rs1, rs2, &colour_fresh, colour);
+      colour_range(rs1, rs2, &colour_fresh, colour, tags);
       rd_meta = colour;
       return std::nullopt;
     }
@@ -205,6 +241,22 @@ class Heap final : public Policy {
           {"free-non-heap", "heap-free-non-heap-pointer"}};
       for (const auto& [rule, kind] : kinds)
         if (d.rule == rule) return {kind, s};
+    }
+    if (d.rule == "store-past-end" || d.rule == "load-past-end") {
+      std::string s;
+      if (auto a = registry_.by_colour(location(in.mem))) {
+        const uint64_t end = a->base + a->size;
+        const char* what = writes_memory(in.op) ? "store" : "load";
+        if (addr >= end)
+          s = fmt::format("0x{:x} is {} bytes after the end of the allocation ({}-byte {}):\n",
+                          addr, addr - end, in.access_size, what);
+        else
+          s = fmt::format(
+              "the {}-byte {} at 0x{:x} runs {} bytes past the end of the allocation:\n",
+              in.access_size, what, addr, addr + in.access_size - end);
+        s += allocation_text(*a);
+      }
+      return {"heap-buffer-overflow", s};
     }
     const auto mine = registry_.by_colour(static_cast<uint32_t>(in.rs1));
     std::string kind = "heap-colour-mismatch", s;
@@ -260,9 +312,18 @@ class Heap final : public Policy {
   uint32_t allocate(uint64_t p, uint64_t size, uint64_t site, TagAccess& tags, bool keep_values) {
     if (p == 0) return 0;
     const uint32_t colour = registry_.add(p, size, site, tags.hart());
-    tags.update_range(p, size, keep_values ? &colour_keep_values : &colour_fresh, colour);
+    colour_range(p, size, keep_values ? &colour_keep_values : &colour_fresh, colour, tags);
     tags.set_reg_meta(10, colour);
     return colour;
+  }
+
+  // Colours [p, p + size) and marks the bytes past its end in its last word.
+  static void colour_range(uint64_t p, uint64_t size, Meta (*f)(Meta, Meta), uint32_t colour,
+                           TagAccess& tags) {
+    if (size == 0) return;
+    tags.update_range(p, size, f, colour);
+    if (const unsigned invalid = tail_after(p + size))
+      tags.update_range(p + size - 1, 1, &set_tail, invalid);
   }
 
   void release(uint64_t p, uint64_t site, TagAccess& tags) {

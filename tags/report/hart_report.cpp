@@ -21,7 +21,9 @@ std::string indent(const std::string& text) {
 }  // namespace
 
 std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
-  return fmt::format("    {:<18} tag {:<5} {}\n", what, t, engine_.describe(t, site));
+  // The handle's index: its top bits (a word's invalid tail bytes) are told by describe().
+  return fmt::format("    {:<18} tag {:<5} {}\n", what, t & kTagIndexMask,
+                     engine_.describe(t, site));
 }
 
 bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
@@ -39,7 +41,9 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
                 table.member(c.ci, member),
                 table.member(xtag()[d.rs1], member),
                 table.member(rs2, member),
-                table.member(mem, member)};
+                table.member(mem, member),
+                static_cast<uint8_t>(c.last_key.op() >> kOverhangShift & 3),  // the denied key
+                c.access_size};
   const Explanation ex = p.explain(den, in, has_addr, addr);
   const std::string kind = ex.kind.empty() ? fmt::format("{}-violation", p.name()) : ex.kind;
   const SourceLines& lines = engine_.lines();

@@ -25,7 +25,9 @@ Tag TagTable::intern(const TagTuple& t) {
     chunks_[n >> kChunkBits].store(chunk, std::memory_order_release);
   }
   (*chunk)[n & kChunkMask] = t;
-  const Tag handle = static_cast<Tag>(n);
+  const unsigned tail = tail_ ? tail_(t, tail_context_) : 0;
+  if (tail > 7) throw std::logic_error("a tag's invalid tail bytes must be 0-7");
+  const Tag handle = static_cast<Tag>(n) | static_cast<Tag>(tail) << kTailShift;
   index_.emplace(t, handle);
   size_.store(n + 1, std::memory_order_release);
   return handle;

@@ -1,6 +1,8 @@
 // Interned tag metadata. A tag is a 32-bit handle; what it means is a tuple with one 64-bit
 // metadata word per active policy (a single policy's run is a 1-tuple). Tuples are immutable
-// and interned, so tag equality is handle equality and rule keys stay small.
+// and interned, so tag equality is handle equality and rule keys stay small. A handle's top
+// bits also say how many trailing bytes of a memory word carrying it are invalid (byte-granular
+// allocation ends), so the per-instruction check reads that without looking up the tuple.
 #pragma once
 
 #include <array>
@@ -14,6 +16,13 @@ namespace unitag::tags {
 
 using Tag = uint32_t;   // handle; 0 is the default tag (every member's metadata is 0)
 using Meta = uint64_t;  // one policy's metadata; its meaning belongs to that policy
+
+// Handle layout: bits 0-27 index the table (2^28 tags at most), bits 29-31 are the word's
+// invalid tail bytes (0-7: a memory word with this tag holds 8 - n valid bytes, like HWASan's
+// short granules), a deterministic function of the tuple chosen by the table's owner.
+inline constexpr unsigned kTailShift = 29;
+inline constexpr Tag kTagIndexMask = (Tag{1} << kTailShift) - 1;
+inline constexpr unsigned tail_invalid_bytes(Tag t) { return t >> kTailShift; }
 
 inline constexpr size_t kMaxPolicies = 8;
 
@@ -39,7 +48,15 @@ class TagTable {
   TagTable& operator=(const TagTable&) = delete;
   Tag intern(const TagTuple& t);
   const TagTuple& get(Tag t) const {
-    return (*chunks_[t >> kChunkBits].load(std::memory_order_acquire))[t & kChunkMask];
+    const Tag index = t & kTagIndexMask;
+    return (*chunks_[index >> kChunkBits].load(std::memory_order_acquire))[index & kChunkMask];
+  }
+  // How many trailing bytes of a memory word a tuple makes invalid (0-7; 0 for the default
+  // tuple). Set once, before any tuple other than the default is interned.
+  using TailFunction = unsigned (*)(const TagTuple&, const void* context);
+  void set_tail_function(TailFunction f, const void* context) {
+    tail_ = f;
+    tail_context_ = context;
   }
   Meta member(Tag t, size_t m) const { return get(t).member[m]; }
   // The tag equal to `t` except that member m's metadata is `value`.
@@ -55,6 +72,8 @@ class TagTable {
   std::atomic<size_t> size_{0};
   std::unordered_map<TagTuple, Tag, TagTupleHash> index_;
   std::mutex mu_;
+  TailFunction tail_ = nullptr;
+  const void* tail_context_ = nullptr;
 };
 
 }  // namespace unitag::tags

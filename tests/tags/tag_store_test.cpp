@@ -1,6 +1,7 @@
 // The tag store: interning makes equal metadata equal handles; shadow memory is sparse.
 #include <gtest/gtest.h>
 
+#include "tags/engine/rule_cache.h"
 #include "tags/store/shadow_memory.h"
 #include "tags/store/tag_table.h"
 
@@ -33,6 +34,36 @@ TEST(TagTable, HandlesStayValidAcrossChunks) {
     handles.push_back(t.intern(x));
   }
   for (Meta i = 1; i <= 10000; ++i) EXPECT_EQ(t.member(handles[i - 1], 0), i);
+}
+
+// A tail function that reads member 0's low 3 bits as the invalid tail bytes.
+unsigned low_bits_tail(const TagTuple& t, const void*) { return t.member[0] & 7; }
+
+TEST(TagTable, HandleCarriesTheTuplesInvalidTailBytes) {
+  TagTable t;
+  t.set_tail_function(&low_bits_tail, nullptr);
+  TagTuple a, b;
+  a.member[0] = 0x13;  // tail 3
+  b.member[0] = 0x10;  // tail 0
+  const Tag ha = t.intern(a), hb = t.intern(b);
+  EXPECT_EQ(tail_invalid_bytes(ha), 3u);
+  EXPECT_EQ(tail_invalid_bytes(hb), 0u);
+  EXPECT_EQ(t.intern(a), ha);  // equal tuples, equal handles
+  EXPECT_EQ(t.member(ha, 0), 0x13u);
+  EXPECT_EQ(t.with_member(hb, 0, 0x13), ha);
+  EXPECT_EQ(t.size(), 3u);
+}
+
+TEST(AccessOverhang, OnlyAccessesReachingTheInvalidBytesOverhang) {
+  const Tag six_valid = Tag{2} << kTailShift | 5, whole = 5;  // 2 invalid bytes; none
+  EXPECT_EQ(access_overhang(whole, 0x1000, 8), 0u);
+  EXPECT_EQ(access_overhang(six_valid, 0x1000, 4), 0u);  // bytes 0-3
+  EXPECT_EQ(access_overhang(six_valid, 0x1004, 2), 0u);  // bytes 4-5: the last valid ones
+  EXPECT_EQ(access_overhang(six_valid, 0x1005, 1), 0u);
+  EXPECT_EQ(access_overhang(six_valid, 0x1006, 1), 1u);  // byte 6: past the end
+  EXPECT_EQ(access_overhang(six_valid, 0x1004, 4), 1u);  // bytes 4-7
+  EXPECT_EQ(access_overhang(six_valid, 0x1000, 8), 2u);  // the aligned whole word
+  EXPECT_EQ(access_overhang(six_valid, 0x1002, 8), 1u);  // misaligned, spills over
 }
 
 TEST(ShadowMemory, UntouchedPagesCostNothing) {
