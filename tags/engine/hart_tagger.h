@@ -81,18 +81,19 @@ class HartTagger final : public ExecutionHooks {
     OpGroup op = OpGroup::kIllegal;
     bool writes_rd = false;   // an integer rd
     bool writes_frd = false;  // an FP rd
-    Tag ci = 0;               // the full instruction tag
-    Tag ci_key[2] = {};       // projected for the rule key: [pc tag is default]
-    unsigned mask[2] = {};    // inputs the key holds: [pc tag is default]
+    // Bytes a memory access reads or writes (0: none), to judge an allocation's last word.
+    uint8_t access_size = 0;
+    Tag ci = 0;             // the full instruction tag
+    Tag ci_key[2] = {};     // projected for the rule key: [pc tag is default]
+    unsigned mask[2] = {};  // inputs the key holds: [pc tag is default]
     // Slots of the key's pc, rs1 and rs2 tags (kZeroSlot when the key leaves them out),
     // [pc tag is default].
     uint8_t pc_slot[2] = {}, rs1_key_slot[2] = {}, rs2_key_slot[2] = {};
     RuleKey last_key;  // the projected key of the last rule (reports, traces)
-    // Bytes a memory access reads or writes (0: none), to judge an allocation's last word.
-    uint8_t access_size = 0;
     uint64_t key_epoch = ~uint64_t{0};
     RuleResult last_result;
   };
+  static_assert(sizeof(CodeEntry) == 128, "a power of two: indexing the entries is a shift");
   // Epochs compared on the common path have the top bit clear (they wrap after 2^31 rule
   // insertions, which at worst counts one modeled miss as a hit); kInBound matches no entry.
   static constexpr uint32_t kNoEpoch = ~uint32_t{0}, kInBound = 0x80000000u;
