@@ -19,7 +19,10 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
       member_rules_(policies_.size()) {
   if (policies_.size() > kMaxPolicies)
     throw std::invalid_argument("too many policies in one composite");
-  for (const auto& p : policies_) p->prepare(facts_, lines_);
+  for (const auto& p : policies_) {
+    p->prepare(facts_, lines_);
+    watches_sp_ |= p->watches_stack_pointer();
+  }
   for (size_t op = 0; op < static_cast<size_t>(OpGroup::kCount); ++op)
     for (int pc_default = 0; pc_default < 2; ++pc_default)
       for (const auto& p : policies_) masks_[op][pc_default] |= p->inputs(OpGroup(op), pc_default);

@@ -56,7 +56,8 @@ class HartTagger final : public ExecutionHooks {
     bool writes_rd;   // an integer rd
     bool writes_frd;  // an FP rd
     bool writes_memory;
-    bool special;        // tag instruction or bound-function entry: more to do after the rule
+    bool special;    // tag instruction, bound-function entry or watched sp write: more to do after
+    bool writes_sp;  // writes sp and a member watches it (Policy::watches_stack_pointer)
     int16_t bound = -1;  // >= 0: entry of a bound function (value unused beyond the flag)
     Tag ci;              // the full instruction tag
     Tag ci_key[2];       // projected for the rule key: [pc tag is default]
@@ -87,6 +88,8 @@ class HartTagger final : public ExecutionHooks {
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
   void finish_bound_call(uint64_t pc);
   [[gnu::noinline]] bool tag_instruction(const DecodedInsn& d, uint64_t pc);
+  // A watched write to sp, before it runs: tells the members its old and new value.
+  [[gnu::noinline]] bool stack_pointer_written(const DecodedInsn& d, uint64_t pc);
   bool stop_or_trap(uint64_t pc, uint64_t tval, Violation v);
   std::string tag_line(const char* what, Tag t, Site site) const;
 

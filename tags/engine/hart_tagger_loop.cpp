@@ -45,6 +45,7 @@ namespace unitag::tags {
   prev_pc_ = pc;
   if (c.special) [[unlikely]] {
     if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) return tag_instruction(d, pc);
+    if (c.bound < 0) return stack_pointer_written(d, pc);  // the other special: a watched sp write
     // The entry of a bound function (checked above like any instruction, e.g. as a call target).
     return start_bound_call(pc);
   }
