@@ -48,6 +48,14 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   return true;
 }
 
+void Hart::use_labels(const void* const* labels) {
+  labels_ = labels;
+  for (auto& p : pages_)
+    if (p)
+      for (DecodedInsn& s : p->slots)
+        s.handler = labels[2 * static_cast<size_t>(s.op) + (s.len == 4)];
+}
+
 void Hart::flush_decode_cache() {
   for (auto& p : pages_)
     if (p)

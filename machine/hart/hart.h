@@ -88,7 +88,7 @@ class Hart {
   // The execute loop with `checker` deciding before each instruction (execute_loop.inc says
   // what a Checker is). Defined in execute_loop.inc, which a hook's own execute() instantiates.
   template <class Checker>
-  uint64_t execute_loop(Checker& checker, uint64_t budget);
+  uint64_t execute_loop(Checker checker, uint64_t budget);
 
   // Takes any pending, enabled interrupt (called between blocks). Returns true if one was taken.
   bool poll_interrupts();
@@ -136,6 +136,8 @@ class Hart {
 
  private:
   uint64_t publish_labels();  // runs the hook-free loop for nothing, which fills labels_
+  // Points every decoded slot's handler into another loop (its labels), keeping the decodes.
+  void use_labels(const void* const* labels);
   bool fill_slot(uint64_t pc, DecodedInsn& slot);
   void mark_undecoded(DecodedInsn& slot) const {
     slot.op = Op::kUndecoded;

@@ -45,10 +45,10 @@ class HartTagger::Access final : public TagAccess {
   unsigned hart() const override { return t_.hart_.id(); }
   uint64_t pc() const override { return pc_; }
   uint64_t reg(unsigned r) const override { return r < 32 ? t_.hart_.x[r] : 0; }
-  Meta reg_meta(unsigned r) const override { return table().member(t_.xtag[r & 31], m_); }
+  Meta reg_meta(unsigned r) const override { return table().member(t_.xtag()[r & 31], m_); }
   void set_reg_meta(unsigned r, Meta m) override {
     if (r == 0 || r > 32) return;
-    t_.xtag[r] = table().with_member(t_.xtag[r], m_, m);
+    t_.xtag()[r] = table().with_member(t_.xtag()[r], m_, m);
   }
   Meta mem_meta(uint64_t addr) const override {
     return table().member(t_.engine_.shadow().get(addr), m_);
@@ -86,8 +86,8 @@ class HartTagger::Access final : public TagAccess {
     t_.tag_op_cycles_ += cycles;
     t_.hart_.extra_cycles += cycles;
   }
-  Meta pc_meta() const override { return table().member(t_.pctag, m_); }
-  void set_pc_meta(Meta m) override { t_.pctag = table().with_member(t_.pctag, m_, m); }
+  Meta pc_meta() const override { return table().member(t_.pctag(), m_); }
+  void set_pc_meta(Meta m) override { t_.pctag() = table().with_member(t_.pctag(), m_, m); }
   bool read_u64(uint64_t addr, uint64_t& value) const override {
     return t_.hart_.peek(addr, &value, 8);
   }
@@ -102,6 +102,7 @@ class HartTagger::Access final : public TagAccess {
 HartTagger::HartTagger(TagEngine& engine, Hart& hart)
     : engine_(engine),
       hart_(hart),
+      shadow_(engine.shadow()),
       cache_(engine.config().cache_entries, engine.config().cache_ways) {
   hart.flush_decode_cache();  // entries decoded before attaching have no code tag
 }
@@ -110,37 +111,43 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   const OpGroup op = classify(d);
   const Tag ci = engine_.code_tag(pc);
   const bool bound = engine_.bound_at(pc) != nullptr;
-  const unsigned operands = operand_mask(insn_info(d.op).format);
+  const Format format = insn_info(d.op).format;
+  const unsigned operands = operand_mask(format);
   auto [it, fresh] = code_index_.emplace(pc, static_cast<uint32_t>(code_.size()));
   if (fresh) code_.emplace_back();
-  {
-    CodeEntry e{};
-    e.op = op;
-    e.memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
-    e.bound = bound ? 0 : -1;
-    const Format format = insn_info(d.op).format;
-    const bool fp_to_integer =
-        op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
-    e.writes_rd = writes_rd(op) || fp_to_integer;
-    e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
-    e.writes_memory = writes_memory(op);
-    e.writes_sp = engine_.watches_stack_pointer() && e.writes_rd && d.rd == kSp;
-    e.special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree || e.writes_sp;
-    e.ci = ci;
-    const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
-    for (int pc_default = 0; pc_default < 2; ++pc_default) {
-      e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
-      const unsigned m = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
-      e.mask[pc_default] = m;
-      e.pc_slot[pc_default] = (m & kPc) ? kPcSlot : kZeroSlot;
-      e.rs1_slot[pc_default] = (m & kRs1) ? d.rs1 : kZeroSlot;
-      e.rs2_slot[pc_default] = (m & kRs2) ? static_cast<uint8_t>(rs2_file + d.rs2) : kZeroSlot;
-    }
-    e.rd_slot = e.writes_rd    ? d.rd
-                : e.writes_frd ? static_cast<uint8_t>(kFBase + (d.rd & 31))
-                               : kDiscardSlot;
-    code_[it->second] = e;
+  CodeEntry e{};
+  e.op = op;
+  const bool memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
+  const bool special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
+  e.flags =
+      (memory ? kMemory : 0) | (writes_memory(op) ? kWritesMemory : 0) | (special ? kSpecial : 0);
+  const bool fp_to_integer =
+      op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
+  e.writes_rd = writes_rd(op) || fp_to_integer;
+  e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
+  if (!bound && e.writes_rd && d.rd == kSp && engine_.watches_stack_pointer())
+    e.flags |= kSpecial | kWritesSp;
+  e.ci = ci;
+  const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
+  const uint8_t rs2 = static_cast<uint8_t>(rs2_file + d.rs2);
+  unsigned either = 0;
+  for (int pc_default = 0; pc_default < 2; ++pc_default) {
+    e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
+    const unsigned m = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
+    e.mask[pc_default] = m;
+    either |= m;
+    e.pc_slot[pc_default] = (m & kPc) ? kPcSlot : kZeroSlot;
+    e.rs1_key_slot[pc_default] = (m & kRs1) ? d.rs1 : kZeroSlot;
+    e.rs2_key_slot[pc_default] = (m & kRs2) ? rs2 : kZeroSlot;
   }
+  e.rs1_slot = (either & kRs1) ? d.rs1 : kZeroSlot;
+  e.rs2_slot = (either & kRs2) ? rs2 : kZeroSlot;
+  e.rs1_mask = (either & kRs1) ? ~Tag{0} : 0;
+  e.rs2_mask = (either & kRs2) ? ~Tag{0} : 0;
+  e.rd_slot = e.writes_rd    ? d.rd
+              : e.writes_frd ? static_cast<uint8_t>(kFBase + (d.rd & 31))
+                             : kDiscardSlot;
+  code_[it->second] = e;
   d.tag = it->second;
 }
 
@@ -155,28 +162,55 @@ bool HartTagger::leave_bound(Hart& hart, uint64_t pc) {
   return true;
 }
 
-const RuleResult* HartTagger::lookup_rule(Hart& hart, CodeEntry& c, const RuleKey& k) {
-  ++lookups_;
-  const size_t h = RuleKeyHash{}(k);
-  bool modeled_miss;
-  const RuleResult* r = cache_.lookup(k, h, modeled_miss);
-  if (r == nullptr) [[unlikely]] {
-    if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
-    const RuleResult computed = engine_.evaluate(k);
-    cache_.insert(k, h, computed);
-    c.last_result = computed;
-  } else {
-    c.last_result = *r;
+const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr) {
+  const bool pc_default = pctag() == 0;
+  const unsigned m = c.mask[pc_default];
+  const uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
+  const Tag mem = (c.flags & kMemory) ? shadow_.get(addr) : 0;
+  const RuleKey k = RuleKey::make(op, tag_file[c.pc_slot[pc_default]], c.ci_key[pc_default],
+                                  tag_file[c.rs1_key_slot[pc_default]],
+                                  tag_file[c.rs2_key_slot[pc_default]], (m & kMem) ? mem : 0);
+  // The same key as last time with nothing inserted since: the modeled cache still holds the
+  // rule (a hit; LRU order inside a set is not refreshed by it: exact for direct-mapped caches).
+  // Counted in cache_hits() as a checked instruction that needed no lookup.
+  if (!(k == c.last_key && c.key_epoch == cache_.epoch())) {
+    ++lookups_;
+    const size_t h = RuleKeyHash{}(k);
+    bool modeled_miss;
+    const RuleResult* r = cache_.lookup(k, h, modeled_miss);
+    if (r == nullptr) [[unlikely]] {
+      if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
+      const RuleResult computed = engine_.evaluate(k);
+      cache_.insert(k, h, computed);
+      current_epoch_ = fast_epoch();
+      c.last_result = computed;
+    } else {
+      c.last_result = *r;
+    }
+    c.last_key = k;
+    c.key_epoch = cache_.epoch();
   }
-  c.last_key = k;
-  c.epoch = cache_.epoch();
-  return &c.last_result;
+  const RuleResult& r = c.last_result;
+  if (!r.allow || (c.flags & kSpecial)) {
+    c.epoch = kNoEpoch;  // never reused without a lookup: a denial, or more to do than the rule
+    return r;
+  }
+  c.last_pc = pctag();
+  c.last_rs1 = tag_file[c.rs1_slot];
+  c.last_rs2 = tag_file[c.rs2_slot];
+  c.last_mem = mem;
+  c.out_pc = r.pc;
+  c.out_rd = r.rd;
+  c.out_mem = r.mem;
+  c.epoch = fast_epoch();
+  return r;
 }
 
 bool HartTagger::start_bound_call(uint64_t pc) {
   const BoundEntry* b = engine_.bound_at(pc);
   const uint64_t ra = hart_.x[kRa];
   in_bound_ = true;
+  current_epoch_ = kInBound;
   bound_member_ = b->member;
   bound_return_ = ra;
   bound_sp_ = hart_.x[kSp];
@@ -185,7 +219,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   call_.function = call_name_;
   for (unsigned i = 0; i < 3; ++i) {
     call_.args[i] = hart_.x[kA0 + i];
-    call_.arg_meta[i] = engine_.table().member(xtag[kA0 + i], b->member);
+    call_.arg_meta[i] = engine_.table().member(xtag()[kA0 + i], b->member);
   }
   // The call instruction is the 4- or 2-byte one before the return address.
   uint32_t word = 0;
@@ -197,6 +231,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   Access access(*this, b->member, pc);
   if (auto d = engine_.policy(b->member).on_call(call_, access)) {
     in_bound_ = false;
+    current_epoch_ = fast_epoch();
     bound_return_ = ~uint64_t{0};
     return deny_call(b->member, *d, call_.call_site, pc);
   }
@@ -206,7 +241,8 @@ bool HartTagger::start_bound_call(uint64_t pc) {
 void HartTagger::finish_bound_call(uint64_t pc) {
   call_.result = hart_.x[kA0];
   in_bound_ = false;
-  pctag = 0;  // returned to the recorded return address with the caller's stack: a legal return
+  current_epoch_ = fast_epoch();
+  pctag() = 0;  // returned to the recorded return address with the caller's stack: a legal return
   bound_return_ = ~uint64_t{0};
   Access access(*this, bound_member_, pc);
   engine_.policy(bound_member_).on_return(call_, access);
@@ -216,11 +252,11 @@ bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
   const OpGroup op = classify(d);
   for (size_t m = 0; m < engine_.member_count(); ++m) {
     Access access(*this, m, pc);
-    Meta rd_meta = engine_.table().member(xtag[d.rd], m);
+    Meta rd_meta = engine_.table().member(xtag()[d.rd], m);
     if (auto den = engine_.policy(m).on_tag_instruction(op, hart_.x[d.rs1], hart_.x[d.rs2], rd_meta,
                                                         access))
       return deny_call(static_cast<uint8_t>(m), *den, pc, pc);
-    if (d.rd != kZeroSink) xtag[d.rd] = engine_.table().with_member(xtag[d.rd], m, rd_meta);
+    if (d.rd != kZeroSink) xtag()[d.rd] = engine_.table().with_member(xtag()[d.rd], m, rd_meta);
   }
   prev_pc_ = pc;
   return true;
@@ -279,7 +315,7 @@ bool HartTagger::stack_pointer_written(const DecodedInsn& d, uint64_t pc) {
 }
 
 void HartTagger::on_trap(Hart& hart, uint64_t cause, uint64_t epc) {
-  pctag = 0;  // the trap handler starts with the default PC tag (it is not a jump target)
+  pctag() = 0;  // the trap handler starts with the default PC tag (it is not a jump target)
 }
 
 uint64_t HartTagger::memory_tag(uint64_t addr) const { return engine_.shadow().get(addr); }

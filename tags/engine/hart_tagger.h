@@ -28,8 +28,14 @@ class HartTagger final : public ExecutionHooks {
   bool has_own_loop() const override { return true; }
   uint64_t execute(Hart& hart, uint64_t budget) override;
 
-  // The check itself (before_instruction without the virtual call), inlined into execute().
-  bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc);
+  // The per-instruction check, for any instruction. It adds 1 to `checked` when the instruction
+  // reuses its entry's last rule (the own loop counts in a register; others pass checked_).
+  bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t& checked);
+  // The same check at the start of an op's handler in the own loop, specialised for the op's
+  // machine group: register tags indexed straight from the decoded fields.
+  template <Group G>
+  bool check_insn(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t& checked);
+  void add_checked(uint64_t n) { checked_ += n; }
 
   const RuleCache& cache() const { return cache_; }
   // Modeled rule-cache hits: those the cache model counted, plus every checked instruction
@@ -44,34 +50,55 @@ class HartTagger final : public ExecutionHooks {
   // One file, so a code entry names each operand of its instruction (or the constant zero when
   // the rule key leaves it out, or a discard slot when nothing is written) by a slot number.
   static constexpr uint8_t kFBase = 33, kPcSlot = 65, kZeroSlot = 66, kDiscardSlot = 67;
-  Tag tag_file[68] = {};
-  Tag* const xtag = tag_file;  // x[32] is the sink for x0 writes
-  Tag* const ftag = tag_file + kFBase;
-  Tag& pctag = tag_file[kPcSlot];
+  Tag tag_file[68] = {};  // x[32] is the sink for x0 writes
+  Tag* xtag() { return tag_file; }
+  Tag* ftag() { return tag_file + kFBase; }
+  Tag& pctag() { return tag_file[kPcSlot]; }
+  const Tag* xtag() const { return tag_file; }
+  const Tag* ftag() const { return tag_file + kFBase; }
+  Tag pctag() const { return tag_file[kPcSlot]; }
 
  private:
+  // Per instruction address. The first members are all the check reads when the instruction's
+  // input tags are the same as the last time it ran; the rest serves rule lookups and reports.
   struct CodeEntry {
-    OpGroup op;
-    bool memory;      // reads or writes a memory word
-    bool writes_rd;   // an integer rd
-    bool writes_frd;  // an FP rd
-    bool writes_memory;
-    bool special;    // tag instruction, bound-function entry or watched sp write: more to do after
-    bool writes_sp;  // writes sp and a member watches it (Policy::watches_stack_pointer)
-    int16_t bound = -1;  // >= 0: entry of a bound function (value unused beyond the flag)
-    Tag ci;              // the full instruction tag
-    Tag ci_key[2];       // projected for the rule key: [pc tag is default]
-    unsigned mask[2];    // inputs the key holds: [pc tag is default]
-    // tag_file slots of the key's pc, rs1 and rs2 tags (kZeroSlot when the key leaves them
-    // out), [pc tag is default]; and of the rd tag the rule writes (kDiscardSlot: none).
-    uint8_t pc_slot[2], rs1_slot[2], rs2_slot[2];
-    uint8_t rd_slot;
-    // The last rule this instruction used, and the cache epoch it was looked up in: when the
-    // same key comes again and nothing was inserted since, the modeled cache still holds it.
-    RuleKey last_key;
+    // The raw input tags of the last allowed rule (pc, rs1, rs2, memory word; an operand no
+    // policy reads is always 0) and its output tags: equal inputs, equal rule.
+    Tag last_pc = 0, last_rs1 = 0, last_rs2 = 0, last_mem = 0;
+    Tag out_pc = 0, out_rd = 0, out_mem = 0;
+    // The cache epoch the rule was looked up in, as fast_epoch() (kNoEpoch: no rule to reuse,
+    // e.g. after a denial or for instructions with more to do than their rule): with the same
+    // epoch, nothing was inserted since, so the modeled cache still holds the rule.
+    uint32_t epoch = kNoEpoch;
+    // tag_file slots of rs1 and rs2 (kZeroSlot when no policy reads them) and of rd (kDiscardSlot
+    // when the instruction writes no register).
+    uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rd_slot = kDiscardSlot;
+    uint8_t flags = 0;  // kMemory | kWritesMemory | kSpecial | kWritesSp
+    // The same choice as masks over the instruction's own register fields (~0: read, 0: not),
+    // so a group-specialised check indexes the register tags straight from the decoded slot.
+    Tag rs1_mask = 0, rs2_mask = 0;
+
+    OpGroup op = OpGroup::kIllegal;
+    bool writes_rd = false;   // an integer rd
+    bool writes_frd = false;  // an FP rd
+    Tag ci = 0;               // the full instruction tag
+    Tag ci_key[2] = {};       // projected for the rule key: [pc tag is default]
+    unsigned mask[2] = {};    // inputs the key holds: [pc tag is default]
+    // Slots of the key's pc, rs1 and rs2 tags (kZeroSlot when the key leaves them out),
+    // [pc tag is default].
+    uint8_t pc_slot[2] = {}, rs1_key_slot[2] = {}, rs2_key_slot[2] = {};
+    RuleKey last_key;  // the projected key of the last rule (reports, traces)
+    uint64_t key_epoch = ~uint64_t{0};
     RuleResult last_result;
-    uint64_t epoch = ~uint64_t{0};
   };
+  // Epochs compared on the common path have the top bit clear (they wrap after 2^31 rule
+  // insertions, which at worst counts one modeled miss as a hit); kInBound matches no entry.
+  static constexpr uint32_t kNoEpoch = ~uint32_t{0}, kInBound = 0x80000000u;
+  uint32_t fast_epoch() const { return static_cast<uint32_t>(cache_.epoch()) & 0x7fffffffu; }
+  // Everything after the common path: bound calls, lookups, denials, tag instructions.
+  [[gnu::noinline]] bool check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t addr);
+  // kWritesSp: writes sp and a member watches it (Policy::watches_stack_pointer); also kSpecial.
+  static constexpr uint8_t kMemory = 1, kWritesMemory = 2, kSpecial = 4, kWritesSp = 8;
   class Access;
 
   // Inside a bound call: false while the call runs (a trusted instruction); true once pc is its
@@ -80,9 +107,10 @@ class HartTagger final : public ExecutionHooks {
   // A rule denied the instruction at pc.
   [[gnu::noinline]] bool deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                               uint64_t addr);
-  // The rule for `c`'s current key when it differs from the entry's last one: the modeled
-  // cache, then the memo, then the policies. Out of line to keep the per-instruction path small.
-  [[gnu::noinline]] const RuleResult* lookup_rule(Hart& hart, CodeEntry& c, const RuleKey& k);
+  // The rule for `c` when its input tags differ from the last allowed ones: the entry's last
+  // rule when the projected key is still the same, else the modeled cache, then the memo, then
+  // the policies. Records allowed rules in the entry. Out of line: the common path stays small.
+  [[gnu::noinline]] const RuleResult& lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr);
   // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
@@ -95,7 +123,11 @@ class HartTagger final : public ExecutionHooks {
 
   TagEngine& engine_;
   Hart& hart_;
+  ShadowMemory& shadow_;
   RuleCache cache_;
+  // What entries' epochs must equal to reuse their rule: fast_epoch(), or kInBound inside a
+  // bound call (so every instruction takes check_slowly, which knows about bound calls).
+  uint32_t current_epoch_ = 0;
   std::vector<CodeEntry> code_;
   std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
   uint64_t checked_ = 0;
@@ -111,7 +143,8 @@ class HartTagger final : public ExecutionHooks {
   BoundCall call_;
   std::string call_name_;
 
-  // For describe_last: the code entry of the last checked instruction (its last_key is the key).
+  // For describe_last: the code entry of the last checked instruction (its last_key is the key);
+  // the own loop records only denied ones (nobody traces it).
   uint32_t last_entry_ = 0;
 };
 

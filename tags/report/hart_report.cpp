@@ -26,17 +26,18 @@ std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
 
 bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                       uint64_t addr) {
+  last_entry_ = d.tag;  // describe_last explains the denied instruction
   const Denial den = engine_.denial(r.denial);
   const size_t member = r.denying_policy;
   const Policy& p = engine_.policy(member);
   const TagTable& table = engine_.table();
   const CodeEntry& c = code_[d.tag];
   const Tag mem = has_addr ? engine_.shadow().get(addr) : 0;
-  const Tag rs2 = c.op == OpGroup::kFpStore ? ftag[d.rs2] : xtag[d.rs2];
+  const Tag rs2 = c.op == OpGroup::kFpStore ? ftag()[d.rs2] : xtag()[d.rs2];
   RuleInputs in{c.op,
-                table.member(pctag, member),
+                table.member(pctag(), member),
                 table.member(c.ci, member),
-                table.member(xtag[d.rs1], member),
+                table.member(xtag()[d.rs1], member),
                 table.member(rs2, member),
                 table.member(mem, member)};
   const Explanation ex = p.explain(den, in, has_addr, addr);
@@ -50,10 +51,11 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   if (has_addr) s += fmt::format("  address: 0x{:x}\n", addr);
   s += indent(ex.detail);
   s += "  tags:\n";
-  s += tag_line("pc", pctag, Site::kPc);
+  s += tag_line("pc", pctag(), Site::kPc);
   s += tag_line("instruction", c.ci, Site::kInstruction);
   if (c.mask[0] & kRs1 || c.mask[1] & kRs1)
-    s += tag_line(fmt::format("rs1 ({})", xreg_name(d.rs1)).c_str(), xtag[d.rs1], Site::kRegister);
+    s +=
+        tag_line(fmt::format("rs1 ({})", xreg_name(d.rs1)).c_str(), xtag()[d.rs1], Site::kRegister);
   if (c.mask[0] & kRs2 || c.mask[1] & kRs2)
     s += tag_line(fmt::format("rs2 ({})", xreg_name(d.rs2)).c_str(), rs2, Site::kRegister);
   if (has_addr)
@@ -75,8 +77,8 @@ bool HartTagger::deny_call(uint8_t member, const Denial& den, uint64_t where, ui
   if (where != pc) s += fmt::format("  refused at: {}\n", lines.where(pc));
   s += indent(ex.detail);
   s += "  tags:\n";
-  s += tag_line("pc", pctag, Site::kPc);
-  s += tag_line("a0", xtag[10], Site::kRegister);
+  s += tag_line("pc", pctag(), Site::kPc);
+  s += tag_line("a0", xtag()[10], Site::kRegister);
   return stop_or_trap(
       where, call_.args[0],
       Violation{hart_.id(), where, std::string(p.name()), std::string(den.rule), kind, s});
@@ -135,7 +137,7 @@ std::string HartTagger::monitor(Hart& hart, const std::string& command) {
   }
   if (verb != "tag") return {};
   if (what == "pc")
-    return fmt::format("pc: tag {} {}\n", pctag, engine_.describe(pctag, Site::kPc));
+    return fmt::format("pc: tag {} {}\n", pctag(), engine_.describe(pctag(), Site::kPc));
   if (what == "mem") {
     uint64_t addr = 0;
     try {
@@ -149,11 +151,11 @@ std::string HartTagger::monitor(Hart& hart, const std::string& command) {
   }
   for (unsigned i = 0; i < 32; ++i) {
     if (what == fmt::format("x{}", i) || what == xreg_name(i))
-      return fmt::format("x{} ({}): tag {} {}\n", i, xreg_name(i), xtag[i],
-                         engine_.describe(xtag[i], Site::kRegister));
+      return fmt::format("x{} ({}): tag {} {}\n", i, xreg_name(i), xtag()[i],
+                         engine_.describe(xtag()[i], Site::kRegister));
     if (what == fmt::format("f{}", i) || what == freg_name(i))
-      return fmt::format("f{} ({}): tag {} {}\n", i, freg_name(i), ftag[i],
-                         engine_.describe(ftag[i], Site::kRegister));
+      return fmt::format("f{} ({}): tag {} {}\n", i, freg_name(i), ftag()[i],
+                         engine_.describe(ftag()[i], Site::kRegister));
   }
   return fmt::format(
       "tag: unknown operand '{}'; use x0-x31, f0-f31, an ABI name, pc, or mem ADDR\n", what);
