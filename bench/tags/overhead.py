@@ -14,7 +14,7 @@ if args and not args[0].startswith("--"):
     build = args.pop(0)
 extra = args
 workloads = ["bench_matmul", "bench_crc", "bench_sort", "benign_hash"]
-policies = ["rwx", "heap", "stack", "cfi", "rwx,heap,stack,cfi"]
+policies = ["rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi", "rwx,heap,stack,cfi,frame"]
 
 
 def run(image, flags):

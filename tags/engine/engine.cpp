@@ -28,7 +28,10 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
         return tail;
       },
       this);
-  for (const auto& p : policies_) p->prepare(facts_, lines_);
+  for (const auto& p : policies_) {
+    p->prepare(facts_, lines_);
+    watches_sp_ |= p->watches_stack_pointer();
+  }
   for (size_t op = 0; op < static_cast<size_t>(OpGroup::kCount); ++op)
     for (int pc_default = 0; pc_default < 2; ++pc_default)
       for (const auto& p : policies_) masks_[op][pc_default] |= p->inputs(OpGroup(op), pc_default);

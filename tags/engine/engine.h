@@ -76,6 +76,8 @@ class TagEngine {
   // The instruction tag and its per-(pc default) projections, for the instruction at pc.
   Tag code_tag(uint64_t pc);
   Tag project(Tag t, OpGroup op, bool pc_default, unsigned input);
+  // Whether some member tracks writes to sp (Policy::watches_stack_pointer).
+  bool watches_stack_pointer() const { return watches_sp_; }
   const BoundEntry* bound_at(uint64_t pc) const {
     auto it = bound_.find(pc);
     return it == bound_.end() ? nullptr : &it->second;
@@ -101,6 +103,7 @@ class TagEngine {
   ShadowMemory shadow_;
   std::array<std::array<unsigned, 2>, static_cast<size_t>(OpGroup::kCount)> masks_{};
   std::unordered_map<uint64_t, BoundEntry> bound_;
+  bool watches_sp_ = false;
   std::vector<std::unique_ptr<HartTagger>> harts_;
 
   mutable std::mutex mu_;  // guards everything below

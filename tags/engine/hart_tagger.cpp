@@ -126,6 +126,8 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   e.writes_rd = writes_rd(op) || fp_to_integer;
   e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
   e.access_size = static_cast<uint8_t>(access_bytes(d));
+  if (!bound && e.writes_rd && d.rd == kSp && engine_.watches_stack_pointer())
+    e.flags |= kSpecial | kWritesSp;
   e.ci = ci;
   const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
   const uint8_t rs2 = static_cast<uint8_t>(rs2_file + d.rs2);
@@ -267,6 +269,58 @@ bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
     if (d.rd != kZeroSink) xtag()[d.rd] = engine_.table().with_member(xtag()[d.rd], m, rd_meta);
   }
   prev_pc_ = pc;
+  return true;
+}
+
+namespace {
+// The value an instruction will write to its rd, computed before it runs from the registers it
+// reads (the forms that write sp in practice); false for anything else.
+bool value_written(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t& v) {
+  const uint64_t a = hart.x[d.rs1], b = hart.x[d.rs2];
+  const int64_t imm = d.imm;
+  switch (d.op) {
+    case Op::addi:
+      v = a + imm;
+      return true;
+    case Op::add:
+      v = a + b;
+      return true;
+    case Op::sub:
+      v = a - b;
+      return true;
+    case Op::andi:
+      v = a & imm;
+      return true;
+    case Op::lui:
+      v = imm;
+      return true;
+    case Op::auipc:
+      v = pc + imm;
+      return true;
+    case Op::ld:
+      return hart.peek(a + imm, &v, 8);
+    case Op::csrrw:
+    case Op::csrrs:
+    case Op::csrrc:
+    case Op::csrrwi:
+    case Op::csrrsi:
+    case Op::csrrci:
+      return hart.csr_read(static_cast<uint16_t>(d.imm), v);
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+bool HartTagger::stack_pointer_written(const DecodedInsn& d, uint64_t pc) {
+  uint64_t new_sp = 0;
+  const bool known = value_written(hart_, d, pc, new_sp);
+  for (size_t m = 0; m < engine_.member_count(); ++m) {
+    Policy& p = engine_.policy(m);
+    if (!p.watches_stack_pointer()) continue;
+    Access access(*this, m, pc);
+    p.on_stack_pointer_write(hart_.x[kSp], new_sp, known, access);
+  }
   return true;
 }
 

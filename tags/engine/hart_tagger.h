@@ -73,7 +73,7 @@ class HartTagger final : public ExecutionHooks {
     // tag_file slots of rs1 and rs2 (kZeroSlot when no policy reads them) and of rd (kDiscardSlot
     // when the instruction writes no register).
     uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rd_slot = kDiscardSlot;
-    uint8_t flags = 0;  // kMemory | kWritesMemory | kSpecial
+    uint8_t flags = 0;  // kMemory | kWritesMemory | kSpecial | kWritesSp
     // The same choice as masks over the instruction's own register fields (~0: read, 0: not),
     // so a group-specialised check indexes the register tags straight from the decoded slot.
     Tag rs1_mask = 0, rs2_mask = 0;
@@ -100,7 +100,8 @@ class HartTagger final : public ExecutionHooks {
   uint32_t fast_epoch() const { return static_cast<uint32_t>(cache_.epoch()) & 0x7fffffffu; }
   // Everything after the common path: bound calls, lookups, denials, tag instructions.
   [[gnu::noinline]] bool check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t addr);
-  static constexpr uint8_t kMemory = 1, kWritesMemory = 2, kSpecial = 4;
+  // kWritesSp: writes sp and a member watches it (Policy::watches_stack_pointer); also kSpecial.
+  static constexpr uint8_t kMemory = 1, kWritesMemory = 2, kSpecial = 4, kWritesSp = 8;
   class Access;
 
   // Inside a bound call: false while the call runs (a trusted instruction); true once pc is its
@@ -118,6 +119,8 @@ class HartTagger final : public ExecutionHooks {
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
   void finish_bound_call(uint64_t pc);
   [[gnu::noinline]] bool tag_instruction(const DecodedInsn& d, uint64_t pc);
+  // A watched write to sp, before it runs: tells the members its old and new value.
+  [[gnu::noinline]] bool stack_pointer_written(const DecodedInsn& d, uint64_t pc);
   bool stop_or_trap(uint64_t pc, uint64_t tval, Violation v);
   std::string tag_line(const char* what, Tag t, Site site) const;
 

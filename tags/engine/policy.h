@@ -121,6 +121,13 @@ class Policy {
                                                    Meta& rd_meta, TagAccess& tags) {
     return std::nullopt;
   }
+  // Frame tracking: a policy that returns true is told of every checked instruction that writes
+  // sp (x2), after its rule allowed it and before it runs, with sp's value before and after
+  // (new_known false when the engine cannot tell the new value in advance). Not called for the
+  // entry of a bound function (its frame is the allocator's business, like the rest of the call).
+  virtual bool watches_stack_pointer() const { return false; }
+  virtual void on_stack_pointer_write(uint64_t old_sp, uint64_t new_sp, bool new_known,
+                                      TagAccess& tags) {}
   // Details for a report of this policy's denial at `addr` (has_addr false: no memory access).
   virtual Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr,
                               uint64_t addr) const {

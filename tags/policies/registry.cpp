@@ -10,6 +10,7 @@ const std::vector<PolicyInfo>& all_policies() {
       {"heap", &make_heap_policy},
       {"stack", &make_stack_policy},
       {"cfi", &make_cfi_policy},
+      {"frame", &make_frame_policy},
   };
   return list;
 }

@@ -15,11 +15,13 @@ inline constexpr uint32_t kPolicyRwx = 1u << 0;
 inline constexpr uint32_t kPolicyHeap = 1u << 1;
 inline constexpr uint32_t kPolicyStack = 1u << 2;
 inline constexpr uint32_t kPolicyCfi = 1u << 3;
+inline constexpr uint32_t kPolicyFrame = 1u << 4;
 
 std::unique_ptr<Policy> make_rwx_policy();
 std::unique_ptr<Policy> make_heap_policy();
 std::unique_ptr<Policy> make_stack_policy();
 std::unique_ptr<Policy> make_cfi_policy();
+std::unique_ptr<Policy> make_frame_policy();
 
 struct PolicyInfo {
   std::string name;

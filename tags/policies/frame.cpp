@@ -1,0 +1,312 @@
+// frame: stack frame isolation by depth (SDMP's depth isolation) for unmodified binaries. Every
+// stack word carries the depth of the frame that owns it, sp carries the depth of the current
+// frame, and a pointer derived from sp (addi a0, sp, 16; mv a0, s0; pointer arithmetic, 64-bit
+// loads and stores of it) carries the depth of the frame it was derived in. An access through
+// such a pointer must hit a word of the same frame, so:
+//   - a local buffer overflow (or an out-of-bounds read) into another live frame is caught
+//     (`frame-store` / `frame-load`), in either direction;
+//   - an access through a pointer into a returned frame is caught (`dead-frame`) until a new
+//     frame at a different depth claims the word (then it is a `frame-store` / `frame-load`).
+// A local passed by address down any number of calls keeps working: the pointer keeps its
+// frame's depth wherever it goes.
+//
+// How frames get identity without compiler help: the engine reports every write to sp
+// (Policy::watches_stack_pointer) with its old and new value; instruction tags say which writes
+// open a frame (the first `addi sp, sp, -N` of each function), which adjust it (later decrements
+// in the same function, `add`/`sub sp, sp, reg`: large frames, alloca/VLAs, gcc's
+// __riscv_save_N millicode) and which reload sp (ld, csrrw, mv, `addi sp, s0, -k`, la).
+//   - open: the words [new sp, old sp) get depth d+1 (mod 32, so tags stay few), sp gets d+1;
+//   - adjust down: the new words get the current depth; adjust up (any epilogue): the released
+//     words become dead;
+//   - reload (longjmp, a context switch, a trap entry swapping sp, restoring sp from s0): the
+//     depth is read back from the memory tag of the word at the new sp, so it is derived from sp
+//     itself and needs no call/return counting. Threads work because each stack's words keep
+//     their own depths; nothing is kept per hart or per thread outside the tags.
+// Accesses through sp itself (the compiler's own constant-offset slots: saved registers,
+// spills, incoming stack arguments) are not checked, only pointers derived from it. Stores
+// through sp at offsets below 128 mark the word as a possible outgoing argument; a pointer of
+// depth d may read such a word of depth d-1 (a variadic callee walking its va_list into its
+// caller's stack arguments).
+// Cannot catch: overflows inside one frame (between locals of the same function); accesses
+// through sp with constant offsets; accesses through pointers that lost their tag (byte-wise
+// copies, integers cast to pointers) or never had one (addresses of stack words computed from
+// globals); a dangling pointer used after a new frame at the same depth (mod 32) reused its
+// word, or into frames skipped by longjmp that no new frame reused yet; reads of the immediate
+// caller's words stored through sp below offset 128; frames 32 apart alias.
+#include <fmt/format.h>
+
+#include <cstring>
+#include <unordered_set>
+
+#include "machine/isa/decoder.h"
+#include "tags/policies/registry.h"
+
+namespace unitag::tags {
+namespace {
+
+constexpr unsigned kSp = 2;
+constexpr unsigned kDepths = 32;         // depths wrap: frames 32 apart share an identity
+constexpr uint64_t kMaxFrame = 1 << 20;  // a larger sp move is a stack switch, not a frame
+
+// Register metadata: kind (bits 0-1) and frame depth (bits 8-15).
+constexpr Meta kStackPointer = 1, kFramePointer = 2;
+Meta kind(Meta r) { return r & 3; }
+unsigned depth(Meta r) { return static_cast<unsigned>(r >> 8) & 0xff; }
+Meta reg(Meta k, unsigned d) { return k | Meta{d} << 8; }
+// A value computed from a register tag: a frame pointer of the same frame (0 if none).
+Meta derived(Meta r) { return kind(r) && depth(r) ? reg(kFramePointer, depth(r)) : 0; }
+
+// Memory metadata: owner (bits 0-7: 0 not a known frame word, 1..kDepths a frame, kDead a
+// released frame), bit 8 "stored through sp at a small offset" (a possible outgoing argument),
+// bits 16-31 the register metadata of a pointer stored in the word.
+constexpr unsigned kDead = 0xff;
+constexpr Meta kArgument = 1 << 8;
+unsigned owner(Meta m) { return static_cast<unsigned>(m) & 0xff; }
+Meta value(Meta m) { return (m >> 16) & 0xffff; }
+Meta word(unsigned own, Meta arg, Meta val) { return own | arg | val << 16; }
+Meta claim(Meta, Meta d) { return word(static_cast<unsigned>(d), 0, 0); }
+
+unsigned next_depth(unsigned d) { return d % kDepths + 1; }
+unsigned prev_depth(unsigned d) { return d <= 1 ? kDepths : d - 1; }
+
+// Instruction metadata: how an instruction writing sp moves frames, and stores through sp that
+// may write an outgoing argument.
+constexpr Meta kOpensFrame = 1, kAdjustsFrame = 2, kReloadsSp = 4, kArgumentStore = 8;
+constexpr Meta kWritesSp = kOpensFrame | kAdjustsFrame | kReloadsSp;
+constexpr int32_t kArgumentBytes = 128;  // 16 stack-passed argument words
+
+bool is_load(OpGroup op) {
+  return op == OpGroup::kLoad || op == OpGroup::kLoad64 || op == OpGroup::kFpLoad;
+}
+bool is_store(OpGroup op) {
+  return op == OpGroup::kStore || op == OpGroup::kStore64 || op == OpGroup::kFpStore ||
+         op == OpGroup::kAmo;
+}
+
+class Frame final : public Policy {
+ public:
+  std::string_view name() const override { return "frame"; }
+  std::string_view summary() const override {
+    return "stack frame isolation by depth: overflows and out-of-bounds reads into another "
+           "frame, use of a returned frame's locals";
+  }
+  uint32_t bit() const override { return kPolicyFrame; }
+
+  void prepare(const ImageFacts& facts, const SourceLines&) override {
+    facts_ = &facts;
+    find_frame_openings(facts);
+  }
+
+  unsigned inputs(OpGroup op, bool) const override {
+    switch (op) {
+      case OpGroup::kMove:
+        return kRs1 | kCi;
+      case OpGroup::kAdd:
+        return kRs1 | kRs2 | kCi;
+      case OpGroup::kLogic:
+        return kRs1 | kRs2;
+      case OpGroup::kLoad:
+      case OpGroup::kLoad64:
+      case OpGroup::kFpLoad:
+      case OpGroup::kAmo:
+        return kRs1 | kMem;
+      case OpGroup::kStore64:
+        return kCi | kRs1 | kRs2 | kMem;
+      case OpGroup::kStore:
+      case OpGroup::kFpStore:
+        return kCi | kRs1 | kMem;
+      default:
+        return 0;
+    }
+  }
+
+  Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
+    DecodedInsn d;
+    if (!insn_at(facts, pc, d)) return 0;
+    const OpGroup op = classify(d);
+    if (d.arch_rd() == kSp && writes_rd(op)) {
+      if (d.rs1 != kSp || !(d.op == Op::addi || d.op == Op::add || d.op == Op::sub))
+        return kReloadsSp;
+      if (d.op == Op::addi && loads_sp_upper(facts, pc)) return kReloadsSp;  // la sp, symbol
+      return opens_.count(pc) ? kOpensFrame : kAdjustsFrame;
+    }
+    if ((op == OpGroup::kStore || op == OpGroup::kStore64 || op == OpGroup::kFpStore) &&
+        d.rs1 == kSp && d.imm >= 0 && d.imm < kArgumentBytes)
+      return kArgumentStore;
+    return 0;
+  }
+
+  std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
+    switch (in.op) {
+      case OpGroup::kMove:
+        // A write to sp keeps sp's identity (the stack-pointer hook then moves the frame; for a
+        // bound allocator's entry, which it skips, sp comes back unchanged).
+        out.rd = in.ci & kWritesSp ? reg(kStackPointer, depth(in.rs1)) : derived(in.rs1);
+        return std::nullopt;
+      case OpGroup::kAdd:
+        if (in.ci & kWritesSp) {
+          const Meta from = kind(in.rs1) == kStackPointer ? in.rs1 : in.rs2;
+          out.rd = reg(kStackPointer, depth(from));
+        } else {
+          out.rd = in.rs1 && in.rs2 ? 0 : derived(in.rs1 | in.rs2);  // ptr +- int; ptr - ptr
+        }
+        return std::nullopt;
+      case OpGroup::kLogic:  // alignment masks keep the frame
+        out.rd = in.rs1 && in.rs2 ? 0 : derived(in.rs1 | in.rs2);
+        return std::nullopt;
+      default:
+        break;
+    }
+    const bool load = is_load(in.op), store = is_store(in.op);
+    if (!load && !store) return std::nullopt;
+    if (auto d = check_access(in, store)) return d;
+    if (in.op == OpGroup::kLoad64) out.rd = derived(value(in.mem));  // a saved sp is a pointer
+    if (store) {
+      unsigned own = owner(in.mem);
+      Meta arg = 0;
+      if (kind(in.rs1) != kFramePointer && own == kDead) own = 0;  // reused as something else
+      if (kind(in.rs1) == kStackPointer && (in.ci & kArgumentStore)) arg = kArgument;
+      out.mem = word(own, arg, in.op == OpGroup::kStore64 ? in.rs2 : 0);
+    }
+    return std::nullopt;
+  }
+
+  bool watches_stack_pointer() const override { return true; }
+
+  void on_stack_pointer_write(uint64_t old_sp, uint64_t new_sp, bool new_known,
+                              TagAccess& tags) override {
+    if (!new_known) return;  // sp keeps the tag its rule gave it
+    const Meta how = code_meta(*facts_, tags.pc());
+    const Meta now = tags.reg_meta(kSp);  // after the rule: the old sp's identity, or a reload's
+    const unsigned d = depth(now);
+    const bool moves_frame = how & (kOpensFrame | kAdjustsFrame);
+    if (moves_frame && new_sp < old_sp && old_sp - new_sp <= kMaxFrame) {
+      const unsigned nd = (how & kOpensFrame) || d == 0 ? next_depth(d) : d;
+      tags.update_range(new_sp, old_sp - new_sp, &claim, nd);
+      tags.set_reg_meta(kSp, reg(kStackPointer, nd));
+      return;
+    }
+    const bool pops = moves_frame && new_sp > old_sp && new_sp - old_sp <= kMaxFrame;
+    if (pops) tags.update_range(old_sp, new_sp - old_sp, &claim, kDead);
+    // Whatever moved sp, the frame it now points into is the owner of the word at sp.
+    const unsigned at = owner(tags.mem_meta(new_sp));
+    if (at >= 1 && at <= kDepths)
+      tags.set_reg_meta(kSp, reg(kStackPointer, at));
+    else if (pops || kind(now) != kStackPointer)
+      tags.set_reg_meta(kSp, reg(kStackPointer, 0));
+  }
+
+  std::string describe(Meta m, Site site) const override {
+    if (m == 0) return "-";
+    switch (site) {
+      case Site::kPc:
+        return "-";
+      case Site::kInstruction:
+        if (m & kOpensFrame) return "opens a frame";
+        if (m & kAdjustsFrame) return "adjusts the frame";
+        if (m & kReloadsSp) return "reloads sp";
+        return "store to a possible outgoing argument";
+      case Site::kRegister:
+        if (kind(m) == kStackPointer) return fmt::format("stack pointer, frame depth {}", depth(m));
+        return fmt::format("pointer into the frame at depth {}", depth(m));
+      case Site::kMemory: {
+        std::string s;
+        if (owner(m) == kDead)
+          s = "word of a returned frame";
+        else if (owner(m))
+          s = fmt::format("word of the frame at depth {}", owner(m));
+        else
+          s = "not a frame word";
+        if (m & kArgument) s += ", stored through sp (possible outgoing argument)";
+        if (value(m)) s += ", holds a " + describe(value(m), Site::kRegister);
+        return s;
+      }
+    }
+    return "-";
+  }
+
+  Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr,
+                      uint64_t addr) const override {
+    const unsigned f = depth(in.rs1), g = owner(in.mem);
+    const std::string where = has_addr ? fmt::format("0x{:x}", addr) : std::string("the word");
+    if (d.rule == "dead-frame")
+      return {"stack-use-after-return",
+              fmt::format("{} belongs to a frame that has returned; the pointer was derived in the "
+                          "frame at depth {}\n",
+                          where, f)};
+    // Depths count up from the outermost frame (mod 32): a smaller one is a caller.
+    const unsigned up = (f + kDepths - g) % kDepths;
+    std::string relation =
+        up && up < kDepths / 2
+            ? fmt::format("{} frame{} up the call chain (a caller's frame)", up, up == 1 ? "" : "s")
+            : fmt::format("{} frame{} down the call chain (a callee's frame)", kDepths - up,
+                          kDepths - up == 1 ? "" : "s");
+    const std::string kind = d.rule == "frame-store" ? "stack-frame-overflow" : "stack-frame-read";
+    return {kind, fmt::format("the pointer belongs to the frame at depth {}; {} belongs to the "
+                              "frame at depth {}, {}\n",
+                              f, where, g, relation)};
+  }
+
+ private:
+  std::optional<Denial> check_access(const RuleInputs& in, bool store) const {
+    if (kind(in.rs1) != kFramePointer || depth(in.rs1) == 0) return std::nullopt;
+    const unsigned f = depth(in.rs1), g = owner(in.mem);
+    if (g == 0 || g == f) return std::nullopt;
+    if (g == kDead)
+      return Denial{"dead-frame", "access through a pointer into a frame that has returned"};
+    if (!store && (in.mem & kArgument) && g == prev_depth(f)) return std::nullopt;
+    return store ? Denial{"frame-store", "store through a pointer into another live frame's words"}
+                 : Denial{"frame-load", "load through a pointer from another live frame's words"};
+  }
+
+  // The instruction at pc, from the image's bytes.
+  static bool insn_at(const ImageFacts& facts, uint64_t pc, DecodedInsn& out) {
+    for (const ElfSegment& s : facts.image().segments()) {
+      if (pc < s.vaddr || pc + 2 > s.vaddr + s.filesz) continue;
+      uint32_t bits = 0;
+      const size_t avail = std::min<uint64_t>(4, s.vaddr + s.filesz - pc);
+      std::memcpy(&bits, facts.image().bytes().data() + s.offset + (pc - s.vaddr), avail);
+      out = decode(bits);
+      return true;
+    }
+    return false;
+  }
+
+  // `auipc sp, hi` or `lui sp, hi` right before: the addi completes an address, not a frame.
+  static bool loads_sp_upper(const ImageFacts& facts, uint64_t pc) {
+    DecodedInsn prev;
+    return insn_at(facts, pc - 4, prev) && prev.len == 4 &&
+           (prev.op == Op::auipc || prev.op == Op::lui) && prev.arch_rd() == kSp;
+  }
+
+  // The first `addi sp, sp, -N` of each function opens its frame; later decrements in the same
+  // function (the rest of a large frame, constant-size alloca) extend it. gcc's __riscv_save_N
+  // millicode saves the caller's registers for it: it extends, so that function's own
+  // decrement (if any) opens the frame.
+  void find_frame_openings(const ImageFacts& facts) {
+    for (uint32_t i = 1;; ++i) {
+      const FunctionInfo* f = facts.function_by_index(i);
+      if (f == nullptr) break;
+      if (f->name.rfind("__riscv_save", 0) == 0) continue;
+      for (uint64_t pc = f->start; pc < f->end;) {
+        DecodedInsn d;
+        if (!insn_at(facts, pc, d)) break;
+        if (d.op == Op::addi && d.arch_rd() == kSp && d.rs1 == kSp && d.imm < 0 &&
+            !loads_sp_upper(facts, pc)) {
+          opens_.insert(pc);
+          break;
+        }
+        pc += d.len;
+      }
+    }
+  }
+
+  const ImageFacts* facts_ = nullptr;
+  std::unordered_set<uint64_t> opens_;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> make_frame_policy() { return std::make_unique<Frame>(); }
+
+}  // namespace unitag::tags
