@@ -9,6 +9,7 @@
 #include "core/boot.h"
 
 extern "C" void uk_switch_context(uintptr_t* save_sp, uintptr_t load_sp);
+extern "C" void uk_switch_to_new(uintptr_t* save_sp, uk_thread* t, uintptr_t stack_top, void* tls);
 
 namespace uk {
 
@@ -99,7 +100,11 @@ void schedule() {
   if (next == prev) return;
   fpu::switch_out(prev);
   c->prev = prev;
-  uk_switch_context(&prev->saved_sp, next->saved_sp);
+  if (next->saved_sp)
+    uk_switch_context(&prev->saved_sp, next->saved_sp);
+  else  // first run: straight into uk_thread_start on its empty stack (trap_entry.S)
+    uk_switch_to_new(&prev->saved_sp, next,
+                     reinterpret_cast<uintptr_t>(next->stack_base) + next->stack_size, next->tls);
   // Back on this thread, possibly much later: the predecessor is whoever ran before us.
   fpu::switch_in(this_cpu()->current);
   finish_switch();

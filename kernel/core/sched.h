@@ -20,7 +20,7 @@ struct FpState;
 }  // namespace uk
 
 struct uk_thread {
-  uintptr_t saved_sp;  // switch_context's save area while not running
+  uintptr_t saved_sp;  // switch_context's save area while not running; 0 until it first runs
   uk::ThreadState state;
   bool is_idle;
   bool detached;

@@ -11,8 +11,6 @@
 #include "core/sched.h"
 #include "posix/console.h"
 
-extern "C" void uk_thread_trampoline();
-
 namespace uk {
 namespace {
 
@@ -64,21 +62,11 @@ void release(uk_thread* t) {
   __atomic_sub_fetch(&g_live_threads, 1, __ATOMIC_RELAXED);
 }
 
-// Lays out an initial uk_switch_context frame that "returns" into uk_thread_trampoline.
-void prepare_stack(uk_thread* t) {
-  auto* frame = reinterpret_cast<uint64_t*>(t->stack_base + t->stack_size - 112);
-  memset(frame, 0, 112);
-  frame[0] = reinterpret_cast<uintptr_t>(uk_thread_trampoline);  // ra
-  frame[2] = reinterpret_cast<uintptr_t>(t);                     // s1
-  frame[13] = reinterpret_cast<uintptr_t>(t->tls);               // tp
-  t->saved_sp = reinterpret_cast<uintptr_t>(frame);
-}
-
 uk_thread* start(uk_thread* t, Cpu* home, void* (*entry)(void*), void* arg) {
   t->home = home;
   t->entry = entry;
   t->arg = arg;
-  prepare_stack(t);
+  t->saved_sp = 0;  // never ran: schedule() starts it with uk_switch_to_new
   const uint64_t flags = arch::irq_save();
   make_runnable(t);
   arch::irq_restore(flags);

@@ -42,27 +42,24 @@ uk_trap_entry:
   mret
   .size uk_trap_entry, . - uk_trap_entry
 
-/* void uk_switch_context(uintptr_t* save_sp, uintptr_t load_sp): saves the callee-saved
-   registers and tp (the thread's TLS pointer) on the current stack, switches stacks, restores. */
+/* The thread context switch. A suspended thread's stack holds, at its saved sp, the callee-saved
+   registers and tp that uk_switch_context or uk_switch_to_new pushed, below the genuine return
+   address of that call (saved by `sd ra`: a tagged machine's stack policy sees a return address
+   stored and reloaded, never one made up). */
+#define SAVE_CONTEXT \
+  addi sp, sp, -112; \
+  sd ra, 0(sp); sd s0, 8(sp); sd s1, 16(sp); sd s2, 24(sp); sd s3, 32(sp); sd s4, 40(sp); \
+  sd s5, 48(sp); sd s6, 56(sp); sd s7, 64(sp); sd s8, 72(sp); sd s9, 80(sp); sd s10, 88(sp); \
+  sd s11, 96(sp); sd tp, 104(sp); \
+  sd sp, 0(a0)
+
+/* void uk_switch_context(uintptr_t* save_sp, uintptr_t load_sp): suspends the current thread
+   (its sp into *save_sp) and resumes the one suspended at load_sp, returning from the switch call
+   that suspended it. */
   .globl uk_switch_context
   .type uk_switch_context, @function
 uk_switch_context:
-  addi sp, sp, -112
-  sd ra, 0(sp)
-  sd s0, 8(sp)
-  sd s1, 16(sp)
-  sd s2, 24(sp)
-  sd s3, 32(sp)
-  sd s4, 40(sp)
-  sd s5, 48(sp)
-  sd s6, 56(sp)
-  sd s7, 64(sp)
-  sd s8, 72(sp)
-  sd s9, 80(sp)
-  sd s10, 88(sp)
-  sd s11, 96(sp)
-  sd tp, 104(sp)
-  sd sp, 0(a0)
+  SAVE_CONTEXT
   mv sp, a1
   ld ra, 0(sp)
   ld s0, 8(sp)
@@ -82,14 +79,20 @@ uk_switch_context:
   ret
   .size uk_switch_context, . - uk_switch_context
 
-/* First code of a new thread (its initial context returns here): s1 = the uk_thread. */
-  .globl uk_thread_trampoline
-  .type uk_thread_trampoline, @function
-uk_thread_trampoline:
-  mv a0, s1
+/* void uk_switch_to_new(uintptr_t* save_sp, uk_thread* t, uintptr_t stack_top, void* tls):
+   suspends the current thread like uk_switch_context and starts t, which has never run, on its
+   empty stack: a direct jump to the entry of uk_thread_start(t), with tp = its TLS block and
+   ra = fp = 0 ending backtraces. A new thread therefore needs no made-up context to "return"
+   into: no code address is ever written to memory as data (the stack policy would rightly call
+   that a forged return address, and cfi a return to a non-return site). */
+  .globl uk_switch_to_new
+  .type uk_switch_to_new, @function
+uk_switch_to_new:
+  SAVE_CONTEXT
+  mv sp, a2
+  mv tp, a3
+  mv a0, a1
   li fp, 0
   li ra, 0
-  call uk_thread_start
-1:
-  j 1b
-  .size uk_thread_trampoline, . - uk_thread_trampoline
+  j uk_thread_start
+  .size uk_switch_to_new, . - uk_switch_to_new
