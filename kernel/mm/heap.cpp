@@ -2,6 +2,15 @@
 // classes with one free list each; larger blocks are first-fit from an address-ordered free list
 // that coalesces neighbours and gives the top block back to the untouched region. Every block
 // starts with a 16-byte header; aligned allocations put their header just below the payload.
+//
+// On a tagged hart (boot info `policies` != 0) the allocator colours every allocation itself with
+// the tag instructions (abi/unitag/tag_isa.h), so it tells the heap policy not to bind malloc & co.
+// by symbol (__unitag_tag_aware_allocator below: binding by symbol tracks one call per hart and
+// cannot follow a thread preempted inside malloc). The tag instructions and the accesses to
+// headers and free lists (words of no allocation, or of a freed one) need allocator authority,
+// which the loader grants by symbol name: to malloc, free, calloc, realloc, aligned_alloc,
+// memalign, posix_memalign, and to every function named unitag_allocator_*. So each helper that
+// touches allocator words carries such a name (asm labels below), whether or not it is inlined.
 #include "mm/heap.h"
 
 #include <errno.h>
@@ -12,6 +21,12 @@
 #include "unitag/kernel.h"
 #include "unitag/sync.h"
 #include "unitag/tag_isa.h"
+
+// Read by the loader only: its presence turns the heap policy's symbol binding off. An absolute
+// symbol, so --gc-sections has no section to drop.
+__asm__(".globl __unitag_tag_aware_allocator\n.set __unitag_tag_aware_allocator, 1");
+
+#define UK_ALLOCATOR_SYMBOL(name) __asm__("unitag_allocator_" #name)
 
 namespace uk {
 namespace {
@@ -47,12 +62,14 @@ FreeSmall* g_small[kClasses];
 FreeLarge* g_large;
 bool g_tagging;
 
+unsigned class_of(size_t block) UK_ALLOCATOR_SYMBOL(class_of);
 unsigned class_of(size_t block) {  // block is a multiple of 16, at most kMaxSmall
   unsigned c = 0;
   while ((kMinBlock << c) < block) ++c;
   return c;
 }
 
+uintptr_t take_from_top(size_t size) UK_ALLOCATOR_SYMBOL(take_from_top);
 uintptr_t take_from_top(size_t size) {
   if (g_end - g_top < size) return 0;
   const uintptr_t b = g_top;
@@ -60,6 +77,7 @@ uintptr_t take_from_top(size_t size) {
   return b;
 }
 
+uintptr_t take_large(size_t size, size_t* actual) UK_ALLOCATOR_SYMBOL(take_large);
 uintptr_t take_large(size_t size, size_t* actual) {
   for (FreeLarge** link = &g_large; *link; link = &(*link)->next) {
     FreeLarge* f = *link;
@@ -81,6 +99,7 @@ uintptr_t take_large(size_t size, size_t* actual) {
   return take_from_top(size);
 }
 
+void give_large(uintptr_t block, uint64_t size) UK_ALLOCATOR_SYMBOL(give_large);
 void give_large(uintptr_t block, uint64_t size) {
   FreeLarge** link = &g_large;
   FreeLarge* prev = nullptr;
@@ -111,6 +130,7 @@ void give_large(uintptr_t block, uint64_t size) {
 }
 
 // Returns a block of at least `size` bytes (multiple of 16) and its real size.
+uintptr_t take(size_t size, size_t* actual) UK_ALLOCATOR_SYMBOL(take);
 uintptr_t take(size_t size, size_t* actual) {
   if (size <= kMaxSmall) {
     const unsigned c = class_of(size < kMinBlock ? kMinBlock : size);
@@ -124,6 +144,7 @@ uintptr_t take(size_t size, size_t* actual) {
   return take_large(size, actual);
 }
 
+void* allocate(size_t n, size_t align) UK_ALLOCATOR_SYMBOL(allocate);
 void* allocate(size_t n, size_t align) {
   if (n > (1ull << 31)) return nullptr;
   const size_t extra = align > kHeader ? align : 0;
@@ -146,6 +167,7 @@ void* allocate(size_t n, size_t align) {
   return p;
 }
 
+Header* header_of(void* p, const char* who) UK_ALLOCATOR_SYMBOL(header_of);
 Header* header_of(void* p, const char* who) {
   auto* h = reinterpret_cast<Header*>(reinterpret_cast<uintptr_t>(p) - kHeader);
   if (reinterpret_cast<uintptr_t>(p) % 16 || h->magic != kLiveMagic) {
@@ -153,6 +175,13 @@ Header* header_of(void* p, const char* who) {
     uk_panic("%s(%p): not a pointer from malloc", who, p);
   }
   return h;
+}
+
+// Not a name the loader knows: its header access runs in a helper with authority.
+[[gnu::noinline]] size_t usable_size(void* p) UK_ALLOCATOR_SYMBOL(usable_size);
+size_t usable_size(void* p) {
+  const Header* h = header_of(p, "malloc_usable_size");
+  return g_tagging ? h->requested : size_t(h->units) * 16 - h->offset - kHeader;
 }
 
 }  // namespace
@@ -248,9 +277,7 @@ extern "C" int posix_memalign(void** out, size_t align, size_t n) {
 }
 
 extern "C" size_t malloc_usable_size(void* p) {
-  if (!p) return 0;
-  const Header* h = header_of(p, "malloc_usable_size");
-  return g_tagging ? h->requested : size_t(h->units) * 16 - h->offset - kHeader;
+  return p ? usable_size(p) : 0;
 }
 
 extern "C" void uk_memory_stats(struct uk_memory_stats* out) {

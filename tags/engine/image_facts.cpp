@@ -43,6 +43,18 @@ const FunctionInfo* ImageFacts::function_at(uint64_t addr) const {
   return addr < f.end ? &f : nullptr;
 }
 
+bool ImageFacts::instruction_at(uint64_t pc, DecodedInsn& out) const {
+  for (const ElfSegment& s : image_.segments()) {
+    if (pc < s.vaddr || pc + 2 > s.vaddr + s.filesz) continue;
+    uint32_t bits = 0;
+    const size_t avail = std::min<uint64_t>(4, s.vaddr + s.filesz - pc);
+    std::memcpy(&bits, image_.bytes().data() + s.offset + (pc - s.vaddr), avail);
+    out = decode(bits);
+    return true;
+  }
+  return false;
+}
+
 const FunctionInfo* ImageFacts::function_named(const std::string& name) const {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : &functions_[it->second];

@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "machine/isa/insn.h"
 #include "machine/loader/elf.h"
 
 namespace unitag::tags {
@@ -38,6 +39,8 @@ class ImageFacts {
   }
   // Address of a function symbol by name.
   const FunctionInfo* function_named(const std::string& name) const;
+  // The instruction at pc, decoded from the image's bytes (false outside loaded file contents).
+  bool instruction_at(uint64_t pc, DecodedInsn& out) const;
   size_t return_site_count() const { return return_sites_.size(); }
   size_t entry_count() const { return entries_.size(); }
 

@@ -35,10 +35,9 @@
 // caller's words stored through sp below offset 128; frames 32 apart alias.
 #include <fmt/format.h>
 
-#include <cstring>
 #include <unordered_set>
 
-#include "machine/isa/decoder.h"
+#include "machine/isa/insn.h"
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
@@ -122,7 +121,7 @@ class Frame final : public Policy {
 
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
     DecodedInsn d;
-    if (!insn_at(facts, pc, d)) return 0;
+    if (!facts.instruction_at(pc, d)) return 0;
     const OpGroup op = classify(d);
     if (d.arch_rd() == kSp && writes_rd(op)) {
       if (d.rs1 != kSp || !(d.op == Op::addi || d.op == Op::add || d.op == Op::sub))
@@ -259,23 +258,10 @@ class Frame final : public Policy {
                  : Denial{"frame-load", "load through a pointer from another live frame's words"};
   }
 
-  // The instruction at pc, from the image's bytes.
-  static bool insn_at(const ImageFacts& facts, uint64_t pc, DecodedInsn& out) {
-    for (const ElfSegment& s : facts.image().segments()) {
-      if (pc < s.vaddr || pc + 2 > s.vaddr + s.filesz) continue;
-      uint32_t bits = 0;
-      const size_t avail = std::min<uint64_t>(4, s.vaddr + s.filesz - pc);
-      std::memcpy(&bits, facts.image().bytes().data() + s.offset + (pc - s.vaddr), avail);
-      out = decode(bits);
-      return true;
-    }
-    return false;
-  }
-
   // `auipc sp, hi` or `lui sp, hi` right before: the addi completes an address, not a frame.
   static bool loads_sp_upper(const ImageFacts& facts, uint64_t pc) {
     DecodedInsn prev;
-    return insn_at(facts, pc - 4, prev) && prev.len == 4 &&
+    return facts.instruction_at(pc - 4, prev) && prev.len == 4 &&
            (prev.op == Op::auipc || prev.op == Op::lui) && prev.arch_rd() == kSp;
   }
 
@@ -290,7 +276,7 @@ class Frame final : public Policy {
       if (f->name.rfind("__riscv_save", 0) == 0) continue;
       for (uint64_t pc = f->start; pc < f->end;) {
         DecodedInsn d;
-        if (!insn_at(facts, pc, d)) break;
+        if (!facts.instruction_at(pc, d)) break;
         if (d.op == Op::addi && d.arch_rd() == kSp && d.rs1 == kSp && d.imm < 0 &&
             !loads_sp_upper(facts, pc)) {
           opens_.insert(pc);

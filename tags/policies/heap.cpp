@@ -30,9 +30,15 @@ namespace {
 // bits 29-31 how many of its last bytes lie past its allocation's end (the last word of an
 // allocation whose end is not 8-byte aligned; 0 elsewhere), bits 32-63 the colour of the pointer
 // stored in it. CI: code with allocator authority (may use the tag instructions, may touch any
-// heap word). Bound allocator calls run trusted (the engine does not check inside them); their
-// effect is applied at return. Colours stay below 2^28 (the tag table holds no more tags).
+// heap word), or, on a `sub`, that it subtracts. Bound allocator calls run trusted (the engine
+// does not check inside them); their effect is applied at return. Colours stay below 2^28 (the
+// tag table holds no more tags).
 constexpr Meta kAuthority = 1;
+// A `sub`: pointer - integer is a pointer, but pointer - pointer (a length, an index) and
+// integer - pointer (-p, 8 - (p & 7)) are integers. Without it the kAdd rule gave `end - start`
+// the buffer's colour, and `other + (end - start)` (e.g. `path + strlen(s)`) then carried the
+// colour of `s`'s buffer into a different object: a false positive.
+constexpr Meta kSubtracts = 2;
 constexpr unsigned kTailShift = 29;
 constexpr uint32_t kColourMask = (1u << kTailShift) - 1;
 uint32_t location(Meta m) { return static_cast<uint32_t>(m) & kColourMask; }
@@ -75,6 +81,7 @@ class Heap final : public Policy {
       case OpGroup::kMove:
         return kRs1;
       case OpGroup::kAdd:
+        return kCi | kRs1 | kRs2;
       case OpGroup::kLogic:
         return kRs1 | kRs2;
       case OpGroup::kStore64:
@@ -94,9 +101,14 @@ class Heap final : public Policy {
     }
   }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
+    DecodedInsn d;
+    if (facts.instruction_at(pc, d) && classify(d) == OpGroup::kAdd)
+      return d.op == Op::sub ? kSubtracts : 0;  // authority only matters to accesses and tag ops
     const FunctionInfo* f = facts.function_at(pc);
     if (f == nullptr) return 0;
-    const std::string& n = f->name;
+    // A compiler's clone of a function (gcc's free.part.0, malloc.constprop.1, x.isra.0, x.cold)
+    // is that function's code: C names cannot contain '.'.
+    const std::string n = f->name.substr(0, f->name.find('.'));
     const bool allocator =
         n.rfind("unitag_allocator_", 0) == 0 || n.rfind("__unitag_allocator", 0) == 0 ||
         std::find(kBound.begin(), kBound.end(), std::string_view(n)) != kBound.end();
@@ -109,7 +121,12 @@ class Heap final : public Policy {
         out.rd = in.rs1;
         return std::nullopt;
       case OpGroup::kAdd:
-      case OpGroup::kLogic:  // pointer +- integer keeps the colour
+        if (in.ci & kSubtracts) {  // pointer - integer keeps the colour; anything - pointer not
+          out.rd = in.rs2 ? 0 : in.rs1;
+          return std::nullopt;
+        }
+        [[fallthrough]];
+      case OpGroup::kLogic:  // pointer + integer keeps the colour
         out.rd = in.rs1 && in.rs2 ? (in.rs1 == in.rs2 ? in.rs1 : 0) : in.rs1 | in.rs2;
         return std::nullopt;
       case OpGroup::kTagAlloc:
@@ -158,7 +175,7 @@ class Heap final : public Policy {
       case Site::kPc:
         return "-";
       case Site::kInstruction:
-        return m & kAuthority ? "allocator authority" : "-";
+        return m & kAuthority ? "allocator authority" : m & kSubtracts ? "subtracts" : "-";
       case Site::kRegister:
         return m ? "pointer to " + colour_name(static_cast<uint32_t>(m)) : "-";
       case Site::kMemory: {
