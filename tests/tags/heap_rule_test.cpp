@@ -53,5 +53,26 @@ TEST(HeapRule, StoresKeepTheWordsTail) {
   EXPECT_EQ(out.mem >> 32, 9u);  // and hold the stored pointer's colour
 }
 
+// Register colour after an add-group instruction; ci = 2 marks a `sub` (the policy's CI bit).
+Meta arithmetic(Meta rs1, Meta rs2, Meta ci) {
+  static const auto heap = make_heap_policy();
+  RuleInputs in{OpGroup::kAdd, 0, ci, rs1, rs2, 0, kNoOverhang};
+  RuleOutputs out;
+  EXPECT_FALSE(heap->rule(in, out));
+  return out.rd;
+}
+
+TEST(HeapRule, PointerPlusOrMinusAnIntegerKeepsTheColour) {
+  EXPECT_EQ(arithmetic(kColour, 0, 0), kColour);
+  EXPECT_EQ(arithmetic(0, kColour, 0), kColour);
+  EXPECT_EQ(arithmetic(kColour, 0, /*sub*/ 2), kColour);
+}
+
+TEST(HeapRule, ADifferenceOfPointersOrIntegerMinusPointerIsAnInteger) {
+  EXPECT_EQ(arithmetic(kColour, kColour, /*sub*/ 2), 0u);  // end - start: a length
+  EXPECT_EQ(arithmetic(0, kColour, /*sub*/ 2), 0u);        // -p, 8 - (p & 7)
+  EXPECT_EQ(arithmetic(kColour, 9, /*sub*/ 2), 0u);
+}
+
 }  // namespace
 }  // namespace unitag::tags
