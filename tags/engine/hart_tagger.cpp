@@ -152,17 +152,6 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   d.tag = it->second;
 }
 
-bool HartTagger::leave_bound(Hart& hart, uint64_t pc) {
-  // The allocator runs trusted and untracked (in hardware: under a PC tag whose rules always
-  // allow); its effects on tags are applied at its return by the binding policy.
-  if (pc != bound_return_ || hart.x[kSp] != bound_sp_) {
-    ++trusted_;
-    return false;
-  }
-  finish_bound_call(pc);
-  return true;
-}
-
 const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr) {
   const bool pc_default = pctag() == 0;
   const unsigned m = c.mask[pc_default];

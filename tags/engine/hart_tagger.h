@@ -103,10 +103,6 @@ class HartTagger final : public ExecutionHooks {
   // kWritesSp: writes sp and a member watches it (Policy::watches_stack_pointer); also kSpecial.
   static constexpr uint8_t kMemory = 1, kWritesMemory = 2, kSpecial = 4, kWritesSp = 8;
   class Access;
-
-  // Inside a bound call: false while the call runs (a trusted instruction); true once pc is its
-  // return, after applying the call's effects, so the instruction is checked as usual.
-  [[gnu::noinline]] bool leave_bound(Hart& hart, uint64_t pc);
   // A rule denied the instruction at pc.
   [[gnu::noinline]] bool deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                               uint64_t addr);

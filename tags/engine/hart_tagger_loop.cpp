@@ -9,6 +9,7 @@
 
 namespace unitag::tags {
 namespace {
+constexpr unsigned kSpRegister = 2;
 // What a machine group says statically about its instructions' operands. Groups whose
 // instructions differ in register files (FP arithmetic) or do more (tag instructions) take the
 // general check, which reads the entry's slots.
@@ -103,7 +104,16 @@ bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t& 
 }
 
 bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t addr) {
-  if (in_bound_ && !leave_bound(hart, pc)) return true;
+  if (in_bound_) {
+    // The allocator runs trusted and untracked (in hardware: under a PC tag whose rules always
+    // allow) until it returns to the recorded return address with the caller's stack; its
+    // effects on tags are applied then by the binding policy.
+    if (pc != bound_return_ || hart.x[kSpRegister] != bound_sp_) {
+      ++trusted_;
+      return true;
+    }
+    finish_bound_call(pc);
+  }
   ++checked_;
   CodeEntry& c = code_[d.tag];
   const RuleResult& r = lookup_rule(hart, c, addr);

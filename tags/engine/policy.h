@@ -94,6 +94,13 @@ class Policy {
   virtual std::string_view summary() const = 0;  // one line: what it catches
   virtual uint32_t bit() const = 0;              // bit in unitag_bootinfo.policies
   virtual unsigned inputs(OpGroup op, bool pc_is_default) const = 0;
+  // Options from `--policy NAME:KEY=VALUE[:KEY=VALUE...]`, before prepare(). Returns an error
+  // message for an unknown key or a bad value.
+  virtual std::optional<std::string> set_option(std::string_view key, std::string_view value) {
+    return "unknown option '" + std::string(key) + "'";
+  }
+  // Each option as "key=VALUE: what it does" (for `unitag policies`).
+  virtual std::vector<std::string> options() const { return {}; }
   // Once, before anything else: the image facts and source lines stay valid for the run.
   virtual void prepare(const ImageFacts& facts, const SourceLines& lines) {}
   // The instruction tag (CI) of the instruction at pc.

@@ -8,7 +8,9 @@
 // word are caught. Binds to picolibc's malloc/free/calloc/realloc/aligned_alloc/memalign/
 // posix_memalign by symbol, or to the custom-0 tag instructions of a tag-aware allocator.
 // Costs: tags grow with allocations (a colour each, plus one per odd-sized last word), so
-// pointer-heavy code misses the rule cache more. Cannot catch: an over-read by an aligned
+// pointer-heavy code misses the rule cache more; option colours=N bounds that with a reused
+// palette (neighbours always differ), at the price of missing stale pointers whose block was
+// reallocated with the same colour. Cannot catch: an over-read by an aligned
 // 8-byte load of an allocation's last word (allowed for word-at-a-time string code; picolibc's
 // own string functions read bytes), bytes before an allocation whose base is not 8-byte aligned
 // (tag.alloc from a custom allocator), the second word of a misaligned access spanning two
@@ -19,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "tags/policies/heap_allocations.h"
 #include "tags/policies/registry.h"
@@ -75,6 +78,21 @@ class Heap final : public Policy {
   }
   uint32_t bit() const override { return kPolicyHeap; }
   void prepare(const ImageFacts&, const SourceLines& lines) override { lines_ = &lines; }
+  std::optional<std::string> set_option(std::string_view key, std::string_view value) override {
+    if (key != "colours") return "unknown option '" + std::string(key) + "'";
+    uint32_t n = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size() || n > kMaxPalette)
+      return fmt::format("colours={}: give a number of colours from 1 to {} (0: unbounded)", value,
+                         kMaxPalette);
+    registry_.set_palette(n);
+    return std::nullopt;
+  }
+  std::vector<std::string> options() const override {
+    return {
+        "colours=N: reuse N colours, as hardware with few tag bits would (0, the default: a "
+        "fresh colour per allocation)"};
+  }
 
   unsigned inputs(OpGroup op, bool) const override {
     switch (op) {
@@ -246,7 +264,7 @@ class Heap final : public Policy {
       return {"tag-forgery", "application code tried to colour or free memory tags"};
     if (d.rule == "double-free" || d.rule == "free-interior" || d.rule == "free-non-heap") {
       std::string s = fmt::format("free(0x{:x})\n", addr);
-      if (auto a = registry_.by_colour(static_cast<uint32_t>(in.rs1)))
+      if (auto a = registry_.by_colour(static_cast<uint32_t>(in.rs1), addr))
         s += allocation_text(*a);
       else if (auto live = registry_.live_containing(addr))
         s += allocation_text(*live);
@@ -261,7 +279,7 @@ class Heap final : public Policy {
     }
     if (d.rule == "store-past-end" || d.rule == "load-past-end") {
       std::string s;
-      if (auto a = registry_.by_colour(location(in.mem))) {
+      if (auto a = registry_.by_colour(location(in.mem), addr)) {
         const uint64_t end = a->base + a->size;
         const char* what = writes_memory(in.op) ? "store" : "load";
         if (addr >= end)
@@ -275,7 +293,7 @@ class Heap final : public Policy {
       }
       return {"heap-buffer-overflow", s};
     }
-    const auto mine = registry_.by_colour(static_cast<uint32_t>(in.rs1));
+    const auto mine = registry_.by_colour(static_cast<uint32_t>(in.rs1), addr);
     std::string kind = "heap-colour-mismatch", s;
     if (mine) {
       if (mine->freed)
@@ -299,25 +317,31 @@ class Heap final : public Policy {
       s += "the word belongs to no allocation (allocator metadata, padding or non-heap memory)\n";
     else if (loc == kFreedColour) {
       s += "the word is freed memory";
-      if (auto f = registry_.freed_containing(addr); f && (!mine || f->colour != mine->colour))
+      if (auto f = registry_.freed_containing(addr); f && (!mine || f->id != mine->id))
         s += ":\n" + allocation_text(*f);
       else
         s += "\n";
-    } else if (auto other = registry_.by_colour(loc);
-               other && (!mine || other->colour != mine->colour)) {
+    } else if (auto other = registry_.by_colour(loc, addr);
+               other && (!mine || other->id != mine->id)) {
       s += "the word belongs to another allocation:\n" + allocation_text(*other);
     }
     return {kind, s};
   }
 
  private:
+  static constexpr uint32_t kMaxPalette = 1u << 20;
   static constexpr std::array<std::string_view, 7> kBound = {
       "malloc", "free", "calloc", "realloc", "aligned_alloc", "memalign", "posix_memalign"};
 
   std::optional<Denial> check_free(uint64_t p, uint32_t colour) const {
-    if (auto a = registry_.by_colour(colour); a && a->freed)
-      return Denial{"double-free", "free of a pointer whose allocation was already freed"};
-    if (auto live = registry_.live_containing(p)) {
+    const auto live = registry_.live_containing(p);
+    // The pointer's own allocation was freed: a double free, also when its memory has been
+    // handed out again (then only a pointer of the new block's colour passes: with a bounded
+    // palette, a stale pointer that happens to share that colour is missed).
+    if (colour != kNoColour && !(live && live->colour == colour))
+      if (auto mine = registry_.by_colour(colour, p); mine && mine->freed)
+        return Denial{"double-free", "free of a pointer whose allocation was already freed"};
+    if (live) {
       if (live->base == p) return std::nullopt;
       return Denial{"free-interior", "free of a pointer into the middle of an allocation"};
     }
@@ -346,20 +370,21 @@ class Heap final : public Policy {
   void release(uint64_t p, uint64_t site, TagAccess& tags) {
     auto a = registry_.live_containing(p);
     if (!a || a->base != p) return;
-    registry_.mark_freed(a->colour, site, tags.hart());
+    registry_.mark_freed(a->id, site, tags.hart());
     tags.update_range(a->base, a->size, &colour_keep_values, kFreedColour);
   }
 
   std::string colour_name(uint32_t c) const {
     if (c == kFreedColour) return "freed memory";
-    if (auto a = registry_.by_colour(c))
-      return fmt::format("allocation #{} [0x{:x}, +{}){}", c, a->base, a->size,
+    if (registry_.palette() != 0) return fmt::format("colour {}", c);  // names no one allocation
+    if (auto a = registry_.by_colour(c, 0))
+      return fmt::format("allocation #{} [0x{:x}, +{}){}", a->id, a->base, a->size,
                          a->freed ? " (freed)" : "");
     return fmt::format("colour {}", c);
   }
 
   std::string allocation_text(const Allocation& a) const {
-    std::string s = fmt::format("  allocation #{} [0x{:x}, 0x{:x}) ({} bytes)\n", a.colour, a.base,
+    std::string s = fmt::format("  allocation #{} [0x{:x}, 0x{:x}) ({} bytes)\n", a.id, a.base,
                                 a.base + a.size, a.size);
     s += fmt::format("    allocated by hart {} at {}\n", a.alloc_hart, lines_->where(a.alloc_site));
     if (a.freed)

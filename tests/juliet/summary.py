@@ -3,7 +3,10 @@
 bad variants caught by `--policy heap` (with the right report kind), known misses, and good
 variants that ran clean under `--policy heap` and under the composite rwx,heap,stack,cfi.
 
-  tests/juliet/summary.py [BUILD_DIR]      (default: build)
+  tests/juliet/summary.py [BUILD_DIR] [--colours N]   (default: build; unbounded colours)
+
+--colours N runs the heap policy with a palette of N reused colours (heap:colours=N), to see
+what detection a few tag bits keep.
 """
 import os
 import subprocess
@@ -14,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen_cases  # noqa: E402
 
-COMPOSITE = "rwx,heap,stack,cfi"
+HEAP = "heap"
 
 
 def run(build, image, name, variant, policy):
@@ -26,18 +29,23 @@ def run(build, image, name, variant, policy):
 
 def judge(build, c):
     image = gen_cases.family_file(c.family)
-    code, _, err = run(build, image, c.name, "bad", "heap")
+    code, _, err = run(build, image, c.name, "bad", HEAP)
     caught = code == 122 and f"tag violation: {c.kind}\n" in err
     clean = []
-    for policy in ("heap", COMPOSITE):
+    for policy in (HEAP, f"rwx,{HEAP},stack,cfi"):
         code, out, _ = run(build, image, c.name, "good", policy)
         clean.append(code == 0 and out.endswith("finished\n"))
     return c, caught, clean
 
 
 def main():
-    build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..",
-                                                                              "build"))
+    global HEAP
+    args = sys.argv[1:]
+    if "--colours" in args:
+        i = args.index("--colours")
+        HEAP = f"heap:colours={args[i + 1]}"
+        del args[i:i + 2]
+    build = os.path.abspath(args[0] if args else os.path.join(HERE, "..", "..", "build"))
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda c: judge(build, c), gen_cases.CASES))
     rows = {}

@@ -74,6 +74,30 @@ TEST(Engine, BenignProgramRunsCleanAndCountsRules) {
   EXPECT_EQ(stats["per_policy"].size(), 4u);
 }
 
+// A bounded palette bounds the heap policy's tags and rules (what a few tag bits buy in rule-cache
+// pressure): a 4095-node tree has a colour per node unbounded, 16 with heap:colours=16.
+TEST(Engine, BoundedHeapPaletteBoundsTagsAndRules) {
+  auto stats_for = [](const std::string& policy) {
+    TaggedRun r("tags_benign_recursion", {policy});
+    const RunResult result = r.machine.run();
+    EXPECT_EQ(result.reason, StopReason::kGuestExit) << policy << ": " << result.message;
+    return r.engine->stats();
+  };
+  const auto unbounded = stats_for("heap");
+  const auto palette = stats_for("heap:colours=16");
+  EXPECT_GT(unbounded["distinct_tags"].get<uint64_t>(), 4000u);
+  EXPECT_LT(palette["distinct_tags"].get<uint64_t>(), 300u);
+  EXPECT_LT(palette["rule_cache_misses"].get<uint64_t>() * 20,
+            unbounded["rule_cache_misses"].get<uint64_t>());
+}
+
+TEST(Engine, PolicyOptionsAreChecked) {
+  EXPECT_THROW(make_policies({"heap:colours=0x10"}), std::invalid_argument);
+  EXPECT_THROW(make_policies({"heap:colours=2000000"}), std::invalid_argument);
+  EXPECT_THROW(make_policies({"rwx:colours=4"}), std::invalid_argument);
+  EXPECT_EQ(make_policies({"heap:colours=4", "stack"}).size(), 2u);
+}
+
 TEST(Engine, OnlyAttachedHartsHaveHooks) {
   TaggedRun r("tags_benign_sort", {"heap"}, 2);
   EXPECT_NE(r.machine.hart(0).hooks(), nullptr);

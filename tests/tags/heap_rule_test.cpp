@@ -1,7 +1,8 @@
-// The heap policy's rule at an allocation's end: the bytes past the end in its last word refuse
-// stores and narrow loads, and let an aligned 8-byte load through (word-at-a-time code).
+// The heap policy: its rule at an allocation's end (the bytes past the end in its last word refuse
+// stores and narrow loads; an aligned 8-byte load passes) and its choice of colours.
 #include <gtest/gtest.h>
 
+#include "tags/policies/heap_allocations.h"
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
@@ -75,4 +76,37 @@ TEST(HeapRule, ADifferenceOfPointersOrIntegerMinusPointerIsAnInteger) {
 }
 
 }  // namespace
+}  // namespace unitag::tags
+
+namespace unitag::tags {
+// With a bounded palette, colours cycle but a new block never shares a colour with the live
+// block just below or just above it, so linear overflows still meet another colour.
+TEST(AllocationRegistry, PaletteKeepsNeighboursApart) {
+  AllocationRegistry r;
+  r.set_palette(3);
+  const uint32_t a = r.add(0x1000, 16, 0, 0);
+  const uint32_t b = r.add(0x1020, 16, 0, 0);
+  const uint32_t c = r.add(0x1040, 16, 0, 0);
+  EXPECT_NE(a, b);
+  EXPECT_NE(b, c);
+  // Free the middle block and allocate into the gap: its colour differs from both neighbours.
+  r.mark_freed(r.live_containing(0x1020)->id, 0, 0);
+  const uint32_t d = r.add(0x1020, 16, 0, 0);
+  EXPECT_NE(d, a);
+  EXPECT_NE(d, c);
+  for (uint32_t x : {a, b, c, d}) EXPECT_LT(x, kFirstColour + 3);
+  // The colour names an allocation only together with an address.
+  EXPECT_EQ(r.by_colour(d, 0x1024)->base, 0x1020u);
+  EXPECT_FALSE(r.by_colour(d, 0x1024)->freed);
+}
+
+TEST(AllocationRegistry, UnboundedColoursNameOneAllocation) {
+  AllocationRegistry r;
+  const uint32_t a = r.add(0x1000, 16, 0, 0);
+  r.mark_freed(r.live_containing(0x1000)->id, 0, 0);
+  const uint32_t b = r.add(0x1000, 16, 0, 0);
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(r.by_colour(a, 0)->freed);
+  EXPECT_FALSE(r.by_colour(b, 0)->freed);
+}
 }  // namespace unitag::tags

@@ -14,9 +14,10 @@ void add_policies_command(CLI::App& app) {
     for (const auto& info : tags::all_policies()) {
       const auto p = info.make();
       std::cout << fmt::format("{:<6} {}\n", p->name(), p->summary());
+      for (const std::string& o : p->options()) std::cout << fmt::format("       option {}\n", o);
     }
-    std::cout
-        << "Combine with commas: unitag run IMAGE --policy heap,stack,cfi,rwx (docs/policies.md)\n";
+    std::cout << "Combine with commas, options after a colon: unitag run IMAGE --policy "
+                 "heap:colours=16,stack,cfi,rwx (docs/policies.md)\n";
   });
 }
 
