@@ -276,9 +276,7 @@ extern "C" int posix_memalign(void** out, size_t align, size_t n) {
   return 0;
 }
 
-extern "C" size_t malloc_usable_size(void* p) {
-  return p ? usable_size(p) : 0;
-}
+extern "C" size_t malloc_usable_size(void* p) { return p ? usable_size(p) : 0; }
 
 extern "C" void uk_memory_stats(struct uk_memory_stats* out) {
   extern char _end[];
