@@ -36,6 +36,11 @@ class HartTagger final : public ExecutionHooks {
   template <Group G>
   bool check_insn(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t& checked);
   void add_checked(uint64_t n) { checked_ += n; }
+  // The check of the loop that runs a bound (trusted) call: counts trusted instructions until
+  // the call returns, then ends the loop (false, with switch_ set) before the return site.
+  bool check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted);
+  void add_trusted(uint64_t n) { trusted_ += n; }
+  bool switching() const { return switch_; }
 
   const RuleCache& cache() const { return cache_; }
   // Modeled rule-cache hits: those the cache model counted, plus every checked instruction
@@ -137,6 +142,10 @@ class HartTagger final : public ExecutionHooks {
 
   // The bound call in progress (one at a time: calls the allocator makes are its own business).
   bool in_bound_ = false;
+  // In execute(): trusted instructions run in a loop of their own (TrustedChecks) and the
+  // checks ask the loop to end (switch_) when the hart enters or leaves a bound call.
+  bool own_loop_ = false;
+  bool switch_ = false;
   uint8_t bound_member_ = 0;
   uint64_t bound_return_ = ~uint64_t{0}, bound_sp_ = 0;
   BoundCall call_;

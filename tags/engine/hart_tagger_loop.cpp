@@ -109,6 +109,10 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
     // allow) until it returns to the recorded return address with the caller's stack; its
     // effects on tags are applied then by the binding policy.
     if (pc != bound_return_ || hart.x[kSpRegister] != bound_sp_) {
+      if (own_loop_) {  // go on in the trusted loop (execute), starting with this instruction
+        switch_ = true;
+        return false;
+      }
       ++trusted_;
       return true;
     }
@@ -138,6 +142,16 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
   return check(hart, d, pc, checked_);
 }
 
+bool HartTagger::check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted) {
+  if (in_bound_ && (pc != bound_return_ || hart.x[kSpRegister] != bound_sp_)) [[likely]] {
+    ++trusted;
+    return true;
+  }
+  if (in_bound_) finish_bound_call(pc);
+  switch_ = true;  // the return site is checked as usual, in the tagged loop
+  return false;
+}
+
 namespace {
 // Copied into the loop (which takes its checker by value), so `checked` can live in a register.
 struct TaggerChecks {
@@ -157,11 +171,39 @@ struct TaggerChecks {
     tagger->add_checked(checked);
     checked = 0;
   }
+  bool yielding() const { return tagger->switching(); }
+};
+
+// A bound (allocator) call runs trusted: one compare per instruction, at one shared check site
+// (so the decoded slots keep pointing into the tagged loop).
+struct TrustedChecks {
+  static constexpr bool kChecks = true;
+  HartTagger* tagger;
+  uint64_t trusted = 0;
+  bool check(Hart& h, const DecodedInsn&, uint64_t pc) {
+    return tagger->check_trusted(h, pc, trusted);
+  }
+  bool uses_host_fp() const { return false; }
+  void at_exit() {
+    tagger->add_trusted(trusted);
+    trusted = 0;
+  }
+  bool yielding() const { return tagger->switching(); }
 };
 }  // namespace
 
 uint64_t HartTagger::execute(Hart& hart, uint64_t budget) {
-  return hart.execute_loop(TaggerChecks{this}, budget);
+  own_loop_ = true;
+  uint64_t done = 0;
+  for (;;) {
+    switch_ = false;
+    done += in_bound_ ? hart.execute_loop(TrustedChecks{this}, budget - done)
+                      : hart.execute_loop(TaggerChecks{this}, budget - done);
+    if (!switch_ || done >= budget || hart.machine().stop_requested()) break;
+  }
+  switch_ = false;
+  own_loop_ = false;
+  return done;
 }
 
 }  // namespace unitag::tags
