@@ -27,7 +27,8 @@ class ShadowMemory {
 
   Tag get(uint64_t addr) const {
     const uint64_t off = addr - kRamBase;
-    if (off >= ram_size_) return 0;
+    if (off >= ram_size_) [[unlikely]]  // devices; without the hint RAM is laid out of line
+      return 0;
     return tags_[off >> 3].load(std::memory_order_relaxed);
   }
   void set(uint64_t addr, Tag t) {
