@@ -42,7 +42,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   }
   bus_.mark_code_page(pc - Bus::kRamBase);
   slot = decode(bits, DecodeOptions{.fp = fp_});
-  slot.handler = labels_[2 * static_cast<size_t>(slot.op) + (slot.len == 4)];
+  slot.handler = handler_in(labels_, slot);
   ++stats.decoded;
   if (hooks_) hooks_->on_decode(*this, slot, pc);
   return true;
@@ -52,8 +52,7 @@ void Hart::use_labels(const void* const* labels) {
   labels_ = labels;
   for (auto& p : pages_)
     if (p)
-      for (DecodedInsn& s : p->slots)
-        s.handler = labels[2 * static_cast<size_t>(s.op) + (s.len == 4)];
+      for (DecodedInsn& s : p->slots) s.handler = handler_in(labels, s);
 }
 
 void Hart::flush_decode_cache() {

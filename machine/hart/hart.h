@@ -21,6 +21,11 @@ class Machine;
 // Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position, plus two
 // sentinels: straight-line code runs off the end of the page into one of them (a 4-byte
 // instruction in the last slot lands on the second), which sends the loop to look up the next page.
+// Where a loop whose labels are `labels` (2 per op: 2-byte and 4-byte form) dispatches `slot`.
+inline const void* handler_in(const void* const* labels, const DecodedInsn& slot) {
+  return labels[2 * static_cast<size_t>(slot.op) + (slot.len == 4)];
+}
+
 struct DecodedPage {
   static constexpr unsigned kSlots = (1u << Bus::kPageBits) / 2;
   std::array<DecodedInsn, kSlots + 2> slots{};

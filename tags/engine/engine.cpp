@@ -117,7 +117,7 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
   }
   const bool pc_default = key.op() & 0x80;
   const OpGroup op = OpGroup(key.op() & 0x7f);
-  const auto overhang = static_cast<uint8_t>(key.op() >> kOverhangShift & 3);
+  const Overhang overhang = key.overhang();
   const TagTuple pc = table_.get(key.pc()), ci = table_.get(key.ci()), rs1 = table_.get(key.rs1()),
                  rs2 = table_.get(key.rs2()), mem = table_.get(key.mem());
   TagTuple out_pc, out_rd, out_mem;

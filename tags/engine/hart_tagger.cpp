@@ -10,7 +10,7 @@
 
 namespace unitag::tags {
 namespace {
-constexpr unsigned kRa = 1, kSp = 2, kA0 = 10;
+constexpr unsigned kRa = 1, kA0 = 10;
 
 // Which register operands the instruction format really has (the decoder fills rs1/rs2 from
 // fixed bit positions even where those bits are immediate).
@@ -317,6 +317,6 @@ void HartTagger::on_trap(Hart& hart, uint64_t cause, uint64_t epc) {
   pctag() = 0;  // the trap handler starts with the default PC tag (it is not a jump target)
 }
 
-uint64_t HartTagger::memory_tag(uint64_t addr) const { return engine_.shadow().get(addr); }
+uint64_t HartTagger::memory_tag(uint64_t addr) const { return shadow_.get(addr); }
 
 }  // namespace unitag::tags

@@ -142,6 +142,12 @@ class HartTagger final : public ExecutionHooks {
 
   // The bound call in progress (one at a time: calls the allocator makes are its own business).
   bool in_bound_ = false;
+  static constexpr unsigned kSp = 2;
+  // Inside a bound call, whether pc is its return: the recorded return address, with the
+  // caller's stack (a recursive call of the same function returns elsewhere or deeper).
+  bool returns_from_bound(const Hart& hart, uint64_t pc) const {
+    return pc == bound_return_ && hart.x[kSp] == bound_sp_;
+  }
   // In execute(): trusted instructions run in a loop of their own (TrustedChecks) and the
   // checks ask the loop to end (switch_) when the hart enters or leaves a bound call.
   bool own_loop_ = false;

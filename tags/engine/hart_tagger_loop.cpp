@@ -9,7 +9,6 @@
 
 namespace unitag::tags {
 namespace {
-constexpr unsigned kSpRegister = 2;
 // What a machine group says statically about its instructions' operands. Groups whose
 // instructions differ in register files (FP arithmetic) or do more (tag instructions) take the
 // general check, which reads the entry's slots.
@@ -108,7 +107,7 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
     // The allocator runs trusted and untracked (in hardware: under a PC tag whose rules always
     // allow) until it returns to the recorded return address with the caller's stack; its
     // effects on tags are applied then by the binding policy.
-    if (pc != bound_return_ || hart.x[kSpRegister] != bound_sp_) {
+    if (!returns_from_bound(hart, pc)) {
       if (own_loop_) {  // go on in the trusted loop (execute), starting with this instruction
         switch_ = true;
         return false;
@@ -143,7 +142,7 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
 }
 
 bool HartTagger::check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted) {
-  if (in_bound_ && (pc != bound_return_ || hart.x[kSpRegister] != bound_sp_)) [[likely]] {
+  if (in_bound_ && !returns_from_bound(hart, pc)) [[likely]] {
     ++trusted;
     return true;
   }

@@ -22,14 +22,6 @@ namespace unitag::tags {
 // so rules memoise well). A policy that keeps state in the PC tag must read kPc everywhere.
 enum Input : unsigned { kPc = 1, kCi = 2, kRs1 = 4, kRs2 = 8, kMem = 16 };
 
-// How a memory access meets a word whose tag makes its last bytes invalid (see
-// Policy::invalid_tail_bytes): part of the memory input, 0 unless the policy reads kMem.
-enum Overhang : uint8_t {
-  kNoOverhang = 0,
-  kPastValidBytes = 1,  // the access touches bytes past the word's valid ones
-  kWholeWord = 2,       // a naturally aligned 8-byte access of such a word (word-at-a-time code)
-};
-
 struct RuleInputs {
   OpGroup op;
   Meta pc = 0, ci = 0, rs1 = 0, rs2 = 0, mem = 0;

@@ -18,10 +18,10 @@ inline constexpr unsigned kOverhangShift = 8;
 // The Overhang of a `size`-byte access at addr to a word tagged `mem` (whose handle says how
 // many of its last bytes are invalid). A misaligned access spanning two words is judged on the
 // first word only.
-inline uint32_t access_overhang(Tag mem, uint64_t addr, unsigned size) {
+inline Overhang access_overhang(Tag mem, uint64_t addr, unsigned size) {
   const unsigned offset = addr & 7;
-  if (offset + size <= 8 - tail_invalid_bytes(mem)) return 0;
-  return offset == 0 && size == 8 ? 2 : 1;  // kWholeWord : kPastValidBytes
+  if (offset + size <= 8 - tail_invalid_bytes(mem)) return kNoOverhang;
+  return offset == 0 && size == 8 ? kWholeWord : kPastValidBytes;
 }
 
 // A rule's inputs packed in three words (built in registers; 32-bit fields read back as 64-bit
@@ -40,6 +40,7 @@ struct RuleKey {
   Tag rs1() const { return static_cast<Tag>(b >> 32); }
   Tag rs2() const { return static_cast<Tag>(c); }
   Tag mem() const { return static_cast<Tag>(c >> 32); }
+  Overhang overhang() const { return static_cast<Overhang>(op() >> kOverhangShift & 3); }
   bool operator==(const RuleKey&) const = default;
 };
 

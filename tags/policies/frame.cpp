@@ -77,10 +77,6 @@ constexpr int32_t kArgumentBytes = 128;  // 16 stack-passed argument words
 bool is_load(OpGroup op) {
   return op == OpGroup::kLoad || op == OpGroup::kLoad64 || op == OpGroup::kFpLoad;
 }
-bool is_store(OpGroup op) {
-  return op == OpGroup::kStore || op == OpGroup::kStore64 || op == OpGroup::kFpStore ||
-         op == OpGroup::kAmo;
-}
 
 class Frame final : public Policy {
  public:
@@ -156,7 +152,7 @@ class Frame final : public Policy {
       default:
         break;
     }
-    const bool load = is_load(in.op), store = is_store(in.op);
+    const bool load = is_load(in.op), store = writes_memory(in.op);
     if (!load && !store) return std::nullopt;
     if (auto d = check_access(in, store)) return d;
     if (in.op == OpGroup::kLoad64) out.rd = derived(value(in.mem));  // a saved sp is a pointer

@@ -42,11 +42,11 @@ constexpr Meta kAuthority = 1;
 // the buffer's colour, and `other + (end - start)` (e.g. `path + strlen(s)`) then carried the
 // colour of `s`'s buffer into a different object: a false positive.
 constexpr Meta kSubtracts = 2;
-constexpr unsigned kTailShift = 29;
-constexpr uint32_t kColourMask = (1u << kTailShift) - 1;
+constexpr unsigned kMetaTailShift = 29;
+constexpr uint32_t kColourMask = (1u << kMetaTailShift) - 1;
 uint32_t location(Meta m) { return static_cast<uint32_t>(m) & kColourMask; }
 uint32_t location_and_tail(Meta m) { return static_cast<uint32_t>(m); }
-unsigned tail(Meta m) { return static_cast<uint32_t>(m) >> kTailShift; }
+unsigned tail(Meta m) { return static_cast<uint32_t>(m) >> kMetaTailShift; }
 uint32_t value(Meta m) { return static_cast<uint32_t>(m >> 32); }
 Meta word(uint32_t loc, uint32_t val) { return Meta{loc} | Meta{val} << 32; }
 // Bytes of the word holding an allocation's last byte that lie past `end` (0-7).
@@ -59,7 +59,7 @@ Meta colour_keep_values(Meta old, Meta colour) {
   return word(static_cast<uint32_t>(colour), value(old));
 }
 Meta set_tail(Meta old, Meta invalid) {
-  return word(location(old) | static_cast<uint32_t>(invalid) << kTailShift, value(old));
+  return word(location(old) | static_cast<uint32_t>(invalid) << kMetaTailShift, value(old));
 }
 Meta take_value(Meta dst, Meta src) { return word(location_and_tail(dst), value(src)); }
 Meta set_value(Meta old, Meta colour) {

@@ -42,7 +42,7 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
                 table.member(xtag()[d.rs1], member),
                 table.member(rs2, member),
                 table.member(mem, member),
-                static_cast<uint8_t>(c.last_key.op() >> kOverhangShift & 3),  // the denied key
+                c.last_key.overhang(),  // the denied key
                 c.access_size};
   const Explanation ex = p.explain(den, in, has_addr, addr);
   const std::string kind = ex.kind.empty() ? fmt::format("{}-violation", p.name()) : ex.kind;

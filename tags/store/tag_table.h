@@ -24,6 +24,14 @@ inline constexpr unsigned kTailShift = 29;
 inline constexpr Tag kTagIndexMask = (Tag{1} << kTailShift) - 1;
 inline constexpr unsigned tail_invalid_bytes(Tag t) { return t >> kTailShift; }
 
+// How a memory access meets a word whose tag makes its last bytes invalid (see
+// Policy::invalid_tail_bytes): part of the memory input, 0 unless the policy reads kMem.
+enum Overhang : uint8_t {
+  kNoOverhang = 0,
+  kPastValidBytes = 1,  // the access touches bytes past the word's valid ones
+  kWholeWord = 2,       // a naturally aligned 8-byte access of such a word (word-at-a-time code)
+};
+
 inline constexpr size_t kMaxPolicies = 8;
 
 struct TagTuple {
