@@ -129,6 +129,13 @@ class Hart {
   void invalidate_code(uint64_t addr, unsigned size);
   void update_fast_path();  // after privilege, MPRV or PMP changes
 
+  // The physical address of the data access `d` makes when it runs now (for checkers, which
+  // see it before it runs); 0 for instructions without one.
+  uint64_t access_address(const DecodedInsn& d) const {
+    if (!d.operands().accesses_memory()) return 0;
+    return x[d.rs1] + static_cast<int64_t>(d.imm);
+  }
+
   // Physical memory protection check of [addr, addr+size) for kind 'r', 'w' or 'x'.
   bool pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const;
   // The address range [lo, hi) that PMP entry i covers (hi == lo when the entry is off).

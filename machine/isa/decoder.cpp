@@ -11,23 +11,8 @@
 namespace unitag {
 namespace {
 
-constexpr InsnInfo kPseudo[] = {
-    {"<undecoded>", 0, 0, Format::None, Group::Illegal},
-    {"<illegal>", 0, 0, Format::None, Group::Illegal},
-    {"<page-end>", 0, 0, Format::None, Group::Illegal},
-};
-
-const std::array<InsnInfo, static_cast<size_t>(Op::kCount)> kInfo = [] {
-  std::array<InsnInfo, static_cast<size_t>(Op::kCount)> t{};
-  size_t i = 0;
-  for (const InsnInfo& pseudo : kPseudo) t[i++] = pseudo;
-#define INSN(name, match, mask, fmt, group, body) \
-  t[i++] = InsnInfo{#name, match, mask, Format::fmt, Group::group};
-#include "machine/isa/table.inc"
-#undef INSN
-  // Names ending in '_' avoid C++ keywords; mnemonics use dots where the table has '_'.
-  return t;
-}();
+constexpr size_t kPseudoOps = static_cast<size_t>(Op::kPageEnd) + 1;
+const auto& kInfo = kInsnTable;
 
 // Mnemonic text: table names use '_' for '.', and a trailing '_' to dodge C++ keywords.
 const std::array<std::string, static_cast<size_t>(Op::kCount)> kMnemonics = [] {
@@ -45,7 +30,7 @@ const std::array<std::string, static_cast<size_t>(Op::kCount)> kMnemonics = [] {
 // Candidates per major opcode (bits 6:2), in table order.
 const std::array<std::vector<Op>, 32> kByOpcode = [] {
   std::array<std::vector<Op>, 32> b{};
-  for (size_t i = std::size(kPseudo); i < kInfo.size(); ++i)
+  for (size_t i = kPseudoOps; i < std::size(kInfo); ++i)
     b[(kInfo[i].match >> 2) & 31].push_back(Op(i));
   return b;
 }();
@@ -57,7 +42,7 @@ constexpr int32_t sext(uint32_t v, int width) {
   return static_cast<int32_t>(v << (32 - width)) >> (32 - width);
 }
 
-bool writes_integer_rd(Format f) { return operand_files(f).rd == RegFile::kX; }
+bool writes_integer_rd(Format f) { return format_registers(f).rd == RegFile::kX; }
 
 DecodedInsn decode32(uint32_t w, const DecodeOptions& options) {
   DecodedInsn d;
@@ -144,8 +129,6 @@ const CompressedEntry kCompressed[] = {
 
 }  // namespace
 
-const InsnInfo& insn_info(Op op) { return kInfo[static_cast<size_t>(op)]; }
-
 std::string_view group_name(Group g) {
   static constexpr std::string_view kNames[] = {
       "alu", "muldiv", "load",    "store",  "branch", "jal",     "jalr",     "csr", "amo",    "lr",
@@ -179,50 +162,6 @@ DecodedInsn decode(uint32_t bits, const DecodeOptions& options) {
   return d;
 }
 
-OperandFiles operand_files(Format f) {
-  constexpr RegFile N = RegFile::kNone, X = RegFile::kX, F = RegFile::kF;
-  switch (f) {
-    case Format::R:
-    case Format::Amo:
-    case Format::Tag:
-      return {X, X, X, N};
-    case Format::I:
-    case Format::Load:
-    case Format::Shift:
-    case Format::ShiftW:
-    case Format::Csr:
-    case Format::Lr:
-      return {X, X, N, N};
-    case Format::CsrI:
-    case Format::U:
-    case Format::J:
-      return {X, N, N, N};
-    case Format::S:
-    case Format::B:
-      return {N, X, X, N};
-    case Format::None:
-    case Format::Fence:
-      return {N, N, N, N};
-    case Format::R4:
-      return {F, F, F, F};
-    case Format::FLoad:
-      return {F, X, N, N};
-    case Format::FStore:
-      return {N, X, F, N};
-    case Format::FR:
-      return {F, F, F, N};
-    case Format::FR1:
-      return {F, F, N, N};
-    case Format::FToX:
-      return {X, F, N, N};
-    case Format::XToF:
-      return {F, X, N, N};
-    case Format::FCmp:
-      return {X, F, F, N};
-  }
-  return {N, N, N, N};
-}
-
 const char* xreg_name(unsigned i) {
   static constexpr const char* kNames[] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
                                            "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
@@ -240,7 +179,7 @@ const char* freg_name(unsigned i) {
 }
 
 std::string disassemble(const DecodedInsn& d, uint64_t pc) {
-  if (static_cast<size_t>(d.op) < std::size(kPseudo))
+  if (static_cast<size_t>(d.op) < kPseudoOps)
     return d.len == 2 ? fmt::format(".2byte 0x{:04x}", d.raw)
                       : fmt::format(".4byte 0x{:08x}", d.raw);
   const InsnInfo& info = insn_info(d.op);

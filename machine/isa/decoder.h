@@ -23,13 +23,9 @@ constexpr unsigned insn_length(uint32_t low) { return (low & 3) == 3 ? 4 : 2; }
 // "addi a0, a0, 1" style text (no address); `pc` resolves pc-relative targets.
 std::string disassemble(const DecodedInsn& d, uint64_t pc);
 
-// Which register file each operand field of a format names, so a tag engine can give FP
-// registers tags like integer ones and follow data through FP arithmetic, loads and stores.
-enum class RegFile : uint8_t { kNone, kX, kF };
-struct OperandFiles {
-  RegFile rd, rs1, rs2, rs3;
-};
-OperandFiles operand_files(Format f);
+// The register files of a format's operand fields (Operands::rd..rs3; the rest is left empty).
+using OperandFiles = Operands;
+constexpr OperandFiles operand_files(Format f) { return format_registers(f); }
 
 // ABI name of integer register i (x0..x31) and of FP register i.
 const char* xreg_name(unsigned i);

@@ -103,7 +103,7 @@ Denial TagEngine::denial(uint16_t index) const {
 namespace {
 uint64_t inputs_hash(const RuleInputs& in) {
   uint64_t h = static_cast<uint64_t>(in.op) * 0x9e3779b97f4a7c15ull;
-  for (Meta v : {in.pc, in.ci, in.rs1, in.rs2, in.mem})
+  for (Meta v : {in.pc, in.ci, in.rs1, in.rs2, in.rs3, in.mem})
     h = (h ^ v) * 0xff51afd7ed558ccdull + (h >> 31);
   return h;
 }
@@ -119,7 +119,8 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
   const OpGroup op = OpGroup(key.op() & 0x7f);
   const Overhang overhang = key.overhang();
   const TagTuple pc = table_.get(key.pc()), ci = table_.get(key.ci()), rs1 = table_.get(key.rs1()),
-                 rs2 = table_.get(key.rs2()), mem = table_.get(key.mem());
+                 rs2 = table_.get(key.rs2()), rs3 = table_.get(key.rs3()),
+                 mem = table_.get(key.mem());
   TagTuple out_pc, out_rd, out_mem;
   RuleResult result;
   for (size_t m = 0; m < policies_.size(); ++m) {
@@ -129,6 +130,7 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
     if (used & kCi) in.ci = ci.member[m];
     if (used & kRs1) in.rs1 = rs1.member[m];
     if (used & kRs2) in.rs2 = rs2.member[m];
+    if (used & kRs3) in.rs3 = rs3.member[m];
     if (used & kMem) {
       in.mem = mem.member[m];
       in.overhang = overhang;

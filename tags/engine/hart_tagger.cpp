@@ -12,30 +12,9 @@ namespace unitag::tags {
 namespace {
 constexpr unsigned kRa = 1, kA0 = 10;
 
-// Which register operands the instruction format really has (the decoder fills rs1/rs2 from
-// fixed bit positions even where those bits are immediate).
-unsigned operand_mask(Format f) {
-  switch (f) {
-    case Format::R:
-    case Format::S:
-    case Format::B:
-    case Format::Amo:
-    case Format::Tag:
-      return kRs1 | kRs2;
-    case Format::I:
-    case Format::Load:
-    case Format::Shift:
-    case Format::ShiftW:
-    case Format::Csr:
-    case Format::Lr:
-    case Format::FLoad:
-    case Format::XToF:
-      return kRs1;
-    case Format::FStore:
-      return kRs1 | kRs2;
-    default:
-      return 0;
-  }
+// The tag_file slot of a register operand in `file` (integer and FP registers share one file).
+uint8_t slot_of(RegFile file, uint8_t field) {
+  return file == RegFile::kF ? static_cast<uint8_t>(HartTagger::kFBase + (field & 31)) : field;
 }
 }  // namespace
 
@@ -111,63 +90,70 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   const OpGroup op = classify(d);
   const Tag ci = engine_.code_tag(pc);
   const bool bound = engine_.bound_at(pc) != nullptr;
-  const Format format = insn_info(d.op).format;
-  const unsigned operands = operand_mask(format);
+  const Operands& ops = d.operands();
   auto [it, fresh] = code_index_.emplace(pc, static_cast<uint32_t>(code_.size()));
-  if (fresh) code_.emplace_back();
+  if (fresh) {
+    code_.emplace_back();
+    keys_.emplace_back();
+  }
   CodeEntry e{};
+  CodeKey k{};
   e.op = op;
   const bool memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
   const bool special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
   e.flags =
       (memory ? kMemory : 0) | (writes_memory(op) ? kWritesMemory : 0) | (special ? kSpecial : 0);
-  const bool fp_to_integer =
-      op == OpGroup::kFpOther && (format == Format::FToX || format == Format::FCmp);
-  e.writes_rd = writes_rd(op) || fp_to_integer;
-  e.writes_frd = op == OpGroup::kFpLoad || (op == OpGroup::kFpOther && !fp_to_integer);
-  e.access_size = static_cast<uint8_t>(access_bytes(d));
-  if (!bound && e.writes_rd && d.rd == kSp && engine_.watches_stack_pointer())
+  k.access_size = ops.mem_bytes;
+  if (!bound && ops.rd == RegFile::kX && d.rd == kSp && engine_.watches_stack_pointer())
     e.flags |= kSpecial | kWritesSp;
-  e.ci = ci;
-  const uint8_t rs2_file = op == OpGroup::kFpStore ? kFBase : 0;
-  const uint8_t rs2 = static_cast<uint8_t>(rs2_file + d.rs2);
+  k.ci = ci;
+  const unsigned operands = (ops.rs1 != RegFile::kNone ? unsigned{kRs1} : 0u) |
+                            (ops.rs2 != RegFile::kNone ? unsigned{kRs2} : 0u) |
+                            (ops.rs3 != RegFile::kNone ? unsigned{kRs3} : 0u);
+  const uint8_t rs1 = slot_of(ops.rs1, d.rs1), rs2 = slot_of(ops.rs2, d.rs2),
+                rs3 = slot_of(ops.rs3, d.rs3);
   unsigned either = 0;
   for (int pc_default = 0; pc_default < 2; ++pc_default) {
-    e.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
+    k.ci_key[pc_default] = engine_.project(ci, op, pc_default, kCi);
     const unsigned m = engine_.mask(op, pc_default) & (operands | kPc | kCi | kMem);
-    e.mask[pc_default] = m;
+    k.mask[pc_default] = static_cast<uint8_t>(m);
     either |= m;
-    e.pc_slot[pc_default] = (m & kPc) ? kPcSlot : kZeroSlot;
-    e.rs1_key_slot[pc_default] = (m & kRs1) ? d.rs1 : kZeroSlot;
-    e.rs2_key_slot[pc_default] = (m & kRs2) ? rs2 : kZeroSlot;
+    k.pc_slot[pc_default] = (m & kPc) ? kPcSlot : kZeroSlot;
+    k.rs1_key_slot[pc_default] = (m & kRs1) ? rs1 : kZeroSlot;
+    k.rs2_key_slot[pc_default] = (m & kRs2) ? rs2 : kZeroSlot;
+    k.rs3_key_slot[pc_default] = (m & kRs3) ? rs3 : kZeroSlot;
   }
-  e.rs1_slot = (either & kRs1) ? d.rs1 : kZeroSlot;
+  e.rs1_slot = (either & kRs1) ? rs1 : kZeroSlot;
   e.rs2_slot = (either & kRs2) ? rs2 : kZeroSlot;
+  e.rs3_slot = (either & kRs3) ? rs3 : kZeroSlot;
   e.rs1_mask = (either & kRs1) ? ~Tag{0} : 0;
   e.rs2_mask = (either & kRs2) ? ~Tag{0} : 0;
-  e.rd_slot = e.writes_rd    ? d.rd
-              : e.writes_frd ? static_cast<uint8_t>(kFBase + (d.rd & 31))
-                             : kDiscardSlot;
+  e.rs3_mask = (either & kRs3) ? ~Tag{0} : 0;
+  e.rd_slot = ops.rd == RegFile::kNone ? kDiscardSlot : slot_of(ops.rd, d.rd);
   code_[it->second] = e;
-  d.tag = it->second;
+  keys_[it->second] = k;
+  d.hook_data = it->second;
 }
 
-const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr) {
+const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t addr) {
+  CodeEntry& c = code_[entry];
+  CodeKey& key = keys_[entry];
   const bool pc_default = pctag() == 0;
-  const unsigned m = c.mask[pc_default];
+  const unsigned m = key.mask[pc_default];
   uint32_t op = static_cast<uint32_t>(c.op) | (pc_default ? 0x80u : 0u);
   const Tag mem = (c.flags & kMemory) ? shadow_.get(addr) : 0;
   // A word whose last bytes are invalid (an allocation's end): the rule also depends on which of
   // its bytes the access touches, which the check's comparison of raw tags cannot see.
   const bool tail = (m & kMem) && tail_invalid_bytes(mem);
-  if (tail) op |= access_overhang(mem, addr, c.access_size) << kOverhangShift;
-  const RuleKey k = RuleKey::make(op, tag_file[c.pc_slot[pc_default]], c.ci_key[pc_default],
-                                  tag_file[c.rs1_key_slot[pc_default]],
-                                  tag_file[c.rs2_key_slot[pc_default]], (m & kMem) ? mem : 0);
+  if (tail) op |= access_overhang(mem, addr, key.access_size) << kOverhangShift;
+  const RuleKey k = RuleKey::make(op, tag_file[key.pc_slot[pc_default]], key.ci_key[pc_default],
+                                  tag_file[key.rs1_key_slot[pc_default]],
+                                  tag_file[key.rs2_key_slot[pc_default]], (m & kMem) ? mem : 0,
+                                  tag_file[key.rs3_key_slot[pc_default]]);
   // The same key as last time with nothing inserted since: the modeled cache still holds the
   // rule (a hit; LRU order inside a set is not refreshed by it: exact for direct-mapped caches).
   // Counted in cache_hits() as a checked instruction that needed no lookup.
-  if (!(k == c.last_key && c.key_epoch == cache_.epoch())) {
+  if (!(k == key.last_key && key.key_epoch == cache_.epoch())) {
     ++lookups_;
     const size_t h = RuleKeyHash{}(k);
     bool modeled_miss;
@@ -177,14 +163,14 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t add
       const RuleResult computed = engine_.evaluate(k);
       cache_.insert(k, h, computed);
       current_epoch_ = fast_epoch();
-      c.last_result = computed;
+      key.last_result = computed;
     } else {
-      c.last_result = *r;
+      key.last_result = *r;
     }
-    c.last_key = k;
-    c.key_epoch = cache_.epoch();
+    key.last_key = k;
+    key.key_epoch = cache_.epoch();
   }
-  const RuleResult& r = c.last_result;
+  const RuleResult& r = key.last_result;
   if (!r.allow || (c.flags & kSpecial)) {
     c.epoch = kNoEpoch;  // never reused without a lookup: a denial, or more to do than the rule
     return r;
@@ -192,6 +178,7 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, CodeEntry& c, uint64_t add
   c.last_pc = pctag();
   c.last_rs1 = tag_file[c.rs1_slot];
   c.last_rs2 = tag_file[c.rs2_slot];
+  c.last_rs3 = tag_file[c.rs3_slot];
   c.last_mem = mem;
   c.out_pc = r.pc;
   c.out_rd = r.rd;

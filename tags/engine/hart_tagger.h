@@ -1,7 +1,8 @@
 // The ExecutionHooks of one tagged hart: its register and PC tags, its modeled rule cache, and
-// the per-instruction check. DecodedInsn::tag holds an index into this hart's table of code
+// the per-instruction check. DecodedInsn::hook_data holds an index into this hart's table of code
 // entries, one per instruction address (opgroup + instruction tag + its masked forms + the last
-// rule it used), filled once per decode, so the check itself never looks up code tags.
+// rule it used), filled once per decode from the operand table (machine/isa/insn.h: Operands),
+// so the check itself never looks up code tags.
 #pragma once
 
 #include <cstdint>
@@ -30,11 +31,14 @@ class HartTagger final : public ExecutionHooks {
 
   // The per-instruction check, for any instruction. It adds 1 to `checked` when the instruction
   // reuses its entry's last rule (the own loop counts in a register; others pass checked_).
-  bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t& checked);
-  // The same check at the start of an op's handler in the own loop, specialised for the op's
-  // machine group: register tags indexed straight from the decoded fields.
-  template <Group G>
-  bool check_insn(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t& checked);
+  // `addr` is the physical address of the instruction's data access (from the hart's memory
+  // path: Hart::access_address); unused for instructions without one.
+  bool check(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t addr, uint64_t& checked);
+  // The same check at the start of an op's handler in the own loop, specialised for the op from
+  // its operand table row: register tags indexed straight from the decoded fields.
+  template <Op O>
+  bool check_insn(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t addr,
+                  uint64_t& checked);
   void add_checked(uint64_t n) { checked_ += n; }
   // The check of the loop that runs a bound (trusted) call: counts trusted instructions until
   // the call returns, then ends the loop (false, with switch_ set) before the return site.
@@ -64,41 +68,41 @@ class HartTagger final : public ExecutionHooks {
   Tag pctag() const { return tag_file[kPcSlot]; }
 
  private:
-  // Per instruction address. The first members are all the check reads when the instruction's
-  // input tags are the same as the last time it ran; the rest serves rule lookups and reports.
-  struct CodeEntry {
-    // The raw input tags of the last allowed rule (pc, rs1, rs2, memory word; an operand no
+  // Per instruction address, in two halves: CodeEntry is all the check reads when the
+  // instruction's input tags are the same as the last time it ran (one cache line); CodeKey
+  // serves rule lookups and reports. Both are built in on_decode from the operand table.
+  struct alignas(64) CodeEntry {
+    // The raw input tags of the last allowed rule (pc, rs1, rs2, rs3, memory word; an operand no
     // policy reads is always 0) and its output tags: equal inputs, equal rule.
-    Tag last_pc = 0, last_rs1 = 0, last_rs2 = 0, last_mem = 0;
+    Tag last_pc = 0, last_rs1 = 0, last_rs2 = 0, last_rs3 = 0, last_mem = 0;
     Tag out_pc = 0, out_rd = 0, out_mem = 0;
     // The cache epoch the rule was looked up in, as fast_epoch() (kNoEpoch: no rule to reuse,
     // e.g. after a denial or for instructions with more to do than their rule): with the same
     // epoch, nothing was inserted since, so the modeled cache still holds the rule.
     uint32_t epoch = kNoEpoch;
-    // tag_file slots of rs1 and rs2 (kZeroSlot when no policy reads them) and of rd (kDiscardSlot
-    // when the instruction writes no register).
-    uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rd_slot = kDiscardSlot;
+    // Which source operands some policy reads, as masks over the register tags (~0: read, 0:
+    // not), so a check specialised for the op indexes the tags straight from the decoded fields.
+    Tag rs1_mask = 0, rs2_mask = 0, rs3_mask = 0;
+    // tag_file slots of the sources (kZeroSlot when no policy reads them) and of rd
+    // (kDiscardSlot when the instruction writes no register).
+    uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rs3_slot = kZeroSlot, rd_slot = kDiscardSlot;
     uint8_t flags = 0;  // kMemory | kWritesMemory | kSpecial | kWritesSp
-    // The same choice as masks over the instruction's own register fields (~0: read, 0: not),
-    // so a group-specialised check indexes the register tags straight from the decoded slot.
-    Tag rs1_mask = 0, rs2_mask = 0;
-
     OpGroup op = OpGroup::kIllegal;
-    bool writes_rd = false;   // an integer rd
-    bool writes_frd = false;  // an FP rd
-    // Bytes a memory access reads or writes (0: none), to judge an allocation's last word.
-    uint8_t access_size = 0;
+  };
+  static_assert(sizeof(CodeEntry) == 64, "one cache line: indexing the entries is a shift");
+  struct CodeKey {
     Tag ci = 0;             // the full instruction tag
     Tag ci_key[2] = {};     // projected for the rule key: [pc tag is default]
-    unsigned mask[2] = {};  // inputs the key holds: [pc tag is default]
-    // Slots of the key's pc, rs1 and rs2 tags (kZeroSlot when the key leaves them out),
+    uint8_t mask[2] = {};   // inputs the key holds: [pc tag is default]
+    // Slots of the key's pc and source tags (kZeroSlot when the key leaves them out),
     // [pc tag is default].
-    uint8_t pc_slot[2] = {}, rs1_key_slot[2] = {}, rs2_key_slot[2] = {};
+    uint8_t pc_slot[2] = {}, rs1_key_slot[2] = {}, rs2_key_slot[2] = {}, rs3_key_slot[2] = {};
+    // Bytes a memory access reads or writes (0: none), to judge an allocation's last word.
+    uint8_t access_size = 0;
     RuleKey last_key;  // the projected key of the last rule (reports, traces)
     uint64_t key_epoch = ~uint64_t{0};
     RuleResult last_result;
   };
-  static_assert(sizeof(CodeEntry) == 128, "a power of two: indexing the entries is a shift");
   // Epochs compared on the common path have the top bit clear (they wrap after 2^31 rule
   // insertions, which at worst counts one modeled miss as a hit); kInBound matches no entry.
   static constexpr uint32_t kNoEpoch = ~uint32_t{0}, kInBound = 0x80000000u;
@@ -114,7 +118,7 @@ class HartTagger final : public ExecutionHooks {
   // The rule for `c` when its input tags differ from the last allowed ones: the entry's last
   // rule when the projected key is still the same, else the modeled cache, then the memo, then
   // the policies. Records allowed rules in the entry. Out of line: the common path stays small.
-  [[gnu::noinline]] const RuleResult& lookup_rule(Hart& hart, CodeEntry& c, uint64_t addr);
+  [[gnu::noinline]] const RuleResult& lookup_rule(Hart& hart, uint32_t entry, uint64_t addr);
   // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
@@ -133,6 +137,7 @@ class HartTagger final : public ExecutionHooks {
   // bound call (so every instruction takes check_slowly, which knows about bound calls).
   uint32_t current_epoch_ = 0;
   std::vector<CodeEntry> code_;
+  std::vector<CodeKey> keys_;  // parallel to code_
   std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
   uint64_t checked_ = 0;
   uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call

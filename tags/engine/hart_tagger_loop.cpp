@@ -8,72 +8,36 @@
 #include "tags/engine/hart_tagger.h"
 
 namespace unitag::tags {
-namespace {
-// What a machine group says statically about its instructions' operands. Groups whose
-// instructions differ in register files (FP arithmetic) or do more (tag instructions) take the
-// general check, which reads the entry's slots.
-struct GroupShape {
-  bool general = false;
-  bool memory = false, writes_memory = false;
-  bool writes_x = false, writes_f = false;  // rd is an integer / FP register
-  bool rs2_f = false;                       // rs2 is an FP register
-};
-constexpr GroupShape shape_of(Group g) {
-  switch (g) {
-    case Group::Alu:
-    case Group::MulDiv:
-    case Group::Jal:
-    case Group::Jalr:
-    case Group::Csr:
-      return {.writes_x = true};
-    case Group::Load:
-      return {.memory = true, .writes_x = true};
-    case Group::Store:
-      return {.memory = true, .writes_memory = true};
-    case Group::Amo:
-    case Group::LoadReserved:
-    case Group::StoreConditional:
-      return {.memory = true, .writes_memory = true, .writes_x = true};
-    case Group::Branch:
-    case Group::Fence:
-    case Group::FenceI:
-    case Group::System:
-      return {};
-    case Group::FpLoad:
-      return {.memory = true, .writes_f = true};
-    case Group::FpStore:
-      return {.memory = true, .writes_memory = true, .rs2_f = true};
-    default:
-      return {.general = true};
-  }
-}
-}  // namespace
 
-template <Group G>
+template <Op O>
 [[gnu::always_inline]] inline bool HartTagger::check_insn(Hart& hart, const DecodedInsn& d,
-                                                          uint64_t pc, uint64_t& checked) {
-  constexpr GroupShape kShape = shape_of(G);
-  if constexpr (kShape.general) {
-    return check(hart, d, pc, checked);
+                                                          uint64_t pc, uint64_t addr,
+                                                          uint64_t& checked) {
+  constexpr Operands kOps = insn_info(O).operands;
+  // Tag instructions have more to do than their rule (always check_slowly, through the entry).
+  if constexpr (insn_info(O).group == Group::TagOp) {
+    return check(hart, d, pc, addr, checked);
   } else {
-    const CodeEntry& c = code_[d.tag];
-    const Tag rs1 = tag_file[d.rs1] & c.rs1_mask;
-    const Tag rs2 = tag_file[(kShape.rs2_f ? kFBase : 0) + d.rs2] & c.rs2_mask;
-    uint64_t addr = 0;
+    constexpr auto base = [](RegFile f) -> unsigned { return f == RegFile::kF ? kFBase : 0; };
+    const CodeEntry& c = code_[d.hook_data];
+    uint32_t differs = (tag_file[kPcSlot] ^ c.last_pc) | (c.epoch ^ current_epoch_);
+    if constexpr (kOps.rs1 != RegFile::kNone)
+      differs |= (tag_file[base(kOps.rs1) + d.rs1] & c.rs1_mask) ^ c.last_rs1;
+    if constexpr (kOps.rs2 != RegFile::kNone)
+      differs |= (tag_file[base(kOps.rs2) + d.rs2] & c.rs2_mask) ^ c.last_rs2;
+    if constexpr (kOps.rs3 != RegFile::kNone)
+      differs |= (tag_file[base(kOps.rs3) + d.rs3] & c.rs3_mask) ^ c.last_rs3;
     Tag mem = 0;
-    if constexpr (kShape.memory) {
-      addr = hart.x[d.rs1] + static_cast<int64_t>(d.imm);
+    if constexpr (kOps.accesses_memory()) {
       mem = shadow_.get(addr);
+      differs |= mem ^ c.last_mem;
     }
-    const uint32_t differs = (tag_file[kPcSlot] ^ c.last_pc) | (rs1 ^ c.last_rs1) |
-                             (rs2 ^ c.last_rs2) | (mem ^ c.last_mem) | (c.epoch ^ current_epoch_);
     if (differs != 0) [[unlikely]]
       return check_slowly(hart, d, pc, addr);
     ++checked;
     tag_file[kPcSlot] = c.out_pc;
-    if constexpr (kShape.writes_x) tag_file[d.rd] = c.out_rd;
-    if constexpr (kShape.writes_f) tag_file[kFBase + d.rd] = c.out_rd;
-    if constexpr (kShape.writes_memory) {
+    if constexpr (kOps.rd != RegFile::kNone) tag_file[base(kOps.rd) + d.rd] = c.out_rd;
+    if constexpr (kOps.writes_memory()) {
       if (c.out_mem != mem) shadow_.set(addr, c.out_mem);
     }
     prev_pc_ = pc;
@@ -81,16 +45,19 @@ template <Group G>
   }
 }
 
-bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t& checked) {
-  const CodeEntry& c = code_[d.tag];
-  uint64_t addr = 0;
+bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t addr,
+                       uint64_t& checked) {
+  const CodeEntry& c = code_[d.hook_data];
   Tag mem = 0;
   if (c.flags & kMemory) {
-    addr = hart.x[d.rs1] + static_cast<int64_t>(d.imm);  // imm is 0 without an offset (AMOs)
+    // Tag instructions name their word by rs1 alone (the machine makes no access for them).
+    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree || c.op == OpGroup::kTagGet)
+      addr = hart.x[d.rs1];
     mem = shadow_.get(addr);
   }
   const uint32_t differs = (tag_file[kPcSlot] ^ c.last_pc) | (tag_file[c.rs1_slot] ^ c.last_rs1) |
-                           (tag_file[c.rs2_slot] ^ c.last_rs2) | (mem ^ c.last_mem) |
+                           (tag_file[c.rs2_slot] ^ c.last_rs2) |
+                           (tag_file[c.rs3_slot] ^ c.last_rs3) | (mem ^ c.last_mem) |
                            (c.epoch ^ current_epoch_);
   if (differs != 0) [[unlikely]]
     return check_slowly(hart, d, pc, addr);
@@ -118,8 +85,8 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
     finish_bound_call(pc);
   }
   ++checked_;
-  CodeEntry& c = code_[d.tag];
-  const RuleResult& r = lookup_rule(hart, c, addr);
+  CodeEntry& c = code_[d.hook_data];
+  const RuleResult& r = lookup_rule(hart, d.hook_data, addr);
   if (!r.allow) [[unlikely]]
     return deny(r, d, pc, c.flags & kMemory, addr);
   tag_file[kPcSlot] = r.pc;
@@ -137,8 +104,8 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
 }
 
 bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t pc) {
-  last_entry_ = d.tag;  // describe_last (tracers and debuggers chain in front of the tagger)
-  return check(hart, d, pc, checked_);
+  last_entry_ = d.hook_data;  // describe_last (tracers and debuggers chain in front of the tagger)
+  return check(hart, d, pc, hart.access_address(d), checked_);
 }
 
 bool HartTagger::check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted) {
@@ -159,11 +126,12 @@ struct TaggerChecks {
   HartTagger* tagger;
   uint64_t checked = 0;
   bool check(Hart& h, const DecodedInsn& d, uint64_t pc) {
-    return tagger->check(h, d, pc, checked);
+    return tagger->check(h, d, pc, h.access_address(d), checked);
   }
-  template <Group G>
-  [[gnu::always_inline]] bool check_insn(Hart& h, const DecodedInsn& d, uint64_t pc) {
-    return tagger->check_insn<G>(h, d, pc, checked);
+  template <Op O>
+  [[gnu::always_inline]] bool check_insn(Hart& h, const DecodedInsn& d, uint64_t pc,
+                                         uint64_t addr) {
+    return tagger->check_insn<O>(h, d, pc, addr, checked);
   }
   bool uses_host_fp() const { return false; }
   void at_exit() {

@@ -31,6 +31,14 @@ OpGroup classify(const DecodedInsn& d) {
       // t0 is the alternate link register (gcc's -msave-restore millicode returns through it).
       if (d.arch_rd() == 0 && is_link(d.rs1) && d.imm == 0) return OpGroup::kReturn;
       return OpGroup::kJumpIndirect;
+    // Moves between and within the register files copy the bits, and so the tag: a pointer
+    // parked in an FP register (fmv.d.x, fmv.d = fsgnj.d f, g, g) comes back with its tag.
+    // (The 32-bit moves are not: they keep half a pointer at most.)
+    case Op::fmv_x_d:
+    case Op::fmv_d_x:
+      return OpGroup::kMove;
+    case Op::fsgnj_d:
+      return d.rs1 == d.rs2 ? OpGroup::kMove : OpGroup::kFpOther;
     case Op::tag_alloc:
       return OpGroup::kTagAlloc;
     case Op::tag_free:
@@ -123,21 +131,6 @@ bool writes_rd(OpGroup g) {
   }
 }
 
-unsigned access_bytes(const DecodedInsn& d) {
-  switch (d.group()) {
-    case Group::Load:
-    case Group::Store:
-    case Group::Amo:
-    case Group::LoadReserved:
-    case Group::StoreConditional:
-    case Group::FpLoad:
-    case Group::FpStore:
-      // funct3 of the base encoding (compressed forms decode to it): its low two bits are
-      // log2 of the width for every RV64GC load, store and AMO (lbu/lhu/lwu set bit 2).
-      return 1u << (insn_info(d.op).match >> 12 & 3);
-    default:
-      return 0;
-  }
-}
+unsigned access_bytes(const DecodedInsn& d) { return d.operands().mem_bytes; }
 
 }  // namespace unitag::tags

@@ -12,7 +12,7 @@
 namespace unitag::tags {
 
 enum class OpGroup : uint8_t {
-  kMove,      // addi rd, rs1, 0 (mv): the value, and so its tag, is copied
+  kMove,      // mv (addi rd, rs1, 0), fmv.x.d, fmv.d.x, fmv.d: the value, and its tag, is copied
   kAdd,       // add/addi/sub with a pointer operand possible (pointer arithmetic)
   kLogic,     // and/or/xor (alignment masks on pointers)
   kAluOther,  // every other integer result: a fresh value, not a pointer or return address

@@ -20,13 +20,16 @@ namespace unitag::tags {
 
 // Rule inputs a policy reads, per opgroup (unread inputs are zeroed before the policy sees them,
 // so rules memoise well). A policy that keeps state in the PC tag must read kPc everywhere.
-enum Input : unsigned { kPc = 1, kCi = 2, kRs1 = 4, kRs2 = 8, kMem = 16 };
+// rs1, rs2 and rs3 are the instruction's register sources whichever file they are in (integer or
+// FP: a value moved through an FP register keeps its tag); rs3 exists only for fused multiply-adds.
+enum Input : unsigned { kPc = 1, kCi = 2, kRs1 = 4, kRs2 = 8, kMem = 16, kRs3 = 32 };
 
 struct RuleInputs {
   OpGroup op;
   Meta pc = 0, ci = 0, rs1 = 0, rs2 = 0, mem = 0;
   uint8_t overhang = kNoOverhang;
   uint8_t access_size = 0;  // bytes; for explain() only (rule() sees 0: not part of the key)
+  Meta rs3 = 0;
 };
 
 // Outputs: the next PC tag, the tag of rd (when the opgroup writes rd) and of the memory word

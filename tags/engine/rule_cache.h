@@ -24,15 +24,16 @@ inline Overhang access_overhang(Tag mem, uint64_t addr, unsigned size) {
   return offset == 0 && size == 8 ? kWholeWord : kPastValidBytes;
 }
 
-// A rule's inputs packed in three words (built in registers; 32-bit fields read back as 64-bit
+// A rule's inputs packed in four words (built in registers; 32-bit fields read back as 64-bit
 // words would stall store forwarding on every instruction). op: the opgroup, with bit 7 set
 // when the PC tag is the default (masks depend on it), and at kOverhangShift the access's
-// Overhang (policy.h): 0 except for accesses that reach a word's invalid tail bytes.
+// Overhang (policy.h): 0 except for accesses that reach a word's invalid tail bytes. rs3 is the
+// third source of the fused multiply-adds (0 for everything else).
 struct RuleKey {
-  uint64_t a = 0, b = 0, c = 0;
-  static RuleKey make(uint32_t op, Tag pc, Tag ci, Tag rs1, Tag rs2, Tag mem) {
+  uint64_t a = 0, b = 0, c = 0, d = 0;
+  static RuleKey make(uint32_t op, Tag pc, Tag ci, Tag rs1, Tag rs2, Tag mem, Tag rs3 = 0) {
     return RuleKey{uint64_t{op} | uint64_t{pc} << 32, uint64_t{ci} | uint64_t{rs1} << 32,
-                   uint64_t{rs2} | uint64_t{mem} << 32};
+                   uint64_t{rs2} | uint64_t{mem} << 32, uint64_t{rs3}};
   }
   uint32_t op() const { return static_cast<uint32_t>(a); }
   Tag pc() const { return static_cast<Tag>(a >> 32); }
@@ -40,15 +41,16 @@ struct RuleKey {
   Tag rs1() const { return static_cast<Tag>(b >> 32); }
   Tag rs2() const { return static_cast<Tag>(c); }
   Tag mem() const { return static_cast<Tag>(c >> 32); }
+  Tag rs3() const { return static_cast<Tag>(d); }
   Overhang overhang() const { return static_cast<Overhang>(op() >> kOverhangShift & 3); }
   bool operator==(const RuleKey&) const = default;
 };
 
-// Independent multiplies (they run in parallel): this hash is on every tagged instruction.
+// Independent multiplies (they run in parallel): this hash is on every rule lookup.
 struct RuleKeyHash {
   size_t operator()(const RuleKey& k) const {
-    const uint64_t h =
-        k.a * 0x9e3779b97f4a7c15ull ^ k.b * 0xff51afd7ed558ccdull ^ k.c * 0xc4ceb9fe1a85ec53ull;
+    const uint64_t h = k.a * 0x9e3779b97f4a7c15ull ^ k.b * 0xff51afd7ed558ccdull ^
+                       k.c * 0xc4ceb9fe1a85ec53ull ^ k.d * 0xd6e8feb86659fd93ull;
     return static_cast<size_t>(h ^ (h >> 29) ^ (h >> 47));
   }
 };

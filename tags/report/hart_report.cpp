@@ -28,22 +28,32 @@ std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
 
 bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                       uint64_t addr) {
-  last_entry_ = d.tag;  // describe_last explains the denied instruction
+  last_entry_ = d.hook_data;  // describe_last explains the denied instruction
   const Denial den = engine_.denial(r.denial);
   const size_t member = r.denying_policy;
   const Policy& p = engine_.policy(member);
   const TagTable& table = engine_.table();
-  const CodeEntry& c = code_[d.tag];
+  const CodeEntry& c = code_[d.hook_data];
+  const CodeKey& key = keys_[d.hook_data];
   const Tag mem = has_addr ? engine_.shadow().get(addr) : 0;
-  const Tag rs2 = c.op == OpGroup::kFpStore ? ftag()[d.rs2] : xtag()[d.rs2];
+  const Operands& ops = d.operands();
+  const auto source = [&](RegFile file, uint8_t field) {
+    return file == RegFile::kF ? ftag()[field & 31] : xtag()[field & 31];
+  };
+  const auto reg_name = [](RegFile file, uint8_t field) {
+    return file == RegFile::kF ? freg_name(field) : xreg_name(field);
+  };
+  const Tag rs1 = source(ops.rs1, d.rs1), rs2 = source(ops.rs2, d.rs2),
+            rs3 = source(ops.rs3, d.rs3);
   RuleInputs in{c.op,
                 table.member(pctag(), member),
-                table.member(c.ci, member),
-                table.member(xtag()[d.rs1], member),
+                table.member(key.ci, member),
+                table.member(rs1, member),
                 table.member(rs2, member),
                 table.member(mem, member),
-                c.last_key.overhang(),  // the denied key
-                c.access_size};
+                key.last_key.overhang(),  // the denied key
+                key.access_size,
+                table.member(rs3, member)};
   const Explanation ex = p.explain(den, in, has_addr, addr);
   const std::string kind = ex.kind.empty() ? fmt::format("{}-violation", p.name()) : ex.kind;
   const SourceLines& lines = engine_.lines();
@@ -56,12 +66,14 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   s += indent(ex.detail);
   s += "  tags:\n";
   s += tag_line("pc", pctag(), Site::kPc);
-  s += tag_line("instruction", c.ci, Site::kInstruction);
-  if (c.mask[0] & kRs1 || c.mask[1] & kRs1)
-    s +=
-        tag_line(fmt::format("rs1 ({})", xreg_name(d.rs1)).c_str(), xtag()[d.rs1], Site::kRegister);
-  if (c.mask[0] & kRs2 || c.mask[1] & kRs2)
-    s += tag_line(fmt::format("rs2 ({})", xreg_name(d.rs2)).c_str(), rs2, Site::kRegister);
+  s += tag_line("instruction", key.ci, Site::kInstruction);
+  const unsigned read = key.mask[0] | key.mask[1];
+  if (read & kRs1)
+    s += tag_line(fmt::format("rs1 ({})", reg_name(ops.rs1, d.rs1)).c_str(), rs1, Site::kRegister);
+  if (read & kRs2)
+    s += tag_line(fmt::format("rs2 ({})", reg_name(ops.rs2, d.rs2)).c_str(), rs2, Site::kRegister);
+  if (read & kRs3)
+    s += tag_line(fmt::format("rs3 ({})", reg_name(ops.rs3, d.rs3)).c_str(), rs3, Site::kRegister);
   if (has_addr)
     s += tag_line(fmt::format("word 0x{:x}", addr & ~uint64_t{7}).c_str(), mem, Site::kMemory);
   return stop_or_trap(
@@ -105,7 +117,7 @@ bool HartTagger::stop_or_trap(uint64_t pc, uint64_t tval, Violation v) {
 
 std::string HartTagger::describe_last(const Hart&) const {
   if (checked_ == 0) return {};
-  const RuleKey& k = code_[last_entry_].last_key;
+  const RuleKey& k = keys_[last_entry_].last_key;
   std::string s = fmt::format("{}", opgroup_name(OpGroup(k.op() & 0x7f)));
   auto field = [&](const char* name, Tag t, Site site) {
     if (t) s += fmt::format(" {}=#{}({})", name, t, engine_.describe(t, site));
@@ -114,6 +126,7 @@ std::string HartTagger::describe_last(const Hart&) const {
   field("ci", k.ci(), Site::kInstruction);
   field("rs1", k.rs1(), Site::kRegister);
   field("rs2", k.rs2(), Site::kRegister);
+  field("rs3", k.rs3(), Site::kRegister);
   field("mem", k.mem(), Site::kMemory);
   const RuleResult r = engine_.evaluate(k);  // the memo holds every rule the hart used
   if (!r.allow) {
