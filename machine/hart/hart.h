@@ -12,6 +12,7 @@
 #include "machine/bus/bus.h"
 #include "machine/hart/csr.h"
 #include "machine/hart/hooks.h"
+#include "machine/hart/translation.h"
 #include "machine/isa/insn.h"
 
 namespace unitag {
@@ -114,12 +115,33 @@ class Hart {
   bool csr_write(uint16_t number, uint64_t value);
   bool csr_access(uint16_t number, CsrAccess kind, uint64_t operand, bool write, uint64_t& old);
 
-  // Memory through PMP and the bus (the slow path; the execute loop inlines RAM accesses).
-  // On failure they record the trap with raise_trap and return false.
+  // --- the memory path (translation.h) ----------------------------------------------------
+  // Every guest access, the checkers' addresses, the decode cache's fetches, AMOs and the
+  // debugger's peeks and pokes go through translate() or locate().
+  // Translates [addr, addr+size) for an access of `kind`: false when this hart may not make it
+  // (no trap is raised: the caller raises the fault its access calls for).
+  bool translate(uint64_t addr, unsigned size, AccessKind kind, Translation& out);
+  // Where [addr, addr+size) lives, whatever this hart's permissions (debuggers, checkers, host
+  // writes): false unless it is all RAM.
+  bool locate(uint64_t addr, uint64_t size, Translation& out) const;
+  // The physical address of the data access `d` makes when it runs now (for checkers, which see
+  // it before it runs); 0 for instructions without one, the unchanged address for one that will
+  // fault.
+  uint64_t access_address(const DecodedInsn& d) const {
+    if (!d.operands().accesses_memory()) return 0;
+    const uint64_t a = x[d.rs1] + static_cast<int64_t>(d.imm);
+    const Window& w = tlb_.window;
+    if (a - w.base < w.limit) [[likely]]
+      return a - w.base + w.paddr;
+    Translation t;
+    return locate(a, 1, t) ? t.paddr : a;
+  }
+  // Loads and stores outside the window (the execute loop inlines the window). On failure they
+  // record the trap with raise_trap and return false.
   bool load(uint64_t addr, unsigned size, uint64_t& value);
   bool store(uint64_t addr, unsigned size, uint64_t value);
   bool fetch_ok(uint64_t addr, unsigned size);
-  // Debugger-style access: physical RAM only, no PMP, no side effects on devices.
+  // Debugger-style access: RAM only, no PMP, no side effects on devices.
   bool peek(uint64_t addr, void* out, size_t size);
   bool poke(uint64_t addr, const void* in, size_t size);
 
@@ -127,14 +149,8 @@ class Hart {
   DecodedPage* decoded_page(uint64_t pc);
   void flush_decode_cache();
   void invalidate_code(uint64_t addr, unsigned size);
-  void update_fast_path();  // after privilege, MPRV or PMP changes
-
-  // The physical address of the data access `d` makes when it runs now (for checkers, which
-  // see it before it runs); 0 for instructions without one.
-  uint64_t access_address(const DecodedInsn& d) const {
-    if (!d.operands().accesses_memory()) return 0;
-    return x[d.rs1] + static_cast<int64_t>(d.imm);
-  }
+  // After privilege, MPRV or PMP changes: drops cached translations and recomputes the window.
+  void update_fast_path();
 
   // Physical memory protection check of [addr, addr+size) for kind 'r', 'w' or 'x'.
   bool pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const;
@@ -159,19 +175,30 @@ class Hart {
   // Host pointer for an atomic access, or nullptr after raising the right trap: AMOs and LR/SC
   // must be naturally aligned and in RAM (no atomics on devices).
   template <typename T>
-  T* atomic_target(uint64_t addr, uint64_t misaligned_cause, uint64_t fault_cause, char kind) {
+  T* atomic_target(uint64_t addr, uint64_t misaligned_cause, uint64_t fault_cause,
+                   AccessKind kind) {
     if (addr & (sizeof(T) - 1)) {
       raise_trap(misaligned_cause, addr);
       return nullptr;
     }
-    const Priv p = data_priv();
-    if (!bus_.in_ram(addr, sizeof(T)) || !pmp_allows(addr, sizeof(T), p, 'r') ||
-        (kind == 'w' && !pmp_allows(addr, sizeof(T), p, 'w'))) {
+    Translation t;
+    if (!translate(addr, sizeof(T), AccessKind::kRead, t) || t.host == nullptr ||
+        (kind == AccessKind::kWrite && !translate(addr, sizeof(T), kind, t))) {
       raise_trap(fault_cause, addr);
       return nullptr;
     }
-    return reinterpret_cast<T*>(bus_.ram() + (addr - Bus::kRamBase));
+    return reinterpret_cast<T*>(t.host);
   }
+  // The physical address of RAM bytes the memory path handed out as a host pointer.
+  uint64_t physical_of(const void* host) const {
+    return Bus::kRamBase + static_cast<uint64_t>(static_cast<const uint8_t*>(host) - bus_.ram());
+  }
+  // The PMP permissions of the whole page at `page_base` at privilege p, when one entry (or none)
+  // decides every access inside it; -1 when accesses inside it are decided differently.
+  int uniform_pmp_perms(uint64_t page_base, Priv p) const;
+  // Makes the translation cache entry for addr's page (false: the page cannot have one).
+  bool fill_translation(uint64_t addr, TranslationCache::Entry& out);
+  void compute_window();
 
   uint64_t pending_cause_ = 0, pending_tval_ = 0;
   bool end_block_ = false;  // set by a device access: end the block so its effect is seen
@@ -183,11 +210,8 @@ class Hart {
   ExecutionHooks* hooks_ = nullptr;
   bool hooks_use_host_fp_ = true;
   bool hooks_own_loop_ = false;  // hooks_->execute() runs the loop (ExecutionHooks::has_own_loop)
-  // The inline-path window: guest addresses [fast_base_, fast_base_ + fast_limit_ + 7) are RAM that
-  // PMP lets this hart's loads and stores read and write, so they skip all checks.
-  uint64_t fast_base_ = Bus::kRamBase;  // guest address where the inline-path window starts
-  uint64_t fast_limit_ = 0;  // window size minus 7, so an 8-byte access stays inside (0 = none)
-  bool pmp_locked_ = false;  // a locked PMP entry also binds M-mode
+  TranslationCache tlb_;         // its window is the execute loop's inline path
+  bool pmp_locked_ = false;      // a locked PMP entry also binds M-mode
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;
   const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)

@@ -1,0 +1,244 @@
+// The memory path of a hart: translation (identity for M and U without paging) with PMP folded
+// in, cached per page (translation.h); the window the execute loop inlines; loads and stores
+// outside it; debugger-style peeks and pokes.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "machine/hart/hart.h"
+#include "machine/machine.h"
+
+namespace unitag {
+
+void Hart::update_fast_path() {
+  pmp_locked_ = false;
+  for (uint8_t cfg : pmpcfg) pmp_locked_ |= (cfg & 0x80) && (cfg & 0x18);
+  tlb_.flush();
+  compute_window();
+}
+
+// The window is the largest page-aligned stretch of RAM whose loads and stores PMP allows at the
+// data privilege and which a single entry decides (no higher-priority entry overlaps it). In
+// M-mode without locked entries that is all of RAM; elsewhere it is usually the region an OS
+// grants its user program. Everything outside takes the checked path.
+void Hart::compute_window() {
+  const Priv p = data_priv();
+  const uint64_t ram_lo = Bus::kRamBase, ram_hi = Bus::kRamBase + bus_.ram_size();
+  uint64_t best_lo = 0, best_hi = 0;
+  if (p == Priv::M && !pmp_locked_) {
+    // M-mode ignores unlocked entries, except that an access straddling an entry's boundary
+    // fails (only part of it matches): keep boundaries out of the window.
+    std::vector<uint64_t> cuts = {ram_lo, ram_hi};
+    for (unsigned i = 0; i < 16; ++i) {
+      uint64_t lo, hi;
+      pmp_range(i, lo, hi);
+      if (hi <= lo) continue;
+      for (uint64_t c : {lo, hi})
+        if (c > ram_lo && c < ram_hi) cuts.push_back(c);
+    }
+    std::sort(cuts.begin(), cuts.end());
+    const uint64_t page = 1ull << Bus::kPageBits;
+    for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+      const uint64_t lo = (cuts[k] + page - 1) & ~(page - 1), hi = cuts[k + 1] & ~(page - 1);
+      if (hi > lo && hi - lo > best_hi - best_lo) {
+        best_lo = lo;
+        best_hi = hi;
+      }
+    }
+  } else if (p == Priv::U) {
+    for (unsigned i = 0; i < 16; ++i) {
+      uint64_t lo, hi;
+      pmp_range(i, lo, hi);
+      if (hi <= lo || (pmpcfg[i] & 3) != 3) continue;  // off, or not both R and W
+      bool shadowed = false;
+      for (unsigned j = 0; j < i && !shadowed; ++j) {
+        uint64_t jlo, jhi;
+        pmp_range(j, jlo, jhi);
+        shadowed = jhi > jlo && jlo < hi && jhi > lo;
+      }
+      if (shadowed) continue;
+      lo = std::max(lo, ram_lo);
+      hi = std::min(hi, ram_hi);
+      const uint64_t page = 1ull << Bus::kPageBits;
+      lo = (lo + page - 1) & ~(page - 1);
+      hi &= ~(page - 1);
+      if (hi > lo && hi - lo > best_hi - best_lo) {
+        best_lo = lo;
+        best_hi = hi;
+      }
+    }
+  }
+  // Identity translation: the window's physical addresses are its guest addresses.
+  Window& w = tlb_.window;
+  w.base = best_hi > best_lo ? best_lo : ram_lo;
+  w.limit = best_hi - best_lo > 7 ? best_hi - best_lo - 7 : 0;
+  w.paddr = w.base;
+  w.host = bus_.ram() + (w.base - Bus::kRamBase);
+}
+
+void Hart::pmp_range(unsigned i, uint64_t& lo, uint64_t& hi) const {
+  const unsigned mode = (pmpcfg[i] >> 3) & 3;
+  lo = hi = 0;
+  if (mode == 1) {  // TOR
+    lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
+    hi = pmpaddr[i] << 2;
+  } else if (mode == 2) {  // NA4
+    lo = pmpaddr[i] << 2;
+    hi = lo + 4;
+  } else if (mode == 3) {  // NAPOT: trailing ones give the size
+    const uint64_t a = pmpaddr[i];
+    const unsigned ones = static_cast<unsigned>(__builtin_ctzll(~a | (1ull << 63)));
+    if (ones >= 54) {
+      lo = 0;
+      hi = ~uint64_t{0};
+    } else {
+      lo = (a & ~((1ull << ones) - 1)) << 2;
+      hi = lo + (8ull << ones);
+    }
+  }
+}
+
+bool Hart::pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const {
+  const uint64_t end = addr + size;
+  for (unsigned i = 0; i < 16; ++i) {
+    uint64_t lo, hi;
+    pmp_range(i, lo, hi);
+    if (hi <= lo) continue;
+    if (!(addr < hi && end > lo)) continue;
+    if (addr < lo || end > hi) return false;  // partial match fails
+    const uint8_t cfg = pmpcfg[i];
+    if (effective == Priv::M && !(cfg & 0x80)) return true;
+    const uint8_t bit = kind == 'r' ? 1 : kind == 'w' ? 2 : 4;
+    return cfg & bit;
+  }
+  return effective == Priv::M;
+}
+
+int Hart::uniform_pmp_perms(uint64_t page_base, Priv p) const {
+  const uint64_t page_end = page_base + (uint64_t{1} << Bus::kPageBits);
+  for (unsigned i = 0; i < 16; ++i) {
+    uint64_t lo, hi;
+    pmp_range(i, lo, hi);
+    if (hi <= lo || !(page_base < hi && page_end > lo)) continue;
+    // The first entry overlapping the page decides every access inside it only if it covers the
+    // page whole; otherwise accesses are decided by it, by later entries, or fail straddling it.
+    if (page_base < lo || page_end > hi) return -1;
+    if (p == Priv::M && !(pmpcfg[i] & 0x80)) return kPermRead | kPermWrite | kPermExec;
+    return pmpcfg[i] & 7;
+  }
+  return p == Priv::M ? kPermRead | kPermWrite | kPermExec : 0;
+}
+
+bool Hart::fill_translation(uint64_t addr, TranslationCache::Entry& e) {
+  const uint64_t page_base = addr & ~((uint64_t{1} << Bus::kPageBits) - 1);
+  const int data = uniform_pmp_perms(page_base, data_priv());
+  const int fetch = uniform_pmp_perms(page_base, priv);
+  if (data < 0 || fetch < 0) return false;
+  e.vpage = page_base >> Bus::kPageBits;
+  e.ppage = e.vpage;  // identity: no paging in M and U
+  e.host = bus_.in_ram(page_base, uint64_t{1} << Bus::kPageBits)
+               ? bus_.ram() + (page_base - Bus::kRamBase)
+               : nullptr;
+  e.data_perms = static_cast<uint8_t>(data & (kPermRead | kPermWrite));
+  e.fetch_perms = static_cast<uint8_t>(fetch & kPermExec);
+  tlb_.insert(e);
+  return true;
+}
+
+bool Hart::translate(uint64_t addr, unsigned size, AccessKind kind, Translation& out) {
+  const uint64_t last = addr + (size ? size - 1 : 0);
+  if (last >= addr && ((addr ^ last) >> Bus::kPageBits) == 0) {
+    const TranslationCache::Entry* e = tlb_.find(addr);
+    TranslationCache::Entry filled;
+    if (e == nullptr && fill_translation(addr, filled)) e = &filled;
+    if (e != nullptr) {
+      const uint8_t perms = kind == AccessKind::kFetch ? e->fetch_perms : e->data_perms;
+      if (!(perms & perm_for(kind))) return false;
+      const uint64_t offset = addr & ((uint64_t{1} << Bus::kPageBits) - 1);
+      out.paddr = (e->ppage << Bus::kPageBits) + offset;
+      out.host = e->host ? e->host + offset : nullptr;
+      return true;
+    }
+  }
+  // Across a page boundary, or in a page PMP splits: checked exactly, never cached. (A straddling
+  // access also fails when two different entries allow its two pages, as PMP requires.)
+  const Priv p = kind == AccessKind::kFetch ? priv : data_priv();
+  const char c = kind == AccessKind::kRead ? 'r' : kind == AccessKind::kWrite ? 'w' : 'x';
+  if (kind == AccessKind::kFetch ? !fetch_ok(addr, size) : !pmp_allows(addr, size, p, c))
+    return false;
+  out.paddr = addr;
+  out.host = bus_.in_ram(addr, size) ? bus_.ram() + (addr - Bus::kRamBase) : nullptr;
+  return true;
+}
+
+bool Hart::locate(uint64_t addr, uint64_t size, Translation& out) const {
+  if (!bus_.in_ram(addr, size)) return false;
+  out.paddr = addr;
+  out.host = bus_.ram() + (addr - Bus::kRamBase);
+  return true;
+}
+
+bool Hart::fetch_ok(uint64_t addr, unsigned size) {
+  if (priv == Priv::M && !pmp_locked_) return true;
+  return pmp_allows(addr, size, priv, 'x');
+}
+
+bool Hart::load(uint64_t addr, unsigned size, uint64_t& value) {
+  Translation t;
+  if (!translate(addr, size, AccessKind::kRead, t)) {
+    raise_trap(Cause::kLoadAccessFault, addr);
+    return false;
+  }
+  if (t.host != nullptr) {
+    value = 0;
+    std::memcpy(&value, t.host, size);
+    return true;
+  }
+  uint64_t offset;
+  Device* dev = (t.paddr & (size - 1)) == 0 ? bus_.device_at(t.paddr, size, offset) : nullptr;
+  if (dev && dev->read(offset, size, value, id_)) {
+    end_block_ = true;
+    return true;
+  }
+  raise_trap(Cause::kLoadAccessFault, addr);
+  return false;
+}
+
+bool Hart::store(uint64_t addr, unsigned size, uint64_t value) {
+  Translation t;
+  if (!translate(addr, size, AccessKind::kWrite, t)) {
+    raise_trap(Cause::kStoreAccessFault, addr);
+    return false;
+  }
+  if (t.host != nullptr) {
+    std::memcpy(t.host, &value, size);
+    const uint64_t off = t.paddr - Bus::kRamBase;
+    if (bus_.is_code_page(off) || bus_.is_code_page(off + size - 1)) invalidate_code(t.paddr, size);
+    return true;
+  }
+  uint64_t offset;
+  Device* dev = (t.paddr & (size - 1)) == 0 ? bus_.device_at(t.paddr, size, offset) : nullptr;
+  if (dev && dev->write(offset, size, value, id_)) {
+    end_block_ = true;
+    return true;
+  }
+  raise_trap(Cause::kStoreAccessFault, addr);
+  return false;
+}
+
+bool Hart::peek(uint64_t addr, void* out, size_t size) {
+  Translation t;
+  if (!locate(addr, size, t)) return false;
+  std::memcpy(out, t.host, size);
+  return true;
+}
+
+bool Hart::poke(uint64_t addr, const void* in, size_t size) {
+  Translation t;
+  if (!locate(addr, size, t)) return false;
+  std::memcpy(t.host, in, size);
+  if (size) invalidate_code(t.paddr, static_cast<unsigned>(size));
+  return true;
+}
+
+}  // namespace unitag

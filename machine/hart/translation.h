@@ -1,0 +1,68 @@
+// A hart's view of memory: where a guest address's bytes live for this hart (host pointer,
+// physical address) and what the hart may do there, cached per 4 KiB page like a TLB. Today
+// translation is the identity (M and U without paging) with PMP folded into each entry's
+// permissions; a page-table MMU fills the same entries from its walks, and a partition window
+// narrows them. Not the inline path itself: the execute loop reads the Window, the largest stretch
+// where the hart's loads and stores need no check at all, and falls back to these entries.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace unitag {
+
+enum class AccessKind : uint8_t { kRead, kWrite, kFetch };
+
+// Permission bits of a translation (PMP's r/w/x order).
+inline constexpr uint8_t kPermRead = 1, kPermWrite = 2, kPermExec = 4;
+constexpr uint8_t perm_for(AccessKind k) {
+  return k == AccessKind::kRead ? kPermRead : k == AccessKind::kWrite ? kPermWrite : kPermExec;
+}
+
+// One translated address.
+struct Translation {
+  uint64_t paddr = 0;
+  uint8_t* host = nullptr;  // the RAM bytes at paddr; nullptr: a device, or nothing mapped
+};
+
+// Guest addresses [base, base + limit + 7) are RAM this hart may load from and store to without
+// any check; their bytes are at host + (addr - base) and their physical address is
+// paddr + (addr - base). limit is the size minus 7, so an 8-byte access stays inside (0 = none).
+struct Window {
+  uint64_t base = 0, limit = 0, paddr = 0;
+  uint8_t* host = nullptr;
+};
+
+class TranslationCache {
+ public:
+  static constexpr unsigned kPageBits = 12;
+  static constexpr unsigned kEntries = 64;  // direct-mapped by virtual page number
+
+  struct Entry {
+    uint64_t vpage = kNone;   // virtual page number, kNone when empty
+    uint64_t ppage = 0;       // physical page number
+    uint8_t* host = nullptr;  // host address of the page's first byte (nullptr: not RAM)
+    // What loads/stores (at the data privilege) and fetches (at the hart's privilege) may do
+    // anywhere in the page; an entry is only made for a page where that is the same everywhere.
+    uint8_t data_perms = 0, fetch_perms = 0;
+  };
+  static constexpr uint64_t kNone = ~uint64_t{0};
+
+  const Entry* find(uint64_t vaddr) const {
+    const uint64_t vpage = vaddr >> kPageBits;
+    const Entry& e = entries_[vpage % kEntries];
+    return e.vpage == vpage ? &e : nullptr;
+  }
+  void insert(const Entry& e) { entries_[e.vpage % kEntries] = e; }
+  // After anything that changes translations or permissions: privilege, MPRV, PMP, satp.
+  void flush() {
+    for (Entry& e : entries_) e.vpage = kNone;
+  }
+
+  Window window;
+
+ private:
+  std::array<Entry, kEntries> entries_{};
+};
+
+}  // namespace unitag
