@@ -1,6 +1,11 @@
-// The CSR file of an M+U hart: which CSRs exist, who may access them, and their WARL rules.
-#include <fmt/format.h>
+// The CSR file of an M+U hart: the behaviours that csr_table.inc's rows name, the table itself,
+// and the access rules (privilege, read-only, WARL) applied through it.
+#include <array>
+#include <cctype>
+#include <string_view>
+#include <type_traits>
 
+#include "machine/hart/csr_table.h"
 #include "machine/hart/hart.h"
 #include "machine/isa/fp.h"
 #include "machine/machine.h"
@@ -8,217 +13,207 @@
 namespace unitag {
 namespace {
 
+using namespace csr;
+
+constexpr uint64_t kAll = ~uint64_t{0};
 constexpr uint64_t ext(char c) { return 1ull << (c - 'A'); }
 constexpr uint64_t kMisaBase = (2ull << 62) | ext('I') | ext('M') | ext('A') | ext('C') | ext('U');
+// FS is writable only with an FPU (write_mstatus).
 constexpr uint64_t kMstatusWritable =
-    mstatus::kMie | mstatus::kMpie | mstatus::kMpp | mstatus::kMprv | mstatus::kTw;
+    mstatus::kMie | mstatus::kMpie | mstatus::kMpp | mstatus::kMprv | mstatus::kTw | mstatus::kFs;
 constexpr uint64_t kMieWritable = irq::kMsip | irq::kMtip | irq::kMeip;
+constexpr uint64_t kPmpcfgWritable = 0x9f9f9f9f9f9f9f9full;  // per entry: L, A, X, W, R
+constexpr uint64_t kPmpaddrWritable = (1ull << 54) - 1;      // physical address bits 55:2
+constexpr uint8_t kPmpLocked = 0x80;
+constexpr unsigned kPmpEntries = std::extent_v<decltype(Hart::pmpaddr)>;
+
+// --- when a CSR exists -----------------------------------------------------------------------
+
+bool fp_enabled(const Hart& h, uint16_t) {
+  return h.has_fp() && (h.mstatus & mstatus::kFs) != mstatus::kFsOff;
+}
+// cycle, time, instret and hpmcounterN: U-mode may read them when mcounteren's bit N is set.
+bool counter_enabled(const Hart& h, uint16_t n) {
+  return h.priv == Priv::M || (h.mcounteren >> (n - kCycle)) & 1;
+}
+bool even_pmpcfg(const Hart&, uint16_t n) { return (n & 1) == 0; }  // RV64 has no odd pmpcfg
+
+// --- reads -----------------------------------------------------------------------------------
+
+template <auto Field>
+uint64_t get(Hart& h, uint16_t) {
+  return h.*Field;
+}
+uint64_t read_zero(Hart&, uint16_t) { return 0; }
+uint64_t read_fcsr(Hart& h, uint16_t) { return h.frm << 5 | h.fflags; }
+uint64_t retired(const Hart& h) { return h.instret + h.block_executed; }
+uint64_t read_cycle(Hart& h, uint16_t) { return retired(h) + h.extra_cycles + h.cycle_offset; }
+uint64_t read_instret(Hart& h, uint16_t) { return retired(h) + h.instret_offset; }
+uint64_t read_time(Hart& h, uint16_t) { return h.machine().mtime(h); }
+uint64_t read_hartid(Hart& h, uint16_t) { return h.id(); }
+uint64_t read_misa(Hart& h, uint16_t) { return kMisaBase | (h.has_fp() ? ext('F') | ext('D') : 0); }
+uint64_t read_mip(Hart& h, uint16_t) { return h.mip = h.pending_interrupts(); }
+
+uint64_t read_mstatus(Hart& h, uint16_t) {
+  uint64_t s = h.mstatus | mstatus::kUxl;
+  if ((s & mstatus::kFs) == mstatus::kFs) s |= mstatus::kSd;
+  return s;
+}
+
+// pmpcfgN holds entries 4N..4N+7 (N even), one byte each.
+uint64_t read_pmpcfg(Hart& h, uint16_t n) {
+  const unsigned first = (n - kPmpcfg0) * 4;
+  uint64_t v = 0;
+  if (first < kPmpEntries)
+    for (unsigned i = 0; i < 8; ++i) v |= uint64_t{h.pmpcfg[first + i]} << (8 * i);
+  return v;
+}
+uint64_t read_pmpaddr(Hart& h, uint16_t n) {
+  const unsigned i = n - kPmpaddr0;
+  return i < kPmpEntries ? h.pmpaddr[i] : 0;
+}
+
+// --- writes (`v` holds only the row's writable bits) ------------------------------------------
+
+template <auto Field>
+void set(Hart& h, uint16_t, uint64_t v) {
+  h.*Field = static_cast<std::remove_reference_t<decltype(h.*Field)>>(v);
+}
+void ignore_write(Hart&, uint16_t, uint64_t) {}
+
+void fp_status_written(Hart& h) {
+  h.mstatus |= mstatus::kFs;  // Dirty
+  fp::reset_host_env();       // keep the host's sticky flags a subset of fflags (fp.h)
+}
+void write_fflags(Hart& h, uint16_t, uint64_t v) {
+  h.fflags = static_cast<uint32_t>(v);
+  fp_status_written(h);
+}
+void write_frm(Hart& h, uint16_t, uint64_t v) {
+  h.frm = static_cast<uint32_t>(v);
+  fp_status_written(h);
+}
+void write_fcsr(Hart& h, uint16_t, uint64_t v) {
+  h.fflags = static_cast<uint32_t>(v & 0x1f);
+  h.frm = static_cast<uint32_t>(v >> 5);
+  fp_status_written(h);
+}
+
+// The CSR instruction itself retires after the write, so count it in: the next read sees `v`.
+void write_mcycle(Hart& h, uint16_t, uint64_t v) {
+  h.cycle_offset = v - (retired(h) + 1 + h.extra_cycles);
+}
+void write_minstret(Hart& h, uint16_t, uint64_t v) { h.instret_offset = v - (retired(h) + 1); }
+
+void write_mstatus(Hart& h, uint16_t, uint64_t v) {
+  const uint64_t writable = kMstatusWritable & (h.has_fp() ? kAll : ~mstatus::kFs);
+  uint64_t s = (h.mstatus & ~writable) | (v & writable);
+  const uint64_t mpp = (s & mstatus::kMpp) >> mstatus::kMppShift;
+  if (mpp != 0 && mpp != 3) s = (s & ~mstatus::kMpp) | (h.mstatus & mstatus::kMpp);  // WARL
+  h.mstatus = s;
+}
+
+// Modes 2 and 3 are reserved: such a write keeps the old mode.
+void write_mtvec(Hart& h, uint16_t, uint64_t v) {
+  h.mtvec = (v & 3) < 2 ? v : (v & ~uint64_t{3}) | (h.mtvec & 3);
+}
+
+void write_pmpcfg(Hart& h, uint16_t n, uint64_t v) {
+  const unsigned first = (n - kPmpcfg0) * 4;
+  if (first < kPmpEntries) {
+    for (unsigned i = 0; i < 8; ++i) {
+      if (h.pmpcfg[first + i] & kPmpLocked) continue;  // locked until reset
+      uint8_t c = static_cast<uint8_t>(v >> (8 * i));
+      if ((c & 3) == 2) c &= ~2;  // W without R is reserved
+      h.pmpcfg[first + i] = c;
+    }
+  }
+  h.update_fast_path();
+}
+void write_pmpaddr(Hart& h, uint16_t n, uint64_t v) {
+  const unsigned i = n - kPmpaddr0;
+  if (i >= kPmpEntries) return;
+  // A locked TOR entry also locks the address below it, its range's base.
+  const bool next_locks_tor =
+      i + 1 < kPmpEntries && (h.pmpcfg[i + 1] & kPmpLocked) && ((h.pmpcfg[i + 1] >> 3) & 3) == 1;
+  if (!(h.pmpcfg[i] & kPmpLocked) && !next_locks_tor) h.pmpaddr[i] = v;
+}
+
+// --- the table -------------------------------------------------------------------------------
+
+constexpr Priv U = Priv::U, M = Priv::M;
+constexpr CsrRow kRows[] = {
+#define CSR(name, first, last, priv, available, read, write, writable) \
+  {#name, first, last, priv, available, read, write, writable},
+#include "machine/hart/csr_table.inc"
+#undef CSR
+};
+static_assert(std::size(kRows) < 255, "the index below stores row + 1 in a byte");
+
+// Row + 1 for every CSR number (0: none), built at compile time. Building it also checks the
+// rules every row must keep, so a wrong new row fails to compile.
+constexpr std::array<uint8_t, 4096> kIndex = [] {
+  std::array<uint8_t, 4096> index{};
+  for (size_t r = 0; r < std::size(kRows); ++r) {
+    const CsrRow& row = kRows[r];
+    if (row.first > row.last || row.last >= index.size()) throw "CSR row: bad number range";
+    if (((row.first >> 8) & 3) != static_cast<unsigned>(row.priv) ||
+        ((row.last >> 8) & 3) != static_cast<unsigned>(row.priv))
+      throw "CSR row: privilege differs from the number's bits 9:8";
+    if (((row.first >> 10) == 3) != (row.write == nullptr) || (row.first >> 10) != (row.last >> 10))
+      throw "CSR row: exactly the numbers with bits 11:10 == 0b11 are read-only";
+    if (row.read == nullptr) throw "CSR row: no read behaviour";
+    for (unsigned n = row.first; n <= row.last; ++n) {
+      if (index[n] != 0) throw "CSR row: number already in another row";
+      index[n] = static_cast<uint8_t>(r + 1);
+    }
+  }
+  return index;
+}();
+
+bool available(const CsrRow& row, const Hart& h, uint16_t n) {
+  return row.available == nullptr || row.available(h, n);
+}
 
 }  // namespace
 
+std::span<const CsrRow> csr_rows() { return kRows; }
+
+const CsrRow* find_csr(uint16_t number) {
+  if (number >= kIndex.size() || kIndex[number] == 0) return nullptr;
+  return &kRows[kIndex[number] - 1];
+}
+
+std::string csr_name(uint16_t number) {
+  const CsrRow* row = find_csr(number);
+  if (!row) return {};
+  const std::string_view name = row->name;
+  if (row->first == row->last) return std::string(name);
+  size_t digits = name.size();
+  while (digits > 0 && std::isdigit(static_cast<unsigned char>(name[digits - 1]))) --digits;
+  unsigned first_index = 0;
+  for (char c : name.substr(digits)) first_index = first_index * 10 + (c - '0');
+  return std::string(name.substr(0, digits)) + std::to_string(first_index + (number - row->first));
+}
+
 bool Hart::csr_read(uint16_t n, uint64_t& v) {
-  const uint64_t retired = instret + block_executed;
-  auto counter_allowed = [&](unsigned bit) { return priv == Priv::M || (mcounteren >> bit) & 1; };
-  switch (n) {
-    case csr::kFflags:
-    case csr::kFrm:
-    case csr::kFcsr:
-      if (!fp_ || (mstatus & mstatus::kFs) == 0) return false;
-      v = n == csr::kFflags ? fflags : n == csr::kFrm ? frm : (frm << 5 | fflags);
-      return true;
-    case csr::kCycle:
-      if (!counter_allowed(0)) return false;
-      [[fallthrough]];
-    case csr::kMcycle:
-      v = retired + extra_cycles + cycle_offset;
-      return true;
-    case csr::kTime:
-      if (!counter_allowed(1)) return false;
-      v = machine_.mtime(*this);
-      return true;
-    case csr::kInstret:
-      if (!counter_allowed(2)) return false;
-      [[fallthrough]];
-    case csr::kMinstret:
-      v = retired + instret_offset;
-      return true;
-    case csr::kMvendorid:
-    case csr::kMarchid:
-    case csr::kMimpid:
-    case csr::kMconfigptr:
-      v = 0;
-      return true;
-    case csr::kMhartid:
-      v = id_;
-      return true;
-    case csr::kMstatus: {
-      uint64_t s = mstatus | mstatus::kUxl;
-      if ((s & mstatus::kFs) == mstatus::kFs) s |= mstatus::kSd;
-      v = s;
-      return true;
-    }
-    case csr::kMisa:
-      v = kMisaBase | (fp_ ? ext('F') | ext('D') : 0);
-      return true;
-    case csr::kMie:
-      v = mie;
-      return true;
-    case csr::kMip:
-      v = mip = pending_interrupts();
-      return true;
-    case csr::kMtvec:
-      v = mtvec;
-      return true;
-    case csr::kMcounteren:
-      v = mcounteren;
-      return true;
-    case csr::kMcountinhibit:
-      v = mcountinhibit;
-      return true;
-    case csr::kMscratch:
-      v = mscratch;
-      return true;
-    case csr::kMepc:
-      v = mepc;
-      return true;
-    case csr::kMcause:
-      v = mcause;
-      return true;
-    case csr::kMtval:
-      v = mtval;
-      return true;
-    case csr::kTselect:
-      v = tselect;
-      return true;
-    default:
-      break;
-  }
-  if (n >= csr::kHpmCounter3 && n <= csr::kHpmCounter31) {
-    if (!counter_allowed(n - csr::kCycle)) return false;
-    v = 0;
-    return true;
-  }
-  if ((n >= csr::kMhpmcounter3 && n <= csr::kMhpmcounter31) ||
-      (n >= csr::kMhpmevent3 && n <= csr::kMhpmevent31) ||
-      (n > csr::kTselect && n <= csr::kTdata3)) {
-    v = 0;  // no hardware performance monitors, no debug triggers (tdata1 type 0)
-    return true;
-  }
-  if (n >= csr::kPmpcfg0 && n <= csr::kPmpcfg15) {
-    if (n & 1) return false;  // RV64 has only the even pmpcfg registers
-    const unsigned first = (n - csr::kPmpcfg0) * 4;
-    v = 0;
-    if (first < 16)
-      for (unsigned i = 0; i < 8; ++i) v |= uint64_t{pmpcfg[first + i]} << (8 * i);
-    return true;
-  }
-  if (n >= csr::kPmpaddr0 && n <= csr::kPmpaddr63) {
-    const unsigned i = n - csr::kPmpaddr0;
-    v = i < 16 ? pmpaddr[i] : 0;
-    return true;
-  }
-  return false;
+  const CsrRow* row = find_csr(n);
+  if (!row || !available(*row, *this, n)) return false;
+  v = row->read(*this, n);
+  return true;
 }
 
 bool Hart::csr_write(uint16_t n, uint64_t v) {
-  switch (n) {
-    case csr::kFflags:
-    case csr::kFrm:
-    case csr::kFcsr:
-      if (!fp_ || (mstatus & mstatus::kFs) == 0) return false;
-      if (n == csr::kFflags)
-        fflags = v & 0x1f;
-      else if (n == csr::kFrm)
-        frm = v & 7;
-      else {
-        fflags = v & 0x1f;
-        frm = (v >> 5) & 7;
-      }
-      mstatus |= mstatus::kFs;  // Dirty
-      fp::reset_host_env();     // keep the host's sticky flags a subset of fflags (fp.h)
-      return true;
-    case csr::kMcycle:
-      cycle_offset = v - (instret + block_executed + 1 + extra_cycles);
-      return true;
-    case csr::kMinstret:
-      instret_offset = v - (instret + block_executed + 1);
-      return true;
-    case csr::kMstatus: {
-      uint64_t writable = kMstatusWritable | (fp_ ? mstatus::kFs : 0);
-      uint64_t s = (mstatus & ~writable) | (v & writable);
-      const uint64_t mpp = (s & mstatus::kMpp) >> mstatus::kMppShift;
-      if (mpp != 0 && mpp != 3) s = (s & ~mstatus::kMpp) | (mstatus & mstatus::kMpp);  // WARL
-      mstatus = s;
-      return true;
-    }
-    case csr::kMisa:
-      return true;  // WARL, not writable
-    case csr::kMie:
-      mie = v & kMieWritable;
-      return true;
-    case csr::kMip:
-      return true;  // MSIP/MTIP mirror the CLINT; nothing else exists
-    case csr::kMtvec:
-      if ((v & 3) < 2)
-        mtvec = v;
-      else
-        mtvec = (v & ~uint64_t{3}) | (mtvec & 3);
-      return true;
-    case csr::kMcounteren:
-      mcounteren = v & 0xffffffff;
-      return true;
-    case csr::kMcountinhibit:
-      mcountinhibit = v & 0xfffffffd;
-      return true;
-    case csr::kMscratch:
-      mscratch = v;
-      return true;
-    case csr::kMepc:
-      mepc = v & ~uint64_t{1};
-      return true;
-    case csr::kMcause:
-      mcause = v;
-      return true;
-    case csr::kMtval:
-      mtval = v;
-      return true;
-    case csr::kTselect:
-      tselect = v;
-      return true;
-    default:
-      break;
-  }
-  if ((n >= csr::kMhpmcounter3 && n <= csr::kMhpmcounter31) ||
-      (n >= csr::kMhpmevent3 && n <= csr::kMhpmevent31) || (n > csr::kTselect && n <= csr::kTdata3))
-    return true;
-  if (n >= csr::kPmpcfg0 && n <= csr::kPmpcfg15) {
-    if (n & 1) return false;
-    const unsigned first = (n - csr::kPmpcfg0) * 4;
-    if (first < 16) {
-      for (unsigned i = 0; i < 8; ++i) {
-        if (pmpcfg[first + i] & 0x80) continue;  // locked until reset
-        uint8_t c = static_cast<uint8_t>(v >> (8 * i)) & 0x9f;
-        if ((c & 3) == 2) c &= ~2;  // W without R is reserved
-        pmpcfg[first + i] = c;
-      }
-    }
-    update_fast_path();
-    return true;
-  }
-  if (n >= csr::kPmpaddr0 && n <= csr::kPmpaddr63) {
-    const unsigned i = n - csr::kPmpaddr0;
-    if (i >= 16) return true;
-    const bool locked = (pmpcfg[i] & 0x80) ||
-                        (i + 1 < 16 && (pmpcfg[i + 1] & 0x80) && ((pmpcfg[i + 1] >> 3) & 3) == 1);
-    if (!locked) pmpaddr[i] = v & ((1ull << 54) - 1);
-    return true;
-  }
-  return false;
+  const CsrRow* row = find_csr(n);
+  if (!row || !row->write || !available(*row, *this, n)) return false;
+  row->write(*this, n, v & row->writable);
+  return true;
 }
 
 bool Hart::csr_access(uint16_t n, CsrAccess kind, uint64_t operand, bool write, uint64_t& old) {
-  if (static_cast<unsigned>(priv) < ((n >> 8) & 3u)) return false;
-  if (write && (n >> 10) == 3) return false;  // read-only CSR
+  const CsrRow* row = find_csr(n);
+  if (!row || static_cast<unsigned>(priv) < static_cast<unsigned>(row->priv)) return false;
+  if (write && !row->write) return false;  // read-only CSR
   if (!csr_read(n, old)) return false;
   if (!write) return true;
   const uint64_t value = kind == CsrAccess::Write ? operand

@@ -9,6 +9,7 @@ enum class Priv : uint8_t { U = 0, M = 3 };
 
 enum class CsrAccess : uint8_t { Write, Set, Clear };
 
+// CSR numbers, for code that names a CSR; what each one does is its row in csr_table.inc.
 namespace csr {
 inline constexpr uint16_t kFflags = 0x001, kFrm = 0x002, kFcsr = 0x003;
 inline constexpr uint16_t kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02;

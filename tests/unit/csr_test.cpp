@@ -2,6 +2,10 @@
 // counter gating for U-mode, and which accesses are illegal instructions.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
+#include "machine/hart/csr_table.h"
 #include "tests/unit/machine_fixture.h"
 
 namespace unitag::test {
@@ -36,7 +40,20 @@ class CsrTest : public MachineTest {
     ASSERT_TRUE(hart().csr_write(csr::kPmpaddr0 + 15, ~uint64_t{0}));
     ASSERT_TRUE(hart().csr_write(csr::kPmpcfg0 + 2, 0x1full << 56));
   }
+  // Calls `check(row, number)` for every CSR number of every table row.
+  template <class Check>
+  void for_each_csr(Check check) {
+    for (const CsrRow& row : csr_rows()) {
+      for (unsigned n = row.first; n <= row.last; ++n) {
+        SCOPED_TRACE(csr_name(static_cast<uint16_t>(n)));
+        check(row, static_cast<uint16_t>(n));
+      }
+    }
+  }
 };
+
+// RV64 has only the even pmpcfg registers: the one gap inside a row.
+bool is_odd_pmpcfg(uint16_t n) { return n >= csr::kPmpcfg0 && n <= csr::kPmpcfg15 && (n & 1); }
 
 TEST_F(CsrTest, MstatusMppIsWarlOverMAndU) {
   constexpr uint64_t kMpp = mstatus::kMpp;
@@ -196,6 +213,101 @@ TEST_F(CsrTest, UserModeCannotTouchMachineCsrs) {
     EXPECT_EQ((hart().mstatus & mstatus::kMpp) >> mstatus::kMppShift, 0u) << "trap came from U";
     hart().priv = Priv::U;
     hart().update_fast_path();
+  }
+}
+
+TEST_F(CsrTest, TableNamesCsrsAsTheSpecificationNumbersThem) {
+  const struct {
+    uint16_t n;
+    const char* name;
+  } spec[] = {{0x001, "fflags"},        {0x003, "fcsr"},         {0xc01, "time"},
+              {0xc03, "hpmcounter3"},   {0xc1f, "hpmcounter31"}, {0x300, "mstatus"},
+              {0x320, "mcountinhibit"}, {0x33f, "mhpmevent31"},  {0x344, "mip"},
+              {0x3a2, "pmpcfg2"},       {0x3b0, "pmpaddr0"},     {0x3ef, "pmpaddr63"},
+              {0x7a3, "tdata3"},        {0xb02, "minstret"},     {0xb1f, "mhpmcounter31"},
+              {0xf14, "mhartid"},       {0xf15, "mconfigptr"}};
+  for (const auto& c : spec) EXPECT_EQ(csr_name(c.n), c.name) << std::hex << c.n;
+  EXPECT_EQ(csr_name(0x180), "") << "satp: no S-mode yet";
+  EXPECT_EQ(find_csr(0x7c0), nullptr);
+}
+
+TEST_F(CsrTest, EveryTableRowIsReachableByEachOfItsNumbers) {
+  hart().mstatus |= mstatus::kFs;  // FP status CSRs exist only while FS is on
+  std::set<std::string> names;
+  for_each_csr([&](const CsrRow& row, uint16_t n) {
+    EXPECT_EQ(find_csr(n), &row);
+    EXPECT_TRUE(names.insert(csr_name(n)).second) << "two CSRs share a name";
+    if (n == row.first) {
+      EXPECT_EQ(csr_name(n), row.name);
+    }
+    EXPECT_EQ(try_csr(Csr(Op::csrrs, a2, n, zero)), !is_odd_pmpcfg(n));
+  });
+}
+
+TEST_F(CsrTest, UserModeReachesExactlyTheUnprivilegedRows) {
+  enter_user();
+  for_each_csr([&](const CsrRow& row, uint16_t n) {
+    EXPECT_EQ(row.priv == Priv::U, ((n >> 8) & 3) == 0) << "privilege is the number's bits 9:8";
+    hart().priv = Priv::U;
+    hart().update_fast_path();
+    hart().mcounteren = 0xffffffff;
+    hart().mstatus |= mstatus::kFs;
+    EXPECT_EQ(try_csr(Csr(Op::csrrs, a2, n, zero)), row.priv == Priv::U);
+  });
+}
+
+TEST_F(CsrTest, ReadOnlyRowsRefuseWritesAndTheOthersTakeThem) {
+  hart().mstatus |= mstatus::kFs;
+  for_each_csr([&](const CsrRow& row, uint16_t n) {
+    const bool read_only = (n >> 10) == 3;
+    EXPECT_EQ(row.write == nullptr, read_only);
+    if (is_odd_pmpcfg(n)) return;
+    install_handler();
+    uint64_t v = 0;
+    ASSERT_TRUE(hart().csr_read(n, v));
+    EXPECT_EQ(hart().csr_write(n, v), !read_only);
+    x(a0) = v;  // writing back what it holds keeps the machine runnable (mtvec, pmpcfg)
+    EXPECT_EQ(try_csr(Csr(Op::csrrw, zero, n, a0)), !read_only);
+  });
+}
+
+TEST_F(CsrTest, WritesChangeNoBitOutsideTheRowsWritableMask) {
+  hart().mstatus |= mstatus::kFs;
+  for_each_csr([&](const CsrRow& row, uint16_t n) {
+    if (!row.write || is_odd_pmpcfg(n)) return;
+    // SD summarises FS, which is writable: the one fixed bit a write may change.
+    const uint64_t fixed = ~row.writable & (n == csr::kMstatus ? ~mstatus::kSd : ~uint64_t{0});
+    for (uint64_t value : {~uint64_t{0}, uint64_t{0}}) {
+      uint64_t before = 0, after = 0;
+      ASSERT_TRUE(hart().csr_read(n, before));
+      ASSERT_TRUE(hart().csr_write(n, value));
+      ASSERT_TRUE(hart().csr_read(n, after));
+      EXPECT_EQ(after & fixed, before & fixed) << std::hex << "wrote 0x" << value;
+    }
+  });
+}
+
+TEST_F(CsrTest, WarlRowsKeepOnlyTheirWritableBits) {
+  hart().mstatus |= mstatus::kFs;
+  const struct {
+    uint16_t n;
+    uint64_t writable;
+  } warl[] = {{csr::kFflags, 0x1f},
+              {csr::kFrm, 0x7},
+              {csr::kFcsr, 0xff},
+              {csr::kMie, irq::kMsip | irq::kMtip | irq::kMeip},
+              {csr::kMcounteren, 0xffffffff},
+              {csr::kMcountinhibit, 0xfffffffd},  // TM: time cannot be inhibited
+              {csr::kMepc, ~uint64_t{1}},
+              {csr::kPmpaddr0, (1ull << 54) - 1},
+              {csr::kPmpcfg0, 0x9f9f9f9f9f9f9f9full}};  // bits 6:5 of each entry are reserved
+  for (const auto& c : warl) {
+    SCOPED_TRACE(csr_name(c.n));
+    EXPECT_EQ(find_csr(c.n)->writable, c.writable);
+    uint64_t v = 0;
+    ASSERT_TRUE(hart().csr_write(c.n, ~uint64_t{0}));
+    ASSERT_TRUE(hart().csr_read(c.n, v));
+    EXPECT_EQ(v, c.writable);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "machine/errors.h"
+#include "machine/hart/csr_table.h"
 #include "machine/isa/decoder.h"
 
 namespace unitag {
@@ -24,18 +25,7 @@ constexpr unsigned kPcRegnum = 32, kFirstFpRegnum = 33, kFirstCsrRegnum = 65;
 constexpr unsigned kPrivRegnum = kFirstCsrRegnum + 4096;  // gdb's riscv "virtual" feature
 constexpr uint64_t kMaxMemoryPacket = 0x1000;
 
-// CSRs shown to gdb (its riscv CSR feature); FP status CSRs are in the FPU feature.
-struct CsrName {
-  uint16_t number;
-  const char* name;
-};
-constexpr CsrName kCsrs[] = {
-    {csr::kMstatus, "mstatus"}, {csr::kMisa, "misa"},         {csr::kMie, "mie"},
-    {csr::kMtvec, "mtvec"},     {csr::kMscratch, "mscratch"}, {csr::kMepc, "mepc"},
-    {csr::kMcause, "mcause"},   {csr::kMtval, "mtval"},       {csr::kMip, "mip"},
-    {csr::kMhartid, "mhartid"}, {csr::kMcycle, "mcycle"},     {csr::kMinstret, "minstret"},
-};
-
+// FP status CSRs are in gdb's FPU feature, the others in its CSR feature.
 bool is_fp_csr(unsigned number) {
   return number == csr::kFflags || number == csr::kFrm || number == csr::kFcsr;
 }
@@ -600,9 +590,15 @@ std::string GdbServer::target_xml() const {
         kFirstCsrRegnum + csr::kFflags, kFirstCsrRegnum + csr::kFrm, kFirstCsrRegnum + csr::kFcsr);
   }
   xml += "<feature name=\"org.gnu.gdb.riscv.csr\">\n";
-  for (const CsrName& c : kCsrs)
-    xml += fmt::format("<reg name=\"{}\" bitsize=\"64\" type=\"int\" regnum=\"{}\"/>\n", c.name,
-                       kFirstCsrRegnum + c.number);
+  // Every CSR of the table that exists on this machine now, as QEMU lists them (odd pmpcfg do not).
+  const Hart& h = machine_.hart(0);
+  for (const CsrRow& row : csr_rows()) {
+    for (unsigned n = row.first; n <= row.last; ++n) {
+      if (is_fp_csr(n) || (row.available && !row.available(h, static_cast<uint16_t>(n)))) continue;
+      xml += fmt::format("<reg name=\"{}\" bitsize=\"64\" type=\"int\" regnum=\"{}\"/>\n",
+                         csr_name(static_cast<uint16_t>(n)), kFirstCsrRegnum + n);
+    }
+  }
   xml += fmt::format(
       "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
       "<reg name=\"priv\" bitsize=\"64\" type=\"int\" regnum=\"{}\"/>\n</feature>\n</target>\n",
