@@ -220,10 +220,11 @@ bool Hart::peek(uint64_t addr, void* out, size_t size) {
   return true;
 }
 
-bool Hart::poke(uint64_t addr, const void* in, size_t size) {
+bool Hart::poke(uint64_t addr, const void* in, size_t size, HostWriteSource source) {
   if (!bus_.in_ram(addr, size)) return false;
   std::memcpy(bus_.ram() + (addr - Bus::kRamBase), in, size);
   if (size) invalidate_code(addr, static_cast<unsigned>(size));
+  machine_.host_wrote(addr, size, source);
   return true;
 }
 
