@@ -188,7 +188,9 @@ void Machine::poll_htif() {
   std::lock_guard<std::mutex> lock(htif_mu_);
   const uint64_t device = v >> 56, command = (v >> 48) & 0xff, payload = v & ((1ull << 48) - 1);
   auto reply = [&](uint64_t value) {
-    if (fromhost_) std::memcpy(bus_.ram() + (*fromhost_ - Bus::kRamBase), &value, 8);
+    if (!fromhost_) return;
+    std::memcpy(bus_.ram() + (*fromhost_ - Bus::kRamBase), &value, 8);
+    host_wrote(*fromhost_, 8, HostWriteSource::kHtif);
   };
   if (device == 0 && command == 0 && (payload & 1)) {
     const int code = static_cast<int>(payload >> 1);
@@ -214,6 +216,7 @@ void Machine::poll_htif() {
       ret = 0;
     }
     std::memcpy(bus_.ram() + (payload - Bus::kRamBase), &ret, 8);
+    host_wrote(payload, 8, HostWriteSource::kHtif);
     reply(1);
   }
 }

@@ -93,6 +93,14 @@ class Machine {
     return ebreak_handler_ && ebreak_handler_(hart, pc);
   }
 
+  // Every write the host makes into guest RAM (Hart::poke, HTIF, DMA) is announced here, so
+  // observers (a tag engine) see it. Observers are added before the run and outlive it.
+  void add_host_write_observer(HostWriteObserver* o) { host_write_observers_.push_back(o); }
+  void remove_host_write_observer(HostWriteObserver* o) { std::erase(host_write_observers_, o); }
+  void host_wrote(uint64_t addr, uint64_t size, HostWriteSource source) {
+    for (HostWriteObserver* o : host_write_observers_) o->on_host_write(addr, size, source);
+  }
+
   uint64_t mtime(const Hart& hart) const;
   uint64_t interrupt_lines(unsigned hart) const;
   void wake(unsigned hart);
@@ -141,6 +149,7 @@ class Machine {
   std::mutex wait_mu_;
   std::condition_variable wait_cv_;
   EbreakHandler ebreak_handler_;
+  std::vector<HostWriteObserver*> host_write_observers_;
 };
 
 }  // namespace unitag

@@ -20,6 +20,14 @@
 #define UNITAG_TAG_FREE 1
 #define UNITAG_TAG_GET 2
 
+/* Bits of unitag_bootinfo.policies: which tag policies the run checks (the host's list is
+ * tags/policies/policies.inc; the host checks the two agree). */
+#define UNITAG_POLICY_RWX (1u << 0)
+#define UNITAG_POLICY_HEAP (1u << 1)
+#define UNITAG_POLICY_STACK (1u << 2)
+#define UNITAG_POLICY_CFI (1u << 3)
+#define UNITAG_POLICY_FRAME (1u << 4)
+
 static inline void* unitag_tag_alloc(void* p, size_t n) {
   void* r;
   __asm__ volatile(".insn r 0x0b, 0, 0, %0, %1, %2" : "=r"(r) : "r"(p), "r"(n) : "memory");

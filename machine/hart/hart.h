@@ -143,7 +143,9 @@ class Hart {
   bool fetch_ok(uint64_t addr, unsigned size);
   // Debugger-style access: RAM only, no PMP, no side effects on devices.
   bool peek(uint64_t addr, void* out, size_t size);
-  bool poke(uint64_t addr, const void* in, size_t size);
+  // A host write (not a guest store): observers (Machine::host_wrote) learn of it.
+  bool poke(uint64_t addr, const void* in, size_t size,
+            HostWriteSource source = HostWriteSource::kTool);
 
   // Decode cache.
   DecodedPage* decoded_page(uint64_t pc);

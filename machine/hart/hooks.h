@@ -11,6 +11,23 @@ namespace unitag {
 class Hart;
 struct DecodedInsn;
 
+// Who wrote guest memory from outside the guest's own instructions.
+enum class HostWriteSource : uint8_t {
+  kSemihosting,  // a semihosting call's results (SYS_READ into a buffer, the command line, ...)
+  kDebugger,     // the gdb stub's memory writes
+  kHtif,         // the HTIF mailbox's replies
+  kDevice,       // a DMA-like device or channel
+  kTool,         // the host program itself (a test harness poking code before a run)
+};
+
+// Told of every host write into guest RAM (Machine::add_host_write_observer), after the bytes
+// changed, so what a checker knows about memory (tags) never outlives the data it described.
+class HostWriteObserver {
+ public:
+  virtual ~HostWriteObserver() = default;
+  virtual void on_host_write(uint64_t addr, uint64_t size, HostWriteSource source) = 0;
+};
+
 class ExecutionHooks {
  public:
   virtual ~ExecutionHooks() = default;

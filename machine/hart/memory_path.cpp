@@ -233,11 +233,12 @@ bool Hart::peek(uint64_t addr, void* out, size_t size) {
   return true;
 }
 
-bool Hart::poke(uint64_t addr, const void* in, size_t size) {
+bool Hart::poke(uint64_t addr, const void* in, size_t size, HostWriteSource source) {
   Translation t;
   if (!locate(addr, size, t)) return false;
   std::memcpy(t.host, in, size);
   if (size) invalidate_code(t.paddr, static_cast<unsigned>(size));
+  machine_.host_wrote(t.paddr, size, source);
   return true;
 }
 

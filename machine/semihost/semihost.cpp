@@ -321,7 +321,7 @@ int64_t Semihost::op_read(Call& call) {
   if (kind == HostFiles::Kind::kConsoleIn) {
     chunk.resize(static_cast<size_t>(std::min<uint64_t>(length, kChunk)));
     const size_t got = console_read(call, chunk.data(), chunk.size());
-    call.hart.poke(buffer, chunk.data(), got);
+    call.hart.poke(buffer, chunk.data(), got, HostWriteSource::kSemihosting);
     return static_cast<int64_t>(length - got);
   }
   if (kind != HostFiles::Kind::kFile && kind != HostFiles::Kind::kFeatures) return fail(EBADF);
@@ -334,7 +334,8 @@ int64_t Semihost::op_read(Call& call) {
       if (done == 0) return fail(r.error);
       break;
     }
-    call.hart.poke(buffer + done, chunk.data(), static_cast<size_t>(r.value));
+    call.hart.poke(buffer + done, chunk.data(), static_cast<size_t>(r.value),
+                   HostWriteSource::kSemihosting);
     done += static_cast<uint64_t>(r.value);
     if (static_cast<size_t>(r.value) < n) break;
   }
@@ -374,9 +375,11 @@ int64_t Semihost::op_get_cmdline(Call& call) {
   if (!arg(call, 0, buffer) || !arg(call, 1, size)) return -1;
   const std::string& line = config_.command_line;
   if (line.size() + 1 > size) return fail(E2BIG);
-  if (!call.hart.poke(buffer, line.c_str(), line.size() + 1)) return fail(EFAULT);
+  if (!call.hart.poke(buffer, line.c_str(), line.size() + 1, HostWriteSource::kSemihosting))
+    return fail(EFAULT);
   const uint64_t length = line.size();
-  if (!call.hart.poke(call.param + kWord, &length, kWord)) return fail(EFAULT);
+  if (!call.hart.poke(call.param + kWord, &length, kWord, HostWriteSource::kSemihosting))
+    return fail(EFAULT);
   return 0;
 }
 
@@ -403,7 +406,7 @@ int64_t Semihost::op_heapinfo(Call& call) {
     info[1] = info[3] = top - (std::min<uint64_t>(top - info[0], 2 << 20) / 2);
     info[2] = top;
   }
-  if (!call.hart.poke(block, info, sizeof info)) return fail(EFAULT);
+  if (!call.hart.poke(block, info, sizeof info, HostWriteSource::kSemihosting)) return fail(EFAULT);
   return 0;
 }
 
@@ -431,7 +434,8 @@ int64_t Semihost::op_exit(Call& call, bool extended) {
 
 int64_t Semihost::op_elapsed(Call& call) {
   const uint64_t ticks = machine_.mtime(call.hart);
-  if (!call.hart.poke(call.param, &ticks, kWord)) return fail(EFAULT);
+  if (!call.hart.poke(call.param, &ticks, kWord, HostWriteSource::kSemihosting))
+    return fail(EFAULT);
   return 0;
 }
 

@@ -28,21 +28,24 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
         return tail;
       },
       this);
-  for (const auto& p : policies_) {
-    p->prepare(facts_, lines_);
-    watches_sp_ |= p->watches_stack_pointer();
+  for (size_t m = 0; m < policies_.size(); ++m) {
+    policies_[m]->prepare(facts_, lines_);
+    const EventSet events = policies_[m]->events();
+    for (size_t e = 0; e < subscribers_.size(); ++e)
+      if (events.has(e)) subscribers_[e].push_back(static_cast<uint8_t>(m));
   }
   for (size_t op = 0; op < static_cast<size_t>(OpGroup::kCount); ++op)
     for (int pc_default = 0; pc_default < 2; ++pc_default)
       for (const auto& p : policies_) masks_[op][pc_default] |= p->inputs(OpGroup(op), pc_default);
-  for (size_t m = 0; m < policies_.size(); ++m)
+  for (const uint8_t m : subscribers<BoundCallEntry>())
     for (const std::string& name : policies_[m]->bound_functions(facts_))
       if (const FunctionInfo* f = facts_.function_named(name))
-        bound_.emplace(f->start, BoundEntry{static_cast<uint8_t>(m), name});
+        bound_.emplace(f->start, BoundEntry{m, name});
   tag_image();
+  machine_.add_host_write_observer(this);
 }
 
-TagEngine::~TagEngine() = default;
+TagEngine::~TagEngine() { machine_.remove_host_write_observer(this); }
 
 void TagEngine::tag_image() {
   for (size_t m = 0; m < policies_.size(); ++m) {
@@ -60,10 +63,79 @@ void TagEngine::attach(Hart& hart) {
   hart.set_hooks(harts_.back().get());
 }
 
-uint32_t TagEngine::policy_bits() const {
-  uint32_t bits = 0;
-  for (const auto& p : policies_) bits |= p->bit();
-  return bits;
+uint64_t TagEngine::update_range(size_t m, uint64_t base, uint64_t size, Meta (*f)(Meta, Meta),
+                                 Meta arg) {
+  if (size == 0) return 0;
+  size = std::min(size, machine_.bus().ram_size());
+  Tag last_old = ~Tag{0}, last_new = 0;  // runs of equal tags are the common case
+  uint64_t words = 0;
+  for (uint64_t a = base & ~uint64_t{7}; a < base + size; a += 8, ++words) {
+    const Tag old = shadow_.get(a);
+    if (old != last_old) {
+      last_old = old;
+      last_new = table_.with_member(old, m, f(table_.member(old, m), arg));
+    }
+    shadow_.set(a, last_new);
+  }
+  return words;
+}
+
+uint64_t TagEngine::copy_values(size_t m, uint64_t from, uint64_t to, uint64_t size,
+                                Meta (*merge)(Meta dst, Meta src)) {
+  uint64_t words = 0;
+  for (uint64_t off = 0; off < size; off += 8, ++words) {
+    const Tag dst = shadow_.get(to + off), src = shadow_.get(from + off);
+    const Meta merged = merge(table_.member(dst, m), table_.member(src, m));
+    shadow_.set(to + off, table_.with_member(dst, m, merged));
+  }
+  return words;
+}
+
+namespace {
+// A policy's view of memory tags outside any hart (a host write): no registers, no modeled cost.
+class HostAccess final : public TagAccess {
+ public:
+  HostAccess(TagEngine& e, size_t member) : e_(e), m_(member) {}
+  unsigned hart() const override { return kNoHart; }
+  uint64_t pc() const override { return 0; }
+  uint64_t reg(unsigned) const override { return 0; }
+  Meta reg_meta(unsigned) const override { return 0; }
+  void set_reg_meta(unsigned, Meta) override {}
+  Meta mem_meta(uint64_t addr) const override {
+    return e_.table().member(e_.shadow().get(addr), m_);
+  }
+  void update_range(uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg) override {
+    e_.update_range(m_, base, size, f, arg);
+  }
+  void copy_values(uint64_t from, uint64_t to, uint64_t size,
+                   Meta (*merge)(Meta dst, Meta src)) override {
+    e_.copy_values(m_, from, to, size, merge);
+  }
+  Meta pc_meta() const override { return 0; }
+  void set_pc_meta(Meta) override {}
+  bool read_u64(uint64_t addr, uint64_t& value) const override {
+    return e_.machine().hart(0).peek(addr, &value, 8);  // RAM is the same from every hart
+  }
+
+ private:
+  TagEngine& e_;
+  size_t m_;
+};
+
+Meta untagged(Meta, Meta) { return 0; }
+}  // namespace
+
+void TagEngine::on_host_write(uint64_t addr, uint64_t size, HostWriteSource source) {
+  if (size == 0) return;
+  const auto& subscribed = subscribers<HostWrite>();
+  for (size_t m = 0; m < policies_.size(); ++m) {
+    if (std::find(subscribed.begin(), subscribed.end(), m) != subscribed.end()) {
+      HostAccess access(*this, m);
+      policies_[m]->on_event(HostWrite{addr, size, source}, access);
+    } else {
+      update_range(m, addr, size, &untagged, 0);
+    }
+  }
 }
 
 Tag TagEngine::code_tag(uint64_t pc) {
@@ -88,16 +160,14 @@ Tag TagEngine::project(Tag t, OpGroup op, bool pc_default, unsigned input) {
 
 uint16_t TagEngine::denial_index(uint8_t member, const Denial& d) {
   for (size_t i = 0; i < denials_.size(); ++i)
-    if (denials_[i].first == member && denials_[i].second.rule == d.rule &&
-        denials_[i].second.reason == d.reason)
-      return static_cast<uint16_t>(i);
-  denials_.emplace_back(member, d);
+    if (denials_[i].first == member && denials_[i].second == &d) return static_cast<uint16_t>(i);
+  denials_.emplace_back(member, &d);
   return static_cast<uint16_t>(denials_.size() - 1);
 }
 
-Denial TagEngine::denial(uint16_t index) const {
+const Denial& TagEngine::denial(uint16_t index) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return denials_.at(index).second;
+  return *denials_.at(index).second;
 }
 
 namespace {
@@ -138,7 +208,7 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
     ++evaluations_[m];
     member_rules_[m].insert(inputs_hash(in));
     RuleOutputs out;
-    if (auto d = policies_[m]->rule(in, out); d && result.allow) {
+    if (const Denial* d = policies_[m]->rule(in, out); d && result.allow) {
       result.allow = false;
       result.denying_policy = static_cast<uint8_t>(m);
       result.denial = denial_index(static_cast<uint8_t>(m), *d);

@@ -1,7 +1,8 @@
 // The tag engine: composes policies, tags the image at load, and attaches a HartTagger (the
 // ExecutionHooks of one tagged hart) to each tagged hart. Rule lookup has three levels: the
 // hart's modeled rule cache (hardware figures), then this engine's unbounded memo of every rule
-// computed so far, then the policies themselves. Violations are reported here.
+// computed so far, then the policies themselves. Violations are reported here, and host writes
+// into guest memory (Machine::host_wrote) reach the policies here.
 #pragma once
 
 #include <array>
@@ -47,17 +48,19 @@ struct Violation {
   std::string policy, rule, kind, report;
 };
 
-class TagEngine {
+class TagEngine final : public HostWriteObserver {
  public:
   TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
             const ElfImage& image);
-  ~TagEngine();
+  ~TagEngine() override;
 
   // Makes `hart` a tagged hart (its hooks run the checked loop).
   void attach(Hart& hart);
   // --stats: the composite figures and each member's.
   nlohmann::json stats() const;
-  uint32_t policy_bits() const;
+  // The words the host wrote get each member's "written by the host" metadata: 0 (untagged data)
+  // for a member not subscribed to HostWrite, whatever the member sets for one that is.
+  void on_host_write(uint64_t addr, uint64_t size, HostWriteSource source) override;
 
   // --- for HartTagger ------------------------------------------------------------------------
   size_t member_count() const { return policies_.size(); }
@@ -76,8 +79,18 @@ class TagEngine {
   // The instruction tag and its per-(pc default) projections, for the instruction at pc.
   Tag code_tag(uint64_t pc);
   Tag project(Tag t, OpGroup op, bool pc_default, unsigned input);
-  // Whether some member tracks writes to sp (Policy::watches_stack_pointer).
-  bool watches_stack_pointer() const { return watches_sp_; }
+  // The members subscribed to events of type E, in member order.
+  template <typename E>
+  const std::vector<uint8_t>& subscribers() const {
+    return subscribers_[event_index<E>()];
+  }
+  // Whether some member tracks writes to sp (subscribes to StackPointerWrite).
+  bool watches_stack_pointer() const { return !subscribers<StackPointerWrite>().empty(); }
+  // TagAccess::update_range and copy_values on member m's metadata (the caller models the
+  // cost): returns the number of words touched.
+  uint64_t update_range(size_t m, uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg);
+  uint64_t copy_values(size_t m, uint64_t from, uint64_t to, uint64_t size,
+                       Meta (*merge)(Meta dst, Meta src));
   const BoundEntry* bound_at(uint64_t pc) const {
     auto it = bound_.find(pc);
     return it == bound_.end() ? nullptr : &it->second;
@@ -85,7 +98,7 @@ class TagEngine {
   // Levels 2 and 3 of rule lookup. Thread-safe.
   RuleResult evaluate(const RuleKey& key);
   uint16_t denial_index(uint8_t member, const Denial& d);
-  Denial denial(uint16_t index) const;
+  const Denial& denial(uint16_t index) const;
   // "heap: pointer to allocation #3; cfi: -" (or "default").
   std::string describe(Tag t, Site site) const;
   void record_violation(Violation v);
@@ -103,13 +116,13 @@ class TagEngine {
   ShadowMemory shadow_;
   std::array<std::array<unsigned, 2>, static_cast<size_t>(OpGroup::kCount)> masks_{};
   std::unordered_map<uint64_t, BoundEntry> bound_;
-  bool watches_sp_ = false;
+  std::array<std::vector<uint8_t>, std::variant_size_v<Event>> subscribers_;
   std::vector<std::unique_ptr<HartTagger>> harts_;
 
   mutable std::mutex mu_;  // guards everything below
   std::unordered_map<RuleKey, RuleResult, RuleKeyHash> memo_;
   std::unordered_map<uint64_t, Tag> code_tags_;
-  std::vector<std::pair<uint8_t, Denial>> denials_;
+  std::vector<std::pair<uint8_t, const Denial*>> denials_;
   std::vector<uint64_t> evaluations_;                       // per member
   std::vector<std::unordered_set<uint64_t>> member_rules_;  // per member: distinct inputs seen
   uint64_t memo_hits_ = 0;

@@ -33,37 +33,11 @@ class HartTagger::Access final : public TagAccess {
     return table().member(t_.engine_.shadow().get(addr), m_);
   }
   void update_range(uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg) override {
-    if (size == 0) return;
-    const uint64_t ram = t_.hart_.bus().ram_size();
-    size = std::min(size, ram);
-    ShadowMemory& shadow = t_.engine_.shadow();
-    Tag last_old = ~Tag{0}, last_new = 0;  // runs of equal tags are the common case
-    uint64_t words = 0;
-    for (uint64_t a = base & ~uint64_t{7}; a < base + size; a += 8, ++words) {
-      const Tag old = shadow.get(a);
-      if (old != last_old) {
-        last_old = old;
-        last_new = table().with_member(old, m_, f(table().member(old, m_), arg));
-      }
-      shadow.set(a, last_new);
-    }
-    // One tag instruction plus one tag-line write per 8 words (a 64-byte line of tags).
-    const uint64_t cycles = 1 + words / 8;
-    t_.tag_op_cycles_ += cycles;
-    t_.hart_.extra_cycles += cycles;
+    if (size != 0) charge(t_.engine_.update_range(m_, base, size, f, arg));
   }
   void copy_values(uint64_t from, uint64_t to, uint64_t size,
                    Meta (*merge)(Meta dst, Meta src)) override {
-    ShadowMemory& shadow = t_.engine_.shadow();
-    uint64_t words = 0;
-    for (uint64_t off = 0; off < size; off += 8, ++words) {
-      const Tag dst = shadow.get(to + off), src = shadow.get(from + off);
-      const Meta merged = merge(table().member(dst, m_), table().member(src, m_));
-      shadow.set(to + off, table().with_member(dst, m_, merged));
-    }
-    const uint64_t cycles = 1 + words / 8;
-    t_.tag_op_cycles_ += cycles;
-    t_.hart_.extra_cycles += cycles;
+    charge(t_.engine_.copy_values(m_, from, to, size, merge));
   }
   Meta pc_meta() const override { return table().member(t_.pctag(), m_); }
   void set_pc_meta(Meta m) override { t_.pctag() = table().with_member(t_.pctag(), m_, m); }
@@ -72,6 +46,12 @@ class HartTagger::Access final : public TagAccess {
   }
 
  private:
+  // One tag instruction plus one tag-line write per 8 words (a 64-byte line of tags).
+  void charge(uint64_t words) {
+    const uint64_t cycles = 1 + words / 8;
+    t_.tag_op_cycles_ += cycles;
+    t_.hart_.extra_cycles += cycles;
+  }
   TagTable& table() const { return t_.engine_.table(); }
   HartTagger& t_;
   size_t m_;
@@ -215,7 +195,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   }
   prev_pc_ = pc;
   Access access(*this, b->member, pc);
-  if (auto d = engine_.policy(b->member).on_call(call_, access)) {
+  if (const Denial* d = engine_.policy(b->member).on_event(BoundCallEntry{call_}, access)) {
     in_bound_ = false;
     current_epoch_ = fast_epoch();
     bound_return_ = ~uint64_t{0};
@@ -231,18 +211,15 @@ void HartTagger::finish_bound_call(uint64_t pc) {
   pctag() = 0;  // returned to the recorded return address with the caller's stack: a legal return
   bound_return_ = ~uint64_t{0};
   Access access(*this, bound_member_, pc);
-  engine_.policy(bound_member_).on_return(call_, access);
+  engine_.policy(bound_member_).on_event(BoundCallReturn{call_}, access);
 }
 
 bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
-  const OpGroup op = classify(d);
-  for (size_t m = 0; m < engine_.member_count(); ++m) {
+  const TagInstruction event{classify(d), d.arch_rd(), hart_.x[d.rs1], hart_.x[d.rs2]};
+  for (const uint8_t m : engine_.subscribers<TagInstruction>()) {
     Access access(*this, m, pc);
-    Meta rd_meta = engine_.table().member(xtag()[d.rd], m);
-    if (auto den = engine_.policy(m).on_tag_instruction(op, hart_.x[d.rs1], hart_.x[d.rs2], rd_meta,
-                                                        access))
-      return deny_call(static_cast<uint8_t>(m), *den, pc, pc);
-    if (d.rd != kZeroSink) xtag()[d.rd] = engine_.table().with_member(xtag()[d.rd], m, rd_meta);
+    if (const Denial* den = engine_.policy(m).on_event(event, access))
+      return deny_call(m, *den, pc, pc);
   }
   prev_pc_ = pc;
   return true;
@@ -291,11 +268,10 @@ bool value_written(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t& v) {
 bool HartTagger::stack_pointer_written(const DecodedInsn& d, uint64_t pc) {
   uint64_t new_sp = 0;
   const bool known = value_written(hart_, d, pc, new_sp);
-  for (size_t m = 0; m < engine_.member_count(); ++m) {
-    Policy& p = engine_.policy(m);
-    if (!p.watches_stack_pointer()) continue;
+  const StackPointerWrite event{hart_.x[kSp], new_sp, known};
+  for (const uint8_t m : engine_.subscribers<StackPointerWrite>()) {
     Access access(*this, m, pc);
-    p.on_stack_pointer_write(hart_.x[kSp], new_sp, known, access);
+    engine_.policy(m).on_event(event, access);
   }
   return true;
 }

@@ -109,7 +109,7 @@ class HartTagger final : public ExecutionHooks {
   uint32_t fast_epoch() const { return static_cast<uint32_t>(cache_.epoch()) & 0x7fffffffu; }
   // Everything after the common path: bound calls, lookups, denials, tag instructions.
   [[gnu::noinline]] bool check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t addr);
-  // kWritesSp: writes sp and a member watches it (Policy::watches_stack_pointer); also kSpecial.
+  // kWritesSp: writes sp and a member subscribes to StackPointerWrite; also kSpecial.
   static constexpr uint8_t kMemory = 1, kWritesMemory = 2, kSpecial = 4, kWritesSp = 8;
   class Access;
   // A rule denied the instruction at pc.

@@ -1,16 +1,19 @@
 // The one interface every tag policy implements. A policy chooses tags for code and data at load
 // (from ImageFacts) and says, for each opgroup and input tags, whether the instruction is allowed
 // and what the output tags are. It sees only its own 64-bit metadata words: the engine composes
-// policies, interns tags, caches rules and reports. Policies with allocator duties (heap) also
-// receive calls to bound functions and the custom-0 tag instructions.
+// policies, interns tags, caches rules and reports. Anything beyond the rule (allocator calls,
+// tag instructions, sp moves, host writes) reaches a policy as an Event it subscribes to.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
+#include "machine/hart/hooks.h"
 #include "tags/engine/image_facts.h"
 #include "tags/engine/opgroup.h"
 #include "tags/report/source_lines.h"
@@ -38,15 +41,20 @@ struct RuleOutputs {
   Meta pc = 0, rd = 0, mem = 0;
 };
 
-// Why an instruction is refused: a short rule name and one sentence (both static strings).
+// Why an instruction is refused: a short rule name, one sentence, and the kind a report files it
+// under ("heap-buffer-overflow"; explain() may refine it). Each policy defines its denials once, as
+// constants, and returns pointers to them: explain() tells them apart by address, not by name.
 struct Denial {
   std::string_view rule;
   std::string_view reason;
+  std::string_view kind;
 };
 
 enum class Site { kPc, kInstruction, kRegister, kMemory };
 
-// A policy's view of one hart's tags (its own member only), for bound calls and tag instructions.
+// A policy's view of one hart's tags (its own member only), for events. For a host write there
+// is no hart: hart() is kNoHart, registers read 0 and ignore writes.
+inline constexpr unsigned kNoHart = ~0u;
 class TagAccess {
  public:
   virtual ~TagAccess() = default;
@@ -75,8 +83,76 @@ struct BoundCall {
   uint64_t result = 0;     // a0 at return
 };
 
-// What a report says about a violation beyond the rule: a kind ("heap-use-after-free") and
-// lines on the faulting address's owner.
+// Events: what happens beyond an instruction's rule that a policy may need to see. A policy
+// subscribes to a set (Policy::events) and the engine calls on_event for those only, so adding an
+// event adds a struct here, never a method to Policy.
+//
+// An instruction writing sp, after its rule allowed it and before it runs (new_known false when
+// the engine cannot tell the new value in advance). Not sent for the entry of a bound function.
+struct StackPointerWrite {
+  uint64_t old_sp = 0, new_sp = 0;
+  bool new_known = false;
+};
+// Entry to a function the policy binds (bound_functions); the policy may refuse the call.
+struct BoundCallEntry {
+  const BoundCall& call;
+};
+// Return from that call (call.result set); the allocator's effects on tags are applied here.
+struct BoundCallReturn {
+  const BoundCall& call;
+};
+// A custom-0 tag instruction the rule allowed (authority is the rule's business). rd's tag starts
+// as the rule's output; the policy may change it (tag.alloc colours rd) with set_reg_meta(rd).
+struct TagInstruction {
+  OpGroup op;
+  unsigned rd;
+  uint64_t rs1, rs2;
+};
+// The host wrote guest memory (semihosting, a debugger, later DMA), after the bytes changed.
+// The engine resets the words' metadata of every policy not subscribed to 0 (untagged data); a
+// subscriber sets it itself (keeps what belongs to the location, e.g. an allocation's colour, or
+// marks the data as coming from outside).
+struct HostWrite {
+  uint64_t addr = 0, size = 0;
+  HostWriteSource source = HostWriteSource::kTool;
+};
+using Event =
+    std::variant<StackPointerWrite, BoundCallEntry, BoundCallReturn, TagInstruction, HostWrite>;
+namespace detail {
+template <typename E, typename... Ts>
+constexpr size_t index_in(const std::variant<Ts...>*) {
+  const bool same[] = {std::is_same_v<E, Ts>...};
+  for (size_t i = 0; i < sizeof...(Ts); ++i)
+    if (same[i]) return i;
+  return sizeof...(Ts);
+}
+}  // namespace detail
+// The index of event type E in Event (a compile-time error for anything else).
+template <typename E>
+constexpr size_t event_index() {
+  constexpr size_t i = detail::index_in<E>(static_cast<const Event*>(nullptr));
+  static_assert(i < std::variant_size_v<Event>, "not an Event type");
+  return i;
+}
+
+// A set of event types.
+class EventSet {
+ public:
+  constexpr EventSet() = default;
+  template <typename... E>
+  static constexpr EventSet of() {
+    EventSet s;
+    ((s.bits_ |= 1u << event_index<E>()), ...);
+    return s;
+  }
+  constexpr bool has(size_t event_index) const { return bits_ >> event_index & 1; }
+
+ private:
+  uint32_t bits_ = 0;
+};
+
+// What a report says about a violation beyond the rule: its kind when the denial's own kind is
+// not precise enough (empty: the denial's), and lines on the faulting address's owner.
 struct Explanation {
   std::string kind;
   std::string detail;
@@ -87,7 +163,6 @@ class Policy {
   virtual ~Policy() = default;
   virtual std::string_view name() const = 0;
   virtual std::string_view summary() const = 0;  // one line: what it catches
-  virtual uint32_t bit() const = 0;              // bit in unitag_bootinfo.policies
   virtual unsigned inputs(OpGroup op, bool pc_is_default) const = 0;
   // Options from `--policy NAME:KEY=VALUE[:KEY=VALUE...]`, before prepare(). Returns an error
   // message for an unknown key or a bad value.
@@ -109,27 +184,18 @@ class Policy {
   // engine keeps the maximum over members in the tag handle, and an access reaching them
   // arrives at rule() with an Overhang. Must be 0 for metadata 0.
   virtual unsigned invalid_tail_bytes(Meta memory_meta) const { return 0; }
-  virtual std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const = 0;
+  // nullptr: allowed. Otherwise one of the policy's Denial constants.
+  virtual const Denial* rule(const RuleInputs& in, RuleOutputs& out) const = 0;
   // The metadata in words, for reports, traces and the monitor ("-" for the default).
   virtual std::string describe(Meta m, Site site) const = 0;
 
-  // Functions bound by symbol; on_call may refuse the call (e.g. a double free).
+  // Functions bound by symbol (asked only of policies subscribed to BoundCallEntry).
   virtual std::vector<std::string> bound_functions(const ImageFacts& facts) const { return {}; }
-  virtual std::optional<Denial> on_call(BoundCall& call, TagAccess& tags) { return std::nullopt; }
-  virtual void on_return(const BoundCall& call, TagAccess& tags) {}
-  // The custom-0 tag instructions, after the rule allowed them (authority is checked by rule).
-  // rd_meta starts as the rule's output for rd and may be changed (tag.alloc colours rd).
-  virtual std::optional<Denial> on_tag_instruction(OpGroup op, uint64_t rs1, uint64_t rs2,
-                                                   Meta& rd_meta, TagAccess& tags) {
-    return std::nullopt;
-  }
-  // Frame tracking: a policy that returns true is told of every checked instruction that writes
-  // sp (x2), after its rule allowed it and before it runs, with sp's value before and after
-  // (new_known false when the engine cannot tell the new value in advance). Not called for the
-  // entry of a bound function (its frame is the allocator's business, like the rest of the call).
-  virtual bool watches_stack_pointer() const { return false; }
-  virtual void on_stack_pointer_write(uint64_t old_sp, uint64_t new_sp, bool new_known,
-                                      TagAccess& tags) {}
+  // The events on_event is called with.
+  virtual EventSet events() const { return {}; }
+  // Returns a denial to refuse what the event stands for (a bound call, a tag instruction);
+  // ignored for events that cannot be refused.
+  virtual const Denial* on_event(const Event& e, TagAccess& tags) { return nullptr; }
   // Details for a report of this policy's denial at `addr` (has_addr false: no memory access).
   virtual Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr,
                               uint64_t addr) const {

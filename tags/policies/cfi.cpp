@@ -18,6 +18,15 @@ constexpr Meta kExpectEntry = 1, kExpectReturnSite = 2, kExpectJumpTarget = 3;
 
 Meta function_of(Meta m) { return m >> 32; }
 
+constexpr Denial kCallTarget{"call-target",
+                             "indirect call to an address that is not a function entry",
+                             "cfi-bad-call-target"};
+constexpr Denial kReturnTarget{"return-target", "return to an address that does not follow a call",
+                               "cfi-bad-return-target"};
+constexpr Denial kJumpTarget{"jump-target",
+                             "computed jump outside the jumping function, not to a function entry",
+                             "cfi-bad-jump-target"};
+
 class Cfi final : public Policy {
  public:
   std::string_view name() const override { return "cfi"; }
@@ -25,7 +34,6 @@ class Cfi final : public Policy {
     return "indirect calls only to function entries, returns only to call sites, jumps within the "
            "function";
   }
-  uint32_t bit() const override { return kPolicyCfi; }
   void prepare(const ImageFacts& facts, const SourceLines&) override { facts_ = &facts; }
   unsigned inputs(OpGroup op, bool pc_is_default) const override {
     return !pc_is_default || op == OpGroup::kJumpIndirect ? kPc | kCi : unsigned{kPc};
@@ -37,20 +45,16 @@ class Cfi final : public Policy {
     if (const FunctionInfo* f = facts.function_at(pc)) m |= Meta{f->index} << 32;
     return m;
   }
-  std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
+  const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.pc & 3) {
       case kExpectEntry:
-        if (!(in.ci & kEntry))
-          return Denial{"call-target", "indirect call to an address that is not a function entry"};
+        if (!(in.ci & kEntry)) return &kCallTarget;
         break;
       case kExpectReturnSite:
-        if (!(in.ci & kReturnSite))
-          return Denial{"return-target", "return to an address that does not follow a call"};
+        if (!(in.ci & kReturnSite)) return &kReturnTarget;
         break;
       case kExpectJumpTarget:
-        if (!(in.ci & kEntry) && function_of(in.ci) != function_of(in.pc))
-          return Denial{"jump-target",
-                        "computed jump outside the jumping function, not to a function entry"};
+        if (!(in.ci & kEntry) && function_of(in.ci) != function_of(in.pc)) return &kJumpTarget;
         break;
     }
     switch (in.op) {
@@ -66,7 +70,7 @@ class Cfi final : public Policy {
       default:
         break;
     }
-    return std::nullopt;
+    return nullptr;
   }
   std::string describe(Meta m, Site site) const override {
     if (m == 0) return "-";
@@ -84,13 +88,11 @@ class Cfi final : public Policy {
     return s;
   }
   Explanation explain(const Denial& d, const RuleInputs& in, bool, uint64_t) const override {
-    if (d.rule == "call-target")
-      return {"cfi-bad-call-target",
-              "the previous instruction called through a pointer to a non-entry"};
-    if (d.rule == "return-target")
-      return {"cfi-bad-return-target",
-              "the previous instruction returned to an address no call left"};
-    return {"cfi-bad-jump-target", "the previous instruction jumped outside its function"};
+    if (&d == &kCallTarget)
+      return {{}, "the previous instruction called through a pointer to a non-entry"};
+    if (&d == &kReturnTarget)
+      return {{}, "the previous instruction returned to an address no call left"};
+    return {{}, "the previous instruction jumped outside its function"};
   }
 
  private:

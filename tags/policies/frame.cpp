@@ -11,7 +11,7 @@
 // frame's depth wherever it goes.
 //
 // How frames get identity without compiler help: the engine reports every write to sp
-// (Policy::watches_stack_pointer) with its old and new value; instruction tags say which writes
+// (a StackPointerWrite event) with its old and new value; instruction tags say which writes
 // open a frame (the first `addi sp, sp, -N` of each function), which adjust it (later decrements
 // in the same function, `add`/`sub sp, sp, reg`: large frames, alloca/VLAs, gcc's
 // __riscv_save_N millicode) and which reload sp (ld, csrrw, mv, `addi sp, s0, -k`, la).
@@ -64,6 +64,7 @@ unsigned owner(Meta m) { return static_cast<unsigned>(m) & 0xff; }
 Meta value(Meta m) { return (m >> 16) & 0xffff; }
 Meta word(unsigned own, Meta arg, Meta val) { return own | arg | val << 16; }
 Meta claim(Meta, Meta d) { return word(static_cast<unsigned>(d), 0, 0); }
+Meta keep_owner(Meta m, Meta) { return word(owner(m), 0, 0); }
 
 unsigned next_depth(unsigned d) { return d % kDepths + 1; }
 unsigned prev_depth(unsigned d) { return d <= 1 ? kDepths : d - 1; }
@@ -73,6 +74,14 @@ unsigned prev_depth(unsigned d) { return d <= 1 ? kDepths : d - 1; }
 constexpr Meta kOpensFrame = 1, kAdjustsFrame = 2, kReloadsSp = 4, kArgumentStore = 8;
 constexpr Meta kWritesSp = kOpensFrame | kAdjustsFrame | kReloadsSp;
 constexpr int32_t kArgumentBytes = 128;  // 16 stack-passed argument words
+
+constexpr Denial kDeadFrame{"dead-frame", "access through a pointer into a frame that has returned",
+                            "stack-use-after-return"};
+constexpr Denial kFrameStore{"frame-store",
+                             "store through a pointer into another live frame's words",
+                             "stack-frame-overflow"};
+constexpr Denial kFrameLoad{"frame-load", "load through a pointer from another live frame's words",
+                            "stack-frame-read"};
 
 bool is_load(OpGroup op) {
   return op == OpGroup::kLoad || op == OpGroup::kLoad64 || op == OpGroup::kFpLoad;
@@ -85,7 +94,6 @@ class Frame final : public Policy {
     return "stack frame isolation by depth: overflows and out-of-bounds reads into another "
            "frame, use of a returned frame's locals";
   }
-  uint32_t bit() const override { return kPolicyFrame; }
 
   void prepare(const ImageFacts& facts, const SourceLines&) override {
     facts_ = &facts;
@@ -131,13 +139,13 @@ class Frame final : public Policy {
     return 0;
   }
 
-  std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
+  const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.op) {
       case OpGroup::kMove:
         // A write to sp keeps sp's identity (the stack-pointer hook then moves the frame; for a
         // bound allocator's entry, which it skips, sp comes back unchanged).
         out.rd = in.ci & kWritesSp ? reg(kStackPointer, depth(in.rs1)) : derived(in.rs1);
-        return std::nullopt;
+        return nullptr;
       case OpGroup::kAdd:
         if (in.ci & kWritesSp) {
           const Meta from = kind(in.rs1) == kStackPointer ? in.rs1 : in.rs2;
@@ -145,32 +153,42 @@ class Frame final : public Policy {
         } else {
           out.rd = in.rs1 && in.rs2 ? 0 : derived(in.rs1 | in.rs2);  // ptr +- int; ptr - ptr
         }
-        return std::nullopt;
+        return nullptr;
       case OpGroup::kLogic:  // alignment masks keep the frame
         out.rd = in.rs1 && in.rs2 ? 0 : derived(in.rs1 | in.rs2);
-        return std::nullopt;
+        return nullptr;
       default:
         break;
     }
     const bool load = is_load(in.op), store = writes_memory(in.op);
-    if (!load && !store) return std::nullopt;
-    if (auto d = check_access(in, store)) return d;
+    if (!load && !store) return nullptr;
+    if (const Denial* d = check_access(in, store)) return d;
     if (in.op == OpGroup::kLoad64) out.rd = derived(value(in.mem));  // a saved sp is a pointer
     if (store) {
       unsigned own = owner(in.mem);
       Meta arg = 0;
       if (kind(in.rs1) != kFramePointer && own == kDead) own = 0;  // reused as something else
-      if (kind(in.rs1) == kStackPointer && (in.ci & kArgumentStore)) arg = kArgument;
+      // code_meta marks only plain stores as argument stores; an AMO's CI is not an input.
+      const bool argument_store = in.op != OpGroup::kAmo && (in.ci & kArgumentStore);
+      if (kind(in.rs1) == kStackPointer && argument_store) arg = kArgument;
       out.mem = word(own, arg, in.op == OpGroup::kStore64 ? in.rs2 : 0);
     }
-    return std::nullopt;
+    return nullptr;
   }
 
-  bool watches_stack_pointer() const override { return true; }
+  EventSet events() const override { return EventSet::of<StackPointerWrite, HostWrite>(); }
+  const Denial* on_event(const Event& e, TagAccess& tags) override {
+    if (const auto* w = std::get_if<StackPointerWrite>(&e)) move_frame(*w, tags);
+    // Data the host wrote into a frame's words is no pointer, but the words keep their frame.
+    if (const auto* w = std::get_if<HostWrite>(&e))
+      tags.update_range(w->addr, w->size, &keep_owner, 0);
+    return nullptr;
+  }
 
-  void on_stack_pointer_write(uint64_t old_sp, uint64_t new_sp, bool new_known,
-                              TagAccess& tags) override {
-    if (!new_known) return;  // sp keeps the tag its rule gave it
+  // sp moved: open, extend or release frame words, or find the frame sp now points into.
+  void move_frame(const StackPointerWrite& w, TagAccess& tags) {
+    const uint64_t old_sp = w.old_sp, new_sp = w.new_sp;
+    if (!w.new_known) return;  // sp keeps the tag its rule gave it
     const Meta how = code_meta(*facts_, tags.pc());
     const Meta now = tags.reg_meta(kSp);  // after the rule: the old sp's identity, or a reload's
     const unsigned d = depth(now);
@@ -224,8 +242,8 @@ class Frame final : public Policy {
                       uint64_t addr) const override {
     const unsigned f = depth(in.rs1), g = owner(in.mem);
     const std::string where = has_addr ? fmt::format("0x{:x}", addr) : std::string("the word");
-    if (d.rule == "dead-frame")
-      return {"stack-use-after-return",
+    if (&d == &kDeadFrame)
+      return {{},
               fmt::format("{} belongs to a frame that has returned; the pointer was derived in the "
                           "frame at depth {}\n",
                           where, f)};
@@ -236,22 +254,20 @@ class Frame final : public Policy {
             ? fmt::format("{} frame{} up the call chain (a caller's frame)", up, up == 1 ? "" : "s")
             : fmt::format("{} frame{} down the call chain (a callee's frame)", kDepths - up,
                           kDepths - up == 1 ? "" : "s");
-    const std::string kind = d.rule == "frame-store" ? "stack-frame-overflow" : "stack-frame-read";
-    return {kind, fmt::format("the pointer belongs to the frame at depth {}; {} belongs to the "
-                              "frame at depth {}, {}\n",
-                              f, where, g, relation)};
+    return {{},
+            fmt::format("the pointer belongs to the frame at depth {}; {} belongs to the "
+                        "frame at depth {}, {}\n",
+                        f, where, g, relation)};
   }
 
  private:
-  std::optional<Denial> check_access(const RuleInputs& in, bool store) const {
-    if (kind(in.rs1) != kFramePointer || depth(in.rs1) == 0) return std::nullopt;
+  static const Denial* check_access(const RuleInputs& in, bool store) {
+    if (kind(in.rs1) != kFramePointer || depth(in.rs1) == 0) return nullptr;
     const unsigned f = depth(in.rs1), g = owner(in.mem);
-    if (g == 0 || g == f) return std::nullopt;
-    if (g == kDead)
-      return Denial{"dead-frame", "access through a pointer into a frame that has returned"};
-    if (!store && (in.mem & kArgument) && g == prev_depth(f)) return std::nullopt;
-    return store ? Denial{"frame-store", "store through a pointer into another live frame's words"}
-                 : Denial{"frame-load", "load through a pointer from another live frame's words"};
+    if (g == 0 || g == f) return nullptr;
+    if (g == kDead) return &kDeadFrame;
+    if (!store && (in.mem & kArgument) && g == prev_depth(f)) return nullptr;
+    return store ? &kFrameStore : &kFrameLoad;
   }
 
   // `auipc sp, hi` or `lui sp, hi` right before: the addi completes an address, not a frame.

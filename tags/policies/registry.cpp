@@ -2,14 +2,36 @@
 
 #include <stdexcept>
 
+#include "abi/unitag/tag_isa.h"
+
 namespace unitag::tags {
+
+// Guests read the same bits from the ABI header.
+static_assert(policy_bit::rwx == UNITAG_POLICY_RWX && policy_bit::heap == UNITAG_POLICY_HEAP &&
+              policy_bit::stack == UNITAG_POLICY_STACK && policy_bit::cfi == UNITAG_POLICY_CFI &&
+              policy_bit::frame == UNITAG_POLICY_FRAME);
 
 const std::vector<PolicyInfo>& all_policies() {
   static const std::vector<PolicyInfo> list = {
-      {"rwx", &make_rwx_policy}, {"heap", &make_heap_policy},   {"stack", &make_stack_policy},
-      {"cfi", &make_cfi_policy}, {"frame", &make_frame_policy},
+#define POLICY(name, bit) {#name, policy_bit::name, &make_##name##_policy},
+#include "tags/policies/policies.inc"
+#undef POLICY
   };
   return list;
+}
+
+namespace {
+const PolicyInfo* find_policy(std::string_view name) {
+  for (const PolicyInfo& p : all_policies())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+}  // namespace
+
+uint32_t policy_bits(const std::vector<std::unique_ptr<Policy>>& policies) {
+  uint32_t bits = 0;
+  for (const auto& p : policies) bits |= find_policy(p->name())->bit;
+  return bits;
 }
 
 std::vector<std::unique_ptr<Policy>> make_policies(const std::vector<std::string>& names) {
@@ -24,9 +46,7 @@ std::vector<std::unique_ptr<Policy>> make_policies(const std::vector<std::string
       start = colon + 1;
     }
     const std::string& n = parts[0];
-    const PolicyInfo* found = nullptr;
-    for (const PolicyInfo& p : all_policies())
-      if (p.name == n) found = &p;
+    const PolicyInfo* found = find_policy(n);
     if (!found) throw std::invalid_argument("unknown policy '" + n + "'");
     for (const auto& existing : out)
       if (existing->name() == n) throw std::invalid_argument("policy '" + n + "' given twice");

@@ -10,13 +10,17 @@ namespace {
 constexpr Meta kCode = 1;             // memory: the word holds code
 constexpr Meta kFetchedFromData = 1;  // instruction: fetched from outside every code section
 
+constexpr Denial kFetchFromData{"fetch-from-data",
+                                "instruction fetched from a word outside every code section",
+                                "execute-data"};
+constexpr Denial kStoreToCode{"store-to-code", "store into a word of code", "write-to-code"};
+
 class Rwx final : public Policy {
  public:
   std::string_view name() const override { return "rwx"; }
   std::string_view summary() const override {
     return "no store to code, no instruction fetched from data (W^X at word granularity)";
   }
-  uint32_t bit() const override { return kPolicyRwx; }
   unsigned inputs(OpGroup op, bool) const override {
     return writes_memory(op) ? kCi | kMem : unsigned{kCi};
   }
@@ -29,22 +33,19 @@ class Rwx final : public Policy {
   }
   Meta memory_meta_at_load(const ImageFacts&, uint64_t) const override { return kCode; }
 
-  std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
-    if (in.ci == kFetchedFromData)
-      return Denial{"fetch-from-data",
-                    "instruction fetched from a word outside every code section"};
+  const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
+    if (in.ci == kFetchedFromData) return &kFetchFromData;
     if (writes_memory(in.op)) {
-      if (in.mem == kCode) return Denial{"store-to-code", "store into a word of code"};
+      if (in.mem == kCode) return &kStoreToCode;
       out.mem = in.mem;
     }
-    return std::nullopt;
+    return nullptr;
   }
+  // Whether a word holds code belongs to its place, not to the bytes a debugger writes there.
+  EventSet events() const override { return EventSet::of<HostWrite>(); }
   std::string describe(Meta m, Site site) const override {
     if (m == 0) return "-";
     return site == Site::kMemory ? "code" : site == Site::kInstruction ? "fetched from data" : "?";
-  }
-  Explanation explain(const Denial& d, const RuleInputs&, bool, uint64_t) const override {
-    return {d.rule == "store-to-code" ? "write-to-code" : "execute-data", {}};
   }
 };
 

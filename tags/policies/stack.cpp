@@ -13,13 +13,17 @@ namespace {
 
 constexpr Meta kReturnAddress = 1;
 
+constexpr Denial kNotAReturnAddress{
+    "return-address",
+    "ret through ra, whose value was not written by a call (a corrupted saved return address)",
+    "return-address-overwrite"};
+
 class Stack final : public Policy {
  public:
   std::string_view name() const override { return "stack"; }
   std::string_view summary() const override {
     return "return-address protection: ret only through a return address written by a call";
   }
-  uint32_t bit() const override { return kPolicyStack; }
   unsigned inputs(OpGroup op, bool) const override {
     switch (op) {
       case OpGroup::kMove:
@@ -35,7 +39,7 @@ class Stack final : public Policy {
         return 0;
     }
   }
-  std::optional<Denial> rule(const RuleInputs& in, RuleOutputs& out) const override {
+  const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.op) {
       case OpGroup::kCall:
       case OpGroup::kCallIndirect:
@@ -54,15 +58,12 @@ class Stack final : public Policy {
         out.mem = in.rs2;
         break;
       case OpGroup::kReturn:
-        if (in.rs1 != kReturnAddress)
-          return Denial{"return-address",
-                        "ret through ra, whose value was not written by a call (a corrupted saved "
-                        "return address)"};
+        if (in.rs1 != kReturnAddress) return &kNotAReturnAddress;
         break;
       default:
         break;
     }
-    return std::nullopt;
+    return nullptr;
   }
   std::string describe(Meta m, Site site) const override {
     if (m == 0) return "-";
@@ -70,7 +71,7 @@ class Stack final : public Policy {
   }
   Explanation explain(const Denial&, const RuleInputs&, bool, uint64_t) const override {
     return {
-        "return-address-overwrite",
+        {},
         "ra does not hold a return address written by a call: the saved return address of this\n"
         "function was overwritten (e.g. a stack buffer overflow) or forged"};
   }

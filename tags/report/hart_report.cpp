@@ -18,6 +18,13 @@ std::string indent(const std::string& text) {
   for (std::string line; std::getline(in, line);) out += "  " + line + "\n";
   return out;
 }
+
+// What the report's first line calls the violation: the explanation's kind, else the denial's.
+std::string kind_of(const Explanation& ex, const Denial& d, const Policy& p) {
+  if (!ex.kind.empty()) return ex.kind;
+  if (!d.kind.empty()) return std::string(d.kind);
+  return fmt::format("{}-violation", p.name());
+}
 }  // namespace
 
 std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
@@ -29,7 +36,7 @@ std::string HartTagger::tag_line(const char* what, Tag t, Site site) const {
 bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bool has_addr,
                       uint64_t addr) {
   last_entry_ = d.hook_data;  // describe_last explains the denied instruction
-  const Denial den = engine_.denial(r.denial);
+  const Denial& den = engine_.denial(r.denial);
   const size_t member = r.denying_policy;
   const Policy& p = engine_.policy(member);
   const TagTable& table = engine_.table();
@@ -55,7 +62,7 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
                 key.access_size,
                 table.member(rs3, member)};
   const Explanation ex = p.explain(den, in, has_addr, addr);
-  const std::string kind = ex.kind.empty() ? fmt::format("{}-violation", p.name()) : ex.kind;
+  const std::string kind = kind_of(ex, den, p);
   const SourceLines& lines = engine_.lines();
   std::string s = fmt::format("tag violation: {}\n", kind);
   s += fmt::format("  policy {}, rule {}: {}\n", p.name(), den.rule, den.reason);
@@ -85,7 +92,7 @@ bool HartTagger::deny_call(uint8_t member, const Denial& den, uint64_t where, ui
   const Policy& p = engine_.policy(member);
   RuleInputs in{OpGroup::kCall, 0, 0, call_.arg_meta[0], call_.arg_meta[1], 0};
   const Explanation ex = p.explain(den, in, true, call_.args[0]);
-  const std::string kind = ex.kind.empty() ? fmt::format("{}-violation", p.name()) : ex.kind;
+  const std::string kind = kind_of(ex, den, p);
   const SourceLines& lines = engine_.lines();
   std::string s = fmt::format("tag violation: {}\n", kind);
   s += fmt::format("  policy {}, rule {}: {}\n", p.name(), den.rule, den.reason);
@@ -130,7 +137,7 @@ std::string HartTagger::describe_last(const Hart&) const {
   field("mem", k.mem(), Site::kMemory);
   const RuleResult r = engine_.evaluate(k);  // the memo holds every rule the hart used
   if (!r.allow) {
-    const Denial d = engine_.denial(r.denial);
+    const Denial& d = engine_.denial(r.denial);
     return s + fmt::format(" -> deny ({}: {})", engine_.policy(r.denying_policy).name(), d.rule);
   }
   s += " -> allow";

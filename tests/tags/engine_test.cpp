@@ -105,3 +105,24 @@ TEST(Engine, OnlyAttachedHartsHaveHooks) {
 }
 
 }  // namespace unitag::tags
+
+namespace unitag::tags {
+// A debugger's memory write (the gdb stub's M/X packets poke through hart 0) reaches the tags:
+// stack, not subscribed to host writes, forgets that the word held a return address; heap keeps
+// the word's allocation but drops the pointer colour it held. Words beside it keep their tags.
+TEST(Engine, DebuggerWritesResetTheWordsTags) {
+  TaggedRun r("tags_benign_hash", {"heap", "stack"});
+  TagTable& table = r.engine->table();
+  constexpr Meta kHeapWord = 5 | Meta{7} << 32;  // a word of colour 5 holding a pointer of 7
+  const Tag tagged = table.with_member(table.with_member(0, 0, kHeapWord), 1, 1);
+  const uint64_t addr = Bus::kRamBase + 0x200000;
+  for (uint64_t a = addr; a < addr + 24; a += 8) r.engine->shadow().set(a, tagged);
+  const uint64_t bytes = 0x1122334455667788;
+  ASSERT_TRUE(r.machine.hart(0).poke(addr + 8, &bytes, 8, HostWriteSource::kDebugger));
+  const Tag written = r.engine->shadow().get(addr + 8);
+  EXPECT_EQ(table.member(written, 0), 5u) << r.engine->describe(written, Site::kMemory);
+  EXPECT_EQ(table.member(written, 1), 0u) << r.engine->describe(written, Site::kMemory);
+  EXPECT_EQ(r.engine->shadow().get(addr), tagged);
+  EXPECT_EQ(r.engine->shadow().get(addr + 16), tagged);
+}
+}  // namespace unitag::tags

@@ -12,7 +12,7 @@ constexpr Meta kColour = 7;
 // A memory word of allocation kColour whose last `invalid` bytes are past the end.
 Meta last_word(unsigned invalid) { return kColour | Meta{invalid} << 29; }
 
-std::optional<Denial> run_rule(OpGroup op, Meta mem, uint8_t overhang, Meta ci = 0) {
+const Denial* run_rule(OpGroup op, Meta mem, uint8_t overhang, Meta ci = 0) {
   static const auto heap = make_heap_policy();
   RuleInputs in{op, 0, ci, kColour, 0, mem, overhang};
   RuleOutputs out;

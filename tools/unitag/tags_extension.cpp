@@ -77,7 +77,7 @@ class TagsExtension final : public RunExtension {
     }
     config_.trap_on_violation = on_violation_ == "trap";
     config.tagged_harts = mask_;
-    for (const auto& p : tags::make_policies(names_)) config.policies |= p->bit();
+    config.policies = tags::policy_bits(tags::make_policies(names_));
   }
 
   void attach(Machine& machine, const ElfImage& image) override {

@@ -15,14 +15,7 @@ __attribute__((aligned(4))) static void trap_handler(void) {
 }
 
 static void user_code(void) {
-  register uintptr_t a0 __asm__("a0") = 0x04;  // SYS_WRITE0
-  register uintptr_t a1 __asm__("a1") = (uintptr_t)message;
-  __asm__ volatile(".option push\n.option norvc\n"
-                   "slli x0, x0, 0x1f\nebreak\nsrai x0, x0, 7\n"
-                   ".option pop\n"
-                   : "+r"(a0)
-                   : "r"(a1)
-                   : "memory");
+  bare_semihost(0x04, message);  // SYS_WRITE0
   bare_puts("call returned in U-mode\n");
   bare_exit(0);
 }

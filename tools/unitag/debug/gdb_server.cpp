@@ -559,7 +559,8 @@ std::string GdbServer::read_memory(uint64_t addr, uint64_t length) {
 
 bool GdbServer::write_memory(uint64_t addr, const std::vector<uint8_t>& bytes) {
   if (bytes.empty()) return true;
-  if (!machine_.hart(0).poke(addr, bytes.data(), bytes.size())) return false;
+  if (!machine_.hart(0).poke(addr, bytes.data(), bytes.size(), HostWriteSource::kDebugger))
+    return false;
   // Every hart must see patched code at once (a debugger's write is not guest code).
   for (unsigned i = 1; i < machine_.hart_count(); ++i)
     machine_.hart(i).invalidate_code(addr, static_cast<unsigned>(bytes.size()));
