@@ -124,7 +124,8 @@ class Machine {
   void run_parallel();
   void run_hart_thread(Hart& hart);
   void wait_for_interrupt(Hart& hart);
-  // Bookkeeping after a block: limits and the HTIF mailbox. Returns false to stop.
+  // Bookkeeping after a block: the HTIF mailbox and --max-insns, which requests a stop (callers
+  // check stop_requested()).
   void after_block(Hart& hart, uint64_t retired);
   void poll_htif();
   uint64_t host_ticks() const;

@@ -12,6 +12,14 @@
 #define UNITAG_BOOTINFO_SIZE 4096u /* the info sits in the last page of RAM */
 #define UNITAG_MAX_PARTITIONS 16u
 
+/* Bits of `policies`. The tag instructions colour memory only under heap; guests may execute them
+ * whenever `policies` is non-zero (they do nothing under a policy that does not colour). */
+#define UNITAG_POLICY_RWX (1u << 0)
+#define UNITAG_POLICY_HEAP (1u << 1)
+#define UNITAG_POLICY_STACK (1u << 2)
+#define UNITAG_POLICY_CFI (1u << 3)
+#define UNITAG_POLICY_FRAME (1u << 4)
+
 struct unitag_bootinfo {
   uint64_t magic;           /* UNITAG_BOOTINFO_MAGIC */
   uint32_t version;         /* UNITAG_BOOTINFO_VERSION */
@@ -24,7 +32,7 @@ struct unitag_bootinfo {
   uint32_t partition_count; /* multikernel partitions; 1 = plain SMP */
   uint64_t argv;            /* guest address of a char*[argc + 1] array, NULL-terminated */
   uint64_t partition_harts[UNITAG_MAX_PARTITIONS]; /* hart mask per partition */
-  uint64_t policies; /* bit mask of active tag policies (0 = untagged run) */
+  uint64_t policies; /* UNITAG_POLICY_* bits of the active tag policies (0 = untagged run) */
   /* strings and the argv array follow in the same page */
 };
 

@@ -20,13 +20,7 @@
 #define UNITAG_TAG_FREE 1
 #define UNITAG_TAG_GET 2
 
-/* Bits of unitag_bootinfo.policies: which tag policies the run checks (the host's list is
- * tags/policies/policies.inc; the host checks the two agree). */
-#define UNITAG_POLICY_RWX (1u << 0)
-#define UNITAG_POLICY_HEAP (1u << 1)
-#define UNITAG_POLICY_STACK (1u << 2)
-#define UNITAG_POLICY_CFI (1u << 3)
-#define UNITAG_POLICY_FRAME (1u << 4)
+/* The bits of unitag_bootinfo.policies (UNITAG_POLICY_*) are in abi/unitag/bootinfo.h. */
 
 static inline void* unitag_tag_alloc(void* p, size_t n) {
   void* r;

@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "tag_contract.h"
+
 static inline const char* unitag_exception_name(uint64_t cause) {
   static const char* const names[16] = {"instruction address misaligned",
                                         "instruction access fault",
@@ -23,6 +25,7 @@ static inline const char* unitag_exception_name(uint64_t cause) {
                                         "load page fault",
                                         "reserved exception",
                                         "store/AMO page fault"};
+  if (cause == UNITAG_TAG_VIOLATION_CAUSE) return "tag policy violation";
   return cause < 16 ? names[cause] : "reserved exception";
 }
 

@@ -5,12 +5,13 @@
 //
 // On a tagged hart (boot info `policies` != 0) the allocator colours every allocation itself with
 // the tag instructions (abi/unitag/tag_isa.h), so it tells the heap policy not to bind malloc & co.
-// by symbol (__unitag_tag_aware_allocator below: binding by symbol tracks one call per hart and
-// cannot follow a thread preempted inside malloc). The tag instructions and the accesses to
+// by symbol (UNITAG_TAG_AWARE_ALLOCATOR_SYMBOL below: binding by symbol tracks one call per hart
+// and cannot follow a thread preempted inside malloc). The tag instructions and the accesses to
 // headers and free lists (words of no allocation, or of a freed one) need allocator authority,
 // which the loader grants by symbol name: to malloc, free, calloc, realloc, aligned_alloc,
-// memalign, posix_memalign, and to every function named unitag_allocator_*. So each helper that
-// touches allocator words carries such a name (asm labels below), whether or not it is inlined.
+// memalign, posix_memalign, and to every function named unitag_allocator_* (the contract is in
+// abi/unitag/tag_contract.h). So each helper that touches allocator words carries such a name
+// (asm labels below), whether or not it is inlined.
 #include "mm/heap.h"
 
 #include <errno.h>
@@ -20,13 +21,15 @@
 #include "core/sched.h"
 #include "unitag/kernel.h"
 #include "unitag/sync.h"
+#include "unitag/tag_contract.h"
 #include "unitag/tag_isa.h"
 
 // Read by the loader only: its presence turns the heap policy's symbol binding off. An absolute
 // symbol, so --gc-sections has no section to drop.
-__asm__(".globl __unitag_tag_aware_allocator\n.set __unitag_tag_aware_allocator, 1");
+__asm__(".globl " UNITAG_TAG_AWARE_ALLOCATOR_SYMBOL "\n.set " UNITAG_TAG_AWARE_ALLOCATOR_SYMBOL
+        ", 1");
 
-#define UK_ALLOCATOR_SYMBOL(name) __asm__("unitag_allocator_" #name)
+#define UK_ALLOCATOR_SYMBOL(name) __asm__(UNITAG_ALLOCATOR_PREFIX #name)
 
 namespace uk {
 namespace {

@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "abi/unitag/tag_contract.h"
 #include "machine/machine.h"
 #include "tags/engine/image_facts.h"
 #include "tags/engine/policy.h"
@@ -33,8 +34,8 @@ struct EngineConfig {
   bool trap_on_violation = false;  // deliver violations to the guest instead of stopping
 };
 
-// mcause a violation is delivered with under --on-violation=trap (a custom-use exception code).
-inline constexpr uint64_t kTagViolationCause = 24;
+// mcause a violation is delivered with under --on-violation=trap; guests see the same number.
+inline constexpr uint64_t kTagViolationCause = UNITAG_TAG_VIOLATION_CAUSE;
 
 // One bound-function entry point: which member policy binds it, under which name.
 struct BoundEntry {

@@ -27,8 +27,8 @@ inline Overhang access_overhang(Tag mem, uint64_t addr, unsigned size) {
 // A rule's inputs packed in four words (built in registers; 32-bit fields read back as 64-bit
 // words would stall store forwarding on every instruction). op: the opgroup, with bit 7 set
 // when the PC tag is the default (masks depend on it), and at kOverhangShift the access's
-// Overhang (policy.h): 0 except for accesses that reach a word's invalid tail bytes. rs3 is the
-// third source of the fused multiply-adds (0 for everything else).
+// Overhang (tags/store/tag_table.h): 0 except for accesses that reach a word's invalid tail
+// bytes. rs3 is the third source of the fused multiply-adds (0 for everything else).
 struct RuleKey {
   uint64_t a = 0, b = 0, c = 0, d = 0;
   static RuleKey make(uint32_t op, Tag pc, Tag ci, Tag rs1, Tag rs2, Tag mem, Tag rs3 = 0) {

@@ -90,8 +90,9 @@ Meta Heap::code_meta(const ImageFacts& facts, uint64_t pc) const {
   // is that function's code: C names cannot contain '.'.
   const std::string n = f->name.substr(0, f->name.find('.'));
   const bool allocator =
-      n.rfind("unitag_allocator_", 0) == 0 || n.rfind("__unitag_allocator", 0) == 0 ||
-      std::find(kBound.begin(), kBound.end(), std::string_view(n)) != kBound.end();
+      n.rfind(UNITAG_ALLOCATOR_PREFIX, 0) == 0 ||
+      n.rfind(UNITAG_ALLOCATOR_RESERVED_PREFIX, 0) == 0 ||
+      std::find(std::begin(kBound), std::end(kBound), std::string_view(n)) != std::end(kBound);
   return allocator ? kAuthority : 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "abi/unitag/tag_contract.h"
 #include "tags/engine/policy.h"
 #include "tags/policies/heap_allocations.h"
 
@@ -58,9 +59,9 @@ inline constexpr Denial kFreeNonHeap{"free-non-heap",
                                      "free of a pointer that no allocation function returned",
                                      "heap-free-non-heap-pointer"};
 
-// picolibc's allocation functions, bound by symbol.
-inline constexpr std::array<std::string_view, 7> kBound = {
-    "malloc", "free", "calloc", "realloc", "aligned_alloc", "memalign", "posix_memalign"};
+// picolibc's allocation functions, bound by symbol (the host/guest contract:
+// abi/unitag/tag_contract.h).
+inline constexpr std::string_view kBound[] = {UNITAG_STANDARD_ALLOCATORS};
 
 class Heap final : public Policy {
  public:

@@ -37,8 +37,8 @@ void colour_range(uint64_t p, uint64_t size, Meta (*f)(Meta, Meta), uint32_t col
 }  // namespace
 
 std::vector<std::string> Heap::bound_functions(const ImageFacts& facts) const {
-  if (facts.image().symbol_address("__unitag_tag_aware_allocator")) return {};
-  return {kBound.begin(), kBound.end()};
+  if (facts.image().symbol_address(UNITAG_TAG_AWARE_ALLOCATOR_SYMBOL)) return {};
+  return {std::begin(kBound), std::end(kBound)};
 }
 
 EventSet Heap::events() const {

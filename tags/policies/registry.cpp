@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "abi/unitag/tag_isa.h"
+#include "abi/unitag/bootinfo.h"
 
 namespace unitag::tags {
 

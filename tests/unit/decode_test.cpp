@@ -119,7 +119,7 @@ TEST(Decode, KnownUnimplementedEncodingsAreIllegal) {
       0x00004023,           // store funct3 4
       0x00004073,           // system funct3 4
       0x00200073,           // ecall/ebreak space with imm 2 (uret is not implemented)
-      0x0000000b,           // custom-0 (tag ops are not in this table yet)
+      0x0000700b,           // custom-0 funct3 7 (no tag instruction there)
   };
   for (uint32_t w : illegal) {
     const DecodedInsn d = decode(w);

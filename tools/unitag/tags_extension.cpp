@@ -33,7 +33,8 @@ class TagsExtension final : public RunExtension {
         ->check(CLI::Range(1u, 64u));
     run.add_option("--miss-cost", config_.miss_cost, "Modeled cycles per rule-cache miss");
     run.add_option("--on-violation", on_violation_,
-                   "stop (default) or trap: deliver as exception mcause 24")
+                   fmt::format("stop (default) or trap: deliver as exception mcause {}",
+                               tags::kTagViolationCause))
         ->check(CLI::IsMember({"stop", "trap"}));
   }
 
