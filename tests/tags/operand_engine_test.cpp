@@ -2,11 +2,12 @@
 // instruction runs on a tagged hart of a real machine whose every register holds a tag of its
 // own, and a policy that reads every input must be handed exactly the tags of the instruction's
 // sources, in whichever register file they are (0 for a field that is no source). Then each
-// source is re-tagged in turn and the instruction runs again: the per-instruction check must
-// notice the change and consult the rule again (the fast path reads the same operands).
+// source is re-tagged in turn and the instruction runs again: the per-instruction check's fast
+// path must notice the change and consult the rule again.
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,11 +95,16 @@ class EveryOperandReachesTheRule : public ::testing::Test {
   }
 
   // Runs `word` once at kCodeAt with every register, the pc and the data words tagged afresh
-  // (`retag`'s register, or the data words, with a changed tag) and returns the inputs of the
-  // first rule consulted, which must be the instruction's own.
-  RuleInputs run(uint32_t word, Source retag = kNoSource, bool retag_memory = false) {
+  // (`retag`'s register, or the data words, with a changed tag).
+  void execute(uint32_t word, Source retag = kNoSource, bool retag_memory = false) {
+    // Written only when it changes: a write to code drops the instruction's decoded form and
+    // with it the rule its code entry holds.
     const uint32_t program[] = {word, test::kSelfLoop, test::kSelfLoop};
-    EXPECT_TRUE(hart().poke(kCodeAt, program, sizeof program));
+    uint32_t there[3] = {};
+    EXPECT_TRUE(hart().peek(kCodeAt, there, sizeof there));
+    if (std::memcmp(program, there, sizeof program) != 0) {
+      EXPECT_TRUE(hart().poke(kCodeAt, program, sizeof program));
+    }
     for (unsigned r = 1; r < 32; ++r) {
       tagger_->xtag()[r] = tag_of(x_meta(r));
       tagger_->ftag()[r] = tag_of(f_meta(r));
@@ -114,6 +120,11 @@ class EveryOperandReachesTheRule : public ::testing::Test {
     hart().execute(1);
     EXPECT_TRUE(hart().pc == kCodeAt + 4 || hart().pc == kCodeAt + 8)
         << "the instruction did not complete: pc " << std::hex << hart().pc;
+  }
+
+  // The inputs of the first rule consulted when `word` runs, which must be the instruction's own.
+  RuleInputs first_rule(uint32_t word, Source retag = kNoSource, bool retag_memory = false) {
+    execute(word, retag, retag_memory);
     if (seen_.empty()) {
       ADD_FAILURE() << "no rule consulted: the check did not see a changed input tag";
       return RuleInputs{OpGroup::kIllegal};
@@ -141,13 +152,22 @@ class EveryOperandReachesTheRule : public ::testing::Test {
       const Meta want_mem = memory ? kMemMeta + (mem_retagged ? kRetagged : 0) : 0;
       EXPECT_EQ(in.mem, want_mem) << text << ": memory word " << when;
     };
-    expect_seen(run(word), kNoSource, false, "on first run");
-    for (int i = 0; i < 3; ++i)
+    expect_seen(first_rule(word), kNoSource, false, "on first run");
+    // Each re-tagged run follows one with the first tags, which leaves the instruction's entry
+    // holding its rule with nothing inserted since: the run takes the check's fast path, whose
+    // comparison of the input tags must see the change.
+    for (int i = 0; i < 3; ++i) {
       // A register named twice (fmv.d) was re-tagged already: its rule is memoised by now.
-      if (sources[i].file != RegFile::kNone && !(i > 0 && same(sources[i], sources[i - 1])))
-        expect_seen(run(word, sources[i]), sources[i], false,
-                    "after re-tagging rs" + std::to_string(i + 1));
-    if (memory) expect_seen(run(word, kNoSource, true), kNoSource, true, "after re-tagging memory");
+      if (sources[i].file == RegFile::kNone || (i > 0 && same(sources[i], sources[i - 1])))
+        continue;
+      execute(word);
+      expect_seen(first_rule(word, sources[i]), sources[i], false,
+                  "after re-tagging rs" + std::to_string(i + 1));
+    }
+    if (memory) {
+      execute(word);
+      expect_seen(first_rule(word, kNoSource, true), kNoSource, true, "after re-tagging memory");
+    }
   }
 
   ElfImage image_;
