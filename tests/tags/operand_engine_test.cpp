@@ -57,7 +57,7 @@ Source fr(unsigned r) { return {RegFile::kF, r}; }
 constexpr Source kNoSource{};
 
 // The fields every test instruction uses: rd, rs1 (also the address), rs2, rs3.
-constexpr unsigned kRd = 5, kRs1 = 6, kRs2 = 7, kRs3 = 8;
+constexpr unsigned kRdReg = 5, kRs1Reg = 6, kRs2Reg = 7, kRs3Reg = 8;
 // Outside the image and its heap (which ends at 60 MiB into RAM).
 constexpr uint64_t kCodeAt = Bus::kRamBase + (64u << 20), kDataAt = kCodeAt + 0x10000;
 constexpr int32_t kOffset = 8;  // loads and stores access kDataAt + kOffset
@@ -114,7 +114,7 @@ class EveryOperandReachesTheRule : public ::testing::Test {
     tagger_->pctag() = tag_of(kPcMeta);
     const Meta mem = retag_memory ? kMemMeta + kRetagged : kMemMeta;
     for (uint64_t a : {kDataAt, kDataAt + kOffset}) engine_->shadow().set(a, tag_of(mem));
-    hart().x[kRs1] = kDataAt;
+    hart().x[kRs1Reg] = kDataAt;
     hart().pc = kCodeAt;
     seen_.clear();
     hart().execute(1);
@@ -183,101 +183,120 @@ uint32_t fields(Op op, unsigned rd, unsigned rs1, unsigned rs2 = 0, unsigned rs3
 }
 
 TEST_F(EveryOperandReachesTheRule, R) {
-  expect_sources(fields(Op::add, kRd, kRs1, kRs2), xr(kRs1), xr(kRs2), kNoSource, false);
+  expect_sources(fields(Op::add, kRdReg, kRs1Reg, kRs2Reg), xr(kRs1Reg), xr(kRs2Reg), kNoSource,
+                 false);
 }
 
 // An immediate whose low bits name a tagged register (x7) in rs2's position.
 TEST_F(EveryOperandReachesTheRule, I) {
-  expect_sources(test::I(Op::addi, kRd, kRs1, kRs2), xr(kRs1), kNoSource, kNoSource, false);
+  expect_sources(test::I(Op::addi, kRdReg, kRs1Reg, kRs2Reg), xr(kRs1Reg), kNoSource, kNoSource,
+                 false);
 }
 
 TEST_F(EveryOperandReachesTheRule, Load) {
-  expect_sources(test::I(Op::ld, kRd, kRs1, kOffset), xr(kRs1), kNoSource, kNoSource, true);
+  expect_sources(test::I(Op::ld, kRdReg, kRs1Reg, kOffset), xr(kRs1Reg), kNoSource, kNoSource,
+                 true);
 }
 
 TEST_F(EveryOperandReachesTheRule, S) {
-  expect_sources(test::S(Op::sd, kRs2, kRs1, kOffset), xr(kRs1), xr(kRs2), kNoSource, true);
+  expect_sources(test::S(Op::sd, kRs2Reg, kRs1Reg, kOffset), xr(kRs1Reg), xr(kRs2Reg), kNoSource,
+                 true);
 }
 
 TEST_F(EveryOperandReachesTheRule, B) {
-  expect_sources(enc::b(0, kRs1, kRs2, 8), xr(kRs1), xr(kRs2), kNoSource, false);  // beq
+  expect_sources(enc::b(0, kRs1Reg, kRs2Reg, 8), xr(kRs1Reg), xr(kRs2Reg), kNoSource,
+                 false);  // beq
 }
 
 TEST_F(EveryOperandReachesTheRule, Shift) {
-  expect_sources(test::Shift(Op::slli, kRd, kRs1, kRs2), xr(kRs1), kNoSource, kNoSource, false);
+  expect_sources(test::Shift(Op::slli, kRdReg, kRs1Reg, kRs2Reg), xr(kRs1Reg), kNoSource, kNoSource,
+                 false);
 }
 
 TEST_F(EveryOperandReachesTheRule, ShiftW) {
-  expect_sources(test::Shift(Op::slliw, kRd, kRs1, kRs2), xr(kRs1), kNoSource, kNoSource, false);
+  expect_sources(test::Shift(Op::slliw, kRdReg, kRs1Reg, kRs2Reg), xr(kRs1Reg), kNoSource,
+                 kNoSource, false);
 }
 
 // mepc (0x341): the CSR number's low bits name x1 in rs2's position.
 TEST_F(EveryOperandReachesTheRule, Csr) {
-  expect_sources(test::Csr(Op::csrrw, kRd, 0x341, kRs1), xr(kRs1), kNoSource, kNoSource, false);
+  expect_sources(test::Csr(Op::csrrw, kRdReg, 0x341, kRs1Reg), xr(kRs1Reg), kNoSource, kNoSource,
+                 false);
 }
 
 TEST_F(EveryOperandReachesTheRule, Amo) {
-  expect_sources(fields(Op::amoadd_d, kRd, kRs1, kRs2), xr(kRs1), xr(kRs2), kNoSource, true);
+  expect_sources(fields(Op::amoadd_d, kRdReg, kRs1Reg, kRs2Reg), xr(kRs1Reg), xr(kRs2Reg),
+                 kNoSource, true);
 }
 
 TEST_F(EveryOperandReachesTheRule, StoreConditional) {
-  expect_sources(fields(Op::sc_d, kRd, kRs1, kRs2), xr(kRs1), xr(kRs2), kNoSource, true);
+  expect_sources(fields(Op::sc_d, kRdReg, kRs1Reg, kRs2Reg), xr(kRs1Reg), xr(kRs2Reg), kNoSource,
+                 true);
 }
 
 TEST_F(EveryOperandReachesTheRule, Lr) {
-  expect_sources(fields(Op::lr_d, kRd, kRs1), xr(kRs1), kNoSource, kNoSource, true);
+  expect_sources(fields(Op::lr_d, kRdReg, kRs1Reg), xr(kRs1Reg), kNoSource, kNoSource, true);
 }
 
 TEST_F(EveryOperandReachesTheRule, R4) {
-  expect_sources(fields(Op::fmadd_d, kRd, kRs1, kRs2, kRs3), fr(kRs1), fr(kRs2), fr(kRs3), false);
+  expect_sources(fields(Op::fmadd_d, kRdReg, kRs1Reg, kRs2Reg, kRs3Reg), fr(kRs1Reg), fr(kRs2Reg),
+                 fr(kRs3Reg), false);
 }
 
 TEST_F(EveryOperandReachesTheRule, FLoad) {
-  expect_sources(test::I(Op::fld, kRd, kRs1, kOffset), xr(kRs1), kNoSource, kNoSource, true);
+  expect_sources(test::I(Op::fld, kRdReg, kRs1Reg, kOffset), xr(kRs1Reg), kNoSource, kNoSource,
+                 true);
 }
 
 TEST_F(EveryOperandReachesTheRule, FStore) {
-  expect_sources(test::S(Op::fsd, kRs2, kRs1, kOffset), xr(kRs1), fr(kRs2), kNoSource, true);
+  expect_sources(test::S(Op::fsd, kRs2Reg, kRs1Reg, kOffset), xr(kRs1Reg), fr(kRs2Reg), kNoSource,
+                 true);
 }
 
 TEST_F(EveryOperandReachesTheRule, FR) {
-  expect_sources(fields(Op::fadd_d, kRd, kRs1, kRs2), fr(kRs1), fr(kRs2), kNoSource, false);
+  expect_sources(fields(Op::fadd_d, kRdReg, kRs1Reg, kRs2Reg), fr(kRs1Reg), fr(kRs2Reg), kNoSource,
+                 false);
 }
 
 // fmv.d is fsgnj.d with both sources the same register.
 TEST_F(EveryOperandReachesTheRule, FRMove) {
-  expect_sources(fields(Op::fsgnj_d, kRd, kRs1, kRs1), fr(kRs1), fr(kRs1), kNoSource, false);
+  expect_sources(fields(Op::fsgnj_d, kRdReg, kRs1Reg, kRs1Reg), fr(kRs1Reg), fr(kRs1Reg), kNoSource,
+                 false);
 }
 
 // The conversion selector in rs2's position is 0: f0 is tagged and must not be seen.
 TEST_F(EveryOperandReachesTheRule, FR1) {
-  expect_sources(fields(Op::fsqrt_d, kRd, kRs1), fr(kRs1), kNoSource, kNoSource, false);
+  expect_sources(fields(Op::fsqrt_d, kRdReg, kRs1Reg), fr(kRs1Reg), kNoSource, kNoSource, false);
 }
 
 TEST_F(EveryOperandReachesTheRule, FToX) {
-  expect_sources(fields(Op::fmv_x_d, kRd, kRs1), fr(kRs1), kNoSource, kNoSource, false);
+  expect_sources(fields(Op::fmv_x_d, kRdReg, kRs1Reg), fr(kRs1Reg), kNoSource, kNoSource, false);
 }
 
 TEST_F(EveryOperandReachesTheRule, XToF) {
-  expect_sources(fields(Op::fmv_d_x, kRd, kRs1), xr(kRs1), kNoSource, kNoSource, false);
+  expect_sources(fields(Op::fmv_d_x, kRdReg, kRs1Reg), xr(kRs1Reg), kNoSource, kNoSource, false);
 }
 
 TEST_F(EveryOperandReachesTheRule, FCmp) {
-  expect_sources(fields(Op::feq_d, kRd, kRs1, kRs2), fr(kRs1), fr(kRs2), kNoSource, false);
+  expect_sources(fields(Op::feq_d, kRdReg, kRs1Reg, kRs2Reg), fr(kRs1Reg), fr(kRs2Reg), kNoSource,
+                 false);
 }
 
 // tag.alloc's rule also sees the word its rs1 names.
 TEST_F(EveryOperandReachesTheRule, Tag) {
-  expect_sources(fields(Op::tag_alloc, kRd, kRs1, kRs2), xr(kRs1), xr(kRs2), kNoSource, true);
+  expect_sources(fields(Op::tag_alloc, kRdReg, kRs1Reg, kRs2Reg), xr(kRs1Reg), xr(kRs2Reg),
+                 kNoSource, true);
 }
 
 // Formats without register sources: the fields in rs1's and rs2's places hold immediates that
 // name tagged registers, which the rule must not see.
 TEST_F(EveryOperandReachesTheRule, CsrIUAndJHaveNoSources) {
-  expect_sources(test::Csr(Op::csrrwi, kRd, 0x341, kRs1), kNoSource, kNoSource, kNoSource, false);
-  expect_sources(enc::u(0x37, kRd, kRs1 << 15 | kRs2 << 20), kNoSource, kNoSource, kNoSource,
-                 false);                                                   // lui
-  expect_sources(enc::j(kRd, 8), kNoSource, kNoSource, kNoSource, false);  // x8 in rs2's place
+  expect_sources(test::Csr(Op::csrrwi, kRdReg, 0x341, kRs1Reg), kNoSource, kNoSource, kNoSource,
+                 false);
+  expect_sources(enc::u(0x37, kRdReg, kRs1Reg << 15 | kRs2Reg << 20), kNoSource, kNoSource,
+                 kNoSource,
+                 false);                                                      // lui
+  expect_sources(enc::j(kRdReg, 8), kNoSource, kNoSource, kNoSource, false);  // x8 in rs2's place
 }
 
 }  // namespace
