@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -29,15 +30,26 @@ class HartTagger::Access final : public TagAccess {
     if (r == 0 || r > 32) return;
     t_.xtag()[r] = table().with_member(t_.xtag()[r], m_, m);
   }
+  // Policies name memory by the guest's addresses; tags are kept by physical address, so every
+  // range goes through the hart's memory path a page at a time.
   Meta mem_meta(uint64_t addr) const override {
-    return table().member(t_.engine_.shadow().get(addr), m_);
+    return table().member(t_.engine_.shadow().get(physical(addr)), m_);
   }
   void update_range(uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg) override {
-    if (size != 0) charge(t_.engine_.update_range(m_, base, size, f, arg));
+    if (size == 0) return;
+    uint64_t words = 0;
+    for_each_page(base, size, [&](uint64_t va, uint64_t n) {
+      words += t_.engine_.update_range(m_, physical(va), n, f, arg);
+    });
+    charge(words);
   }
   void copy_values(uint64_t from, uint64_t to, uint64_t size,
                    Meta (*merge)(Meta dst, Meta src)) override {
-    charge(t_.engine_.copy_values(m_, from, to, size, merge));
+    uint64_t words = 0;
+    for_each_page(to, size, [&](uint64_t va, uint64_t n) {
+      words += t_.engine_.copy_values(m_, physical(from + (va - to)), physical(va), n, merge);
+    });
+    charge(words);
   }
   Meta pc_meta() const override { return table().member(t_.pctag(), m_); }
   void set_pc_meta(Meta m) override { t_.pctag() = table().with_member(t_.pctag(), m_, m); }
@@ -46,6 +58,23 @@ class HartTagger::Access final : public TagAccess {
   }
 
  private:
+  uint64_t physical(uint64_t va) const {
+    Translation t;
+    return t_.hart_.locate(va, 1, t) ? t.paddr : va;
+  }
+  // Splits [base, base+size) at page boundaries (translations are per page).
+  // (copy_values splits by its destination's pages and takes the source's translation at each
+  // piece's start: exact for the identity translation of M and U.)
+  template <class Fn>
+  void for_each_page(uint64_t base, uint64_t size, Fn fn) const {
+    constexpr uint64_t kPage = uint64_t{1} << Bus::kPageBits;
+    size = std::min(size, t_.hart_.bus().ram_size());
+    for (uint64_t va = base, end = base + size; va < end;) {
+      const uint64_t n = std::min(end, (va & ~(kPage - 1)) + kPage) - va;
+      fn(va, n);
+      va += n;
+    }
+  }
   // One tag instruction plus one tag-line write per 8 words (a 64-byte line of tags).
   void charge(uint64_t words) {
     const uint64_t cycles = 1 + words / 8;
@@ -126,10 +155,10 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
   // its bytes the access touches, which the check's comparison of raw tags cannot see.
   const bool tail = (m & kMem) && tail_invalid_bytes(mem);
   if (tail) op |= access_overhang(mem, addr, key.access_size) << kOverhangShift;
-  const RuleKey k = RuleKey::make(op, tag_file[key.pc_slot[pc_default]], key.ci_key[pc_default],
-                                  tag_file[key.rs1_key_slot[pc_default]],
-                                  tag_file[key.rs2_key_slot[pc_default]], (m & kMem) ? mem : 0,
-                                  tag_file[key.rs3_key_slot[pc_default]]);
+  const RuleKey k =
+      RuleKey::make(op, tag_file[key.pc_slot[pc_default]], key.ci_key[pc_default],
+                    tag_file[key.rs1_key_slot[pc_default]], tag_file[key.rs2_key_slot[pc_default]],
+                    (m & kMem) ? mem : 0, tag_file[key.rs3_key_slot[pc_default]]);
   // The same key as last time with nothing inserted since: the modeled cache still holds the
   // rule (a hit; LRU order inside a set is not refreshed by it: exact for direct-mapped caches).
   // Counted in cache_hits() as a checked instruction that needed no lookup.
