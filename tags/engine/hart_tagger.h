@@ -85,15 +85,16 @@ class HartTagger final : public ExecutionHooks {
     Tag rs1_mask = 0, rs2_mask = 0, rs3_mask = 0;
     // tag_file slots of the sources (kZeroSlot when no policy reads them) and of rd
     // (kDiscardSlot when the instruction writes no register).
-    uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rs3_slot = kZeroSlot, rd_slot = kDiscardSlot;
+    uint8_t rs1_slot = kZeroSlot, rs2_slot = kZeroSlot, rs3_slot = kZeroSlot,
+            rd_slot = kDiscardSlot;
     uint8_t flags = 0;  // kMemory | kWritesMemory | kSpecial | kWritesSp
     OpGroup op = OpGroup::kIllegal;
   };
   static_assert(sizeof(CodeEntry) == 64, "one cache line: indexing the entries is a shift");
   struct CodeKey {
-    Tag ci = 0;             // the full instruction tag
-    Tag ci_key[2] = {};     // projected for the rule key: [pc tag is default]
-    uint8_t mask[2] = {};   // inputs the key holds: [pc tag is default]
+    Tag ci = 0;            // the full instruction tag
+    Tag ci_key[2] = {};    // projected for the rule key: [pc tag is default]
+    uint8_t mask[2] = {};  // inputs the key holds: [pc tag is default]
     // Slots of the key's pc and source tags (kZeroSlot when the key leaves them out),
     // [pc tag is default].
     uint8_t pc_slot[2] = {}, rs1_key_slot[2] = {}, rs2_key_slot[2] = {}, rs3_key_slot[2] = {};
@@ -137,7 +138,7 @@ class HartTagger final : public ExecutionHooks {
   // bound call (so every instruction takes check_slowly, which knows about bound calls).
   uint32_t current_epoch_ = 0;
   std::vector<CodeEntry> code_;
-  std::vector<CodeKey> keys_;  // parallel to code_
+  std::vector<CodeKey> keys_;                          // parallel to code_
   std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
   uint64_t checked_ = 0;
   uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call
