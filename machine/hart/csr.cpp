@@ -149,6 +149,20 @@ constexpr CsrRow kRows[] = {
 #undef CSR
 };
 static_assert(std::size(kRows) < 255, "the index below stores row + 1 in a byte");
+// Which rows leave out their read or write behaviour, told by the type of the table's entry (a
+// function pointer's value is not a constant expression in sanitizer builds).
+#define CSR(name, first, last, priv, available, read, write, writable) \
+  std::is_same_v<decltype(write), std::nullptr_t>,
+constexpr bool kReadOnly[] = {
+#include "machine/hart/csr_table.inc"
+};
+#undef CSR
+#define CSR(name, first, last, priv, available, read, write, writable) \
+  std::is_same_v<decltype(read), std::nullptr_t>,
+constexpr bool kNoRead[] = {
+#include "machine/hart/csr_table.inc"
+};
+#undef CSR
 
 // Row + 1 for every CSR number (0: none), built at compile time. Building it also checks the
 // rules every row must keep, so a wrong new row fails to compile.
@@ -160,9 +174,9 @@ constexpr std::array<uint8_t, 4096> kIndex = [] {
     if (((row.first >> 8) & 3) != static_cast<unsigned>(row.priv) ||
         ((row.last >> 8) & 3) != static_cast<unsigned>(row.priv))
       throw "CSR row: privilege differs from the number's bits 9:8";
-    if (((row.first >> 10) == 3) != (row.write == nullptr) || (row.first >> 10) != (row.last >> 10))
+    if (((row.first >> 10) == 3) != kReadOnly[r] || (row.first >> 10) != (row.last >> 10))
       throw "CSR row: exactly the numbers with bits 11:10 == 0b11 are read-only";
-    if (row.read == nullptr) throw "CSR row: no read behaviour";
+    if (kNoRead[r]) throw "CSR row: no read behaviour";
     for (unsigned n = row.first; n <= row.last; ++n) {
       if (index[n] != 0) throw "CSR row: number already in another row";
       index[n] = static_cast<uint8_t>(r + 1);
