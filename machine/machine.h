@@ -101,6 +101,16 @@ class Machine {
     for (HostWriteObserver* o : host_write_observers_) o->on_host_write(addr, size, source);
   }
 
+  // Every read the host makes of guest RAM to send it out (semihosting writes) is asked here
+  // first; false: an observer refused it (and stopped the machine or trapped the hart).
+  void add_host_read_observer(HostReadObserver* o) { host_read_observers_.push_back(o); }
+  void remove_host_read_observer(HostReadObserver* o) { std::erase(host_read_observers_, o); }
+  bool host_reading(Hart& hart, uint64_t pc, uint64_t addr, uint64_t size, HostReadSink sink) {
+    for (HostReadObserver* o : host_read_observers_)
+      if (!o->on_host_read(hart, pc, addr, size, sink)) return false;
+    return true;
+  }
+
   uint64_t mtime(const Hart& hart) const;
   uint64_t interrupt_lines(unsigned hart) const;
   void wake(unsigned hart);
@@ -151,6 +161,7 @@ class Machine {
   std::condition_variable wait_cv_;
   EbreakHandler ebreak_handler_;
   std::vector<HostWriteObserver*> host_write_observers_;
+  std::vector<HostReadObserver*> host_read_observers_;
 };
 
 }  // namespace unitag

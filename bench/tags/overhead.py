@@ -3,7 +3,8 @@
 --repeat times (default 5); the host ratio is best tagged CPU time over best untagged CPU time
 (the host is shared and noisy: the minimum is the run least disturbed). Also the tagged run's
 --stats figures (modeled cycles, rule cache), which are deterministic.
-Usage: bench/tags/overhead.py [BUILD_DIR] [--repeat N] [--rule-cache N] [--ways W] [--miss-cost C]
+Usage: bench/tags/overhead.py [BUILD_DIR] [--repeat N] [--policy P]... [--rule-cache N] [--ways W]
+       [--miss-cost C]   (--policy: only these rows, e.g. --policy taint --policy ifc)
 Prints a Markdown table (docs/policies.md holds a copy with the command line)."""
 import json
 import subprocess
@@ -19,9 +20,17 @@ if "--repeat" in args:
     i = args.index("--repeat")
     repeat = int(args[i + 1])
     del args[i:i + 2]
-extra = args
 workloads = ["bench_matmul", "bench_crc", "bench_sort", "benign_hash"]
-policies = ["rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi", "rwx,heap,stack,cfi,frame"]
+policies = ["rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi", "rwx,heap,stack,cfi,frame",
+            "taint", "ifc"]
+chosen = []
+while "--policy" in args:
+    i = args.index("--policy")
+    chosen.append(args[i + 1])
+    del args[i:i + 2]
+if chosen:
+    policies = chosen
+extra = args
 
 
 def run(image, flags):

@@ -38,6 +38,12 @@ class Bus {
   }
 
   void map(uint64_t base, uint64_t size, Device* device);
+  struct Mapping {
+    uint64_t base, size;
+    Device* device;
+  };
+  // Every device window, in the order mapped (a tag engine tags each device's registers).
+  const std::vector<Mapping>& mappings() const { return mappings_; }
   // The device covering [addr, addr+size), with `offset` set relative to its base.
   Device* device_at(uint64_t addr, unsigned size, uint64_t& offset) const;
 
@@ -52,10 +58,6 @@ class Bus {
   }
 
  private:
-  struct Mapping {
-    uint64_t base, size;
-    Device* device;
-  };
   uint8_t* ram_ = nullptr;
   uint64_t ram_size_ = 0;
   uint64_t mapped_bytes_ = 0;

@@ -28,6 +28,21 @@ class HostWriteObserver {
   virtual void on_host_write(uint64_t addr, uint64_t size, HostWriteSource source) = 0;
 };
 
+// Where the host sends guest memory it reads on the guest's behalf (a semihosting write).
+enum class HostReadSink : uint8_t {
+  kConsole,  // SYS_WRITEC, SYS_WRITE0, SYS_WRITE to the console: the user sees the bytes
+  kFile,     // SYS_WRITE to a host file
+};
+
+// Asked before the host sends guest RAM outside the machine, so a checker (an information-flow
+// policy) can refuse: it returns false after stopping the machine or raising a trap on `hart`.
+class HostReadObserver {
+ public:
+  virtual ~HostReadObserver() = default;
+  virtual bool on_host_read(Hart& hart, uint64_t pc, uint64_t addr, uint64_t size,
+                            HostReadSink sink) = 0;
+};
+
 class ExecutionHooks {
  public:
   virtual ~ExecutionHooks() = default;

@@ -193,11 +193,15 @@ int64_t Semihost::dispatch(Call& call) {
     case kWriteC: {
       char ch = 0;
       if (!call.hart.peek(call.param, &ch, 1)) return fail(EFAULT);
+      if (!machine_.host_reading(call.hart, call.pc, call.param, 1, HostReadSink::kConsole))
+        return -1;
       machine_.uart().write_console(&ch, 1);
       return 0;
     }
     case kWrite0:
       if (!read_c_string(call, call.param, s)) return -1;
+      if (!machine_.host_reading(call.hart, call.pc, call.param, s.size(), HostReadSink::kConsole))
+        return -1;
       machine_.uart().write_console(s.data(), s.size());
       return 0;
     case kWrite:
@@ -288,6 +292,9 @@ int64_t Semihost::op_write(Call& call) {
   if (!machine_.bus().in_ram(buffer, length)) return fail(EFAULT);
   const HostFiles::Kind kind = files_->kind(handle);
   if (kind != HostFiles::Kind::kConsoleOut && kind != HostFiles::Kind::kFile) return fail(EBADF);
+  const HostReadSink sink =
+      kind == HostFiles::Kind::kConsoleOut ? HostReadSink::kConsole : HostReadSink::kFile;
+  if (!machine_.host_reading(call.hart, call.pc, buffer, length, sink)) return -1;
   std::vector<uint8_t> chunk;
   uint64_t done = 0;
   while (done < length) {

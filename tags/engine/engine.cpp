@@ -1,8 +1,11 @@
 #include "tags/engine/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
 
+#include "machine/errors.h"
 #include "tags/engine/hart_tagger.h"
 
 namespace unitag::tags {
@@ -42,10 +45,25 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
       if (const FunctionInfo* f = facts_.function_named(name))
         bound_.emplace(f->start, BoundEntry{m, name});
   tag_image();
+  tag_devices();
   machine_.add_host_write_observer(this);
+  if (!subscribers<HostRead>().empty()) machine_.add_host_read_observer(this);
 }
 
-TagEngine::~TagEngine() { machine_.remove_host_write_observer(this); }
+TagEngine::~TagEngine() {
+  machine_.remove_host_write_observer(this);
+  machine_.remove_host_read_observer(this);
+}
+
+void TagEngine::tag_devices() {
+  for (const Bus::Mapping& window : machine_.bus().mappings()) {
+    TagTuple t;
+    for (size_t m = 0; m < policies_.size(); ++m)
+      t.member[m] = policies_[m]->device_meta(window.device->name());
+    if (const Tag tag = table_.intern(t); tag != 0)
+      shadow_.set_device_tag(window.base, window.size, tag);
+  }
+}
 
 void TagEngine::tag_image() {
   for (size_t m = 0; m < policies_.size(); ++m) {
@@ -136,6 +154,43 @@ void TagEngine::on_host_write(uint64_t addr, uint64_t size, HostWriteSource sour
       update_range(m, addr, size, &untagged, 0);
     }
   }
+}
+
+bool TagEngine::on_host_read(Hart& hart, uint64_t pc, uint64_t addr, uint64_t size,
+                             HostReadSink sink) {
+  if (size == 0) return true;
+  for (const uint8_t m : subscribers<HostRead>()) {
+    HostAccess access(*this, m);
+    const Event event = HostRead{addr, size, sink};
+    const Denial* d = policies_[m]->on_event(event, access);
+    if (d == nullptr) continue;
+    const Policy& p = *policies_[m];
+    const uint64_t refused = std::get<HostRead>(event).refused_word;
+    const uint64_t word = refused & ~uint64_t{7};
+    RuleInputs in{OpGroup::kSystem};
+    in.mem = access.mem_meta(word);
+    const Explanation ex = p.explain(*d, in, true, refused);
+    const std::string kind = !ex.kind.empty() ? ex.kind : std::string(d->kind);
+    std::string report = fmt::format("tag violation: {}\n", kind);
+    report += fmt::format("  policy {}, rule {}: {}\n", p.name(), d->rule, d->reason);
+    report += fmt::format("  hart {}, pc {} (semihosting call)\n", hart.id(), lines_.where(pc));
+    report += fmt::format("  the host was to send [0x{:x}, +{}) to {}\n", addr, size,
+                          sink == HostReadSink::kConsole ? "the console" : "a host file");
+    for (size_t start = 0; start < ex.detail.size();) {
+      const size_t end = ex.detail.find('\n', start);
+      report += "  " + ex.detail.substr(start, end - start) + "\n";
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    report += fmt::format("  refused word: 0x{:x}\n  tags:\n    word 0x{:x}    {}\n", refused, word,
+                          describe(shadow_.get(word), Site::kMemory));
+    record_violation(
+        Violation{hart.id(), pc, std::string(p.name()), std::string(d->rule), kind, report});
+    machine_.request_stop(StopReason::kTagViolation, exit_code::kTagViolation, report,
+                          static_cast<int>(hart.id()), pc);
+    return false;
+  }
+  return true;
 }
 
 Tag TagEngine::code_tag(uint64_t pc) {

@@ -49,7 +49,7 @@ struct Violation {
   std::string policy, rule, kind, report;
 };
 
-class TagEngine final : public HostWriteObserver {
+class TagEngine final : public HostWriteObserver, public HostReadObserver {
  public:
   TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
             const ElfImage& image);
@@ -62,6 +62,9 @@ class TagEngine final : public HostWriteObserver {
   // The words the host wrote get each member's "written by the host" metadata: 0 (untagged data)
   // for a member not subscribed to HostWrite, whatever the member sets for one that is.
   void on_host_write(uint64_t addr, uint64_t size, HostWriteSource source) override;
+  // Members subscribed to HostRead may refuse: the run stops with a violation report.
+  bool on_host_read(Hart& hart, uint64_t pc, uint64_t addr, uint64_t size,
+                    HostReadSink sink) override;
 
   // --- for HartTagger ------------------------------------------------------------------------
   size_t member_count() const { return policies_.size(); }
@@ -107,6 +110,7 @@ class TagEngine final : public HostWriteObserver {
 
  private:
   void tag_image();
+  void tag_devices();
 
   std::vector<std::unique_ptr<Policy>> policies_;
   EngineConfig config_;

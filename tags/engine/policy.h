@@ -116,8 +116,16 @@ struct HostWrite {
   uint64_t addr = 0, size = 0;
   HostWriteSource source = HostWriteSource::kTool;
 };
-using Event =
-    std::variant<StackPointerWrite, BoundCallEntry, BoundCallReturn, TagInstruction, HostWrite>;
+// The host is about to send guest memory [addr, addr+size) out of the machine (a semihosting
+// write to the console or a file), before any byte leaves. A policy refuses by returning a
+// denial, and sets `refused_word` to the first word it refuses, for the report.
+struct HostRead {
+  uint64_t addr = 0, size = 0;
+  HostReadSink sink = HostReadSink::kConsole;
+  mutable uint64_t refused_word = 0;
+};
+using Event = std::variant<StackPointerWrite, BoundCallEntry, BoundCallReturn, TagInstruction,
+                           HostWrite, HostRead>;
 namespace detail {
 template <typename E, typename... Ts>
 constexpr size_t index_in(const std::variant<Ts...>*) {
@@ -180,6 +188,9 @@ class Policy {
     return {};
   }
   virtual Meta memory_meta_at_load(const ImageFacts& facts, uint64_t word) const { return 0; }
+  // The tag of every register of a device window outside RAM (the Device's name: "uart",
+  // "clint", "test-finisher"): what a load from it returns and what a store into it reaches.
+  virtual Meta device_meta(std::string_view device) const { return 0; }
   // How many trailing bytes (0-7) of a memory word with this metadata no access may touch: the
   // engine keeps the maximum over members in the tag handle, and an access reaching them
   // arrives at rule() with an Overhang. Must be 0 for metadata 0.

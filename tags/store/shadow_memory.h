@@ -1,8 +1,9 @@
 // Memory tags: one Tag per 8-byte word of RAM, in one flat reservation of address space parallel
 // to RAM that the host OS backs page by page on first write, so memory use follows what is
 // tagged, not --mem; untouched shadow reads as the default tag. A read is one bounds test and
-// one load: it is on every tagged memory access. Words outside RAM (devices) always carry the
-// default tag. Shared by all harts of a machine.
+// one load: it is on every tagged memory access. Words outside RAM carry the tag given to their
+// device window (set_device_tag, e.g. "the UART's registers" for taint and ifc), else the default
+// tag; stores never change them. Shared by all harts of a machine.
 #pragma once
 
 #include <atomic>
@@ -28,7 +29,7 @@ class ShadowMemory {
   Tag get(uint64_t addr) const {
     const uint64_t off = addr - kRamBase;
     if (off >= ram_size_) [[unlikely]]  // devices; without the hint RAM is laid out of line
-      return 0;
+      return device_tag(addr);
     return tags_[off >> 3].load(std::memory_order_relaxed);
   }
   void set(uint64_t addr, Tag t) {
@@ -42,10 +43,26 @@ class ShadowMemory {
     }
     tags_[off >> 3].store(t, std::memory_order_relaxed);
   }
+  // Every word of [base, base+size) (a device window outside RAM) reads as `t`.
+  void set_device_tag(uint64_t base, uint64_t size, Tag t) {
+    if (device_count_ < kMaxDevices) devices_[device_count_++] = {base, size, t};
+  }
   // RAM pages whose tags were ever written (statistics: shadow bytes = pages * 2 KiB).
   uint64_t pages_allocated() const { return allocated_.load(std::memory_order_relaxed); }
 
  private:
+  Tag device_tag(uint64_t addr) const {
+    for (unsigned i = 0; i < device_count_; ++i)
+      if (addr - devices_[i].base < devices_[i].size) return devices_[i].tag;
+    return 0;
+  }
+  struct DeviceWindow {
+    uint64_t base = 0, size = 0;
+    Tag tag = 0;
+  };
+  static constexpr unsigned kMaxDevices = 8;
+  DeviceWindow devices_[kMaxDevices];
+  unsigned device_count_ = 0;
   uint64_t ram_size_;
   uint64_t reserved_bytes_;
   std::atomic<Tag>* tags_;
