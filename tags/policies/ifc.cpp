@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tags/policies/flow.h"
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
@@ -108,21 +109,12 @@ class Ifc final : public Policy {
   }
 
   unsigned inputs(OpGroup op, bool) const override {
-    switch (op) {
-      case OpGroup::kMove:
-      case OpGroup::kAdd:
-      case OpGroup::kLogic:
-      case OpGroup::kAluOther:
-      case OpGroup::kFpOther:
+    switch (flow_of(op)) {
+      case Flow::kCompute:
         return kRs1 | kRs2 | kRs3;
-      case OpGroup::kLoad:
-      case OpGroup::kLoad64:
-      case OpGroup::kFpLoad:
+      case Flow::kLoad:
         return kRs1 | kMem;
-      case OpGroup::kStore:
-      case OpGroup::kStore64:
-      case OpGroup::kFpStore:
-      case OpGroup::kAmo:
+      case Flow::kStore:
         return kRs2 | kMem;
       default:
         return 0;
@@ -130,23 +122,14 @@ class Ifc final : public Policy {
   }
 
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
-    switch (in.op) {
-      case OpGroup::kMove:
-      case OpGroup::kAdd:
-      case OpGroup::kLogic:
-      case OpGroup::kAluOther:
-      case OpGroup::kFpOther:
+    switch (flow_of(in.op)) {
+      case Flow::kCompute:
         out.rd = join(join(in.rs1 & kData, in.rs2 & kData), in.rs3 & kData);
         return nullptr;
-      case OpGroup::kLoad:
-      case OpGroup::kLoad64:
-      case OpGroup::kFpLoad:
+      case Flow::kLoad:
         out.rd = join(in.mem & kData, in.rs1 & kData);
         return nullptr;
-      case OpGroup::kStore:
-      case OpGroup::kStore64:
-      case OpGroup::kFpStore:
-      case OpGroup::kAmo: {
+      case Flow::kStore: {
         const Meta value = in.rs2 & kData;
         const Meta place = in.mem & (kClearanceMask | kUart);
         const Meta clearance = (in.mem & kClearanceMask) >> kClearanceShift;

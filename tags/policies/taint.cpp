@@ -10,6 +10,7 @@
 // implicit flows (a branch on tainted data), taint laundered through CSRs or a trusted function.
 #include <fmt/format.h>
 
+#include "tags/policies/flow.h"
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
@@ -86,25 +87,14 @@ class Taint final : public Policy {
   }
 
   unsigned inputs(OpGroup op, bool) const override {
-    switch (op) {
-      case OpGroup::kMove:
-      case OpGroup::kAdd:
-      case OpGroup::kLogic:
-      case OpGroup::kAluOther:
-      case OpGroup::kFpOther:
+    switch (flow_of(op)) {
+      case Flow::kCompute:
         return kRs1 | kRs2 | kRs3;
-      case OpGroup::kLoad:
-      case OpGroup::kLoad64:
-      case OpGroup::kFpLoad:
+      case Flow::kLoad:
         return kRs1 | kMem;
-      case OpGroup::kStore:
-      case OpGroup::kStore64:
-      case OpGroup::kFpStore:
-      case OpGroup::kAmo:
+      case Flow::kStore:
         return kRs1 | kRs2 | kMem;
-      case OpGroup::kCallIndirect:
-      case OpGroup::kJumpIndirect:
-      case OpGroup::kReturn:
+      case Flow::kTransfer:
         return kRs1;
       default:
         return 0;
@@ -129,24 +119,15 @@ class Taint final : public Policy {
 
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     const Meta rs1 = in.rs1 & kSources, rs2 = in.rs2 & kSources;
-    switch (in.op) {
-      case OpGroup::kMove:
-      case OpGroup::kAdd:
-      case OpGroup::kLogic:
-      case OpGroup::kAluOther:
-      case OpGroup::kFpOther:
+    switch (flow_of(in.op)) {
+      case Flow::kCompute:
         out.rd = rs1 | rs2 | (in.rs3 & kSources);
         return nullptr;
-      case OpGroup::kLoad:
-      case OpGroup::kLoad64:
-      case OpGroup::kFpLoad:
+      case Flow::kLoad:
         if (rs1 && (sinks_ & kSinkAddress)) return &kTaintedAddress;
         out.rd = (in.mem & kUartRegister) ? kFromUart : in.mem & kSources;
         return nullptr;
-      case OpGroup::kStore:
-      case OpGroup::kStore64:
-      case OpGroup::kFpStore:
-      case OpGroup::kAmo:
+      case Flow::kStore:
         if (rs1 && (sinks_ & kSinkAddress)) return &kTaintedAddress;
         if (in.mem & kUartRegister) {
           out.mem = in.mem;  // a device register: its tag is its place's
@@ -156,11 +137,10 @@ class Taint final : public Policy {
         out.mem = in.op == OpGroup::kStore64 ? rs2 : (in.mem & kSources) | rs2;
         if (in.op == OpGroup::kAmo) out.rd = in.mem & kSources;
         return nullptr;
-      case OpGroup::kCallIndirect:
-      case OpGroup::kJumpIndirect:
+      case Flow::kTransfer:
+        if (in.op == OpGroup::kReturn)
+          return rs1 && (sinks_ & kSinkReturn) ? &kTaintedReturn : nullptr;
         return rs1 && (sinks_ & kSinkJump) ? &kTaintedJump : nullptr;
-      case OpGroup::kReturn:
-        return rs1 && (sinks_ & kSinkReturn) ? &kTaintedReturn : nullptr;
       default:
         return nullptr;  // links, CSR reads, tag instructions: fresh, untainted values
     }

@@ -51,7 +51,7 @@ class ShadowMemory {
   uint64_t pages_allocated() const { return allocated_.load(std::memory_order_relaxed); }
 
  private:
-  Tag device_tag(uint64_t addr) const {
+  [[gnu::noinline]] Tag device_tag(uint64_t addr) const {  // off the RAM path
     for (unsigned i = 0; i < device_count_; ++i)
       if (addr - devices_[i].base < devices_[i].size) return devices_[i].tag;
     return 0;
