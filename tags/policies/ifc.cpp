@@ -7,6 +7,7 @@
 // secret that chooses what to write leaks it (docs/policies.md; tests/tags/guest/ifc_implicit.c).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -83,9 +84,19 @@ class Ifc final : public Policy {
         ".unitag.secret data is secret, .unitag.public memory is public)"};
   }
 
+  // A section's data takes the name of the symbol each word belongs to, so a report says which
+  // object leaked ("signing_key in .unitag.secret"), not only which section.
   void prepare(const ImageFacts& facts, const SourceLines&) override {
-    for (const Label& l : labels_)
-      for (const auto& [lo, hi] : ranges_of(facts, l.object)) placed_.push_back({lo, hi, &l});
+    for (const Label& l : labels_) {
+      for (const auto& [lo, hi] : ranges_of(facts, l.object)) {
+        if (!l.clearance && l.object.starts_with('.'))
+          for (const ElfSymbol& s : facts.image().symbols())
+            if (!s.is_function && s.size && s.value >= lo && s.value + s.size <= hi)
+              placed_.push_back(
+                  {s.value, s.value + s.size, &l, origin_named(s.name + " in " + l.object)});
+        placed_.push_back({lo, hi, &l, origin_named(l.object)});
+      }
+    }
   }
   std::vector<std::pair<uint64_t, uint64_t>> tagged_at_load(const ImageFacts&) const override {
     std::vector<std::pair<uint64_t, uint64_t>> ranges;
@@ -99,7 +110,7 @@ class Ifc final : public Policy {
       if (p.label->clearance) {
         m = (m & ~kClearanceMask) | Meta{p.label->level + 1u} << kClearanceShift;
       } else {
-        m = (m & ~kData) | join(m & kData, p.label->level | origin_of(*p.label));
+        m = (m & ~kData) | join(m & kData, p.label->level | p.origin);
       }
     }
     return m;
@@ -187,6 +198,7 @@ class Ifc final : public Policy {
   struct Placed {
     uint64_t lo, hi;
     const Label* label;
+    Meta origin;
   };
 
   std::string level_name(Meta level) const {
@@ -198,10 +210,15 @@ class Ifc final : public Policy {
     if (origin == 0 || origin > origins_.size()) return level + " data";
     return fmt::format("{} data from {}", level, origins_[origin - 1]);
   }
-  Meta origin_of(const Label& l) const {
-    for (size_t i = 0; i < origins_.size(); ++i)
-      if (origins_[i] == l.object) return Meta{i + 1} << kOriginShift;
-    return 0;
+  // The origin bits of a labelled object's name (0 once 255 names are taken: reports then give
+  // the level alone).
+  Meta origin_named(const std::string& name) {
+    auto it = std::find(origins_.begin(), origins_.end(), name);
+    if (it == origins_.end()) {
+      if (origins_.size() == kMaxOrigins) return 0;
+      it = origins_.insert(origins_.end(), name);
+    }
+    return Meta(it - origins_.begin() + 1) << kOriginShift;
   }
   bool below(Meta data, Meta level) const {
     const Meta l = data & kLevelMask;
@@ -303,12 +320,10 @@ class Ifc final : public Policy {
         lattice.join[a][b] = static_cast<uint8_t>(best);
       }
     std::vector<Label> parsed;
-    std::vector<std::string> origins;
     for (const auto& [object, level, memory, line] : labels) {
       const int l = lattice.find(level);
       if (l < 0) return fmt::format("line {}: unknown level '{}'", line, level);
       parsed.push_back({object, static_cast<uint8_t>(l), memory});
-      if (!memory && origins.size() < kMaxOrigins) origins.push_back(object);
     }
     uint8_t uart = 0, semihost = 0;
     for (const auto& [sink, line] : sinks) {
@@ -319,7 +334,7 @@ class Ifc final : public Policy {
     }
     lattice_ = std::move(lattice);
     labels_ = std::move(parsed);
-    origins_ = std::move(origins);
+    origins_.clear();
     uart_level_ = uart;
     semihost_level_ = semihost;
     return std::nullopt;
@@ -327,7 +342,7 @@ class Ifc final : public Policy {
 
   Lattice lattice_;
   std::vector<Label> labels_;
-  std::vector<std::string> origins_;  // data labels' objects: origin i + 1
+  std::vector<std::string> origins_;  // labelled objects' names: origin i + 1
   std::vector<Placed> placed_;
   uint8_t uart_level_ = 0, semihost_level_ = 0;  // the highest level each sink may receive
 };
