@@ -23,8 +23,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
+
+#include "tags/policies/allocator_code.h"
 
 namespace unitag::tags {
 namespace heap {
@@ -84,16 +85,7 @@ Meta Heap::code_meta(const ImageFacts& facts, uint64_t pc) const {
   DecodedInsn d;
   if (facts.instruction_at(pc, d) && classify(d) == OpGroup::kAdd)
     return d.op == Op::sub ? kSubtracts : 0;  // authority only matters to accesses and tag ops
-  const FunctionInfo* f = facts.function_at(pc);
-  if (f == nullptr) return 0;
-  // A compiler's clone of a function (gcc's free.part.0, malloc.constprop.1, x.isra.0, x.cold)
-  // is that function's code: C names cannot contain '.'.
-  const std::string n = f->name.substr(0, f->name.find('.'));
-  const bool allocator =
-      n.rfind(UNITAG_ALLOCATOR_PREFIX, 0) == 0 ||
-      n.rfind(UNITAG_ALLOCATOR_RESERVED_PREFIX, 0) == 0 ||
-      std::find(std::begin(kBound), std::end(kBound), std::string_view(n)) != std::end(kBound);
-  return allocator ? kAuthority : 0;
+  return is_allocator_code(facts, pc) ? kAuthority : 0;
 }
 
 const Denial* Heap::rule(const RuleInputs& in, RuleOutputs& out) const {

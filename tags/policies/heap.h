@@ -59,10 +59,6 @@ inline constexpr Denial kFreeNonHeap{"free-non-heap",
                                      "free of a pointer that no allocation function returned",
                                      "heap-free-non-heap-pointer"};
 
-// picolibc's allocation functions, bound by symbol (the host/guest contract:
-// abi/unitag/tag_contract.h).
-inline constexpr std::string_view kBound[] = {UNITAG_STANDARD_ALLOCATORS};
-
 class Heap final : public Policy {
  public:
   // heap.cpp: the rule and the tags at load.
