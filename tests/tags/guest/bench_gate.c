@@ -4,7 +4,7 @@
 #include "abi/unitag/compartment.h"
 #include "tags_rt.h"
 
-#define CALLS 1000000
+#define CALLS 10000000
 
 #ifdef PLAIN_CALLS
 long total;
