@@ -1,8 +1,8 @@
 // The heap policy's allocator binding: what picolibc's malloc family (bound by symbol) and a
 // tag-aware allocator's tag instructions do to colours, and what a host write leaves of them.
 // The rule (heap.cpp) only checks accesses against the colours set here.
-#include "tags/policies/allocator_code.h"
 #include "tags/policies/heap.h"
+#include "tags/policies/pointer_tags.h"
 
 namespace unitag::tags::heap {
 namespace {

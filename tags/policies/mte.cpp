@@ -28,7 +28,7 @@
 #include <mutex>
 #include <random>
 
-#include "tags/policies/allocator_code.h"
+#include "tags/policies/pointer_tags.h"
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
@@ -39,8 +39,7 @@ constexpr uint64_t kGranule = 8;  // see above: one tag word
 constexpr unsigned kKeys = 16;    // 4 bits; key 0 is untagged memory and unkeyed pointers
 
 // Register: the pointer's key. Memory: bits 0-3 the granule's key, bits 8-11 the key of a
-// pointer stored in the word. CI: allocator authority, or that a `sub` subtracts.
-constexpr Meta kAuthority = 1, kSubtracts = 2;
+// pointer stored in the word. CI: pointer_code_meta (allocator authority, subtraction).
 unsigned key(Meta m) { return static_cast<unsigned>(m) & 0xf; }
 unsigned stored(Meta m) { return static_cast<unsigned>(m >> 8) & 0xf; }
 Meta word(unsigned granule_key, unsigned pointer_key) { return granule_key | pointer_key << 8; }
@@ -84,55 +83,20 @@ class Mte final : public Policy {
     return {"seed=N: seed of the random keys (default 1); runs with one seed key alike"};
   }
 
-  unsigned inputs(OpGroup op, bool) const override {
-    switch (op) {
-      case OpGroup::kMove:
-        return kRs1;
-      case OpGroup::kAdd:
-        return kCi | kRs1 | kRs2;
-      case OpGroup::kLogic:
-        return kRs1 | kRs2;
-      case OpGroup::kStore64:
-      case OpGroup::kAmo:
-      case OpGroup::kFpStore:
-        return kCi | kRs1 | kRs2 | kMem;
-      case OpGroup::kLoad:
-      case OpGroup::kLoad64:
-      case OpGroup::kStore:
-      case OpGroup::kFpLoad:
-        return kCi | kRs1 | kMem;
-      default:
-        return 0;
-    }
-  }
+  unsigned inputs(OpGroup op, bool) const override { return pointer_tag_inputs(op); }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
-    DecodedInsn d;
-    if (facts.instruction_at(pc, d) && classify(d) == OpGroup::kAdd)
-      return d.op == Op::sub ? kSubtracts : 0;
-    return is_allocator_code(facts, pc) ? kAuthority : 0;
+    return pointer_code_meta(facts, pc);
   }
 
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     const unsigned rs1 = key(in.rs1), rs2 = key(in.rs2);
-    switch (in.op) {
-      case OpGroup::kMove:
-        out.rd = rs1;
-        return nullptr;
-      case OpGroup::kAdd:
-        if (in.ci & kSubtracts) {  // pointer - integer keeps the key; anything - pointer not
-          out.rd = rs2 ? 0 : rs1;
-          return nullptr;
-        }
-        [[fallthrough]];
-      case OpGroup::kLogic:
-        out.rd = rs1 && rs2 ? (rs1 == rs2 ? rs1 : 0) : rs1 | rs2;
-        return nullptr;
-      default:
-        break;
+    if (const auto rd = derived_pointer_tag(in.op, in.ci, rs1, rs2)) {
+      out.rd = *rd;
+      return nullptr;
     }
     if (!is_access(in.op)) return nullptr;
     const bool store = writes_memory(in.op);
-    if (!(in.ci & kAuthority) && rs1 != 0 && rs1 != key(in.mem))
+    if (!(in.ci & kAllocatorAuthority) && rs1 != 0 && rs1 != key(in.mem))
       return store ? &kStoreMismatch : &kLoadMismatch;
     if (in.op == OpGroup::kLoad64) out.rd = stored(in.mem);
     if (store) out.mem = word(key(in.mem), in.op == OpGroup::kStore64 ? rs2 : 0);
@@ -156,7 +120,7 @@ class Mte final : public Policy {
   std::string describe(Meta m, Site site) const override {
     if (m == 0) return "-";
     if (site == Site::kRegister) return fmt::format("pointer key {}", key(m));
-    if (site == Site::kInstruction) return m & kAuthority ? "allocator code" : "subtracts";
+    if (site == Site::kInstruction) return m & kAllocatorAuthority ? "allocator code" : "subtracts";
     if (site != Site::kMemory) return "?";
     std::string s = key(m) ? fmt::format("granule key {}", key(m)) : "untagged granule";
     if (stored(m)) s += fmt::format(", holds a pointer of key {}", stored(m));
