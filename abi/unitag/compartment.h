@@ -5,8 +5,7 @@
 #define UNITAG_ABI_COMPARTMENT_H
 
 /* A function private to compartment NAME: only its own code and gates may call it. */
-#define UNITAG_COMPARTMENT_CODE(NAME) \
-  __attribute__((section(".text.compartment." #NAME), noinline))
+#define UNITAG_COMPARTMENT_CODE(NAME) __attribute__((section(".text.compartment." #NAME), noinline))
 /* An initialised variable private to compartment NAME. */
 #define UNITAG_COMPARTMENT_DATA(NAME) __attribute__((section(".data.compartment." #NAME)))
 /* A zero-initialised variable private to compartment NAME. */
