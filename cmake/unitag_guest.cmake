@@ -1,5 +1,10 @@
 # Helpers for guest images. Every image lands in UNITAG_GUEST_BIN as NAME.elf.
 
+# Keeps .text/.data/.bss/.rodata.compartment.NAME[.gate] input sections apart from the
+# .text.* and .data.* wildcards of the linker script (abi/unitag/compartment.h).
+set(UNITAG_COMPARTMENT_LINK_FLAGS -Wl,--unique=.text.compartment.* -Wl,--unique=.data.compartment.*
+    -Wl,--unique=.bss.compartment.* -Wl,--unique=.rodata.compartment.*)
+
 # Flags that switch a target from the default rv64imac/lp64 to rv64imafdc/lp64d (F and D).
 set(UNITAG_FP_FLAGS -march=rv64imafdc -misa-spec=2.2 -mabi=lp64d)
 
@@ -17,6 +22,9 @@ function(unitag_add_bare name)
   endif()
   target_link_options(${name} PRIVATE -nostartfiles -nostdlib -static
                       -T ${UNITAG_ROOT}/guest/bare/bare.ld -Wl,--no-warn-rwx-segments)
+  # Each compartment's sections (abi/unitag/compartment.h) stay separate output sections, named
+  # as in the object files, so the compartment policy finds them in the image.
+  target_link_options(${name} PRIVATE ${UNITAG_COMPARTMENT_LINK_FLAGS})
   target_link_libraries(${name} PRIVATE gcc)
   target_compile_options(${name} PRIVATE -O2 -g -ffreestanding -fno-builtin -Wall)
 endfunction()

@@ -23,8 +23,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
+
+#include "tags/policies/pointer_tags.h"
 
 namespace unitag::tags {
 namespace heap {
@@ -56,66 +57,21 @@ std::vector<std::string> Heap::options() const {
 }
 
 unsigned Heap::inputs(OpGroup op, bool) const {
-  switch (op) {
-    case OpGroup::kMove:
-      return kRs1;
-    case OpGroup::kAdd:
-      return kCi | kRs1 | kRs2;
-    case OpGroup::kLogic:
-      return kRs1 | kRs2;
-    case OpGroup::kStore64:
-    case OpGroup::kAmo:
-    case OpGroup::kFpStore:
-      return kCi | kRs1 | kRs2 | kMem;
-    case OpGroup::kLoad:
-    case OpGroup::kLoad64:
-    case OpGroup::kStore:
-    case OpGroup::kFpLoad:
-      return kCi | kRs1 | kMem;
-    case OpGroup::kTagAlloc:
-    case OpGroup::kTagFree:
-      return kCi;
-    default:
-      return 0;
-  }
+  return op == OpGroup::kTagAlloc || op == OpGroup::kTagFree ? unsigned{kCi}
+                                                             : pointer_tag_inputs(op);
 }
 
 Meta Heap::code_meta(const ImageFacts& facts, uint64_t pc) const {
-  DecodedInsn d;
-  if (facts.instruction_at(pc, d) && classify(d) == OpGroup::kAdd)
-    return d.op == Op::sub ? kSubtracts : 0;  // authority only matters to accesses and tag ops
-  const FunctionInfo* f = facts.function_at(pc);
-  if (f == nullptr) return 0;
-  // A compiler's clone of a function (gcc's free.part.0, malloc.constprop.1, x.isra.0, x.cold)
-  // is that function's code: C names cannot contain '.'.
-  const std::string n = f->name.substr(0, f->name.find('.'));
-  const bool allocator =
-      n.rfind(UNITAG_ALLOCATOR_PREFIX, 0) == 0 ||
-      n.rfind(UNITAG_ALLOCATOR_RESERVED_PREFIX, 0) == 0 ||
-      std::find(std::begin(kBound), std::end(kBound), std::string_view(n)) != std::end(kBound);
-  return allocator ? kAuthority : 0;
+  return pointer_code_meta(facts, pc);
 }
 
 const Denial* Heap::rule(const RuleInputs& in, RuleOutputs& out) const {
-  switch (in.op) {
-    case OpGroup::kMove:
-      out.rd = in.rs1;
-      return nullptr;
-    case OpGroup::kAdd:
-      if (in.ci & kSubtracts) {  // pointer - integer keeps the colour; anything - pointer not
-        out.rd = in.rs2 ? 0 : in.rs1;
-        return nullptr;
-      }
-      [[fallthrough]];
-    case OpGroup::kLogic:  // pointer + integer keeps the colour
-      out.rd = in.rs1 && in.rs2 ? (in.rs1 == in.rs2 ? in.rs1 : 0) : in.rs1 | in.rs2;
-      return nullptr;
-    case OpGroup::kTagAlloc:
-    case OpGroup::kTagFree:
-      return in.ci & kAuthority ? nullptr : &kTagAuthority;
-    default:
-      break;
+  if (const auto rd = derived_pointer_tag(in.op, in.ci, in.rs1, in.rs2)) {
+    out.rd = *rd;
+    return nullptr;
   }
+  if (in.op == OpGroup::kTagAlloc || in.op == OpGroup::kTagFree)
+    return in.ci & kAuthority ? nullptr : &kTagAuthority;
   if (!is_access(in.op)) return nullptr;
   const bool trusted = in.ci & kAuthority;
   const uint32_t ptr = static_cast<uint32_t>(in.rs1), loc = location(in.mem);

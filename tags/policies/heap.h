@@ -10,6 +10,7 @@
 #include "abi/unitag/tag_contract.h"
 #include "tags/engine/policy.h"
 #include "tags/policies/heap_allocations.h"
+#include "tags/policies/pointer_tags.h"
 
 namespace unitag::tags::heap {
 
@@ -20,12 +21,7 @@ namespace unitag::tags::heap {
 // heap word), or, on a `sub`, that it subtracts. Bound allocator calls run trusted (the engine
 // does not check inside them); their effect is applied at return. Colours stay below 2^28 (the
 // tag table holds no more tags).
-inline constexpr Meta kAuthority = 1;
-// A `sub`: pointer - integer is a pointer, but pointer - pointer (a length, an index) and
-// integer - pointer (-p, 8 - (p & 7)) are integers. Without it the kAdd rule gave `end - start`
-// the buffer's colour, and `other + (end - start)` (e.g. `path + strlen(s)`) then carried the
-// colour of `s`'s buffer into a different object: a false positive.
-inline constexpr Meta kSubtracts = 2;
+inline constexpr Meta kAuthority = kAllocatorAuthority;  // kSubtracts: pointer_tags.h
 inline constexpr unsigned kMetaTailShift = 29;
 inline constexpr uint32_t kColourMask = (1u << kMetaTailShift) - 1;
 inline uint32_t location(Meta m) { return static_cast<uint32_t>(m) & kColourMask; }
@@ -58,10 +54,6 @@ inline constexpr Denial kFreeInterior{"free-interior",
 inline constexpr Denial kFreeNonHeap{"free-non-heap",
                                      "free of a pointer that no allocation function returned",
                                      "heap-free-non-heap-pointer"};
-
-// picolibc's allocation functions, bound by symbol (the host/guest contract:
-// abi/unitag/tag_contract.h).
-inline constexpr std::string_view kBound[] = {UNITAG_STANDARD_ALLOCATORS};
 
 class Heap final : public Policy {
  public:

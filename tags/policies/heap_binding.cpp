@@ -2,6 +2,7 @@
 // tag-aware allocator's tag instructions do to colours, and what a host write leaves of them.
 // The rule (heap.cpp) only checks accesses against the colours set here.
 #include "tags/policies/heap.h"
+#include "tags/policies/pointer_tags.h"
 
 namespace unitag::tags::heap {
 namespace {
@@ -37,8 +38,7 @@ void colour_range(uint64_t p, uint64_t size, Meta (*f)(Meta, Meta), uint32_t col
 }  // namespace
 
 std::vector<std::string> Heap::bound_functions(const ImageFacts& facts) const {
-  if (facts.image().symbol_address(UNITAG_TAG_AWARE_ALLOCATOR_SYMBOL)) return {};
-  return {std::begin(kBound), std::end(kBound)};
+  return standard_allocator_bindings(facts);
 }
 
 EventSet Heap::events() const {

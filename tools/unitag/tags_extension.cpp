@@ -83,8 +83,12 @@ class TagsExtension final : public RunExtension {
 
   void attach(Machine& machine, const ElfImage& image) override {
     if (names_.empty()) return;
-    engine_ =
-        std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine, image);
+    try {
+      engine_ =
+          std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine, image);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(exit_code::kUsage, fmt::format("--policy {}: {}", policy_, e.what()));
+    }
     for (unsigned i = 0; i < machine.hart_count(); ++i)
       if (mask_ >> i & 1) engine_->attach(machine.hart(i));
   }
