@@ -50,6 +50,7 @@ struct BenchOptions {
   bool quick = false;
   bool list = false;
   std::string out = "bench-results";
+  std::string report;  // empty: OUT/report.md
   std::string build;
 };
 
@@ -240,9 +241,23 @@ int run_bench(const BenchOptions& o) {
     report += fmt::format("\n**Plots not drawn** (`{} bench/plot.py`): {}\n", ctx.python, why);
     std::cerr << fmt::format("unitag: bench: plots not drawn: {}", why);
   }
-  std::ofstream(ctx.out_dir + "/report.md") << report;
+  const std::string report_path = o.report.empty() ? ctx.out_dir + "/report.md" : o.report;
+  // Plots live in OUT; a report elsewhere (docs/results.md) links them relative to itself.
+  const std::string link_prefix =
+      fs::relative(ctx.out_dir, fs::absolute(report_path).parent_path()).string() + "/";
+  if (link_prefix != "./")
+    for (const auto& [name, suite] : results["suites"].items())
+      for (const auto& plot : suite["plots"]) {
+        const std::string from = "](" + plot["file"].get<std::string>() + ")";
+        for (size_t at = report.find(from); at != std::string::npos; at = report.find(from, at))
+          report.replace(at, from.size(), "](" + link_prefix + from.substr(2));
+      }
+  std::ofstream report_file(report_path);
+  if (!report_file)
+    throw UserError(exit_code::kNoInput, fmt::format("--report {}: cannot write", report_path));
+  report_file << report;
   fs::remove_all(ctx.scratch_dir, ec);
-  std::cerr << fmt::format("unitag: bench: wrote {0}/results.json, {0}/report.md\n", o.out);
+  std::cerr << fmt::format("unitag: bench: wrote {}/results.json, {}\n", o.out, report_path);
   return all_ok ? 0 : 1;
 }
 
@@ -254,6 +269,8 @@ void add_bench_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--suite", opts->suites, "Suite to run (repeatable; default: all; see --list)");
   cmd->add_flag("--quick", opts->quick, "Fewer repetitions and sizes: under two minutes, for CI");
   cmd->add_option("--out", opts->out, "Directory for results.json, report.md and plots");
+  cmd->add_option("--report", opts->report,
+                  "Write the Markdown report here instead of OUT/report.md (plots linked to OUT)");
   cmd->add_option("--build", opts->build,
                   "Build directory with guest/*.elf (default: the one holding this unitag)");
   cmd->add_flag("--list", opts->list, "List the suites and exit");
