@@ -62,7 +62,7 @@ def main():
                          text=True)
     if run.returncode != 0:
         sys.exit(f"unitag bench --quick exited {run.returncode}:\n{run.stderr[-3000:]}")
-    check("[bench 1/" in run.stderr and " left, " in run.stderr, "no progress line on stderr")
+    check("[bench 0/" in run.stderr and " left, " in run.stderr, "no progress line on stderr")
     with open(os.path.join(a.out, "results.json")) as f:
         res = json.load(f)
     for field in ("revision", "host", "date", "command", "qemu"):

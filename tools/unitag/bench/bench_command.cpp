@@ -96,11 +96,11 @@ class Progress {
  public:
   explicit Progress(size_t total) : total_(total), tty_(isatty(2)) {}
   void show(const std::string& suite, const std::string& label) {
-    ++done_;
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const std::string line = fmt::format("[bench {}/{}, {} left, {:.0f} s] {}: {}", done_, total_,
-                                         total_ - done_, elapsed, suite, label);
+    const std::string line = fmt::format("[bench {}/{} done, {} left, {:.0f} s] {}: {}", done_,
+                                         total_, total_ - done_, elapsed, suite, label);
+    ++done_;
     // On a terminal one line rewritten in place; in a log one line per step.
     std::cerr << (tty_ ? "\r\033[K" + line : line + "\n") << std::flush;
   }
