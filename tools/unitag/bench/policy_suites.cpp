@@ -152,7 +152,7 @@ class CacheSuite final : public Suite {
                             {"modeled_overhead", overhead},
                             {"misses", tags["rule_cache_misses"]},
                             {"command", ctx.shown(r.argv)}});
-          hit_row.push_back(percent(hit, 2));
+          hit_row.push_back(percent(hit, 3));
           overhead_row.push_back(percent(overhead, 2));
           hits.push_back(100 * hit);
           overheads.push_back(100 * overhead);
