@@ -6,6 +6,7 @@
 #include <string>
 
 #include "machine/errors.h"
+#include "tools/unitag/bench/bench_command.h"
 #include "tools/unitag/debug/report_command.h"
 #include "tools/unitag/run_command.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   unitag::add_run_command(app, &exit_code);
   unitag::add_policies_command(app);
   unitag::add_report_command(app, &exit_code);
+  unitag::add_bench_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Runs `unitag bench --quick --out DIR` and checks what it wrote: results.json's shape, every
+row each suite must produce, the report's sections and commands, the plots as PNG files, and
+that the security matrix reproduces every catch the tag tests assert. Timings are not checked.
+
+  check_bench.py --unitag BUILD/unitag --out DIR
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+POLICIES = ["rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi",
+            "rwx,heap,stack,cfi,frame"]
+MACHINE = ["bench_mandel_int", "bench_memory", "fmandel_big", "tags_bench_matmul",
+           "tags_bench_crc", "tags_bench_sort", "tags_benign_hash", "sh_malloc", "sh_stdio",
+           "threads", "cat"]
+POLICY_WORKLOADS = ["tags_bench_matmul", "tags_bench_crc", "tags_bench_sort", "tags_benign_hash"]
+ATTACKS = ["heap_overflow", "heap_underflow", "heap_uaf", "heap_double_free",
+           "heap_free_interior", "heap_free_nonheap", "heap_realloc_stale", "heap_sub_underflow",
+           "heap_fp_launder", "tag_forgery", "tag_allocator", "stack_smash", "frame_overflow",
+           "frame_dangling", "frame_read", "cfi_call", "cfi_return", "cfi_jump",
+           "rwx_write_code", "rwx_exec_data"]
+PENDING = {"offload": 13, "enclave": 12, "rules": 14, "types": 20}
+PLOTS = ["machine_mips.png", "cache_hit_rate.png", "cache_overhead.png", "parallel_speedup.png"]
+
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+
+
+def keys(rows, *fields, kind=None):
+    return {tuple(r[f] for f in fields) for r in rows
+            if all(f in r for f in fields) and (kind is None or r.get("kind") == kind)}
+
+
+def expect_rows(suite, rows, wanted, *fields, kind=None):
+    have = keys(rows, *fields, kind=kind)
+    for w in wanted:
+        check(w in have, f"{suite}: no row {dict(zip(fields, w))}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--unitag", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+
+    bad = subprocess.run([a.unitag, "bench", "--suite", "nosuch"], capture_output=True, text=True)
+    check(bad.returncode == 64 and "--suite nosuch: no such suite" in bad.stderr,
+          f"unknown suite: exit {bad.returncode}, stderr {bad.stderr!r}")
+    listed = subprocess.run([a.unitag, "bench", "--list"], capture_output=True, text=True)
+    check(listed.returncode == 0 and "not yet available: issue 12" in listed.stdout,
+          f"--list: exit {listed.returncode}, stdout {listed.stdout!r}")
+
+    shutil.rmtree(a.out, ignore_errors=True)
+    run = subprocess.run([a.unitag, "bench", "--quick", "--out", a.out], capture_output=True,
+                         text=True)
+    if run.returncode != 0:
+        sys.exit(f"unitag bench --quick exited {run.returncode}:\n{run.stderr[-3000:]}")
+    check("[bench 0/" in run.stderr and " left, " in run.stderr, "no progress line on stderr")
+    with open(os.path.join(a.out, "results.json")) as f:
+        res = json.load(f)
+    for field in ("revision", "host", "date", "command", "qemu"):
+        check(isinstance(res.get(field), str) and res[field], f"results.json: no {field}")
+    check(res.get("quick") is True, "results.json: quick is not true")
+    suites = res["suites"]
+    for name in ["machine", "policies", "cache", "parallel", "kernel", "security"]:
+        check(suites.get(name, {}).get("status") == "ok", f"{name}: status "
+              f"{suites.get(name, {}).get('status')!r}")
+        check(suites.get(name, {}).get("command", "").startswith("build/unitag bench --suite"),
+              f"{name}: no reproducing command")
+    for name, issue in PENDING.items():
+        check(suites.get(name, {}).get("status") == f"not yet available (issue {issue})",
+              f"{name}: status {suites.get(name, {}).get('status')!r}")
+    if failures:
+        return report()
+
+    m = suites["machine"]["rows"]
+    expect_rows("machine", m, [(w,) for w in MACHINE], "workload")
+    for r in m:
+        check(r["instructions"] > 0 and r["unitag_mips"] > 0, f"machine: empty row {r}")
+        check(r["command"].startswith("build/unitag run "), f"machine: command {r['command']}")
+        if r["workload"] in ("bench_mandel_int", "bench_memory"):
+            check(r["qemu_status"] == "ok" and r["qemu_over_unitag"] > 0,
+                  f"machine: {r['workload']} did not run on QEMU: {r['qemu_status']}")
+    p = suites["policies"]["rows"]
+    expect_rows("policies", p, [(w, q) for w in POLICY_WORKLOADS for q in POLICIES],
+                "workload", "policy")
+    for r in p:
+        check(r["host_ratio"] > 0 and 0 < r["hit_rate"] <= 1 and r["distinct_rules"] > 0,
+              f"policies: implausible row {r}")
+    c = suites["cache"]["rows"]
+    expect_rows("cache", c, [(w, q, n) for w in ("tags_bench_sort", "tags_benign_hash")
+                             for q in ("heap", POLICIES[-1]) for n in (64, 1024, 16384)],
+                "workload", "policy", "entries")
+    for w in ("tags_bench_sort", "tags_benign_hash"):
+        hits = [r["hit_rate"] for r in c if r["workload"] == w and r["policy"] == "heap"]
+        check(hits == sorted(hits), f"cache: {w} hit rate falls as the cache grows: {hits}")
+    par = suites["parallel"]["rows"]
+    expect_rows("parallel", par, [(1,), (2,)], "harts", kind="mandel_harts")
+    expect_rows("parallel", par, [(1,), (2,)], "harts", kind="libos_boot")
+    k = suites["kernel"]["rows"]
+    expect_rows("kernel", k, [("1 hart",), ("4 harts",), ("1 hart, all five policies",)],
+                "config", kind="boottime")
+    expect_rows("kernel", k, [(app,) for app in ("hello", "threads", "cat", "boottime")], "app",
+                kind="image_size")
+    check(any(r.get("kind") == "hello_run" and r["instructions"] > 0 for r in k),
+          "kernel: no hello_run row")
+    s = suites["security"]["rows"]
+    expect_rows("security", s, [(x, q) for x in ATTACKS for q in POLICIES], "attack", "policy")
+    asserted = [r for r in s if r.get("expected") == "caught"]
+    check(len(asserted) >= 30, f"security: only {len(asserted)} expected catches read from CTest")
+    for r in asserted:
+        check(r["caught"], f"security: {r['attack']} under {r['policy']} not caught")
+    check(any(r.get("kind") == "juliet" and r["status"] == "skipped in --quick" for r in s),
+          "security: no juliet row")
+
+    with open(os.path.join(a.out, "report.md")) as f:
+        md = f.read()
+    for name in list(PENDING) + ["machine", "policies", "cache", "parallel", "kernel",
+                                 "security"]:
+        check(f"\n## {name}: " in md, f"report.md: no section {name}")
+    check(md.count("Reproduce: `build/unitag bench --suite") == 6, "report.md: commands missing")
+    for plot in PLOTS:
+        path = os.path.join(a.out, plot)
+        with open(path, "rb") as f:
+            check(f.read(8) == b"\x89PNG\r\n\x1a\n", f"{plot}: not a PNG")
+        check(f"]({plot})" in md, f"report.md: {plot} not shown")
+    return report()
+
+
+def report():
+    for f in failures:
+        print("FAIL:", f)
+    print("ok" if not failures else f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

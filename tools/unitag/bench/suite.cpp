@@ -1,0 +1,113 @@
+#include "tools/unitag/bench/suite.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace unitag::bench {
+
+std::string BenchContext::guest(const std::string& image) const {
+  return build_dir + "/guest/" + image + ".elf";
+}
+
+std::string BenchContext::shown(const std::string& path) const {
+  const std::string root = source_dir + "/";
+  return path.rfind(root, 0) == 0 ? path.substr(root.size()) : path;
+}
+
+std::string BenchContext::shown(const std::vector<std::string>& argv) const {
+  std::vector<std::string> parts;
+  for (const std::string& a : argv) parts.push_back(shown(a));
+  return shell_line(parts);
+}
+
+uint64_t GuestRun::instructions() const { return stats.value("instructions", uint64_t{0}); }
+
+double GuestRun::guest_cpu_seconds() const {
+  double sum = 0;
+  if (stats.contains("per_hart"))
+    for (const auto& h : stats["per_hart"]) sum += h.value("cpu_seconds", 0.0);
+  return sum;
+}
+
+std::string GuestRun::output_line(std::string_view prefix) const {
+  std::istringstream in(process.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) return line;
+  return {};
+}
+
+GuestRun run_guest(const BenchContext& ctx, const std::string& image,
+                   std::vector<std::string> flags, const std::vector<std::string>& guest_args,
+                   double timeout_seconds) {
+  const std::string stats_path = ctx.scratch_dir + "/stats.json";
+  std::remove(stats_path.c_str());
+  GuestRun r;
+  r.argv = {ctx.unitag, "run", ctx.guest(image)};
+  r.argv.insert(r.argv.end(), flags.begin(), flags.end());
+  if (!guest_args.empty()) {
+    r.argv.push_back("--");
+    r.argv.insert(r.argv.end(), guest_args.begin(), guest_args.end());
+  }
+  std::vector<std::string> argv = r.argv;
+  argv.insert(argv.begin() + 3, {"--stats", stats_path});
+  // Semihosting programs open files relative to the working directory: give them the scratch.
+  r.process = run_process(argv, ctx.scratch_dir, timeout_seconds, ctx.scratch_dir);
+  std::ifstream f(stats_path);
+  if (f) {
+    try {
+      r.stats = nlohmann::json::parse(f);
+    } catch (const nlohmann::json::exception&) {
+      r.stats = nlohmann::json::object();
+    }
+  }
+  return r;
+}
+
+GuestRun run_guest_ok(const BenchContext& ctx, const std::string& image,
+                      std::vector<std::string> flags, const std::vector<std::string>& guest_args) {
+  GuestRun r = run_guest(ctx, image, std::move(flags), guest_args);
+  if (r.process.exit_code != 0) {
+    std::string err = r.process.err.substr(0, 400);
+    for (char& c : err)
+      if (c == '\n') c = ' ';
+    throw std::runtime_error(
+        fmt::format("`{}` exited {}: {}", ctx.shown(r.argv), r.process.exit_code, err));
+  }
+  return r;
+}
+
+std::string markdown_table(const std::vector<std::string>& headers,
+                           const std::vector<std::vector<std::string>>& rows) {
+  std::string t = "|", rule = "|";
+  for (const std::string& h : headers) {
+    t += " " + h + " |";
+    rule += "---|";
+  }
+  t += "\n" + rule + "\n";
+  for (const auto& row : rows) {
+    t += "|";
+    for (const std::string& cell : row) t += " " + cell + " |";
+    t += "\n";
+  }
+  return t;
+}
+
+std::string grouped(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string fixed(double v, int decimals) { return fmt::format("{:.{}f}", v, decimals); }
+
+std::string percent(double fraction, int decimals) {
+  return fmt::format("{:.{}f}%", 100 * fraction, decimals);
+}
+
+}  // namespace unitag::bench

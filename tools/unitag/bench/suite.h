@@ -1,0 +1,96 @@
+// What every `unitag bench` suite shares: where the build is, how to run a guest image and read
+// its --stats, the planned steps the progress line counts, and a suite's output (JSON rows,
+// Markdown, plot specs for bench/plot.py). The suites themselves are the *_suite.cpp files.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/unitag/bench/process.h"
+
+namespace unitag::bench {
+
+struct BenchContext {
+  std::string unitag;      // the unitag binary running the bench
+  std::string build_dir;   // holds guest/*.elf and the CTest files
+  std::string source_dir;  // the checkout (tests/juliet, bench/plot.py)
+  std::string out_dir;
+  std::string scratch_dir;  // child output, --stats files
+  std::string python;
+  bool quick = false;
+  std::string guest(const std::string& image) const;
+  // A path as the reader should type it: relative to the checkout when inside it.
+  std::string shown(const std::string& path) const;
+  std::string shown(const std::vector<std::string>& argv) const;
+};
+
+struct GuestRun {
+  ProcessResult process;
+  nlohmann::json stats = nlohmann::json::object();  // what --stats wrote (empty if nothing)
+  std::vector<std::string> argv;
+  uint64_t instructions() const;
+  double guest_cpu_seconds() const;  // summed over harts: host CPU time inside the run loops
+  std::string output_line(std::string_view prefix) const;  // first guest stdout line with prefix
+};
+
+// `unitag run IMAGE FLAGS... --stats FILE [-- GUEST_ARGS...]`.
+GuestRun run_guest(const BenchContext& ctx, const std::string& image,
+                   std::vector<std::string> flags, const std::vector<std::string>& guest_args = {},
+                   double timeout_seconds = 600);
+// Like run_guest, but a run that does not exit 0 is an error naming the command.
+GuestRun run_guest_ok(const BenchContext& ctx, const std::string& image,
+                      std::vector<std::string> flags,
+                      const std::vector<std::string>& guest_args = {});
+
+struct Step {
+  std::string label;
+  std::function<void()> run;
+};
+
+struct SuiteOutput {
+  nlohmann::json rows = nlohmann::json::array();   // one object per measured row
+  nlohmann::json plots = nlohmann::json::array();  // specs bench/plot.py draws
+  std::string markdown;                            // tables, each with its command
+};
+
+class Suite {
+ public:
+  virtual ~Suite() = default;
+  // Every run the suite will make, in order, so the progress line can say what is left.
+  virtual std::vector<Step> plan(const BenchContext& ctx) = 0;
+  // After the steps ran: the rows, tables and plots.
+  virtual SuiteOutput finish(const BenchContext& ctx) = 0;
+};
+
+struct SuiteInfo {
+  std::string name;
+  std::string summary;
+  int pending_issue = 0;  // nonzero: the feature lands with this issue; the suite is a placeholder
+  std::function<std::unique_ptr<Suite>()> make;
+};
+const std::vector<SuiteInfo>& all_suites();
+
+std::unique_ptr<Suite> make_machine_suite();
+std::unique_ptr<Suite> make_policies_suite();
+std::unique_ptr<Suite> make_cache_suite();
+std::unique_ptr<Suite> make_parallel_suite();
+std::unique_ptr<Suite> make_kernel_suite();
+std::unique_ptr<Suite> make_security_suite();
+
+// Markdown helpers.
+std::string markdown_table(const std::vector<std::string>& headers,
+                           const std::vector<std::vector<std::string>>& rows);
+std::string grouped(uint64_t n);                     // 1234567 -> "1,234,567"
+std::string fixed(double v, int decimals);           // "3.14"
+std::string percent(double fraction, int decimals);  // 0.0123 -> "1.23%"
+
+// Tag policies the policy, cache and security suites measure, composites last.
+inline const std::vector<std::string> kPolicies = {
+    "rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi", "rwx,heap,stack,cfi,frame"};
+
+}  // namespace unitag::bench
