@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build demo test test-asan asan bench format format-check clean
+.PHONY: all setup configure build demo test test-asan asan bench format format-check clean fuzz fuzzers
 
 all: build
 
@@ -45,4 +45,19 @@ format-check: setup
 	@$(HOST_SOURCES) | xargs clang-format --dry-run -Werror
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+# libFuzzer targets (docs/fuzzing.md): a clang build of their own, with ASan + UBSan, each run for
+# FUZZ_SECONDS on its seeds in tests/fuzz/corpus/; a crash fails the target and is kept.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS = -O1 -gline-tables-only -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+fuzzers: setup
+	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=None -DUNITAG_BUILD_GUEST=OFF -DUNITAG_FUZZ=ON \
+	  -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_C_FLAGS="$(FUZZ_FLAGS)" >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+fuzz: fuzzers
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -91,6 +91,10 @@ void GdbServer::accept_connection(bool blocking) {
   if (fd < 0) return;
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // one packet per round trip
+  attach_connection(fd);
+}
+
+void GdbServer::attach_connection(int fd) {
   conn_ = std::make_unique<RspConnection>(fd);
   halted_ = true;
   signal_ = kSigTrap;

@@ -32,6 +32,9 @@ class GdbServer {
   // Binds 127.0.0.1:port; throws UserError when it cannot. Prints the port on stderr.
   void listen();
   int port() const { return port_; }
+  // Serves a debugger already connected on `fd` (owned from now on) as if it had just attached:
+  // what accepting on the listening socket does, and how the RSP fuzz target feeds packets.
+  void attach_connection(int fd);
   // Runs the machine to its end, serving gdb whenever one is attached.
   RunResult run();
 
