@@ -23,7 +23,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 #include <unordered_set>
 
 #include "machine/isa/insn.h"
@@ -74,6 +74,31 @@ struct Region {
   std::string section;
 };
 
+// ".KIND.compartment.NAME" or ".KIND.compartment.NAME.gate" (KIND: text, data, bss, rodata, sdata,
+// sbss; NAME: letters, digits, '_'). A parser rather than std::regex: GCC 12's <regex> trips
+// -Wmaybe-uninitialized in sanitizer builds.
+bool parse_section(std::string_view section, std::string& name, bool& gate) {
+  static constexpr std::string_view kKinds[] = {".text",   ".data",  ".bss",
+                                                ".rodata", ".sdata", ".sbss"};
+  constexpr std::string_view kMarker = ".compartment.", kGate = ".gate";
+  bool kind_ok = false;
+  for (std::string_view kind : kKinds)
+    if (section.substr(0, kind.size()) == kind &&
+        section.substr(kind.size(), kMarker.size()) == kMarker) {
+      section.remove_prefix(kind.size() + kMarker.size());
+      kind_ok = true;
+      break;
+    }
+  if (!kind_ok) return false;
+  gate = section.size() > kGate.size() && section.substr(section.size() - kGate.size()) == kGate;
+  if (gate) section.remove_suffix(kGate.size());
+  if (section.empty()) return false;
+  for (char c : section)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  name = std::string(section);
+  return true;
+}
+
 class Compartment final : public Policy {
  public:
   std::string_view name() const override { return "compartment"; }
@@ -83,15 +108,14 @@ class Compartment final : public Policy {
   }
 
   void prepare(const ImageFacts& facts, const SourceLines&) override {
-    static const std::regex kSection(
-        R"(\.(text|data|bss|rodata|sdata|sbss)\.compartment\.([A-Za-z0-9_]+)(\.gate)?)");
     for (const ElfSection& s : facts.image().sections()) {
-      std::smatch m;
-      if (!s.alloc || s.size == 0 || !std::regex_match(s.name, m, kSection)) continue;
-      const unsigned comp = number_of(m[2].str());
+      std::string name;
+      bool gate = false;
+      if (!s.alloc || s.size == 0 || !parse_section(s.name, name, gate)) continue;
+      const unsigned comp = number_of(name);
       if (comp == 0) continue;  // more than kMaxCompartments: the rest stay shared
       regions_.push_back({s.addr, s.addr + s.size, comp, s.executable, s.name});
-      if (m[3].matched) find_gates(facts, s, comp);
+      if (gate) find_gates(facts, s, comp);
     }
     std::sort(regions_.begin(), regions_.end(),
               [](const Region& a, const Region& b) { return a.start < b.start; });
