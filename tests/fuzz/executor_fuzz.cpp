@@ -87,8 +87,7 @@ int executor(const uint8_t* data, size_t size) {
   machine.load(image);
   std::unique_ptr<tags::TagEngine> engine;
   if (tagged) {
-    std::vector<std::string> names;
-    for (const tags::PolicyInfo& p : tags::all_policies()) names.push_back(p.name);
+    const std::vector<std::string> names = composable_policies();
     tags::EngineConfig engine_config;
     engine_config.trap_on_violation = true;
     engine = std::make_unique<tags::TagEngine>(tags::make_policies(names), engine_config, machine,

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 namespace unitag::fuzz {
 
@@ -18,6 +20,10 @@ int elf_loader(const uint8_t* data, size_t size);
 int rsp(const uint8_t* data, size_t size);
 int semihost(const uint8_t* data, size_t size);
 int policies(const uint8_t* data, size_t size);
+
+// Names of registered tag policies that compose: those whose bits are set in `mask` (all when 0),
+// at most kMaxPolicies, never both allocator-binding policies (heap, mte).
+std::vector<std::string> composable_policies(uint32_t mask = 0);
 
 struct Target {
   const char* name;  // also the folder of its corpus: tests/fuzz/corpus/<name>/

@@ -2,6 +2,7 @@
 // registered policies, interns tuples of metadata (taken from tags the image really has, or
 // arbitrary words), and evaluates rules on them for every opgroup. Each result must name a real
 // denial or real output tags, and every tag involved must describe and explain without failing.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,18 +20,22 @@ constexpr unsigned kMaxRules = 64;
 constexpr tags::Site kSites[] = {tags::Site::kPc, tags::Site::kInstruction, tags::Site::kRegister,
                                  tags::Site::kMemory};
 
-// The policies whose bits are set in `mask` (all of them when none is).
-std::vector<std::string> chosen_policies(uint8_t mask) {
+}  // namespace
+
+std::vector<std::string> composable_policies(uint32_t mask) {
   const auto& all = tags::all_policies();
+  if (mask == 0) mask = ~uint32_t{0};
   std::vector<std::string> names;
-  for (size_t i = 0; i < all.size(); ++i)
-    if (mask >> (i % 8) & 1) names.push_back(all[i].name);
-  if (names.empty() || names.size() > tags::kMaxPolicies)
-    for (size_t i = 0; i < all.size() && i < tags::kMaxPolicies; ++i) names.push_back(all[i].name);
+  for (size_t i = 0; i < all.size() && names.size() < tags::kMaxPolicies; ++i) {
+    if (!(mask >> (i % 32) & 1)) continue;
+    const bool allocator = all[i].name == "heap" || all[i].name == "mte";
+    if (allocator && (std::find(names.begin(), names.end(), "heap") != names.end() ||
+                      std::find(names.begin(), names.end(), "mte") != names.end()))
+      continue;
+    names.push_back(all[i].name);
+  }
   return names;
 }
-
-}  // namespace
 
 int policies(const uint8_t* data, size_t size) {
   static const ElfImage image = ElfImage::parse(
@@ -41,7 +46,7 @@ int policies(const uint8_t* data, size_t size) {
   cfg.deterministic = true;
   Machine machine(cfg);
   machine.load(image);
-  tags::TagEngine engine(tags::make_policies(chosen_policies(in.take<uint8_t>())),
+  tags::TagEngine engine(tags::make_policies(composable_policies(in.take<uint16_t>())),
                          tags::EngineConfig{}, machine, image);
   tags::TagTable& table = engine.table();
   const size_t members = engine.member_count();
