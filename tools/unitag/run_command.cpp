@@ -135,6 +135,14 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
 
   const ElfImage image = ElfImage::load(o.image);
   Machine machine(cfg);
+  // Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
+  struct Detach {
+    std::vector<std::unique_ptr<RunExtension>>& extensions;
+    Machine& machine;
+    ~Detach() {
+      for (auto e = extensions.rbegin(); e != extensions.rend(); ++e) (*e)->detach(machine);
+    }
+  } detach_guard{extensions, machine};
   machine.load(image);
   for (auto& e : extensions) e->attach(machine, image);
   std::optional<RunResult> driven;

@@ -26,6 +26,9 @@ class RunExtension {
   virtual std::optional<RunResult> run(Machine& machine) { return std::nullopt; }
   // After the run: add fields to the --stats JSON, print summaries to stderr.
   virtual void finish(Machine& machine, const RunResult& result, nlohmann::json& stats) {}
+  // Before the machine is destroyed (also when the run ends with an error): drop everything that
+  // refers to it, since extensions outlive the run.
+  virtual void detach(Machine& machine) {}
 };
 
 // Every extension, in the order they attach.

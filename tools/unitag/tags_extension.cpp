@@ -96,6 +96,12 @@ class TagsExtension final : public RunExtension {
   void finish(Machine&, const RunResult&, nlohmann::json& stats) override {
     if (engine_) stats["tags"] = engine_->stats();
   }
+  // The engine observes the machine (host writes and reads) and is the harts' hooks.
+  void detach(Machine& machine) override {
+    if (!engine_) return;
+    for (unsigned i = 0; i < machine.hart_count(); ++i) machine.hart(i).set_hooks(nullptr);
+    engine_.reset();
+  }
 
  private:
   std::string policy_, tagged_, on_violation_ = "stop";
