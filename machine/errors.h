@@ -8,11 +8,12 @@
 namespace unitag {
 
 namespace exit_code {
-inline constexpr int kUsage = 64;           // bad command line
-inline constexpr int kBadImage = 65;        // not a loadable RISC-V ELF
-inline constexpr int kNoInput = 66;         // image or input file missing or unreadable
-inline constexpr int kInternal = 70;        // a bug in unitag
-inline constexpr int kGuestFault = 120;     // a trap with no handler, or a handler that faults
+inline constexpr int kUsage = 64;                // bad command line
+inline constexpr int kBadImage = 65;             // not a loadable RISC-V ELF
+inline constexpr int kNoInput = 66;              // image or input file missing or unreadable
+inline constexpr int kInternal = 70;             // a bug in unitag
+inline constexpr int kPartitionViolation = 119;  // a partition reached outside its memory
+inline constexpr int kGuestFault = 120;          // a trap with no handler, or a handler that faults
 inline constexpr int kDeadlock = 121;       // every hart waits for an interrupt that cannot come
 inline constexpr int kTagViolation = 122;   // a tag policy stopped the machine
 inline constexpr int kMaxInsns = 123;       // --max-insns reached

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <thread>
 
@@ -54,6 +55,17 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
   bus_.map(TestFinisher::kBase, TestFinisher::kSize, finisher_.get());
   for (unsigned i = 0; i < config_.harts; ++i)
     harts_.push_back(std::make_unique<Hart>(*this, bus_, i, config_.fp));
+  if (!config_.partitions.empty()) {
+    layout_ = PartitionLayout::plan(config_.partitions, config_.harts, config_.mem_size,
+                                    config_.channel_mem);
+    for (auto& h : harts_) {
+      const int p = layout_.partition_of(h->id());
+      if (p >= 0)
+        h->set_partition(layout_.window(p));
+      else
+        h->waiting_for_interrupt = true;  // a spare hart: parked (mie = 0) until a partition
+    }
+  }
   start_ = std::chrono::steady_clock::now();
 }
 
@@ -61,8 +73,7 @@ Machine::~Machine() = default;
 
 std::string Machine::fmt_addr(uint64_t pc) { return fmt::format("0x{:x}", pc); }
 
-void Machine::load(const ElfImage& image) {
-  const uint64_t usable = bus_.ram_size() - UNITAG_BOOTINFO_SIZE;
+void Machine::copy_segments(const ElfImage& image, uint64_t phys_offset, uint64_t usable) {
   unsigned index = 0;
   for (const ElfSegment& s : image.segments()) {
     if (s.paddr < Bus::kRamBase || s.paddr - Bus::kRamBase > usable ||
@@ -71,52 +82,79 @@ void Machine::load(const ElfImage& image) {
           exit_code::kBadImage,
           fmt::format(
               "{}: segment {} at [0x{:x}, 0x{:x}) lies outside RAM [0x{:x}, 0x{:x}); link the "
-              "image at 0x80000000 or give a larger --mem",
+              "image at 0x80000000 or give a larger --mem{}",
               image.path(), index, s.paddr, s.paddr + s.memsz, Bus::kRamBase,
-              Bus::kRamBase + usable));
+              Bus::kRamBase + usable, layout_.count() ? " (partitions split RAM)" : ""));
     }
-    std::memcpy(bus_.ram() + (s.paddr - Bus::kRamBase), image.bytes().data() + s.offset, s.filesz);
+    std::memcpy(bus_.ram() + (s.paddr - Bus::kRamBase) + phys_offset,
+                image.bytes().data() + s.offset, s.filesz);
     ++index;
-  }
-  image_ = &image;
-  tohost_ = image.symbol_address("tohost");
-  fromhost_ = image.symbol_address("fromhost");
-  if (tohost_ && !bus_.in_ram(*tohost_, 8)) tohost_.reset();
-  if (fromhost_ && !bus_.in_ram(*fromhost_, 8)) fromhost_.reset();
-  write_bootinfo();
-  for (auto& h : harts_) {
-    h->pc = image.entry();
-    h->x[10] = h->id();
-    h->x[11] = bootinfo_address();
   }
 }
 
-void Machine::write_bootinfo() {
-  const uint64_t base = bootinfo_address();
-  uint8_t* page = bus_.ram() + (base - Bus::kRamBase);
+void Machine::load(const ElfImage& image, const std::vector<const ElfImage*>& own) {
+  image_ = &image;
+  if (layout_.count() == 0) {
+    copy_segments(image, 0, bus_.ram_size() - UNITAG_BOOTINFO_SIZE);
+    tohost_ = image.symbol_address("tohost");
+    fromhost_ = image.symbol_address("fromhost");
+    if (tohost_ && !bus_.in_ram(*tohost_, 8)) tohost_.reset();
+    if (fromhost_ && !bus_.in_ram(*fromhost_, 8)) fromhost_.reset();
+    const uint64_t base = bootinfo_address();
+    write_bootinfo(image, bus_.ram() + (base - Bus::kRamBase), base, -1);
+    for (auto& h : harts_) {
+      h->pc = image.entry();
+      h->x[10] = h->id();
+      h->x[11] = base;
+    }
+    return;
+  }
+  // Partitions: HTIF stays off (its mailbox would be shared by every copy of the image).
+  partition_images_.assign(layout_.count(), &image);
+  for (size_t p = 0; p < layout_.count(); ++p) {
+    if (p < own.size() && own[p]) partition_images_[p] = own[p];
+    const ElfImage& img = *partition_images_[p];
+    const PartitionWindow& w = layout_.window(p);
+    copy_segments(img, w.phys_base - Bus::kRamBase, w.size - UNITAG_BOOTINFO_SIZE);
+    const uint64_t base = Bus::kRamBase + w.size - UNITAG_BOOTINFO_SIZE;
+    write_bootinfo(img, bus_.ram() + (w.phys_base - Bus::kRamBase) + w.size - UNITAG_BOOTINFO_SIZE,
+                   base, static_cast<int>(p));
+    for (auto& h : harts_) {
+      if (layout_.partition_of(h->id()) != static_cast<int>(p)) continue;
+      h->pc = img.entry();
+      h->x[10] = h->id();
+      h->x[11] = base;
+    }
+  }
+}
+
+void Machine::write_bootinfo(const ElfImage& image, uint8_t* page, uint64_t base, int partition) {
   std::memset(page, 0, UNITAG_BOOTINFO_SIZE);
   unitag_bootinfo info{};
   info.magic = UNITAG_BOOTINFO_MAGIC;
   info.version = UNITAG_BOOTINFO_VERSION;
   info.hart_count = config_.harts;
   info.ram_base = Bus::kRamBase;
-  info.ram_size = bus_.ram_size() - UNITAG_BOOTINFO_SIZE;
+  info.ram_size = base - Bus::kRamBase;
   info.tagged_harts = config_.tagged_harts;
   info.timebase_hz = kTimebaseHz;
   info.policies = config_.policies;
+  info.placement = config_.placement;
   const uint64_t all = config_.harts == 64 ? ~uint64_t{0} : (uint64_t{1} << config_.harts) - 1;
-  if (config_.partitions.empty()) {
+  if (partition < 0) {
     info.partition_count = 1;
     info.partition_harts[0] = all;
   } else {
-    info.partition_count =
-        static_cast<uint32_t>(std::min<size_t>(config_.partitions.size(), UNITAG_MAX_PARTITIONS));
-    for (uint32_t i = 0; i < info.partition_count; ++i)
-      info.partition_harts[i] = config_.partitions[i];
+    info.partition_count = static_cast<uint32_t>(layout_.count());
+    for (uint32_t i = 0; i < info.partition_count; ++i) info.partition_harts[i] = layout_.harts(i);
+    info.partition_index = static_cast<uint32_t>(partition);
+    info.boot_hart = static_cast<uint32_t>(std::countr_zero(layout_.harts(partition)));
+    info.channel_base = layout_.window(partition).channel_base;
+    info.channel_size = layout_.window(partition).channel_size;
   }
   // argv[0] is the image name, as a C program expects; then the arguments after `--`.
   std::vector<std::string> args;
-  args.push_back(image_ ? image_->path().substr(image_->path().find_last_of('/') + 1) : "guest");
+  args.push_back(image.path().substr(image.path().find_last_of('/') + 1));
   args.insert(args.end(), config_.guest_args.begin(), config_.guest_args.end());
   uint64_t cursor = sizeof(unitag_bootinfo);
   const uint64_t argv_off = cursor;
@@ -149,10 +187,46 @@ void Machine::request_stop(StopReason reason, int exit_code, std::string message
   wait_cv_.notify_all();
 }
 
+std::string Machine::describe(unsigned hart, uint64_t pc) const {
+  const int p = layout_.partition_of(hart);
+  const ElfImage* img = p >= 0 && !partition_images_.empty() ? partition_images_[p] : image_;
+  return img ? img->describe(pc) : fmt_addr(pc);
+}
+
 void Machine::report_guest_fault(Hart& hart, uint64_t pc, const std::string& what) {
+  const int p = layout_.partition_of(hart.id());
   request_stop(StopReason::kGuestFault, exit_code::kGuestFault,
-               fmt::format("hart {} at 0x{:x} ({}): {}", hart.id(), pc, describe(pc), what),
+               fmt::format("{}hart {} at 0x{:x} ({}): {}", p >= 0 ? layout_.describe(p) + ", " : "",
+                           hart.id(), pc, describe(hart.id(), pc), what),
                static_cast<int>(hart.id()), pc);
+}
+
+void Machine::report_partition_violation(Hart& hart, uint64_t pc, uint64_t cause, uint64_t addr) {
+  const int p = layout_.partition_of(hart.id());
+  const PartitionWindow& w = hart.partition();
+  const char* access = cause == Cause::kStoreAccessFault  ? "store to"
+                       : cause == Cause::kLoadAccessFault ? "load from"
+                                                          : "instruction fetch at";
+  const int owner = [&] {
+    for (size_t q = 0; q < layout_.count(); ++q) {
+      const PartitionWindow& o = layout_.window(q);
+      if (addr - o.phys_base < o.size) return static_cast<int>(q);
+    }
+    return -1;
+  }();
+  request_stop(
+      StopReason::kPartitionViolation, exit_code::kPartitionViolation,
+      fmt::format("partition violation: {}, hart {}, {} 0x{:x} at pc 0x{:x} ({})\n"
+                  "  the partition may reach its private RAM [0x{:x}, 0x{:x}) and channel memory "
+                  "[0x{:x}, 0x{:x}); physical 0x{:x} is {}\n"
+                  "  every partition was stopped; share data through channel memory instead",
+                  p >= 0 ? layout_.describe(p) : "partition ?", hart.id(), access, addr, pc,
+                  describe(hart.id(), pc), PartitionWindow::kGuestBase,
+                  PartitionWindow::kGuestBase + w.size, w.channel_base,
+                  w.channel_base + w.channel_size, addr,
+                  owner >= 0 ? fmt::format("{}'s private RAM", layout_.describe(owner))
+                             : std::string("RAM no partition owns")),
+      static_cast<int>(hart.id()), pc);
 }
 
 uint64_t Machine::host_ticks() const {

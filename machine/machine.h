@@ -20,6 +20,7 @@
 #include "machine/devices/uart.h"
 #include "machine/hart/hart.h"
 #include "machine/loader/elf.h"
+#include "machine/partition.h"
 
 namespace unitag {
 
@@ -34,9 +35,12 @@ struct MachineConfig {
   std::vector<std::string> guest_args;
   std::FILE* uart_out = stdout;
   int uart_in_fd = 0;
-  uint64_t tagged_harts = 0;         // reported to the guest in the boot info
-  uint64_t policies = 0;             // reported to the guest in the boot info
-  std::vector<uint64_t> partitions;  // hart mask per partition (empty: one for all harts)
+  uint64_t tagged_harts = 0;  // reported to the guest in the boot info
+  uint64_t policies = 0;      // reported to the guest in the boot info
+  // Multikernel partitions (empty: plain SMP, one kernel on all harts, no windows).
+  std::vector<PartitionSpec> partitions;
+  uint64_t channel_mem = 4ull << 20;  // shared by all partitions, at the top of RAM
+  uint32_t placement = 0;             // UNITAG_PLACEMENT_*, reported to the guest
 };
 
 // kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.
@@ -49,7 +53,8 @@ enum class StopReason {
   kTimeout,
   kTagViolation,
   kHostError,
-  kDebugger
+  kDebugger,
+  kPartitionViolation
 };
 
 struct RunResult {
@@ -69,9 +74,10 @@ class Machine {
   explicit Machine(MachineConfig config);
   ~Machine();
 
-  // Copies the image into RAM, writes the boot info and points every hart at the entry.
-  // Throws UserError when a segment does not fit in RAM.
-  void load(const ElfImage& image);
+  // Copies the image into RAM, writes the boot info and points every hart at the entry. With
+  // partitions, every partition gets its own copy (of `own[p]` where given, else of `image`)
+  // and its own boot info. Throws UserError when a segment does not fit in RAM.
+  void load(const ElfImage& image, const std::vector<const ElfImage*>& own = {});
   RunResult run();
 
   // --- for harts, devices and tools ---------------------------------------------------------
@@ -86,6 +92,9 @@ class Machine {
   // driver that must look between turns (a debugger). Returns false once the machine stopped.
   bool run_turn(uint64_t quantum);
   void report_guest_fault(Hart& hart, uint64_t pc, const std::string& what);
+  // A partitioned hart reached RAM outside its window: the run stops (every partition) with a
+  // report naming the partition, the access and the window.
+  void report_partition_violation(Hart& hart, uint64_t pc, uint64_t cause, uint64_t addr);
   // ebreak: semihosting or a debugger may claim it; otherwise it is a breakpoint exception.
   using EbreakHandler = std::function<bool(Hart&, uint64_t pc)>;
   void set_ebreak_handler(EbreakHandler handler) { ebreak_handler_ = std::move(handler); }
@@ -120,16 +129,26 @@ class Machine {
   unsigned hart_count() const { return static_cast<unsigned>(harts_.size()); }
   const MachineConfig& config() const { return config_; }
   const ElfImage* image() const { return image_; }
+  // Partitions (none when the run is plain SMP).
+  const PartitionLayout& partitions() const { return layout_; }
+  // The image partition p runs.
+  const ElfImage* partition_image(size_t p) const { return partition_images_.at(p); }
   Uart& uart() { return *uart_; }
   Clint& clint() { return *clint_; }
   uint64_t total_retired() const { return total_retired_.load(std::memory_order_relaxed); }
-  uint64_t bootinfo_address() const { return bus_.kRamBase + bus_.ram_size() - 4096; }
+  // The guest address of the boot info (partition 0's when partitioned).
+  uint64_t bootinfo_address() const {
+    return bus_.kRamBase + (layout_.count() ? layout_.window(0).size : bus_.ram_size()) - 4096;
+  }
   // "main+0x10" when the image has symbols.
   std::string describe(uint64_t pc) const { return image_ ? image_->describe(pc) : fmt_addr(pc); }
+  // The same, in the image hart h runs (its partition's).
+  std::string describe(unsigned hart, uint64_t pc) const;
 
  private:
   static std::string fmt_addr(uint64_t pc);
-  void write_bootinfo();
+  void write_bootinfo(const ElfImage& image, uint8_t* page, uint64_t guest_base, int partition);
+  void copy_segments(const ElfImage& image, uint64_t phys_offset, uint64_t usable);
   void run_deterministic();
   void run_parallel();
   void run_hart_thread(Hart& hart);
@@ -146,7 +165,9 @@ class Machine {
   std::unique_ptr<Clint> clint_;
   std::unique_ptr<TestFinisher> finisher_;
   std::vector<std::unique_ptr<Hart>> harts_;
+  PartitionLayout layout_;
   const ElfImage* image_ = nullptr;
+  std::vector<const ElfImage*> partition_images_;
   std::optional<uint64_t> tohost_, fromhost_;
   std::mutex htif_mu_;
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define UNITAG_BOOTINFO_MAGIC 0x4f464e4947415455ull /* "UTAGINFO", little-endian */
-#define UNITAG_BOOTINFO_VERSION 1u
+#define UNITAG_BOOTINFO_VERSION 2u
 #define UNITAG_BOOTINFO_SIZE 4096u /* the info sits in the last page of RAM */
 #define UNITAG_MAX_PARTITIONS 16u
 
@@ -19,6 +19,15 @@
 #define UNITAG_POLICY_STACK (1u << 2)
 #define UNITAG_POLICY_CFI (1u << 3)
 #define UNITAG_POLICY_FRAME (1u << 4)
+
+/* Values of `placement` (`unitag run --placement`). */
+#define UNITAG_PLACEMENT_CRITICAL_ONLY 0u /* bulk on untagged partitions, critical code offloaded \
+                                           */
+#define UNITAG_PLACEMENT_ALL_TAGGED 1u    /* everything on tagged partitions */
+#define UNITAG_PLACEMENT_NONE_TAGGED 2u   /* everything on untagged partitions, nothing offloaded */
+
+/* Offset of boot_hart, for the reset code (start.S) that picks each partition's boot hart. */
+#define UNITAG_BOOTINFO_BOOT_HART_OFFSET 204
 
 struct unitag_bootinfo {
   uint64_t magic;           /* UNITAG_BOOTINFO_MAGIC */
@@ -33,7 +42,20 @@ struct unitag_bootinfo {
   uint64_t argv;            /* guest address of a char*[argc + 1] array, NULL-terminated */
   uint64_t partition_harts[UNITAG_MAX_PARTITIONS]; /* hart mask per partition */
   uint64_t policies; /* UNITAG_POLICY_* bits of the active tag policies (0 = untagged run) */
+  /* version 2: the multikernel. Every partition gets its own copy of this page, at the top of its
+   * private RAM (ram_base/ram_size describe that private RAM). */
+  uint32_t partition_index; /* which partition reads this page */
+  uint32_t boot_hart;       /* the hart that boots this partition's kernel (its lowest) */
+  uint64_t channel_base;    /* memory shared by all partitions (0: none) */
+  uint64_t channel_size;
+  uint32_t placement; /* UNITAG_PLACEMENT_*: where the offload scheduler puts work */
+  uint32_t reserved;
   /* strings and the argv array follow in the same page */
 };
+
+#ifdef __cplusplus
+static_assert(__builtin_offsetof(unitag_bootinfo, boot_hart) == UNITAG_BOOTINFO_BOOT_HART_OFFSET,
+              "start.S reads boot_hart at this offset");
+#endif
 
 #endif

@@ -11,6 +11,7 @@
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/fdt.h"
 #include "core/sched.h"
+#include "mk/mk.h"
 #include "mm/heap.h"
 #include "posix/console.h"
 #include "unitag/bootinfo.h"
@@ -70,6 +71,17 @@ const char* configure(uintptr_t boot_arg) {
     g_config.policies = info->policies;
     g_config.argc = int(info->argc);
     g_config.argv = reinterpret_cast<char**>(info->argv);
+    if (info->version >= 2 && info->partition_count >= 1 &&
+        info->partition_count <= UNITAG_MAX_PARTITIONS &&
+        info->partition_index < info->partition_count) {
+      g_config.partition_index = info->partition_index;
+      g_config.partition_count = info->partition_count;
+      for (unsigned p = 0; p < info->partition_count; ++p)
+        g_config.partition_harts[p] = info->partition_harts[p];
+      g_config.channel_base = info->channel_base;
+      g_config.channel_size = info->channel_size;
+      g_config.placement = info->placement;
+    }
     return nullptr;
   }
   // QEMU virt: defaults, refined by the device tree QEMU placed near the top of RAM.
@@ -96,6 +108,8 @@ const char* configure(uintptr_t boot_arg) {
 }
 
 void* main_thread(void*) {
+  mk::init();
+  if (g_config.partition_count > 1) mk::start_services();
   for (InitFunction* c = __init_array_start; c < __init_array_end; ++c) (*c)();
   atexit([] {
     for (InitFunction* c = __fini_array_end; c > __fini_array_start;) (*--c)();
@@ -107,6 +121,12 @@ void* main_thread(void*) {
 }  // namespace
 
 const uk_boot_config& boot_config() { return g_config; }
+
+unsigned local_index(unsigned machine_hart) {
+  for (unsigned h = 0; h < g_config.hart_count; ++h)
+    if (g_config.hart_ids[h] == machine_hart) return h;
+  return 0;
+}
 
 void trap_init_hart() {
   UK_CSR_WRITE(mtvec, reinterpret_cast<uintptr_t>(uk_trap_entry));
@@ -135,9 +155,20 @@ extern "C" [[noreturn]] void uk_boot_primary(uint64_t hart, uintptr_t boot_arg) 
   heap_init(reinterpret_cast<uintptr_t>(_end), g_config.ram_end, g_config.policies != 0);
   if (!g_config.from_bootinfo) argv_from_bootargs(bootargs);
 
-  const unsigned harts = g_config.hart_count;
+  // This kernel's harts: its partition's, or all of them (plain SMP, QEMU).
+  if (g_config.partition_count == 0) {
+    g_config.partition_count = 1;
+    g_config.partition_harts[0] =
+        g_config.hart_count >= 64 ? ~uint64_t{0} : (uint64_t{1} << g_config.hart_count) - 1;
+  }
+  const uint64_t mine = g_config.partition_harts[g_config.partition_index];
+  unsigned harts = 0;
+  for (unsigned h = 0; h < UK_MAX_HARTS; ++h)
+    if (mine >> h & 1) g_config.hart_ids[harts++] = h;
+  g_config.hart_count = harts;
   g_cpus = static_cast<Cpu*>(calloc(harts, sizeof(Cpu)));
-  auto* stacks = static_cast<uintptr_t*>(calloc(harts, sizeof(uintptr_t)));
+  // Indexed by machine hart id: the reset code of each hart picks its own stack by mhartid.
+  auto* stacks = static_cast<uintptr_t*>(calloc(UK_MAX_HARTS, sizeof(uintptr_t)));
   if (!g_cpus || !stacks) {
     console_write_raw("uk: out of memory at boot\n");
     console_exit(UK_PANIC_EXIT_CODE);
@@ -149,11 +180,12 @@ extern "C" [[noreturn]] void uk_boot_primary(uint64_t hart, uintptr_t boot_arg) 
       console_exit(UK_PANIC_EXIT_CODE);
     }
     g_cpus[h].idle = idle;
-    stacks[h] = reinterpret_cast<uintptr_t>(idle->stack_base) + idle->stack_size;
+    stacks[g_config.hart_ids[h]] = reinterpret_cast<uintptr_t>(idle->stack_base) + idle->stack_size;
   }
-  uk_thread* idle0 = g_cpus[hart].idle;
+  Cpu* boot_cpu = &g_cpus[local_index(unsigned(hart))];
+  uk_thread* idle0 = boot_cpu->idle;
   __asm__ volatile("mv tp, %0" ::"r"(idle0->tls));
-  sched_init_cpu(&g_cpus[hart], unsigned(hart), idle0);
+  sched_init_cpu(boot_cpu, unsigned(hart), idle0);
   trap_init_hart();
   if (!thread_boot_main(main_thread)) {
     console_write_raw("uk: out of memory at boot\n");
@@ -161,12 +193,12 @@ extern "C" [[noreturn]] void uk_boot_primary(uint64_t hart, uintptr_t boot_arg) 
   }
   __atomic_store_n(&uk_secondary_stacks, stacks, __ATOMIC_RELEASE);
   for (unsigned h = 0; h < harts; ++h)
-    if (h != hart) clint::send_ipi(h);
+    if (g_config.hart_ids[h] != hart) clint::send_ipi(g_config.hart_ids[h]);
   idle_loop();
 }
 
 extern "C" [[noreturn]] void uk_boot_secondary(uint64_t hart) {
-  Cpu* cpu = &g_cpus[hart];
+  Cpu* cpu = &g_cpus[local_index(unsigned(hart))];
   __asm__ volatile("mv tp, %0" ::"r"(cpu->idle->tls));
   sched_init_cpu(cpu, unsigned(hart), cpu->idle);
   clint::clear_ipi(unsigned(hart));
@@ -175,7 +207,7 @@ extern "C" [[noreturn]] void uk_boot_secondary(uint64_t hart) {
 }
 
 extern "C" const struct uk_boot_config* uk_boot_info(void) { return &g_config; }
-extern "C" unsigned uk_hart_id(void) { return this_cpu()->hart; }
+extern "C" unsigned uk_hart_id(void) { return unsigned(this_cpu() - g_cpus); }
 extern "C" unsigned uk_hart_count(void) { return g_config.hart_count; }
 extern "C" uint64_t uk_boot_instret(void) { return g_boot_instret; }
 extern "C" uint64_t uk_time_ns(void) {

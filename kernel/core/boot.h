@@ -9,6 +9,8 @@
 namespace uk {
 
 const uk_boot_config& boot_config();
+// This partition's index (0..hart_count-1) of a machine hart id.
+unsigned local_index(unsigned machine_hart);
 [[noreturn]] void idle_loop();
 void trap_init_hart();
 

@@ -60,7 +60,11 @@ void print_context() {
     return;
   }
   const uk_thread* self = this_cpu()->current;
-  print("  hart %u, thread %u \"%s\"\n", arch::hart_id(), self->id, self->name);
+  if (boot_config().partition_count > 1)
+    print("  partition %u of %u, ", boot_config().partition_index, boot_config().partition_count);
+  else
+    print("  ");
+  print("hart %u, thread %u \"%s\"\n", arch::hart_id(), self->id, self->name);
 }
 
 bool is_code(uint64_t a) {

@@ -7,6 +7,7 @@
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/fpu.h"
 #include "core/boot.h"
+#include "mk/mk.h"
 
 extern "C" void uk_switch_context(uintptr_t* save_sp, uintptr_t load_sp);
 extern "C" void uk_switch_to_new(uintptr_t* save_sp, uk_thread* t, uintptr_t stack_top, void* tls);
@@ -143,6 +144,7 @@ void on_timer_interrupt() {
 void on_software_interrupt() {
   Cpu* c = this_cpu();
   clint::clear_ipi(c->hart);
+  mk::on_doorbell();  // the interrupt may come from another partition's channel
   lock(&c->lock);
   const bool idle = c->current == c->idle && c->rq_head;
   rearm_timer(c);  // a newly queued thread needs the running one's slice to end

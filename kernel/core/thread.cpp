@@ -136,6 +136,17 @@ extern "C" uk_thread* uk_thread_create(void* (*entry)(void*), void* arg,
   return start(t, &g_cpus[hart], entry, arg);
 }
 
+namespace uk {
+void thread_retire() {
+  uk_thread* self = uk_thread_self();
+  arch::irq_disable();
+  self->result = nullptr;
+  self->state = ThreadState::kDead;
+  schedule();
+  __builtin_unreachable();
+}
+}  // namespace uk
+
 extern "C" [[noreturn]] void uk_thread_exit(void* result) {
   uk_thread* self = uk_thread_self();
   console_flush_thread(self);

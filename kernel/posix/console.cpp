@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "arch/riscv64/finisher.h"
+#include "core/boot.h"
 #include "core/sched.h"
 #include "unitag/thread.h"
 
@@ -79,6 +80,10 @@ void console_enter_panic() {
 
 void console_exit(int code) {
   console_flush_thread(current_thread());
+  // In a multikernel, only partition 0 ends the run by finishing; another partition whose main
+  // succeeds keeps serving (its service threads run on). A failure still ends the run.
+  const uk_boot_config& c = boot_config();
+  if (code == 0 && c.partition_count > 1 && c.partition_index != 0 && g_cpus) thread_retire();
   machine_exit(code);
 }
 

@@ -100,6 +100,15 @@ void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
   const bool interrupt = cause & Cause::kInterrupt;
   const unsigned code = static_cast<unsigned>(cause & 15);
   (interrupt ? stats.interrupts : stats.traps)[code]++;
+  // A partition reaching outside its memory is the machine's business, not its kernel's: the
+  // kernel is what the window fences in.
+  if (!interrupt &&
+      (cause == Cause::kInsnAccessFault || cause == Cause::kLoadAccessFault ||
+       cause == Cause::kStoreAccessFault) &&
+      outside_partition(tval)) {
+    machine_.report_partition_violation(*this, epc, cause, tval);
+    return;
+  }
   const uint64_t base = mtvec & ~uint64_t{3};
   const bool vectored = (mtvec & 3) == 1;
   const uint64_t handler = vectored && interrupt ? base + 4 * code : base;

@@ -14,6 +14,7 @@
 #include "machine/hart/hooks.h"
 #include "machine/hart/translation.h"
 #include "machine/isa/insn.h"
+#include "machine/partition.h"
 
 namespace unitag {
 
@@ -159,6 +160,18 @@ class Hart {
   // The address range [lo, hi) that PMP entry i covers (hi == lo when the entry is off).
   void pmp_range(unsigned i, uint64_t& lo, uint64_t& hi) const;
 
+  // The multikernel partition this hart belongs to: its RAM window (all RAM when unpartitioned).
+  void set_partition(const PartitionWindow& w) {
+    partition_ = w;
+    update_fast_path();
+  }
+  const PartitionWindow& partition() const { return partition_; }
+  // A RAM address this hart's partition may not reach (the machine reports such accesses).
+  bool outside_partition(uint64_t addr) const {
+    uint64_t paddr;
+    return partition_.partitioned() && bus_.in_ram(addr, 1) && !partition_.map(addr, 1, paddr);
+  }
+
   // Privilege that loads and stores are checked at (MPRV makes M-mode borrow MPP's).
   Priv data_priv() const {
     return (mstatus & mstatus::kMprv) && (mstatus & mstatus::kMpp) == 0 ? Priv::U : priv;
@@ -198,6 +211,9 @@ class Hart {
   // The PMP permissions of the whole page at `page_base` at privilege p, when one entry (or none)
   // decides every access inside it; -1 when accesses inside it are decided differently.
   int uniform_pmp_perms(uint64_t page_base, Priv p) const;
+  // Guest address to physical under the partition window (identity when unpartitioned); false
+  // for RAM outside the window.
+  bool physical_address(uint64_t addr, uint64_t size, uint64_t& paddr) const;
   // Makes the translation cache entry for addr's page (false: the page cannot have one).
   bool fill_translation(uint64_t addr, TranslationCache::Entry& out);
   void compute_window();
@@ -213,7 +229,8 @@ class Hart {
   bool hooks_use_host_fp_ = true;
   bool hooks_own_loop_ = false;  // hooks_->execute() runs the loop (ExecutionHooks::has_own_loop)
   TranslationCache tlb_;         // its window is the execute loop's inline path
-  bool pmp_locked_ = false;      // a locked PMP entry also binds M-mode
+  PartitionWindow partition_;
+  bool pmp_locked_ = false;  // a locked PMP entry also binds M-mode
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;
   const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)

@@ -23,7 +23,10 @@ void Hart::update_fast_path() {
 // grants its user program. Everything outside takes the checked path.
 void Hart::compute_window() {
   const Priv p = data_priv();
-  const uint64_t ram_lo = Bus::kRamBase, ram_hi = Bus::kRamBase + bus_.ram_size();
+  // A partitioned hart's private RAM is its whole RAM here; channel memory takes the cached path.
+  const uint64_t ram_lo = Bus::kRamBase,
+                 ram_hi =
+                     Bus::kRamBase + (partition_.partitioned() ? partition_.size : bus_.ram_size());
   uint64_t best_lo = 0, best_hi = 0;
   if (p == Priv::M && !pmp_locked_) {
     // M-mode ignores unlocked entries, except that an access straddling an entry's boundary
@@ -68,12 +71,22 @@ void Hart::compute_window() {
       }
     }
   }
-  // Identity translation: the window's physical addresses are its guest addresses.
+  // Identity translation, but for a partition's private RAM, which sits at phys_base.
   Window& w = tlb_.window;
   w.base = best_hi > best_lo ? best_lo : ram_lo;
   w.limit = best_hi - best_lo > 7 ? best_hi - best_lo - 7 : 0;
-  w.paddr = w.base;
-  w.host = bus_.ram() + (w.base - Bus::kRamBase);
+  w.paddr = partition_.partitioned() ? w.base - ram_lo + partition_.phys_base : w.base;
+  w.host = bus_.ram() + (w.paddr - Bus::kRamBase);
+}
+
+// Where a partitioned hart's guest address lives physically: identity outside RAM (devices),
+// through the window inside; false for RAM outside the window (another partition's memory).
+bool Hart::physical_address(uint64_t addr, uint64_t size, uint64_t& paddr) const {
+  paddr = addr;
+  if (!partition_.partitioned()) return true;
+  if (partition_.map(addr, size, paddr)) return true;
+  const bool touches_ram = addr < Bus::kRamBase + bus_.ram_size() && addr + size > Bus::kRamBase;
+  return !touches_ram;
 }
 
 void Hart::pmp_range(unsigned i, uint64_t& lo, uint64_t& hi) const {
@@ -134,13 +147,15 @@ bool Hart::fill_translation(uint64_t addr, TranslationCache::Entry& e) {
   const int data = uniform_pmp_perms(page_base, data_priv());
   const int fetch = uniform_pmp_perms(page_base, priv);
   if (data < 0 || fetch < 0) return false;
+  uint64_t paddr;
+  const bool reachable = physical_address(page_base, uint64_t{1} << Bus::kPageBits, paddr);
   e.vpage = page_base >> Bus::kPageBits;
-  e.ppage = e.vpage;  // identity: no paging in M and U
-  e.host = bus_.in_ram(page_base, uint64_t{1} << Bus::kPageBits)
-               ? bus_.ram() + (page_base - Bus::kRamBase)
+  e.ppage = paddr >> Bus::kPageBits;  // no paging in M and U: identity, or a partition's window
+  e.host = reachable && bus_.in_ram(paddr, uint64_t{1} << Bus::kPageBits)
+               ? bus_.ram() + (paddr - Bus::kRamBase)
                : nullptr;
-  e.data_perms = static_cast<uint8_t>(data & (kPermRead | kPermWrite));
-  e.fetch_perms = static_cast<uint8_t>(fetch & kPermExec);
+  e.data_perms = reachable ? static_cast<uint8_t>(data & (kPermRead | kPermWrite)) : 0;
+  e.fetch_perms = reachable ? static_cast<uint8_t>(fetch & kPermExec) : 0;
   tlb_.insert(e);
   return true;
 }
@@ -166,19 +181,20 @@ bool Hart::translate(uint64_t addr, unsigned size, AccessKind kind, Translation&
   const char c = kind == AccessKind::kRead ? 'r' : kind == AccessKind::kWrite ? 'w' : 'x';
   if (kind == AccessKind::kFetch ? !fetch_ok(addr, size) : !pmp_allows(addr, size, p, c))
     return false;
-  out.paddr = addr;
-  out.host = bus_.in_ram(addr, size) ? bus_.ram() + (addr - Bus::kRamBase) : nullptr;
+  if (!physical_address(addr, size, out.paddr)) return false;
+  out.host = bus_.in_ram(out.paddr, size) ? bus_.ram() + (out.paddr - Bus::kRamBase) : nullptr;
   return true;
 }
 
 bool Hart::locate(uint64_t addr, uint64_t size, Translation& out) const {
-  if (!bus_.in_ram(addr, size)) return false;
-  out.paddr = addr;
-  out.host = bus_.ram() + (addr - Bus::kRamBase);
+  if (!physical_address(addr, size, out.paddr) || !bus_.in_ram(out.paddr, size)) return false;
+  out.host = bus_.ram() + (out.paddr - Bus::kRamBase);
   return true;
 }
 
 bool Hart::fetch_ok(uint64_t addr, unsigned size) {
+  uint64_t paddr;
+  if (!physical_address(addr, size, paddr)) return false;
   if (priv == Priv::M && !pmp_locked_) return true;
   return pmp_allows(addr, size, priv, 'x');
 }

@@ -71,12 +71,22 @@ void TagEngine::tag_devices() {
   }
 }
 
+// Tags are kept by physical address: with partitions, each tagged partition's copy of the image
+// sits at its own physical base and gets its own load-time tags.
 void TagEngine::tag_image() {
+  std::vector<uint64_t> offsets;
+  const PartitionLayout& layout = machine_.partitions();
+  if (layout.count() == 0) offsets.push_back(0);
+  for (size_t p = 0; p < layout.count(); ++p)
+    if ((layout.harts(p) & machine_.config().tagged_harts) &&
+        machine_.partition_image(p) == &facts_.image())
+      offsets.push_back(layout.window(p).phys_base - PartitionWindow::kGuestBase);
   for (size_t m = 0; m < policies_.size(); ++m) {
     for (const auto& [lo, hi] : policies_[m]->tagged_at_load(facts_)) {
       for (uint64_t w = lo & ~uint64_t{7}; w < hi; w += 8) {
         const Meta meta = policies_[m]->memory_meta_at_load(facts_, w);
-        shadow_.set(w, table_.with_member(shadow_.get(w), m, meta));
+        for (const uint64_t offset : offsets)
+          shadow_.set(w + offset, table_.with_member(shadow_.get(w + offset), m, meta));
       }
     }
   }

@@ -1,13 +1,18 @@
 # Runs one guest image twice with `unitag run --deterministic --stats FILE` and fails unless both
 # runs print the same UART output, end with the same exit code and report the same instruction
 # counts (total and, per hart, instructions, cycles, traps, decoded instructions).
-# Usage: cmake -DUNITAG=... -DIMAGE=... -DARGS="--harts;4" -DWORK_DIR=... -P deterministic_twice.cmake
+# Usage: cmake -DUNITAG=... -DIMAGE=... -DARGS="--harts;4" [-DGUEST_ARGS="a;b"] -DWORK_DIR=...
+#        -P deterministic_twice.cmake
 if(NOT EXISTS "${IMAGE}")
   message(FATAL_ERROR "guest image ${IMAGE} is missing: was the guest build run?")
 endif()
 file(MAKE_DIRECTORY ${WORK_DIR})
+set(guest_args)
+if(GUEST_ARGS)
+  set(guest_args -- ${GUEST_ARGS})
+endif()
 foreach(run 1 2)
-  execute_process(COMMAND ${UNITAG} run ${ARGS} --deterministic --stats ${WORK_DIR}/stats${run}.json ${IMAGE}
+  execute_process(COMMAND ${UNITAG} run ${ARGS} --deterministic --stats ${WORK_DIR}/stats${run}.json ${IMAGE} ${guest_args}
     INPUT_FILE /dev/null OUTPUT_VARIABLE out${run} ERROR_VARIABLE err${run} RESULT_VARIABLE code${run}
     TIMEOUT 60)
   if(NOT code${run} EQUAL 0)

@@ -11,6 +11,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "abi/unitag/bootinfo.h"
 #include "machine/errors.h"
 #include "machine/machine.h"
 #include "tools/unitag/run_extension.h"
@@ -31,7 +32,43 @@ struct RunOptions {
   std::string uart_in;
   std::string uart_out;
   std::vector<std::string> guest_args;
+  std::vector<std::string> partitions;  // --partition HARTS[:IMAGE][:tagged]
+  std::string channel_mem = "4M";
+  std::string placement = "critical-only";
 };
+
+// `--partition HARTS[:IMAGE][:tagged]`, e.g. 0-1:tagged, 2-3:app.elf, 1:app.elf:tagged.
+PartitionSpec parse_partition(const std::string& text, unsigned harts) {
+  PartitionSpec spec;
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    const size_t colon = text.find(':', start);
+    parts.push_back(text.substr(start, colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  std::string error;
+  if (!parse_hart_set(parts[0], harts, spec.harts, error))
+    throw UserError(exit_code::kUsage, fmt::format("--partition {}: {}", text, error));
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i] == "tagged")
+      spec.tagged = true;
+    else if (!parts[i].empty() && spec.image.empty())
+      spec.image = parts[i];
+    else
+      throw UserError(exit_code::kUsage,
+                      fmt::format("--partition {}: '{}' is neither an image nor 'tagged'; write "
+                                  "HARTS[:IMAGE][:tagged], e.g. 0-1:tagged",
+                                  text, parts[i]));
+  }
+  return spec;
+}
+
+uint32_t placement_code(const std::string& name) {
+  if (name == "all-tagged") return UNITAG_PLACEMENT_ALL_TAGGED;
+  if (name == "none-tagged") return UNITAG_PLACEMENT_NONE_TAGGED;
+  return UNITAG_PLACEMENT_CRITICAL_ONLY;
+}
 
 const char* reason_name(StopReason r) {
   switch (r) {
@@ -53,6 +90,8 @@ const char* reason_name(StopReason r) {
       return "host-error";
     case StopReason::kDebugger:
       return "debugger";
+    case StopReason::kPartitionViolation:
+      return "partition-violation";
   }
   return "?";
 }
@@ -97,6 +136,37 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
   j["instructions"] = total;
   j["mips"] = r.wall_seconds > 0 ? total / r.wall_seconds / 1e6 : 0.0;
   j["per_hart"] = harts;
+  // Per partition: how busy its harts were (executing, not waiting in wfi) over the run.
+  const PartitionLayout& layout = m.partitions();
+  if (layout.count()) {
+    nlohmann::json parts = nlohmann::json::array();
+    for (size_t p = 0; p < layout.count(); ++p) {
+      nlohmann::json pj;
+      uint64_t insns = 0, cycles = 0;
+      double busy = 0;
+      unsigned n = 0;
+      for (unsigned i = 0; i < m.hart_count(); ++i) {
+        if (!(layout.harts(p) >> i & 1)) continue;
+        Hart& h = m.hart(i);
+        insns += h.instret;
+        cycles += h.instret + h.extra_cycles;
+        busy += h.stats.host_seconds;
+        ++n;
+      }
+      pj["partition"] = p;
+      pj["harts"] = format_hart_set(layout.harts(p));
+      pj["tagged"] = (layout.harts(p) & m.config().tagged_harts) == layout.harts(p);
+      pj["image"] = m.partition_image(p)->path();
+      pj["instructions"] = insns;
+      pj["cycles"] = cycles;
+      pj["private_ram_bytes"] = layout.window(p).size;
+      pj["utilisation"] =
+          r.wall_seconds > 0 && n ? std::min(1.0, busy / (r.wall_seconds * n)) : 0.0;
+      parts.push_back(pj);
+    }
+    j["partitions"] = parts;
+    j["channel_mem_bytes"] = layout.window(0).channel_size;
+  }
   return j;
 }
 
@@ -114,6 +184,14 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.max_insns = o.max_insns;
   cfg.timeout_seconds = o.timeout;
   cfg.guest_args = o.guest_args;
+  for (const std::string& text : o.partitions)
+    cfg.partitions.push_back(parse_partition(text, o.harts));
+  const auto channel = parse_size(o.channel_mem);
+  if (!channel)
+    throw UserError(exit_code::kUsage,
+                    fmt::format("--channel-mem {}: give a size such as 4M", o.channel_mem));
+  cfg.channel_mem = *channel;
+  cfg.placement = placement_code(o.placement);
 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> out_file(nullptr, &std::fclose);
   if (!o.uart_out.empty()) {
@@ -134,6 +212,14 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   for (auto& e : extensions) e->configure(cfg);
 
   const ElfImage image = ElfImage::load(o.image);
+  std::vector<std::unique_ptr<ElfImage>> own_images;
+  std::vector<const ElfImage*> own;
+  for (const PartitionSpec& spec : cfg.partitions) {
+    own.push_back(nullptr);
+    if (spec.image.empty()) continue;
+    own_images.push_back(std::make_unique<ElfImage>(ElfImage::load(spec.image)));
+    own.back() = own_images.back().get();
+  }
   Machine machine(cfg);
   // Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
   struct Detach {
@@ -143,7 +229,7 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
       for (auto e = extensions.rbegin(); e != extensions.rend(); ++e) (*e)->detach(machine);
     }
   } detach_guard{extensions, machine};
-  machine.load(image);
+  machine.load(image, own);
   for (auto& e : extensions) e->attach(machine, image);
   std::optional<RunResult> driven;
   for (auto& e : extensions)
@@ -202,6 +288,16 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--stats", opts->stats, "Write run statistics as JSON to FILE (- for stderr)");
   cmd->add_option("--uart-in", opts->uart_in, "UART input from FILE instead of stdin");
   cmd->add_option("--uart-out", opts->uart_out, "UART output to FILE instead of stdout");
+  cmd->add_option("--partition", opts->partitions,
+                  "Multikernel: HARTS[:IMAGE][:tagged], once per partition (e.g. --partition "
+                  "0-1 --partition 2-3:tagged); each boots its own kernel in its own memory")
+      ->allow_extra_args(false);
+  cmd->add_option("--channel-mem", opts->channel_mem,
+                  "Memory shared by the partitions for channels (default 4M)");
+  cmd->add_option("--placement", opts->placement,
+                  "Where the offload scheduler puts work: critical-only (default), all-tagged, "
+                  "none-tagged")
+      ->check(CLI::IsMember({"critical-only", "all-tagged", "none-tagged"}));
   cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");
   for (auto& e : *extensions) e->add_options(*cmd);
   cmd->callback([opts, extensions, exit_code] { *exit_code = run(*opts, *extensions); });

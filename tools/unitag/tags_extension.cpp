@@ -39,10 +39,16 @@ class TagsExtension final : public RunExtension {
   }
 
   void configure(MachineConfig& config) override {
+    uint64_t tagged_partitions = 0;
+    for (const PartitionSpec& spec : config.partitions)
+      if (spec.tagged) tagged_partitions |= spec.harts;
     if (policy_.empty()) {
       if (!tagged_.empty())
         throw UserError(exit_code::kUsage,
                         "--tagged needs --policy; e.g. --policy heap,stack --tagged 0");
+      if (tagged_partitions)
+        throw UserError(exit_code::kUsage,
+                        "a partition marked :tagged needs --policy; e.g. --policy heap,stack");
       return;
     }
     try {
@@ -55,8 +61,10 @@ class TagsExtension final : public RunExtension {
     }
     if (names_.empty())
       throw UserError(exit_code::kUsage, "--policy: give at least one policy, e.g. --policy heap");
-    mask_ = 0;
-    if (tagged_.empty()) {
+    mask_ = tagged_partitions;
+    if (tagged_.empty() && tagged_partitions) {
+      // the tagged partitions' harts only
+    } else if (tagged_.empty()) {
       mask_ = config.harts == 64 ? ~uint64_t{0} : (uint64_t{1} << config.harts) - 1;
     } else {
       for (const std::string& h : split(tagged_)) {
@@ -83,6 +91,14 @@ class TagsExtension final : public RunExtension {
 
   void attach(Machine& machine, const ElfImage& image) override {
     if (names_.empty()) return;
+    for (size_t p = 0; p < machine.partitions().count(); ++p)
+      if ((machine.partitions().harts(p) & mask_) && machine.partition_image(p) != &image)
+        throw UserError(
+            exit_code::kUsage,
+            fmt::format("{} is tagged but runs {}: tagged partitions run the main "
+                        "image; give {} as the image to run",
+                        machine.partitions().describe(p), machine.partition_image(p)->path(),
+                        machine.partition_image(p)->path()));
     try {
       engine_ =
           std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine, image);

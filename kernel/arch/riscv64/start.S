@@ -1,5 +1,6 @@
 /* Reset entry of every hart: a0 = mhartid, a1 = &unitag_bootinfo (unitag) or a device tree (QEMU).
-   Hart 0 clears .bss and boots the kernel on a static stack. The other harts count themselves in
+   The boot hart (hart 0; in a multikernel partition, the boot info's boot_hart: its lowest hart)
+   clears .bss and boots the kernel on a static stack. The other harts count themselves in
    (the count is the hart total on a machine without boot info), then sleep in wfi until hart 0
    publishes a stack per hart in uk_secondary_stacks and sends them an IPI. */
   .section .text.unitag.entry, "ax"
@@ -14,7 +15,13 @@ _start:
   li t0, (1 << 13)            /* mstatus.FS = Initial until the scheduler takes over */
   csrs mstatus, t0
 #endif
-  bnez a0, secondary
+  li t2, 0                    /* the boot hart: 0 unless the unitag boot info names another */
+  ld t0, 0(a1)
+  li t1, 0x4f464e4947415455   /* UNITAG_BOOTINFO_MAGIC */
+  bne t0, t1, 5f
+  lwu t2, 204(a1)             /* UNITAG_BOOTINFO_BOOT_HART_OFFSET (checked in bootinfo.h) */
+5:
+  bne a0, t2, secondary
   la t0, __bss_start
   la t1, __bss_end
 1:

@@ -26,11 +26,21 @@ struct uk_boot_config {
   uint64_t policies;     /* non-zero: tag policies active, the allocator colours memory */
   int argc;
   char** argv;
+  /* The multikernel: this kernel runs one partition of the machine's harts (plain SMP: the only
+   * one). Hart numbers the application sees (uk_hart_id, thread placement) count from 0 within
+   * the partition; `hart_ids` maps them to the machine's. */
+  unsigned partition_index;
+  unsigned partition_count;
+  uint64_t partition_harts[16]; /* machine hart mask of each partition */
+  unsigned hart_ids[UK_MAX_HARTS];
+  uint64_t channel_base; /* memory shared with the other partitions (0: none, a local stand-in) */
+  uint64_t channel_size;
+  unsigned placement; /* UNITAG_PLACEMENT_* (unitag/bootinfo.h): the offload strategy */
 };
 
 const struct uk_boot_config* uk_boot_info(void);
-unsigned uk_hart_id(void); /* the hart the caller runs on */
-unsigned uk_hart_count(void);
+unsigned uk_hart_id(void);    /* the hart the caller runs on, counted within its partition */
+unsigned uk_hart_count(void); /* harts in this partition */
 
 /* Nanoseconds since boot, from the CLINT's mtime. */
 uint64_t uk_time_ns(void);

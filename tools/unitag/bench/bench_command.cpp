@@ -32,7 +32,10 @@ const std::vector<SuiteInfo>& all_suites() {
        make_kernel_suite},
       {"security", "every attack program x every policy, and the Juliet-style corpus (question 5)",
        0, make_security_suite},
-      {"offload", "critical parts of a program offloaded to tagged cores", 13, nullptr},
+      {"offload",
+       "multikernel: channel round trips, Mandelbrot SMP vs partitions, critical code offloaded "
+       "to tagged partitions (questions 1 and 6)",
+       0, make_offload_suite},
       {"enclave", "enclaves and compartments vs SGX-style round trips (question 2)", 12, nullptr},
       {"rules", "policies and rules needed: unikernel vs Linux binaries vs Linux (question 3)", 14,
        nullptr},

@@ -81,6 +81,7 @@ std::unique_ptr<Suite> make_cache_suite();
 std::unique_ptr<Suite> make_parallel_suite();
 std::unique_ptr<Suite> make_kernel_suite();
 std::unique_ptr<Suite> make_security_suite();
+std::unique_ptr<Suite> make_offload_suite();
 
 // Markdown helpers.
 std::string markdown_table(const std::vector<std::string>& headers,

@@ -1,0 +1,259 @@
+// `offload` (the multikernel): channel round trips in modeled cycles (lockstep: every hart one
+// instruction per turn, so a cycle on one hart is a cycle on the other) and in host time,
+// messages per second, the Mandelbrot as SMP vs one partition per hart, and the offload
+// experiment — the gateway app under all-tagged, critical-only and none-tagged placement, with
+// benign and attack inputs: wall time, modeled cycles, and which attacks were caught.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <map>
+
+#include "tools/unitag/bench/suite.h"
+
+namespace unitag::bench {
+namespace {
+
+uint64_t number_in(const GuestRun& r, std::string_view prefix, const char* format) {
+  const std::string line = r.output_line(prefix);
+  unsigned long long v = 0;
+  if (line.empty() || std::sscanf(line.c_str(), format, &v) != 1)
+    throw std::runtime_error(
+        fmt::format("`{}`: no line `{}...` in its output", shell_line(r.argv), prefix));
+  return v;
+}
+
+uint64_t total_cycles(const GuestRun& r) {
+  uint64_t cycles = 0;
+  for (const auto& h : r.stats.value("per_hart", nlohmann::json::array()))
+    cycles += h.value("cycles", uint64_t{0});
+  return cycles;
+}
+
+std::vector<std::string> one_partition_per_hart(unsigned harts) {
+  std::vector<std::string> flags = {"--harts", std::to_string(harts)};
+  for (unsigned h = 0; h < harts; ++h) {
+    flags.push_back("--partition");
+    flags.push_back(std::to_string(h));
+  }
+  return flags;
+}
+
+const std::vector<std::string> kPlacements = {"all-tagged", "critical-only", "none-tagged"};
+const std::vector<std::string> kAttacks = {"none", "overflow", "uaf"};
+const std::vector<std::string> kGatewayLayout = {
+    "--harts", "4", "--partition", "0-1", "--partition", "2-3:tagged", "--policy", "heap,stack,cfi"};
+
+class OffloadSuite final : public Suite {
+ public:
+  std::vector<Step> plan(const BenchContext& ctx) override {
+    const std::string rounds = ctx.quick ? "200" : "1000";
+    std::vector<Step> steps;
+    for (const char* mode : {"pingpong-poll", "pingpong"}) {
+      steps.push_back({fmt::format("{} lockstep (modeled cycles)", mode), [this, &ctx, mode,
+                                                                           rounds] {
+                         rtt_lockstep_[mode] = run_guest_ok(
+                             ctx, "mk_selftest",
+                             {"--harts", "2", "--partition", "0", "--partition", "1",
+                              "--deterministic", "--quantum", "1"},
+                             {mode, rounds});
+                       }});
+      steps.push_back({fmt::format("{} parallel (host time)", mode), [this, &ctx, mode] {
+                         rtt_parallel_[mode] = run_guest_ok(
+                             ctx, "mk_selftest",
+                             {"--harts", "2", "--partition", "0", "--partition", "1"},
+                             {mode, "2000"});
+                       }});
+    }
+    steps.push_back({"stress: messages per second", [this, &ctx] {
+                       stress_ = run_guest_ok(
+                           ctx, "mk_selftest",
+                           {"--harts", "2", "--partition", "0", "--partition", "1"},
+                           {"stress", ctx_quick_count(ctx), "1"});
+                     }});
+    harts_ = ctx.quick ? std::vector<unsigned>{1, 2} : std::vector<unsigned>{1, 2, 4};
+    const std::vector<std::string> size =
+        ctx.quick ? std::vector<std::string>{"192", "128", "256"}
+                  : std::vector<std::string>{"384", "256", "512"};
+    for (unsigned n : harts_) {
+      steps.push_back({fmt::format("mandel SMP, {} harts", n), [this, &ctx, n, size] {
+                         smp_[n] = run_guest_ok(ctx, "mandel", {"--harts", std::to_string(n)},
+                                                size);
+                       }});
+      steps.push_back({fmt::format("mandel multikernel, {} partitions", n), [this, &ctx, n, size] {
+                         mk_[n] = run_guest_ok(ctx, "mandel", one_partition_per_hart(n), size);
+                       }});
+    }
+    const std::string requests = ctx.quick ? "64" : "256";
+    for (const std::string& placement : kPlacements)
+      for (const std::string& attack : kAttacks)
+        steps.push_back({fmt::format("gateway {} {}", placement, attack),
+                         [this, &ctx, placement, attack, requests] {
+                           std::vector<std::string> flags = kGatewayLayout;
+                           flags.push_back("--placement");
+                           flags.push_back(placement);
+                           gateway_[placement + "/" + attack] =
+                               run_guest(ctx, "gateway", flags, {requests, attack, "4000"});
+                         }});
+    return steps;
+  }
+
+  SuiteOutput finish(const BenchContext& ctx) override {
+    SuiteOutput o;
+    channels(ctx, o);
+    mandel(ctx, o);
+    offload(ctx, o);
+    return o;
+  }
+
+ private:
+  static std::string ctx_quick_count(const BenchContext& ctx) {
+    return ctx.quick ? "50000" : "500000";
+  }
+
+  void channels(const BenchContext& ctx, SuiteOutput& o) {
+    std::vector<std::vector<std::string>> cells;
+    for (const char* mode : {"pingpong-poll", "pingpong"}) {
+      const GuestRun& l = rtt_lockstep_[mode];
+      const GuestRun& p = rtt_parallel_[mode];
+      const uint64_t cycles = number_in(l, "pingpong:", "pingpong: %*u round trips %*s %*s %llu");
+      const uint64_t ns =
+          number_in(p, "pingpong:", "pingpong: %*u round trips %*s %*s %*u %*s %*s %*s %*s %llu");
+      const std::string wait = std::string(mode) == "pingpong" ? "interrupt (IPI)" : "polling";
+      o.rows.push_back({{"kind", "channel_rtt"},
+                        {"wait", wait},
+                        {"modeled_cycles", cycles},
+                        {"host_ns", ns},
+                        {"command_cycles", ctx.shown(l.argv)},
+                        {"command_ns", ctx.shown(p.argv)}});
+      cells.push_back({wait, grouped(cycles), grouped(ns), "`" + ctx.shown(l.argv) + "`"});
+    }
+    const uint64_t messages =
+        number_in(stress_, "stress:", "stress: %llu");
+    const double wall = stress_.stats.value("wall_seconds", 0.0);
+    const double per_second = wall > 0 ? double(messages) / wall : 0;
+    o.rows.push_back({{"kind", "channel_throughput"},
+                      {"messages", messages},
+                      {"wall_seconds", wall},
+                      {"messages_per_second", per_second},
+                      {"command", ctx.shown(stress_.argv)}});
+    o.markdown +=
+        "Channel round trip between two partitions (one hart each): modeled cycles measured in "
+        "lockstep (deterministic, `--quantum 1`: both harts advance one instruction per turn, "
+        "so the figure is the round trip at one instruction per cycle); host nanoseconds in "
+        "parallel mode (a host thread per hart). Barrelfish's URPC: about 450 cycles on real "
+        "hardware.\n\n";
+    o.markdown += markdown_table({"wait", "modeled cycles", "host ns", "command"}, cells);
+    o.markdown += fmt::format(
+        "\nThroughput: {} messages from one partition to another in {} s: {} messages/s (`{}`).\n\n",
+        grouped(messages), fixed(wall, 2), grouped(uint64_t(per_second)), ctx.shown(stress_.argv));
+  }
+
+  void mandel(const BenchContext& ctx, SuiteOutput& o) {
+    std::vector<std::vector<std::string>> cells;
+    nlohmann::json xs = nlohmann::json::array(), smp = nlohmann::json::array(),
+                   mk = nlohmann::json::array();
+    const double smp1 = smp_[1].stats.value("wall_seconds", 0.0),
+                 mk1 = mk_[1].stats.value("wall_seconds", 0.0);
+    for (unsigned n : harts_) {
+      const double ws = smp_[n].stats.value("wall_seconds", 0.0),
+                   wm = mk_[n].stats.value("wall_seconds", 0.0);
+      o.rows.push_back({{"kind", "mandel_smp_vs_multikernel"},
+                        {"harts", n},
+                        {"smp_wall_seconds", ws},
+                        {"multikernel_wall_seconds", wm},
+                        {"smp_instructions", smp_[n].instructions()},
+                        {"multikernel_instructions", mk_[n].instructions()},
+                        {"command_smp", ctx.shown(smp_[n].argv)},
+                        {"command_multikernel", ctx.shown(mk_[n].argv)}});
+      cells.push_back({std::to_string(n), fixed(ws, 3), fixed(smp1 / ws, 2) + "x", fixed(wm, 3),
+                       fixed(mk1 / wm, 2) + "x", grouped(smp_[n].instructions()),
+                       grouped(mk_[n].instructions())});
+      xs.push_back(n);
+      smp.push_back(smp1 / ws);
+      mk.push_back(mk1 / wm);
+    }
+    o.markdown += fmt::format(
+        "`apps/mandel`: the same image as SMP (one kernel on all harts) and as a multikernel (one "
+        "partition, so one kernel, per hart); bands of rows are tasks placed over the "
+        "partitions, results in channel memory. Wall time includes boot. Commands: `{}`, `{}`.\n\n",
+        ctx.shown(smp_[harts_.back()].argv), ctx.shown(mk_[harts_.back()].argv));
+    o.markdown += markdown_table({"harts", "SMP wall s", "SMP speedup", "multikernel wall s",
+                                  "multikernel speedup", "SMP instructions",
+                                  "multikernel instructions"},
+                                 cells);
+    o.markdown += "\n![mandel](mandel_smp_multikernel.png)\n\n";
+    o.plots.push_back({{"file", "mandel_smp_multikernel.png"},
+                       {"kind", "line"},
+                       {"title", "apps/mandel: speedup over 1 hart"},
+                       {"xlabel", "harts"},
+                       {"ylabel", "speedup"},
+                       {"series",
+                        {{{"label", "SMP"}, {"x", xs}, {"y", smp}},
+                         {{"label", "multikernel"}, {"x", xs}, {"y", mk}},
+                         {{"label", "ideal"}, {"x", xs}, {"y", xs}}}}});
+  }
+
+  void offload(const BenchContext& ctx, SuiteOutput& o) {
+    std::vector<std::vector<std::string>> cells;
+    std::map<std::string, double> benign_wall;
+    for (const std::string& placement : kPlacements) {
+      std::vector<std::string> row = {placement};
+      for (const std::string& attack : kAttacks) {
+        const GuestRun& r = gateway_[placement + "/" + attack];
+        const int code = r.process.exit_code;
+        const double wall = r.stats.value("wall_seconds", 0.0);
+        const bool caught = code == 122;
+        std::string outcome = caught        ? "caught"
+                              : code == 0   ? (attack == "none" ? "ok" : "missed")
+                                            : fmt::format("crashed (exit {})", code);
+        o.rows.push_back({{"kind", "offload"},
+                          {"placement", placement},
+                          {"attack", attack},
+                          {"exit_code", code},
+                          {"outcome", outcome},
+                          {"wall_seconds", wall},
+                          {"cpu_seconds", r.guest_cpu_seconds()},
+                          {"modeled_cycles", total_cycles(r)},
+                          {"instructions", r.instructions()},
+                          {"command", ctx.shown(r.argv)}});
+        if (attack == "none") {
+          benign_wall[placement] = wall;
+          row.push_back(fixed(wall, 3));
+          row.push_back(fixed(r.guest_cpu_seconds(), 3));
+          row.push_back(grouped(total_cycles(r)));
+        } else {
+          row.push_back(outcome);
+        }
+      }
+      cells.push_back(row);
+    }
+    const double ratio = benign_wall["critical-only"] > 0
+                             ? benign_wall["all-tagged"] / benign_wall["critical-only"]
+                             : 0;
+    o.rows.push_back({{"kind", "offload_speedup"}, {"all_tagged_over_critical_only", ratio}});
+    o.markdown += fmt::format(
+        "Offload experiment: `apps/gateway` (request parsing is `UK_OFFLOADED`, the digest of "
+        "each request is bulk work) on 4 harts, partition 0 (harts 0-1) untagged, partition 1 "
+        "(harts 2-3) tagged under `heap,stack,cfi`. *all-tagged*: everything on the tagged "
+        "partition; *critical-only*: bulk on the untagged one, each parse offloaded; "
+        "*none-tagged*: everything untagged. Benign run: wall s, host CPU s of all harts, "
+        "modeled cycles of all harts. Attack columns: caught = a tag violation stopped the run "
+        "(exit 122). all-tagged / critical-only wall time: **{}x**. Command: `{}`.\n\n",
+        fixed(ratio, 2), ctx.shown(gateway_["critical-only/none"].argv));
+    o.markdown += markdown_table({"placement", "benign wall s", "benign CPU s", "benign cycles",
+                                  "heap overflow", "use after free"},
+                                 cells);
+  }
+
+  std::map<std::string, GuestRun> rtt_lockstep_, rtt_parallel_;
+  GuestRun stress_;
+  std::vector<unsigned> harts_;
+  std::map<unsigned, GuestRun> smp_, mk_;
+  std::map<std::string, GuestRun> gateway_;
+};
+
+}  // namespace
+
+std::unique_ptr<Suite> make_offload_suite() { return std::make_unique<OffloadSuite>(); }
+
+}  // namespace unitag::bench
