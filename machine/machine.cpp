@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "abi/unitag/bootinfo.h"
+#include "machine/devices/partition_controller.h"
 #include "machine/errors.h"
 
 namespace unitag {
@@ -57,14 +58,20 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
     harts_.push_back(std::make_unique<Hart>(*this, bus_, i, config_.fp));
   if (!config_.partitions.empty()) {
     layout_ = PartitionLayout::plan(config_.partitions, config_.harts, config_.mem_size,
-                                    config_.channel_mem);
+                                    config_.channel_mem, config_.elastic);
+    for (size_t p = 0; p < layout_.count(); ++p) live_[p] = ever_[p] = layout_.harts(p);
     for (auto& h : harts_) {
       const int p = layout_.partition_of(h->id());
       if (p >= 0)
         h->set_partition(layout_.window(p));
       else
-        h->waiting_for_interrupt = true;  // a spare hart: parked (mie = 0) until a partition
+        h->park = Hart::kParked;  // a spare hart, until a partition starts on it
     }
+    controller_ = std::make_unique<PartitionController>(PartitionController::Hooks{
+        [this](uint64_t harts, unsigned caller) { return start_partition(harts, caller); },
+        [this](uint64_t index, unsigned caller) { return stop_partition(index, caller); },
+        [this](uint64_t index) { return index < layout_.count() ? live_[index].load() : 0; }});
+    bus_.map(PartitionController::kBase, PartitionController::kSize, controller_.get());
   }
   start_ = std::chrono::steady_clock::now();
 }
@@ -146,9 +153,12 @@ void Machine::write_bootinfo(const ElfImage& image, uint8_t* page, uint64_t base
     info.partition_harts[0] = all;
   } else {
     info.partition_count = static_cast<uint32_t>(layout_.count());
-    for (uint32_t i = 0; i < info.partition_count; ++i) info.partition_harts[i] = layout_.harts(i);
+    for (uint32_t i = 0; i < info.partition_count; ++i) info.partition_harts[i] = live_[i];
     info.partition_index = static_cast<uint32_t>(partition);
-    info.boot_hart = static_cast<uint32_t>(std::countr_zero(layout_.harts(partition)));
+    info.boot_hart = static_cast<uint32_t>(std::countr_zero(live_[partition].load()));
+    // Only runs with elastic slots need it: masks cannot change otherwise, and reading them from
+    // a device costs more than from the boot info.
+    info.partition_controller = config_.elastic ? PartitionController::kBase : 0;
     info.channel_base = layout_.window(partition).channel_base;
     info.channel_size = layout_.window(partition).channel_size;
   }
@@ -174,6 +184,71 @@ void Machine::write_bootinfo(const ElfImage& image, uint8_t* page, uint64_t base
   std::memcpy(page, &info, sizeof info);
 }
 
+int64_t Machine::start_partition(uint64_t harts, unsigned caller) {
+  constexpr int64_t kEinval = -22, kEbusy = -16, kEnospc = -28, kEperm = -1;
+  const uint64_t all = config_.harts == 64 ? ~uint64_t{0} : (uint64_t{1} << config_.harts) - 1;
+  if (harts == 0 || (harts & ~all)) return kEinval;
+  // Tags are laid down when the image is loaded at start; a partition started later runs
+  // untagged, so tagged harts cannot host one.
+  if (harts & config_.tagged_harts) return kEperm;
+  std::unique_lock<std::mutex> lock(wait_mu_);
+  // Harts of a partition just stopped finish their block first: give them a moment to park.
+  auto all_parked = [&] {
+    for (unsigned h = 0; h < config_.harts; ++h)
+      if ((harts >> h & 1) && harts_[h]->park.load() != Hart::kParked) return false;
+    return true;
+  };
+  auto stopping = [&] {
+    for (unsigned h = 0; h < config_.harts; ++h)
+      if ((harts >> h & 1) && harts_[h]->park.load() == Hart::kRequested) return true;
+    return false;
+  };
+  if (stopping() && !config_.deterministic)
+    wait_cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return !stopping(); });
+  if (!all_parked()) return kEbusy;
+  size_t slot = layout_.count();
+  for (size_t p = 1; p < layout_.count() && slot == layout_.count(); ++p)
+    if (live_[p] == 0) slot = p;
+  if (slot == layout_.count()) return kEnospc;
+  // A fresh copy of the image in zeroed RAM: nothing of the slot's previous partition survives.
+  const ElfImage& img = *partition_images_[0];
+  const PartitionWindow& w = layout_.window(slot);
+  uint8_t* base = bus_.ram() + (w.phys_base - Bus::kRamBase);
+  std::memset(base, 0, w.size);
+  copy_segments(img, w.phys_base - Bus::kRamBase, w.size - UNITAG_BOOTINFO_SIZE);
+  partition_images_[slot] = &img;
+  live_[slot] = harts;
+  ever_[slot] |= harts;
+  const uint64_t info = Bus::kRamBase + w.size - UNITAG_BOOTINFO_SIZE;
+  write_bootinfo(img, base + w.size - UNITAG_BOOTINFO_SIZE, info, static_cast<int>(slot));
+  for (unsigned h = 0; h < config_.harts; ++h) {
+    if (!(harts >> h & 1)) continue;
+    harts_[h]->set_partition(w);
+    harts_[h]->reset(img.entry(), h, info);
+    harts_[h]->park = Hart::kRunning;
+  }
+  (void)caller;
+  wait_cv_.notify_all();
+  return static_cast<int64_t>(slot);
+}
+
+int64_t Machine::stop_partition(uint64_t index, unsigned caller) {
+  constexpr int64_t kEinval = -22, kEperm = -1;
+  if (index >= layout_.count() || live_[index] == 0) return kEinval;
+  if (index == 0) return kEperm;  // partition 0 ends the run by exiting
+  std::lock_guard<std::mutex> lock(wait_mu_);
+  const uint64_t harts = live_[index].exchange(0);
+  for (unsigned h = 0; h < config_.harts; ++h) {
+    if (!(harts >> h & 1)) continue;
+    // The caller's own hart (a partition stopping itself) parks when its block ends.
+    harts_[h]->park = config_.deterministic ? Hart::kParked : Hart::kRequested;
+    harts_[h]->waiting_for_interrupt = false;
+  }
+  (void)caller;
+  wait_cv_.notify_all();
+  return 0;
+}
+
 void Machine::request_stop(StopReason reason, int exit_code, std::string message, int hart,
                            uint64_t pc) {
   std::lock_guard<std::mutex> lock(stop_mu_);
@@ -187,22 +262,27 @@ void Machine::request_stop(StopReason reason, int exit_code, std::string message
   wait_cv_.notify_all();
 }
 
+std::string Machine::describe_partition(size_t p) const {
+  return unitag::describe_partition(p, ever_[p]);
+}
+
 std::string Machine::describe(unsigned hart, uint64_t pc) const {
-  const int p = layout_.partition_of(hart);
+  const int p = harts_[hart]->partition().index;
   const ElfImage* img = p >= 0 && !partition_images_.empty() ? partition_images_[p] : image_;
   return img ? img->describe(pc) : fmt_addr(pc);
 }
 
 void Machine::report_guest_fault(Hart& hart, uint64_t pc, const std::string& what) {
-  const int p = layout_.partition_of(hart.id());
-  request_stop(StopReason::kGuestFault, exit_code::kGuestFault,
-               fmt::format("{}hart {} at 0x{:x} ({}): {}", p >= 0 ? layout_.describe(p) + ", " : "",
-                           hart.id(), pc, describe(hart.id(), pc), what),
-               static_cast<int>(hart.id()), pc);
+  const int p = hart.partition().index;
+  request_stop(
+      StopReason::kGuestFault, exit_code::kGuestFault,
+      fmt::format("{}hart {} at 0x{:x} ({}): {}", p >= 0 ? describe_partition(p) + ", " : "",
+                  hart.id(), pc, describe(hart.id(), pc), what),
+      static_cast<int>(hart.id()), pc);
 }
 
 void Machine::report_partition_violation(Hart& hart, uint64_t pc, uint64_t cause, uint64_t addr) {
-  const int p = layout_.partition_of(hart.id());
+  const int p = hart.partition().index;
   const PartitionWindow& w = hart.partition();
   const char* access = cause == Cause::kStoreAccessFault  ? "store to"
                        : cause == Cause::kLoadAccessFault ? "load from"
@@ -220,11 +300,11 @@ void Machine::report_partition_violation(Hart& hart, uint64_t pc, uint64_t cause
                   "  the partition may reach its private RAM [0x{:x}, 0x{:x}) and channel memory "
                   "[0x{:x}, 0x{:x}); physical 0x{:x} is {}\n"
                   "  every partition was stopped; share data through channel memory instead",
-                  p >= 0 ? layout_.describe(p) : "partition ?", hart.id(), access, addr, pc,
+                  p >= 0 ? describe_partition(p) : "partition ?", hart.id(), access, addr, pc,
                   describe(hart.id(), pc), PartitionWindow::kGuestBase,
                   PartitionWindow::kGuestBase + w.size, w.channel_base,
                   w.channel_base + w.channel_size, addr,
-                  owner >= 0 ? fmt::format("{}'s private RAM", layout_.describe(owner))
+                  owner >= 0 ? fmt::format("{}'s private RAM", describe_partition(owner))
                              : std::string("RAM no partition owns")),
       static_cast<int>(hart.id()), pc);
 }
@@ -341,6 +421,7 @@ bool Machine::run_turn(uint64_t quantum) {
   bool any_ran = false;
   for (auto& hp : harts_) {
     Hart& h = *hp;
+    if (h.park.load(std::memory_order_relaxed) != Hart::kRunning) continue;
     if (h.waiting_for_interrupt) {
       if ((h.pending_interrupts() & h.mie) == 0) continue;
       h.waiting_for_interrupt = false;
@@ -360,7 +441,8 @@ bool Machine::run_turn(uint64_t quantum) {
   // Every hart waits: jump virtual time to the earliest armed timer, or give up.
   uint64_t next = ~uint64_t{0};
   for (auto& h : harts_)
-    if (h->mie & irq::kMtip) next = std::min(next, clint_->mtimecmp(h->id()));
+    if ((h->mie & irq::kMtip) && h->park == Hart::kRunning)
+      next = std::min(next, clint_->mtimecmp(h->id()));
   const uint64_t now = clint_->mtime();
   if (next == ~uint64_t{0}) {
     request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
@@ -374,7 +456,7 @@ bool Machine::run_turn(uint64_t quantum) {
 
 void Machine::wait_for_interrupt(Hart& h) {
   std::unique_lock<std::mutex> lock(wait_mu_);
-  while (!stop_requested()) {
+  while (!stop_requested() && h.park == Hart::kRunning) {
     if (h.pending_interrupts() & h.mie) {
       h.waiting_for_interrupt = false;
       return;
@@ -391,6 +473,14 @@ void Machine::wait_for_interrupt(Hart& h) {
 void Machine::run_hart_thread(Hart& h) {
   constexpr uint64_t kBlock = 16384;
   while (!stop_requested()) {
+    if (h.park.load() != Hart::kRunning) {  // in no running partition: idle until one starts
+      std::unique_lock<std::mutex> lock(wait_mu_);
+      int requested = Hart::kRequested;  // not if a start made it kRunning meanwhile
+      if (h.park.compare_exchange_strong(requested, Hart::kParked))
+        wait_cv_.notify_all();  // a start may wait for this hart to be free
+      wait_cv_.wait(lock, [&] { return stop_requested() || h.park == Hart::kRunning; });
+      continue;
+    }
     if (h.waiting_for_interrupt) {
       wait_for_interrupt(h);
       continue;
@@ -413,6 +503,7 @@ void Machine::run_parallel() {
       // Deadlock: every hart waits and no timer is armed.
       bool all_waiting = true, timer_armed = false;
       for (auto& h : harts_) {
+        if (h->park != Hart::kRunning) continue;  // idle, not in a partition: cannot be woken
         all_waiting &= h->waiting_for_interrupt;
         timer_armed |= (h->mie & irq::kMtip) && clint_->mtimecmp(h->id()) != ~uint64_t{0};
         if (h->pending_interrupts() & h->mie) all_waiting = false;

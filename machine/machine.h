@@ -3,6 +3,7 @@
 // It knows nothing of tags: checkers attach to harts through ExecutionHooks.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -41,6 +42,7 @@ struct MachineConfig {
   std::vector<PartitionSpec> partitions;
   uint64_t channel_mem = 4ull << 20;  // shared by all partitions, at the top of RAM
   uint32_t placement = 0;             // UNITAG_PLACEMENT_*, reported to the guest
+  unsigned elastic = 0;               // partition slots for partitions started while running
 };
 
 // kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.
@@ -133,6 +135,16 @@ class Machine {
   const PartitionLayout& partitions() const { return layout_; }
   // The image partition p runs.
   const ElfImage* partition_image(size_t p) const { return partition_images_.at(p); }
+  // The harts partition p runs on now (0: stopped, or an elastic slot never started), and every
+  // hart it ever ran on.
+  uint64_t partition_harts(size_t p) const { return live_.at(p).load(); }
+  uint64_t partition_ever_harts(size_t p) const { return ever_.at(p).load(); }
+  // "partition 1 (harts 2-3)".
+  std::string describe_partition(size_t p) const;
+  // The partition controller's commands (machine/devices/partition_controller.h): a negative
+  // errno, or the new partition's index / 0.
+  int64_t start_partition(uint64_t harts, unsigned caller);
+  int64_t stop_partition(uint64_t index, unsigned caller);
   Uart& uart() { return *uart_; }
   Clint& clint() { return *clint_; }
   uint64_t total_retired() const { return total_retired_.load(std::memory_order_relaxed); }
@@ -166,6 +178,8 @@ class Machine {
   std::unique_ptr<TestFinisher> finisher_;
   std::vector<std::unique_ptr<Hart>> harts_;
   PartitionLayout layout_;
+  std::array<std::atomic<uint64_t>, 16> live_{}, ever_{};
+  std::unique_ptr<Device> controller_;
   const ElfImage* image_ = nullptr;
   std::vector<const ElfImage*> partition_images_;
   std::optional<uint64_t> tohost_, fromhost_;

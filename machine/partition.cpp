@@ -63,16 +63,17 @@ bool parse_hart_set(const std::string& text, unsigned harts, uint64_t& mask, std
 }
 
 PartitionLayout PartitionLayout::plan(const std::vector<PartitionSpec>& specs, unsigned harts,
-                                      uint64_t ram_size, uint64_t channel_size) {
+                                      uint64_t ram_size, uint64_t channel_size, unsigned elastic) {
   constexpr uint64_t kAlign = 1ull << 20;
-  if (specs.size() > UNITAG_MAX_PARTITIONS)
-    throw UserError(exit_code::kUsage, fmt::format("{} partitions given; at most {} are supported",
-                                                   specs.size(), UNITAG_MAX_PARTITIONS));
+  const size_t slots = specs.size() + elastic;
+  if (slots > UNITAG_MAX_PARTITIONS)
+    throw UserError(exit_code::kUsage,
+                    fmt::format("{} partitions given (with --elastic); at most {} are supported",
+                                slots, UNITAG_MAX_PARTITIONS));
   uint64_t seen = 0;
   for (size_t p = 0; p < specs.size(); ++p) {
     const uint64_t m = specs[p].harts;
-    if (m == 0)
-      throw UserError(exit_code::kUsage, fmt::format("--partition {} has no harts", p));
+    if (m == 0) throw UserError(exit_code::kUsage, fmt::format("--partition {} has no harts", p));
     if (harts < 64 && (m >> harts) != 0)
       throw UserError(exit_code::kUsage,
                       fmt::format("--partition {} names harts {}, but the machine has {} (--harts)",
@@ -85,19 +86,18 @@ PartitionLayout PartitionLayout::plan(const std::vector<PartitionSpec>& specs, u
     seen |= m;
   }
   if (channel_size % kAlign != 0 || channel_size == 0)
-    throw UserError(exit_code::kUsage,
-                    "--channel-mem must be a non-zero multiple of 1M (e.g. 4M)");
-  const uint64_t per = specs.empty() || channel_size >= ram_size
+    throw UserError(exit_code::kUsage, "--channel-mem must be a non-zero multiple of 1M (e.g. 4M)");
+  const uint64_t per = slots == 0 || channel_size >= ram_size
                            ? 0
-                           : (ram_size - channel_size) / specs.size() / kAlign * kAlign;
+                           : (ram_size - channel_size) / slots / kAlign * kAlign;
   if (per < 4 * kAlign)
     throw UserError(
         exit_code::kUsage,
         fmt::format("{} partitions and {} MiB of channel memory do not fit in {} MiB of RAM with "
                     "at least 4 MiB each; give a larger --mem",
-                    specs.size(), channel_size >> 20, ram_size >> 20));
+                    slots, channel_size >> 20, ram_size >> 20));
   PartitionLayout layout;
-  for (size_t p = 0; p < specs.size(); ++p) {
+  for (size_t p = 0; p < slots; ++p) {
     PartitionWindow w;
     w.index = static_cast<int>(p);
     w.size = per;
@@ -105,7 +105,7 @@ PartitionLayout PartitionLayout::plan(const std::vector<PartitionSpec>& specs, u
     w.channel_base = PartitionWindow::kGuestBase + ram_size - channel_size;
     w.channel_size = channel_size;
     layout.windows_.push_back(w);
-    layout.masks_.push_back(specs[p].harts);
+    layout.masks_.push_back(p < specs.size() ? specs[p].harts : 0);
   }
   return layout;
 }
@@ -116,10 +116,9 @@ int PartitionLayout::partition_of(unsigned hart) const {
   return -1;
 }
 
-std::string PartitionLayout::describe(size_t p) const {
-  const uint64_t m = masks_[p];
-  return fmt::format("partition {} (hart{} {})", p, std::popcount(m) == 1 ? "" : "s",
-                     format_hart_set(m));
+std::string describe_partition(size_t p, uint64_t harts) {
+  return fmt::format("partition {} (hart{} {})", p, std::popcount(harts) == 1 ? "" : "s",
+                     format_hart_set(harts));
 }
 
 }  // namespace unitag

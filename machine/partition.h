@@ -49,22 +49,24 @@ class PartitionLayout {
  public:
   // Throws UserError (usage) for overlapping or empty hart sets, harts that do not exist, or RAM
   // too small for the partitions and the channel memory.
+  // `elastic` more slots (no harts yet) are reserved for partitions started while running.
   static PartitionLayout plan(const std::vector<PartitionSpec>& specs, unsigned harts,
-                              uint64_t ram_size, uint64_t channel_size);
+                              uint64_t ram_size, uint64_t channel_size, unsigned elastic = 0);
 
   size_t count() const { return windows_.size(); }
   const PartitionWindow& window(size_t p) const { return windows_[p]; }
+  // The harts partition p started with (0: an elastic slot).
   uint64_t harts(size_t p) const { return masks_[p]; }
-  // The partition hart h belongs to, or -1 (a spare hart, parked until a partition starts on it).
+  // The partition hart h started in, or -1 (a spare hart, parked until a partition starts on it).
   int partition_of(unsigned hart) const;
-  // "partition 1 (harts 2-3)".
-  std::string describe(size_t p) const;
 
  private:
   std::vector<PartitionWindow> windows_;
   std::vector<uint64_t> masks_;
 };
 
+// "partition 1 (harts 2-3)".
+std::string describe_partition(size_t p, uint64_t harts);
 // "0-1,3" for the mask 0b1011.
 std::string format_hart_set(uint64_t mask);
 // Parses "0-1,3"; nullopt-like: returns false with `error` set.

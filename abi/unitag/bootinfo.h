@@ -21,10 +21,11 @@
 #define UNITAG_POLICY_FRAME (1u << 4)
 
 /* Values of `placement` (`unitag run --placement`). */
-#define UNITAG_PLACEMENT_CRITICAL_ONLY 0u /* bulk on untagged partitions, critical code offloaded \
-                                           */
-#define UNITAG_PLACEMENT_ALL_TAGGED 1u    /* everything on tagged partitions */
-#define UNITAG_PLACEMENT_NONE_TAGGED 2u   /* everything on untagged partitions, nothing offloaded */
+#define UNITAG_PLACEMENT_CRITICAL_ONLY                                                          \
+  0u                                    /* bulk on untagged partitions, critical code offloaded \
+                                         */
+#define UNITAG_PLACEMENT_ALL_TAGGED 1u  /* everything on tagged partitions */
+#define UNITAG_PLACEMENT_NONE_TAGGED 2u /* everything on untagged partitions, nothing offloaded */
 
 /* Offset of boot_hart, for the reset code (start.S) that picks each partition's boot hart. */
 #define UNITAG_BOOTINFO_BOOT_HART_OFFSET 204
@@ -50,6 +51,7 @@ struct unitag_bootinfo {
   uint64_t channel_size;
   uint32_t placement; /* UNITAG_PLACEMENT_*: where the offload scheduler puts work */
   uint32_t reserved;
+  uint64_t partition_controller; /* starts and stops partitions at run time (0: none) */
   /* strings and the argv array follow in the same page */
 };
 

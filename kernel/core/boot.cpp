@@ -81,6 +81,7 @@ const char* configure(uintptr_t boot_arg) {
       g_config.channel_base = info->channel_base;
       g_config.channel_size = info->channel_size;
       g_config.placement = info->placement;
+      g_config.partition_controller = info->partition_controller;
     }
     return nullptr;
   }
@@ -161,6 +162,7 @@ extern "C" [[noreturn]] void uk_boot_primary(uint64_t hart, uintptr_t boot_arg) 
     g_config.partition_harts[0] =
         g_config.hart_count >= 64 ? ~uint64_t{0} : (uint64_t{1} << g_config.hart_count) - 1;
   }
+  g_config.machine_harts = g_config.hart_count;
   const uint64_t mine = g_config.partition_harts[g_config.partition_index];
   unsigned harts = 0;
   for (unsigned h = 0; h < UK_MAX_HARTS; ++h)

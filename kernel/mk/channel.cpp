@@ -44,10 +44,11 @@ struct PortQueue {
   PortQueue* next;
 };
 constexpr unsigned kPortBuckets = 64;
+constexpr unsigned kSpinBeforeSleep = 512;  // polls of the rings before a blocked side sleeps
 PortQueue* g_ports[kPortBuckets];
 uk_spinlock g_rx_lock;  // ring heads of this partition's inbound rings, port queues
-unsigned g_rx_next;                  // round-robin start over senders
-unsigned g_queued;                   // messages in port queues (0: skip the lookup)
+unsigned g_rx_next;     // round-robin start over senders
+unsigned g_queued;      // messages in port queues (0: skip the lookup)
 uk_spinlock g_tx_lock[kMaxPartitions];
 uint32_t g_tx_seq[kMaxPartitions];
 struct uk_chan_stats g_stats;
@@ -187,9 +188,10 @@ const Layout& layout() { return g_layout; }
 unsigned self() { return g_self; }
 
 void ring_doorbell(unsigned p) {
-  const uint64_t harts = boot_config().partition_harts[p];
+  const uint64_t harts = harts_of(p);
   if (!harts) return;
   count(g_stats.ipis_sent);
+  __atomic_store_n(&g_layout.header()->mailbox[p].doorbell, 1u, __ATOMIC_RELEASE);
   clint::send_ipi(unsigned(__builtin_ctzll(harts)));
 }
 
@@ -208,13 +210,18 @@ void init() {
     memset(g_layout.base, 0, g_layout.size);
   }
   if (g_layout.shared_offset() >= g_layout.size)
-    uk_panic("channels: %u partitions need more channel memory than %lu bytes",
-             g_layout.partitions, (unsigned long)g_layout.size);
+    uk_panic("channels: %u partitions need more channel memory than %lu bytes", g_layout.partitions,
+             (unsigned long)g_layout.size);
   __atomic_store_n(&g_ready, true, __ATOMIC_RELEASE);
 }
 
+// Only a doorbell wakes the channel waiters: waking them on every software interrupt would make
+// each wake-up (an IPI to the waiter's hart) wake them again.
 void on_doorbell() {
-  if (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) event_signal();
+  if (!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) return;
+  uint32_t* bell = &g_layout.header()->mailbox[g_self].doorbell;
+  if (__atomic_load_n(bell, __ATOMIC_RELAXED) && __atomic_exchange_n(bell, 0u, __ATOMIC_ACQ_REL))
+    event_signal();
 }
 
 }  // namespace uk::mk
@@ -226,11 +233,11 @@ extern "C" int uk_partition_self(void) { return int(self()); }
 extern "C" int uk_partition_count(void) { return int(layout().partitions); }
 extern "C" int uk_partition_harts(int p) {
   if (p < 0 || unsigned(p) >= layout().partitions) return 0;
-  return __builtin_popcountll(boot_config().partition_harts[p]);
+  return __builtin_popcountll(harts_of(unsigned(p)));
 }
 extern "C" int uk_partition_tagged(int p) {
   if (p < 0 || unsigned(p) >= layout().partitions) return 0;
-  const uint64_t harts = boot_config().partition_harts[p];
+  const uint64_t harts = harts_of(unsigned(p));
   return harts && (boot_config().tagged_harts & harts) == harts;
 }
 
@@ -249,6 +256,10 @@ namespace {
   count(g_stats.full_waits);
   uint32_t* my_flag = &layout().header()->mailbox[self()].sender_sleeping;
   for (;;) {
+    for (unsigned spin = 0; spin < kSpinBeforeSleep &&
+                            r->tail - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) >= kRingSlots;
+         ++spin)
+      arch::pause();
     if (flags & UK_CHAN_POLL) {
       uk_yield();
     } else {
@@ -293,9 +304,11 @@ namespace {
 
 // Nothing for the port yet: waits as flags say. Out of line, like wait_for_room.
 [[gnu::noinline]] void wait_for_message(int flags, uint64_t seen, uint32_t stalled) {
+  // Spin on the rings' tails (cheap, no lock) first: a message often follows within a few
+  // hundred cycles, and sleeping costs an interrupt round trip to wake up.
+  for (unsigned spin = 0; spin < kSpinBeforeSleep && !messages_waiting(stalled); ++spin)
+    arch::pause();
   if (flags & UK_CHAN_POLL) {
-    // Spin on the rings' tails (cheap, no lock) before giving the hart away.
-    for (unsigned spin = 0; spin < 512 && !messages_waiting(stalled); ++spin) arch::pause();
     if (!messages_waiting(stalled)) uk_yield();
     return;
   }

@@ -98,6 +98,7 @@ void* service_main(void*) {
 }
 
 bool eligible_for_bulk(unsigned p) {
+  if (!harts_of(p)) return false;  // not running
   const bool tagged = uk_partition_tagged(int(p));
   return uk_placement() == UK_PLACE_ALL_TAGGED ? tagged : !tagged;
 }

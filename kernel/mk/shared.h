@@ -22,6 +22,7 @@ inline constexpr uint16_t kServicePort = 0xffff;  // tasks and offloaded calls
 struct alignas(64) Mailbox {
   uint32_t receiver_sleeping;  // a receiver sleeps: the next sender must interrupt us
   uint32_t sender_sleeping;    // a sender waits for room: the next receiver must interrupt us
+  uint32_t doorbell;  // set before the interrupt: tells a channel wake-up from a scheduler IPI
 };
 
 struct NameEntry {
@@ -34,8 +35,8 @@ struct NameEntry {
 struct Header {
   Mailbox mailbox[kMaxPartitions];
   uk_spinlock names_lock;
-  uint32_t unused;
-  uint64_t shared_cursor;  // bytes handed out by uk_shared_alloc
+  uk_spinlock controller_lock;  // one partition at a time drives the partition controller
+  uint64_t shared_cursor;       // bytes handed out by uk_shared_alloc
   NameEntry names[kNames];
 };
 static_assert(sizeof(Header) <= 4096);
@@ -72,6 +73,8 @@ struct Layout {
 
 const Layout& layout();
 unsigned self();
+// The harts partition p runs on now (from the partition controller when there is one).
+uint64_t harts_of(unsigned p);
 // Sends an inter-processor interrupt to partition p (its boot hart).
 void ring_doorbell(unsigned p);
 

@@ -19,6 +19,26 @@ Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
   update_fast_path();
 }
 
+void Hart::reset(uint64_t entry, uint64_t a0, uint64_t a1) {
+  std::fill(std::begin(x), std::end(x), 0);
+  std::fill(std::begin(f), std::end(f), 0);
+  priv = Priv::M;
+  mstatus = mstatus::kUxl | (fp_ ? mstatus::kFsInitial << mstatus::kFsShift : 0);
+  mie = mip = mtvec = mscratch = mepc = mcause = mtval = 0;
+  mcounteren = mcountinhibit = tselect = 0;
+  fflags = frm = 0;
+  std::fill(std::begin(pmpcfg), std::end(pmpcfg), 0);
+  std::fill(std::begin(pmpaddr), std::end(pmpaddr), 0);
+  reservation_valid = false;
+  pending_cause_ = pending_tval_ = 0;
+  waiting_for_interrupt = false;
+  pc = entry;
+  x[10] = a0;
+  x[11] = a1;
+  flush_decode_cache();  // the code a previous partition left in these pages is gone
+  update_fast_path();
+}
+
 // The decode cache is keyed by physical page: what a fetch at pc reaches, through the memory path.
 DecodedPage* Hart::decoded_page(uint64_t pc) {
   Translation t;

@@ -74,6 +74,10 @@ class Hart {
 
   // --- run state ---------------------------------------------------------------------------
   std::atomic<bool> waiting_for_interrupt{false};  // executed WFI with nothing pending
+  // In no running partition: the run loops skip it until a partition starts on it. kRequested:
+  // told to stop (it finishes its block); kParked: its run loop acknowledged, it is idle.
+  enum ParkState : int { kRunning = 0, kRequested = 1, kParked = 2 };
+  std::atomic<int> park{kRunning};
   uint64_t block_executed = 0;  // instructions retired so far in the current block (for CSRs)
   HartStats stats;
 
@@ -159,6 +163,10 @@ class Hart {
   bool pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const;
   // The address range [lo, hi) that PMP entry i covers (hi == lo when the entry is off).
   void pmp_range(unsigned i, uint64_t& lo, uint64_t& hi) const;
+
+  // Back to the state at reset (M-mode, registers and CSRs cleared, caches empty), entering at pc
+  // with a0 and a1 set: a partition starting on this hart while the machine runs.
+  void reset(uint64_t entry, uint64_t a0, uint64_t a1);
 
   // The multikernel partition this hart belongs to: its RAM window (all RAM when unpartitioned).
   void set_partition(const PartitionWindow& w) {

@@ -35,6 +35,7 @@ struct RunOptions {
   std::vector<std::string> partitions;  // --partition HARTS[:IMAGE][:tagged]
   std::string channel_mem = "4M";
   std::string placement = "critical-only";
+  unsigned elastic = 0;
 };
 
 // `--partition HARTS[:IMAGE][:tagged]`, e.g. 0-1:tagged, 2-3:app.elf, 1:app.elf:tagged.
@@ -146,7 +147,7 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
       double busy = 0;
       unsigned n = 0;
       for (unsigned i = 0; i < m.hart_count(); ++i) {
-        if (!(layout.harts(p) >> i & 1)) continue;
+        if (!(m.partition_ever_harts(p) >> i & 1)) continue;
         Hart& h = m.hart(i);
         insns += h.instret;
         cycles += h.instret + h.extra_cycles;
@@ -154,8 +155,11 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
         ++n;
       }
       pj["partition"] = p;
-      pj["harts"] = format_hart_set(layout.harts(p));
-      pj["tagged"] = (layout.harts(p) & m.config().tagged_harts) == layout.harts(p);
+      const uint64_t harts = m.partition_ever_harts(p);
+      pj["harts"] = format_hart_set(harts);
+      pj["started_at_run_time"] = layout.harts(p) == 0 && harts != 0;
+      pj["running_at_end"] = m.partition_harts(p) != 0;
+      pj["tagged"] = harts && (harts & m.config().tagged_harts) == harts;
       pj["image"] = m.partition_image(p)->path();
       pj["instructions"] = insns;
       pj["cycles"] = cycles;
@@ -192,6 +196,10 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
                     fmt::format("--channel-mem {}: give a size such as 4M", o.channel_mem));
   cfg.channel_mem = *channel;
   cfg.placement = placement_code(o.placement);
+  cfg.elastic = o.elastic;
+  if (cfg.elastic && cfg.partitions.empty())
+    throw UserError(exit_code::kUsage,
+                    "--elastic needs partitions; e.g. --harts 4 --partition 0 --elastic 2");
 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> out_file(nullptr, &std::fclose);
   if (!o.uart_out.empty()) {
@@ -298,6 +306,10 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Where the offload scheduler puts work: critical-only (default), all-tagged, "
                   "none-tagged")
       ->check(CLI::IsMember({"critical-only", "all-tagged", "none-tagged"}));
+  cmd->add_option("--elastic", opts->elastic,
+                  "Reserve N more partition slots: the guest may start partitions on idle harts "
+                  "(harts in no --partition) while it runs, and stop them")
+      ->check(CLI::Range(0u, 15u));
   cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");
   for (auto& e : *extensions) e->add_options(*cmd);
   cmd->callback([opts, extensions, exit_code] { *exit_code = run(*opts, *extensions); });

@@ -97,7 +97,7 @@ class TagsExtension final : public RunExtension {
             exit_code::kUsage,
             fmt::format("{} is tagged but runs {}: tagged partitions run the main "
                         "image; give {} as the image to run",
-                        machine.partitions().describe(p), machine.partition_image(p)->path(),
+                        machine.describe_partition(p), machine.partition_image(p)->path(),
                         machine.partition_image(p)->path()));
     try {
       engine_ =

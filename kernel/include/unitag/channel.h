@@ -20,8 +20,18 @@ int uk_partition_self(void);
 int uk_partition_count(void);
 /* 1 when every hart of partition p checks tags. */
 int uk_partition_tagged(int p);
-/* Harts in partition p. */
+/* Harts in partition p (0: not running). */
 int uk_partition_harts(int p);
+
+/* Elastic partitions (unitag run --elastic N reserves N slots): a new kernel instance of this
+ * image starts on idle harts while the system runs, and stops again, its harts returned. Only
+ * untagged harts can host one. uk_partition_start returns the new partition's index or -errno
+ * (-ENOSYS without a partition controller, -EBUSY harts in use, -ENOSPC no free slot, -EPERM
+ * tagged harts); stop a partition only when it is idle (its tasks joined): what it was doing is
+ * dropped. */
+uint64_t uk_idle_harts(void); /* machine hart mask of harts in no partition */
+int uk_partition_start(uint64_t harts);
+int uk_partition_stop(int p);
 
 /* --- messages -------------------------------------------------------------------------------- */
 #define UK_MSG_PAYLOAD 48
@@ -114,22 +124,23 @@ long uk_offload(uk_critical_fn fn, long a0, long a1, long a2, long a3, long a4);
  * its body (written after the macro) is placed in the critical section, and each call goes
  * through uk_offload. Parameters and result must be integers or pointers (into shared memory).
  *   UK_OFFLOADED2(long, parse_request, const char*, text, long, length) { ...body... } */
-#define UK_OFFLOADED_(R, name, params, call, casts)                                      \
-  static R name##__critical params UK_CRITICAL;                                          \
-  UK_CRITICAL static long name##__thunk(long x0, long x1, long x2, long x3, long x4) {   \
-    (void)x0, (void)x1, (void)x2, (void)x3, (void)x4;                                    \
-    return (long)name##__critical casts;                                                 \
-  }                                                                                      \
-  R name params { return (R)uk_offload call; }                                           \
+#define UK_OFFLOADED_(R, name, params, call, casts)                                    \
+  static R name##__critical params UK_CRITICAL;                                        \
+  UK_CRITICAL static long name##__thunk(long x0, long x1, long x2, long x3, long x4) { \
+    (void)x0, (void)x1, (void)x2, (void)x3, (void)x4;                                  \
+    return (long)name##__critical casts;                                               \
+  }                                                                                    \
+  R name params { return (R)uk_offload call; }                                         \
   static R name##__critical params
 #define UK_OFFLOADED1(R, name, T0, a0) \
   UK_OFFLOADED_(R, name, (T0 a0), (name##__thunk, (long)(a0), 0, 0, 0, 0), ((T0)x0))
-#define UK_OFFLOADED2(R, name, T0, a0, T1, a1)                                              \
+#define UK_OFFLOADED2(R, name, T0, a0, T1, a1)                                             \
   UK_OFFLOADED_(R, name, (T0 a0, T1 a1), (name##__thunk, (long)(a0), (long)(a1), 0, 0, 0), \
                 ((T0)x0, (T1)x1))
-#define UK_OFFLOADED3(R, name, T0, a0, T1, a1, T2, a2)                                        \
-  UK_OFFLOADED_(R, name, (T0 a0, T1 a1, T2 a2),                                              \
-                (name##__thunk, (long)(a0), (long)(a1), (long)(a2), 0, 0), ((T0)x0, (T1)x1, (T2)x2))
+#define UK_OFFLOADED3(R, name, T0, a0, T1, a1, T2, a2)                     \
+  UK_OFFLOADED_(R, name, (T0 a0, T1 a1, T2 a2),                            \
+                (name##__thunk, (long)(a0), (long)(a1), (long)(a2), 0, 0), \
+                ((T0)x0, (T1)x1, (T2)x2))
 
 /* Offloaded calls this partition made and served. */
 void uk_offload_counts(uint64_t* made, uint64_t* served);

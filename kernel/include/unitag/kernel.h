@@ -35,7 +35,9 @@ struct uk_boot_config {
   unsigned hart_ids[UK_MAX_HARTS];
   uint64_t channel_base; /* memory shared with the other partitions (0: none, a local stand-in) */
   uint64_t channel_size;
-  unsigned placement; /* UNITAG_PLACEMENT_* (unitag/bootinfo.h): the offload strategy */
+  unsigned placement;            /* UNITAG_PLACEMENT_* (unitag/bootinfo.h): the offload strategy */
+  unsigned machine_harts;        /* harts of the whole machine */
+  uint64_t partition_controller; /* elastic partitions (0: none, e.g. on QEMU) */
 };
 
 const struct uk_boot_config* uk_boot_info(void);

@@ -333,6 +333,41 @@ static int crash(void) {
   return 1;
 }
 
+/* --- elastic: the partition controller's answers -------------------------------------------- */
+static const char* result_name(int r) {
+  static char buf[16];
+  switch (r) {
+    case -EBUSY: return "EBUSY";
+    case -EPERM: return "EPERM";
+    case -EINVAL: return "EINVAL";
+    case -ENOSPC: return "ENOSPC";
+    case -ENOSYS: return "ENOSYS";
+    default: snprintf(buf, sizeof buf, "%d", r); return buf;
+  }
+}
+
+static int elastic(void) {
+  if (uk_partition_self() != 0) return 0;
+  const uint64_t idle = uk_idle_harts();
+  printf("elastic: idle harts 0x%llx\n", (unsigned long long)idle);
+  printf("elastic: start on hart 0 (busy) -> %s\n", result_name(uk_partition_start(1)));
+  printf("elastic: start on tagged hart 2 -> %s\n", result_name(uk_partition_start(4)));
+  const int p = uk_partition_start(2);
+  printf("elastic: start on hart 1 -> %s\n", result_name(p));
+  if (p < 0) return 0;
+  printf("elastic: second start on hart 1 -> %s\n", result_name(uk_partition_start(2)));
+  /* the new kernel boots and serves: a task proves it */
+  long r = 0;
+  const long id = uk_task_start(p, square_on, 7);
+  uk_task_join(id, &r);
+  printf("elastic: task on partition %d -> %ld\n", p, r);
+  printf("elastic: stop partition 0 -> %s\n", result_name(uk_partition_stop(0)));
+  printf("elastic: stop partition %d -> %s\n", p, result_name(uk_partition_stop(p)));
+  printf("elastic: stop it again -> %s\n", result_name(uk_partition_stop(p)));
+  printf("elastic: idle harts 0x%llx\n", (unsigned long long)uk_idle_harts());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* what = argc > 1 ? argv[1] : "info";
   const unsigned count = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 0;
@@ -345,6 +380,7 @@ int main(int argc, char** argv) {
   if (!strcmp(what, "pingpong-poll")) return pingpong(count ? count : 1000, UK_CHAN_POLL);
   if (!strcmp(what, "tasks")) return tasks();
   if (!strcmp(what, "cost")) return cost();
+  if (!strcmp(what, "elastic")) return elastic();
   if (!strcmp(what, "offload")) return offload(argc > 2 ? argv[2] : NULL);
   if (!strcmp(what, "isolation")) return isolation();
   if (!strcmp(what, "crash")) return crash();
