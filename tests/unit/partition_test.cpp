@@ -1,12 +1,13 @@
 // Multikernel partitions: the layout (hart sets, RAM split, refusals) and the window each hart's
 // memory path enforces, through a real Machine and Hart.
+#include "machine/partition.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 
 #include "machine/errors.h"
 #include "machine/machine.h"
-#include "machine/partition.h"
 
 namespace unitag {
 namespace {
