@@ -174,6 +174,13 @@ class Hart {
     update_fast_path();
   }
   const PartitionWindow& partition() const { return partition_; }
+  // The guest address of a physical one this hart reached (policies and reports speak the
+  // guest's addresses; tags are kept by physical address).
+  uint64_t guest_address(uint64_t paddr) const {
+    if (partition_.partitioned() && paddr - partition_.phys_base < partition_.size)
+      return paddr - partition_.phys_base + PartitionWindow::kGuestBase;
+    return paddr;
+  }
   // A RAM address this hart's partition may not reach (the machine reports such accesses).
   bool outside_partition(uint64_t addr) const {
     uint64_t paddr;

@@ -61,7 +61,8 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
                 key.last_key.overhang(),  // the denied key
                 key.access_size,
                 table.member(rs3, member)};
-  const Explanation ex = p.explain(den, in, has_addr, addr);
+  const uint64_t guest_addr = hart_.guest_address(addr);  // allocations are in guest addresses
+  const Explanation ex = p.explain(den, in, has_addr, guest_addr);
   const std::string kind = kind_of(ex, den, p);
   const SourceLines& lines = engine_.lines();
   std::string s = fmt::format("tag violation: {}\n", kind);
@@ -69,7 +70,10 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   s += fmt::format("  hart {}, pc {}\n", hart_.id(), lines.where(pc));
   s += fmt::format("  instruction: {} (opgroup {})\n", disassemble(d, pc), opgroup_name(c.op));
   if (prev_pc_) s += fmt::format("  previous instruction: {}\n", lines.where(prev_pc_));
-  if (has_addr) s += fmt::format("  address: 0x{:x}\n", addr);
+  if (has_addr && guest_addr != addr)
+    s += fmt::format("  address: 0x{:x} (physical 0x{:x})\n", guest_addr, addr);
+  else if (has_addr)
+    s += fmt::format("  address: 0x{:x}\n", addr);
   s += indent(ex.detail);
   s += "  tags:\n";
   s += tag_line("pc", pctag(), Site::kPc);
@@ -84,7 +88,7 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   if (has_addr)
     s += tag_line(fmt::format("word 0x{:x}", addr & ~uint64_t{7}).c_str(), mem, Site::kMemory);
   return stop_or_trap(
-      pc, has_addr ? addr : pc,
+      pc, has_addr ? guest_addr : pc,
       Violation{hart_.id(), pc, std::string(p.name()), std::string(den.rule), kind, s});
 }
 
