@@ -84,6 +84,12 @@ class OffloadSuite final : public Suite {
                          mk_[n] = run_guest_ok(ctx, "mandel", one_partition_per_hart(n), size);
                        }});
     }
+    steps.push_back({"wordcount SMP", [this, &ctx] {
+                       wc_smp_ = run_guest_ok(ctx, "wordcount", {"--harts", "4"});
+                     }});
+    steps.push_back({"wordcount multikernel", [this, &ctx] {
+                       wc_mk_ = run_guest_ok(ctx, "wordcount", one_partition_per_hart(4));
+                     }});
     const std::string requests = ctx.quick ? "32" : "64";
     const std::string work = ctx.quick ? "100000" : "300000";
     for (const std::string& placement : kPlacements)
@@ -186,6 +192,23 @@ class OffloadSuite final : public Suite {
                         "multikernel speedup", "SMP instructions", "multikernel instructions"},
                        cells);
     o.markdown += "\n![mandel](mandel_smp_multikernel.png)\n\n";
+    const uint64_t pairs =
+        number_in(wc_mk_, "wordcount:", "wordcount: %*u files, %*u words, %*u distinct, %llu");
+    for (const GuestRun* r : {&wc_smp_, &wc_mk_})
+      o.rows.push_back({{"kind", "wordcount"},
+                        {"partitions", r == &wc_smp_ ? 1 : 4},
+                        {"wall_seconds", r->stats.value("wall_seconds", 0.0)},
+                        {"instructions", r->instructions()},
+                        {"pairs_reduced", pairs},
+                        {"command", ctx.shown(r->argv)}});
+    o.markdown += fmt::format(
+        "Map-reduce word count (`apps/wordcount`, 8 license texts, {} (word, count) pairs reduced "
+        "over channels): SMP on 4 harts {} s, {} instructions (`{}`); 4 partitions {} s, {} "
+        "instructions (`{}`).\n\n",
+        grouped(pairs), fixed(wc_smp_.stats.value("wall_seconds", 0.0), 3),
+        grouped(wc_smp_.instructions()), ctx.shown(wc_smp_.argv),
+        fixed(wc_mk_.stats.value("wall_seconds", 0.0), 3), grouped(wc_mk_.instructions()),
+        ctx.shown(wc_mk_.argv));
     o.plots.push_back({{"file", "mandel_smp_multikernel.png"},
                        {"kind", "line"},
                        {"title", "apps/mandel: speedup over 1 hart"},
@@ -253,6 +276,7 @@ class OffloadSuite final : public Suite {
   GuestRun stress_;
   std::vector<unsigned> harts_;
   std::map<unsigned, GuestRun> smp_, mk_;
+  GuestRun wc_smp_, wc_mk_;
   std::map<std::string, GuestRun> gateway_;
 };
 
