@@ -44,13 +44,13 @@ static inline uint64_t unitag_tag_get(const void* p) {
 /* A pointer to the sub-object [p, p+n) (one field of a struct) that the bounds policy checks
  * against those bounds only: an overflow from this field into the next is caught. Untagged harts
  * and other policies get p unchanged. A macro, so that reports name the line that narrowed. */
-#define unitag_tag_bound(p, n)                                                     \
-  __extension__({                                                                  \
-    void* unitag_bound_;                                                           \
-    __asm__ volatile(".insn r 0x0b, 3, 0, %0, %1, %2"                              \
-                     : "=r"(unitag_bound_)                                         \
-                     : "r"((void*)(p)), "r"((size_t)(n)));                         \
-    unitag_bound_;                                                                 \
+#define unitag_tag_bound(p, n)                             \
+  __extension__({                                          \
+    void* unitag_bound_;                                   \
+    __asm__ volatile(".insn r 0x0b, 3, 0, %0, %1, %2"      \
+                     : "=r"(unitag_bound_)                 \
+                     : "r"((void*)(p)), "r"((size_t)(n))); \
+    unitag_bound_;                                         \
   })
 
 #endif
