@@ -368,6 +368,7 @@ class Bounds final : public Policy {
       uint64_t base = 0, size = 0;
       {
         std::lock_guard lock(mu_);
+        if (parent >= regions_.size()) return nullptr;
         base = regions_[parent].base, size = regions_[parent].size;
       }
       if (t.rs1 < base || t.rs2 > size || t.rs1 - base > size - t.rs2) return &kWiden;
