@@ -1,11 +1,12 @@
 // bounds: HardBound / CHERI style spatial safety. A pointer carries the bounds of the object it
 // was made for: a heap block (from the allocator: picolibc's functions bound by symbol, or a
 // tag-aware allocator's tag.alloc), a global (its ELF symbol's size; the pointer gets them where
-// code materialises the symbol's address, auipc/lui + addi), or a sub-object that code narrowed
-// it to with tag.bound (one field of a struct; abi/unitag/tag_isa.h: unitag_tag_bound). Moves,
-// pointer +- integer, and 64-bit loads and stores of the pointer keep them; an access outside
-// them is refused, also from one field of a struct into the next once narrowed, which the
-// colour-based heap policy cannot see (one colour per block).
+// code materialises the symbol's address, auipc/lui + addi, and passes or stores it), or a
+// sub-object that code narrowed it to with tag.bound (one field of a struct;
+// abi/unitag/tag_isa.h: unitag_tag_bound). Moves, pointer +- integer, and 64-bit loads and
+// stores of the pointer keep them; an access outside them is refused, also from one field of a
+// struct into the next once narrowed, which the colour-based heap policy cannot see (one colour
+// per block).
 // How, without addresses in the rule key: bounds are regions in a table that only grows, and a
 // memory word's tag names the innermost region the word belongs to. A pointer may access a word
 // iff its region contains the word's (is it or an ancestor of it), so the rule is a function of
