@@ -19,6 +19,7 @@
 #define UNITAG_POLICY_STACK (1u << 2)
 #define UNITAG_POLICY_CFI (1u << 3)
 #define UNITAG_POLICY_FRAME (1u << 4)
+#define UNITAG_POLICY_BOUNDS (1u << 9)
 
 /* Values of `placement` (`unitag run --placement`). */
 #define UNITAG_PLACEMENT_CRITICAL_ONLY                                                          \

@@ -4,6 +4,8 @@
  *                               and rd's register tag becomes the pointer colour
  *   1  tag.free  x0, rs1, rs2   mark [rs1, rs1+rs2) freed; rs1 must start a live allocation
  *   2  tag.get   rd, rs1, x0    rd = the tag handle of the memory word at rs1 (0 = untagged)
+ *   3  tag.bound rd, rs1, rs2   rd = rs1, with bounds narrowed to [rs1, rs1+rs2) (bounds policy);
+ *                               needs no authority but the pointer's own: it may only narrow
  * Only code whose instruction tag carries allocator authority may execute alloc/free on a
  * tagged hart; from anywhere else they are a policy violation. On an untagged hart (and with no
  * heap policy) alloc copies rs1 to rd, free does nothing, get returns 0. These encodings are
@@ -19,6 +21,7 @@
 #define UNITAG_TAG_ALLOC 0
 #define UNITAG_TAG_FREE 1
 #define UNITAG_TAG_GET 2
+#define UNITAG_TAG_BOUND 3
 
 /* The bits of unitag_bootinfo.policies (UNITAG_POLICY_*) are in abi/unitag/bootinfo.h. */
 
@@ -37,5 +40,17 @@ static inline uint64_t unitag_tag_get(const void* p) {
   __asm__ volatile(".insn r 0x0b, 2, 0, %0, %1, x0" : "=r"(r) : "r"(p) : "memory");
   return r;
 }
+
+/* A pointer to the sub-object [p, p+n) (one field of a struct) that the bounds policy checks
+ * against those bounds only: an overflow from this field into the next is caught. Untagged harts
+ * and other policies get p unchanged. A macro, so that reports name the line that narrowed. */
+#define unitag_tag_bound(p, n)                             \
+  __extension__({                                          \
+    void* unitag_bound_;                                   \
+    __asm__ volatile(".insn r 0x0b, 3, 0, %0, %1, %2"      \
+                     : "=r"(unitag_bound_)                 \
+                     : "r"((void*)(p)), "r"((size_t)(n))); \
+    unitag_bound_;                                         \
+  })
 
 #endif

@@ -43,12 +43,7 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
   for (const uint8_t m : subscribers<BoundCallEntry>())
     for (const std::string& name : policies_[m]->bound_functions(facts_))
       if (const FunctionInfo* f = facts_.function_named(name)) {
-        const auto [it, fresh] = bound_.emplace(f->start, BoundEntry{m, name});
-        // One policy applies a bound call's effect; a second would silently see no calls.
-        if (!fresh && it->second.member != m)
-          throw std::invalid_argument(std::string(policies_[it->second.member]->name()) + " and " +
-                                      std::string(policies_[m]->name()) + " both bind " + name +
-                                      " (the allocator): run them separately");
+        bound_.try_emplace(f->start, BoundEntry{0, name}).first->second.members |= 1u << m;
       }
   tag_image();
   tag_devices();

@@ -37,9 +37,10 @@ struct EngineConfig {
 // mcause a violation is delivered with under --on-violation=trap; guests see the same number.
 inline constexpr uint64_t kTagViolationCause = UNITAG_TAG_VIOLATION_CAUSE;
 
-// One bound-function entry point: which member policy binds it, under which name.
+// One bound-function entry point: which member policies bind it (bit m: member m; several
+// allocator policies compose, each applying the call's effect to its own tags), under which name.
 struct BoundEntry {
-  uint8_t member;
+  uint32_t members;
   std::string name;
 };
 

@@ -109,7 +109,8 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   CodeKey k{};
   e.op = op;
   const bool memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
-  const bool special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
+  const bool special =
+      bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree || op == OpGroup::kTagBound;
   e.flags =
       (memory ? kMemory : 0) | (writes_memory(op) ? kWritesMemory : 0) | (special ? kSpecial : 0);
   k.access_size = ops.mem_bytes;
@@ -202,16 +203,13 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   const uint64_t ra = hart_.x[kRa];
   in_bound_ = true;
   current_epoch_ = kInBound;
-  bound_member_ = b->member;
+  bound_members_ = b->members;
   bound_return_ = ra;
   bound_sp_ = hart_.x[kSp];
   call_ = BoundCall{};
   call_name_ = b->name;
   call_.function = call_name_;
-  for (unsigned i = 0; i < 3; ++i) {
-    call_.args[i] = hart_.x[kA0 + i];
-    call_.arg_meta[i] = engine_.table().member(xtag()[kA0 + i], b->member);
-  }
+  for (unsigned i = 0; i < 3; ++i) call_.args[i] = hart_.x[kA0 + i];
   // The call site is the instruction that jumped to the entry (a tail call's jump leaves ra
   // pointing into its caller's caller); failing that, the 4- or 2-byte one before ra.
   uint32_t word = 0;
@@ -223,12 +221,16 @@ bool HartTagger::start_bound_call(uint64_t pc) {
     if (prev.op == Op::jal || prev.op == Op::jalr) call_.call_site = ra - 4;
   }
   prev_pc_ = pc;
-  Access access(*this, b->member, pc);
-  if (const Denial* d = engine_.policy(b->member).on_event(BoundCallEntry{call_}, access)) {
-    in_bound_ = false;
-    current_epoch_ = fast_epoch();
-    bound_return_ = ~uint64_t{0};
-    return deny_call(b->member, *d, call_.call_site, pc);
+  for (uint8_t m = 0; m < engine_.member_count(); ++m) {
+    if (!(b->members >> m & 1)) continue;
+    for (unsigned i = 0; i < 3; ++i) call_.arg_meta[i] = engine_.table().member(xtag()[kA0 + i], m);
+    Access access(*this, m, pc);
+    if (const Denial* d = engine_.policy(m).on_event(BoundCallEntry{call_}, access)) {
+      in_bound_ = false;
+      current_epoch_ = fast_epoch();
+      bound_return_ = ~uint64_t{0};
+      return deny_call(m, *d, call_.call_site, pc);
+    }
   }
   return true;
 }
@@ -239,8 +241,11 @@ void HartTagger::finish_bound_call(uint64_t pc) {
   current_epoch_ = fast_epoch();
   pctag() = 0;  // returned to the recorded return address with the caller's stack: a legal return
   bound_return_ = ~uint64_t{0};
-  Access access(*this, bound_member_, pc);
-  engine_.policy(bound_member_).on_event(BoundCallReturn{call_}, access);
+  for (uint8_t m = 0; m < engine_.member_count(); ++m) {
+    if (!(bound_members_ >> m & 1)) continue;
+    Access access(*this, m, pc);
+    engine_.policy(m).on_event(BoundCallReturn{call_}, access);
+  }
 }
 
 bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {

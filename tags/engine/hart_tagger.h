@@ -158,7 +158,7 @@ class HartTagger final : public ExecutionHooks {
   // checks ask the loop to end (switch_) when the hart enters or leaves a bound call.
   bool own_loop_ = false;
   bool switch_ = false;
-  uint8_t bound_member_ = 0;
+  uint32_t bound_members_ = 0;  // BoundEntry::members of the call in progress
   uint64_t bound_return_ = ~uint64_t{0}, bound_sp_ = 0;
   BoundCall call_;
   std::string call_name_;

@@ -93,7 +93,8 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
   tag_file[c.rd_slot] = r.rd;
   if (c.flags & kWritesMemory) shadow_.set(addr, r.mem);
   if (c.flags & kSpecial) {
-    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree) return tag_instruction(d, pc);
+    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree || c.op == OpGroup::kTagBound)
+      return tag_instruction(d, pc);
     if (c.flags & kWritesSp) return stack_pointer_written(d, pc);
     // The entry of a bound function (checked above like any instruction, e.g. as a call target).
     // prev_pc_ is still the instruction that jumped here: the call site, even for a tail call.

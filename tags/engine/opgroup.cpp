@@ -45,6 +45,8 @@ OpGroup classify(const DecodedInsn& d) {
       return OpGroup::kTagFree;
     case Op::tag_get:
       return OpGroup::kTagGet;
+    case Op::tag_bound:
+      return OpGroup::kTagBound;
     default:
       break;
   }
@@ -81,10 +83,10 @@ OpGroup classify(const DecodedInsn& d) {
 
 std::string_view opgroup_name(OpGroup g) {
   static constexpr std::string_view kNames[] = {
-      "move",          "add",     "logic",         "alu",      "load",   "load64",
-      "store",         "store64", "amo",           "branch",   "jump",   "call",
-      "call-indirect", "return",  "jump-indirect", "csr",      "system", "tag.alloc",
-      "tag.free",      "tag.get", "fp-load",       "fp-store", "fp",     "illegal"};
+      "move",          "add",      "logic",  "alu",       "load",     "load64",        "store",
+      "store64",       "amo",      "branch", "jump",      "call",     "call-indirect", "return",
+      "jump-indirect", "csr",      "system", "tag.alloc", "tag.free", "tag.get",       "tag.bound",
+      "fp-load",       "fp-store", "fp",     "illegal"};
   return kNames[static_cast<size_t>(g)];
 }
 
@@ -125,6 +127,7 @@ bool writes_rd(OpGroup g) {
     case OpGroup::kCsr:
     case OpGroup::kTagAlloc:
     case OpGroup::kTagGet:
+    case OpGroup::kTagBound:
       return true;
     default:
       return false;

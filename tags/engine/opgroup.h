@@ -32,6 +32,7 @@ enum class OpGroup : uint8_t {
   kTagAlloc,  // custom-0 tag instructions
   kTagFree,
   kTagGet,
+  kTagBound,  // tag.bound: narrows a pointer's bounds (the bounds policy)
   kFpLoad,
   kFpStore,
   kFpOther,

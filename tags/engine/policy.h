@@ -78,7 +78,7 @@ class TagAccess {
 struct BoundCall {
   std::string_view function;
   uint64_t args[3] = {};
-  Meta arg_meta[3] = {};
+  Meta arg_meta[3] = {};   // the receiving policy's own metadata of the arguments (at entry)
   uint64_t call_site = 0;  // the call instruction
   uint64_t result = 0;     // a0 at return
 };

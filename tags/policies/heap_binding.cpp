@@ -90,6 +90,7 @@ void Heap::allocator_returned(const BoundCall& call, TagAccess& tags) {
 }
 
 const Denial* Heap::tag_instruction(const TagInstruction& t, TagAccess& tags) {
+  if (t.op == OpGroup::kTagBound) return nullptr;  // narrowing: the pointer keeps its colour
   if (t.op == OpGroup::kTagAlloc) {
     const uint32_t colour = registry_.add(t.rs1, t.rs2, tags.pc(), tags.hart());
     colour_range(t.rs1, t.rs2, &colour_fresh, colour, tags);

@@ -19,8 +19,7 @@
 // Cannot catch: the misses above; an overflow inside an allocation's last granule (its bytes
 // past the end share the key); accesses through pointers whose key
 // was lost (byte-wise copies), which are unchecked; stack and global buffers (key 0, unchecked).
-// Binds picolibc's allocator like heap does; the two cannot run together (one binding per
-// function).
+// Binds picolibc's allocator like heap and bounds do; they compose (each sees every call).
 #include <fmt/format.h>
 
 #include <charconv>

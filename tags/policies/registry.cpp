@@ -9,7 +9,16 @@ namespace unitag::tags {
 // Guests read the same bits from the ABI header.
 static_assert(policy_bit::rwx == UNITAG_POLICY_RWX && policy_bit::heap == UNITAG_POLICY_HEAP &&
               policy_bit::stack == UNITAG_POLICY_STACK && policy_bit::cfi == UNITAG_POLICY_CFI &&
-              policy_bit::frame == UNITAG_POLICY_FRAME);
+              policy_bit::frame == UNITAG_POLICY_FRAME &&
+              policy_bit::bounds == UNITAG_POLICY_BOUNDS);
+
+// Every subset of the policies composes: all of them fit in one tag tuple.
+constexpr size_t kPolicyCount = 0
+#define POLICY(name, bit) +1
+#include "tags/policies/policies.inc"
+#undef POLICY
+    ;
+static_assert(kPolicyCount <= kMaxPolicies, "raise kMaxPolicies (tags/store/tag_table.h)");
 
 const std::vector<PolicyInfo>& all_policies() {
   static const std::vector<PolicyInfo> list = {

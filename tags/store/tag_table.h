@@ -32,7 +32,8 @@ enum Overhang : uint8_t {
   kWholeWord = 2,       // a naturally aligned 8-byte access of such a word (word-at-a-time code)
 };
 
-inline constexpr size_t kMaxPolicies = 8;
+// Every registered policy at once (registry.cpp checks the count).
+inline constexpr size_t kMaxPolicies = 10;
 
 struct TagTuple {
   std::array<Meta, kMaxPolicies> member{};

@@ -22,7 +22,7 @@ int semihost(const uint8_t* data, size_t size);
 int policies(const uint8_t* data, size_t size);
 
 // Names of registered tag policies that compose: those whose bits are set in `mask` (all when 0),
-// at most kMaxPolicies, never both allocator-binding policies (heap, mte).
+// (every subset composes).
 std::vector<std::string> composable_policies(uint32_t mask = 0);
 
 struct Target {

@@ -26,14 +26,8 @@ std::vector<std::string> composable_policies(uint32_t mask) {
   const auto& all = tags::all_policies();
   if (mask == 0) mask = ~uint32_t{0};
   std::vector<std::string> names;
-  for (size_t i = 0; i < all.size() && names.size() < tags::kMaxPolicies; ++i) {
-    if (!(mask >> (i % 32) & 1)) continue;
-    const bool allocator = all[i].name == "heap" || all[i].name == "mte";
-    if (allocator && (std::find(names.begin(), names.end(), "heap") != names.end() ||
-                      std::find(names.begin(), names.end(), "mte") != names.end()))
-      continue;
-    names.push_back(all[i].name);
-  }
+  for (size_t i = 0; i < all.size(); ++i)
+    if (mask >> (i % 32) & 1) names.push_back(all[i].name);
   return names;
 }
 

@@ -2,7 +2,12 @@
 // monitor questions a debugger asks. Uses guest images from tests/tags/guest.
 #include "tags/engine/engine.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
 
 #include "machine/machine.h"
 #include "tags/policies/registry.h"
@@ -18,7 +23,7 @@ struct TaggedRun {
           MachineConfig c;
           c.harts = harts;
           c.deterministic = true;
-          c.uart_out = std::tmpfile();
+          c.uart_out = uart_out.get();
           return c;
         }()) {
     machine.load(image);
@@ -26,6 +31,8 @@ struct TaggedRun {
     engine->attach(machine.hart(0));
   }
   ElfImage image;
+  // Before the machine: closed after it (runs in a loop would otherwise run out of files).
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> uart_out{std::tmpfile(), &std::fclose};
   Machine machine;
   std::unique_ptr<TagEngine> engine;
 };
@@ -125,4 +132,22 @@ TEST(Engine, DebuggerWritesResetTheWordsTags) {
   EXPECT_EQ(r.engine->shadow().get(addr), tagged);
   EXPECT_EQ(r.engine->shadow().get(addr + 16), tagged);
 }
+
+// Every subset of the registered policies composes (kMaxPolicies holds them all; the allocator
+// policies heap, mte and bounds each see every bound call) and runs a benign program clean.
+TEST(Engine, EverySubsetOfThePoliciesComposesAndRunsClean) {
+  const auto& all = all_policies();
+  ASSERT_LE(all.size(), kMaxPolicies);
+  for (uint32_t subset = 1; subset < (1u << all.size()); ++subset) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < all.size(); ++i)
+      if (subset >> i & 1) names.emplace_back(all[i].name);
+    TaggedRun r("tags_bounds_benign", names);
+    const RunResult result = r.machine.run();
+    ASSERT_EQ(result.reason, StopReason::kGuestExit)
+        << fmt::format("{}: {}", fmt::join(names, ","), result.message);
+    ASSERT_EQ(result.exit_code, 0) << fmt::format("{}", fmt::join(names, ","));
+  }
+}
+
 }  // namespace unitag::tags
