@@ -1,8 +1,8 @@
 // A hart's view of memory: where a guest address's bytes live for this hart (host pointer,
-// physical address) and what the hart may do there, cached per 4 KiB page like a TLB. Today
-// translation is the identity (M and U without paging) with PMP folded into each entry's
-// permissions; a page-table MMU fills the same entries from its walks, and a partition window
-// narrows them. Not the inline path itself: the execute loop reads the Window, the largest stretch
+// physical address) and what the hart may do there, cached per 4 KiB page like a TLB.
+// Translation is the identity without paging, with PMP folded into each entry's permissions; the
+// Sv39 walker (sv39.cpp) fills the same entries from its walks, and a partition window narrows
+// them. Not the inline path itself: the execute loop reads the Window, the largest stretch
 // where the hart's loads and stores need no check at all, and falls back to these entries.
 #pragma once
 
@@ -45,6 +45,7 @@ class TranslationCache {
     // What loads/stores (at the data privilege) and fetches (at the hart's privilege) may do
     // anywhere in the page; an entry is only made for a page where that is the same everywhere.
     uint8_t data_perms = 0, fetch_perms = 0;
+    uint8_t leaf_level = 0;  // the page-table level of the leaf it came from (1: 2 MiB, 2: 1 GiB)
   };
   static constexpr uint64_t kNone = ~uint64_t{0};
 
@@ -57,6 +58,13 @@ class TranslationCache {
   // After anything that changes translations or permissions: privilege, MPRV, PMP, satp.
   void flush() {
     for (Entry& e : entries_) e.vpage = kNone;
+  }
+  // sfence.vma with an address: every entry made from the leaf that maps `vaddr` (a superpage's
+  // 4 KiB pieces may sit in any slot).
+  void flush_leaf(uint64_t vaddr) {
+    const uint64_t vpage = vaddr >> kPageBits;
+    for (Entry& e : entries_)
+      if (e.vpage != kNone && ((e.vpage ^ vpage) >> (9 * e.leaf_level)) == 0) e.vpage = kNone;
   }
 
   Window window;

@@ -160,8 +160,9 @@ TEST(OperandTable, MemoryAccessKindAndWidth) {
 // that may raise an interrupt, fence.i's refetch, tag instructions' violations), and what must
 // end a block so interrupts are taken right after it.
 TEST(OperandTable, MayJumpAndEndsBlockExactly) {
-  const std::set<std::string_view> ends_block = {"ecall", "ebreak", "mret",   "wfi",    "csrrw",
-                                                 "csrrs", "csrrc",  "csrrwi", "csrrsi", "csrrci"};
+  const std::set<std::string_view> ends_block = {"ecall", "ebreak",     "mret",   "sret",
+                                                 "wfi",   "sfence_vma", "csrrw",  "csrrs",
+                                                 "csrrc", "csrrwi",     "csrrsi", "csrrci"};
   std::set<std::string_view> may_jump = {"beq",     "bne",       "blt",      "bge",
                                          "bltu",    "bgeu",      "jal",      "jalr",
                                          "fence_i", "tag_alloc", "tag_free", "tag_get"};
