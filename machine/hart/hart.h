@@ -229,6 +229,9 @@ class Hart {
   bool fetch_location(uint64_t pc, Translation& out);
   // translate() when paging applies to `kind`: a page walk (A/D updates) filling the cache.
   bool translate_paged(uint64_t addr, unsigned size, AccessKind kind, Translation& out);
+  // Under paging the window is one page: the last one loads and stores reached through the
+  // cache that allows both (so its D bit is set), until the next flush.
+  void window_to_page(uint64_t vaddr);
   // The physical address a checker sees for a paged data access (no A/D updates, no faults).
   uint64_t paged_address_for_checker(uint64_t vaddr) const;
   void compute_window();

@@ -218,6 +218,8 @@ bool Hart::load(uint64_t addr, unsigned size, uint64_t& value) {
   if (t.host != nullptr) {
     value = 0;
     std::memcpy(&value, t.host, size);
+    if (paged_data_) [[unlikely]]
+      window_to_page(addr);
     return true;
   }
   uint64_t offset;
@@ -251,6 +253,8 @@ bool Hart::store(uint64_t addr, unsigned size, uint64_t value) {
     std::memcpy(t.host, &value, size);
     const uint64_t off = t.paddr - Bus::kRamBase;
     if (bus_.is_code_page(off) || bus_.is_code_page(off + size - 1)) invalidate_code(t.paddr, size);
+    if (paged_data_) [[unlikely]]
+      window_to_page(addr);
     return true;
   }
   uint64_t offset;

@@ -101,6 +101,18 @@ void Hart::sfence_vma(bool all, uint64_t vaddr) {
     tlb_.flush();
   else
     tlb_.flush_leaf(vaddr);
+  compute_window();  // the window page may be the one dropped
+}
+
+void Hart::window_to_page(uint64_t vaddr) {
+  const TranslationCache::Entry* e = tlb_.find(vaddr);
+  constexpr uint8_t kBoth = kPermRead | kPermWrite;
+  if (e == nullptr || e->host == nullptr || (e->data_perms & kBoth) != kBoth) return;
+  Window& w = tlb_.window;
+  w.base = e->vpage << Bus::kPageBits;
+  w.limit = (uint64_t{1} << Bus::kPageBits) - 7;
+  w.paddr = e->ppage << Bus::kPageBits;
+  w.host = e->host;
 }
 
 bool Hart::fetch_location(uint64_t pc, Translation& out) {
