@@ -1,4 +1,4 @@
-// The CSR file of an M+U hart: the behaviours that csr_table.inc's rows name, the table itself,
+// The CSR file of an M+S+U hart: the behaviours that csr_table.inc's rows name, the table itself,
 // and the access rules (privilege, read-only, WARL) applied through it.
 #include <array>
 #include <cctype>
@@ -17,11 +17,21 @@ using namespace csr;
 
 constexpr uint64_t kAll = ~uint64_t{0};
 constexpr uint64_t ext(char c) { return 1ull << (c - 'A'); }
-constexpr uint64_t kMisaBase = (2ull << 62) | ext('I') | ext('M') | ext('A') | ext('C') | ext('U');
+constexpr uint64_t kMisaBase =
+    (2ull << 62) | ext('I') | ext('M') | ext('A') | ext('C') | ext('S') | ext('U');
 // FS is writable only with an FPU (write_mstatus).
-constexpr uint64_t kMstatusWritable =
-    mstatus::kMie | mstatus::kMpie | mstatus::kMpp | mstatus::kMprv | mstatus::kTw | mstatus::kFs;
-constexpr uint64_t kMieWritable = irq::kMsip | irq::kMtip | irq::kMeip;
+constexpr uint64_t kMstatusWritable = mstatus::kSie | mstatus::kMie | mstatus::kSpie |
+                                      mstatus::kMpie | mstatus::kSpp | mstatus::kMpp |
+                                      mstatus::kMprv | mstatus::kSum | mstatus::kMxr |
+                                      mstatus::kTvm | mstatus::kTw | mstatus::kTsr | mstatus::kFs;
+constexpr uint64_t kSstatusWritable = mstatus::kSstatusView;
+constexpr uint64_t kMieWritable = irq::kMsip | irq::kMtip | irq::kMeip | irq::kSupervisor;
+// Exceptions S-mode can be handed: all but ecall from M (11) and the reserved codes.
+constexpr uint64_t kMedelegWritable = 0x3ff | (1ull << Cause::kInsnPageFault) |
+                                      (1ull << Cause::kLoadPageFault) |
+                                      (1ull << Cause::kStorePageFault);
+constexpr uint64_t kEnvcfgFiom = 1;  // fence.i/I/O ordering: the only field without an extension
+constexpr uint64_t kSatpModeSv39 = 8;
 constexpr uint64_t kPmpcfgWritable = 0x9f9f9f9f9f9f9f9full;  // per entry: L, A, X, W, R
 constexpr uint64_t kPmpaddrWritable = (1ull << 54) - 1;      // physical address bits 55:2
 constexpr uint8_t kPmpLocked = 0x80;
@@ -32,9 +42,16 @@ constexpr unsigned kPmpEntries = std::extent_v<decltype(Hart::pmpaddr)>;
 bool fp_enabled(const Hart& h, uint16_t) {
   return h.has_fp() && (h.mstatus & mstatus::kFs) != mstatus::kFsOff;
 }
-// cycle, time, instret and hpmcounterN: U-mode may read them when mcounteren's bit N is set.
+// cycle, time, instret and hpmcounterN: S-mode may read them when mcounteren's bit N is set,
+// U-mode when scounteren's is set too.
 bool counter_enabled(const Hart& h, uint16_t n) {
-  return h.priv == Priv::M || (h.mcounteren >> (n - kCycle)) & 1;
+  const unsigned bit = n - kCycle;
+  if (h.priv == Priv::M) return true;
+  if (!((h.mcounteren >> bit) & 1)) return false;
+  return h.priv == Priv::S || (h.scounteren >> bit) & 1;
+}
+bool satp_allowed(const Hart& h, uint16_t) {
+  return !(h.priv == Priv::S && (h.mstatus & mstatus::kTvm));
 }
 bool even_pmpcfg(const Hart&, uint16_t n) { return (n & 1) == 0; }  // RV64 has no odd pmpcfg
 
@@ -53,11 +70,15 @@ uint64_t read_time(Hart& h, uint16_t) { return h.machine().mtime(h); }
 uint64_t read_hartid(Hart& h, uint16_t) { return h.id(); }
 uint64_t read_misa(Hart& h, uint16_t) { return kMisaBase | (h.has_fp() ? ext('F') | ext('D') : 0); }
 uint64_t read_mip(Hart& h, uint16_t) { return h.mip = h.pending_interrupts(); }
+uint64_t read_sip(Hart& h, uint16_t n) { return read_mip(h, n) & h.mideleg; }
+uint64_t read_sie(Hart& h, uint16_t) { return h.mie & h.mideleg; }
 
+uint64_t with_sd(uint64_t s) { return (s & mstatus::kFs) == mstatus::kFs ? s | mstatus::kSd : s; }
 uint64_t read_mstatus(Hart& h, uint16_t) {
-  uint64_t s = h.mstatus | mstatus::kUxl;
-  if ((s & mstatus::kFs) == mstatus::kFs) s |= mstatus::kSd;
-  return s;
+  return with_sd(h.mstatus | mstatus::kUxl | mstatus::kSxl);
+}
+uint64_t read_sstatus(Hart& h, uint16_t) {
+  return with_sd((h.mstatus & mstatus::kSstatusView) | mstatus::kUxl);
 }
 
 // pmpcfgN holds entries 4N..4N+7 (N even), one byte each.
@@ -109,13 +130,32 @@ void write_mstatus(Hart& h, uint16_t, uint64_t v) {
   const uint64_t writable = kMstatusWritable & (h.has_fp() ? kAll : ~mstatus::kFs);
   uint64_t s = (h.mstatus & ~writable) | (v & writable);
   const uint64_t mpp = (s & mstatus::kMpp) >> mstatus::kMppShift;
-  if (mpp != 0 && mpp != 3) s = (s & ~mstatus::kMpp) | (h.mstatus & mstatus::kMpp);  // WARL
+  if (mpp == 2) s = (s & ~mstatus::kMpp) | (h.mstatus & mstatus::kMpp);  // WARL: no H-mode
   h.mstatus = s;
 }
 
+void write_sstatus(Hart& h, uint16_t n, uint64_t v) {
+  write_mstatus(h, n, (h.mstatus & ~kSstatusWritable) | v);
+}
+// S software sees and sets only the delegated interrupts.
+void write_sie(Hart& h, uint16_t, uint64_t v) { h.mie = (h.mie & ~h.mideleg) | (v & h.mideleg); }
+void write_sip(Hart& h, uint16_t, uint64_t v) {
+  const uint64_t mask = irq::kSsip & h.mideleg;
+  h.mip_software = (h.mip_software & ~mask) | (v & mask);
+}
+void write_mip(Hart& h, uint16_t, uint64_t v) { h.mip_software = v; }
+
 // Modes 2 and 3 are reserved: such a write keeps the old mode.
-void write_mtvec(Hart& h, uint16_t, uint64_t v) {
-  h.mtvec = (v & 3) < 2 ? v : (v & ~uint64_t{3}) | (h.mtvec & 3);
+uint64_t warl_tvec(uint64_t old, uint64_t v) {
+  return (v & 3) < 2 ? v : (v & ~uint64_t{3}) | (old & 3);
+}
+void write_mtvec(Hart& h, uint16_t, uint64_t v) { h.mtvec = warl_tvec(h.mtvec, v); }
+void write_stvec(Hart& h, uint16_t, uint64_t v) { h.stvec = warl_tvec(h.stvec, v); }
+
+// Bare and Sv39 only: a write asking for another mode changes nothing (as QEMU does).
+void write_satp(Hart& h, uint16_t, uint64_t v) {
+  const uint64_t mode = v >> 60;
+  if (mode == 0 || mode == kSatpModeSv39) h.satp = v;
 }
 
 void write_pmpcfg(Hart& h, uint16_t n, uint64_t v) {
@@ -141,7 +181,7 @@ void write_pmpaddr(Hart& h, uint16_t n, uint64_t v) {
 
 // --- the table -------------------------------------------------------------------------------
 
-constexpr Priv U = Priv::U, M = Priv::M;
+constexpr Priv U = Priv::U, S = Priv::S, M = Priv::M;
 constexpr CsrRow kRows[] = {
 #define CSR(name, first, last, priv, available, read, write, writable) \
   {#name, first, last, priv, available, read, write, writable},

@@ -26,6 +26,8 @@ void Hart::reset(uint64_t entry, uint64_t a0, uint64_t a1) {
   mstatus = mstatus::kUxl | (fp_ ? mstatus::kFsInitial << mstatus::kFsShift : 0);
   mie = mip = mtvec = mscratch = mepc = mcause = mtval = 0;
   mcounteren = mcountinhibit = tselect = 0;
+  medeleg = mideleg = menvcfg = 0;
+  stvec = sscratch = sepc = scause = stval = satp = scounteren = senvcfg = 0;
   fflags = frm = 0;
   std::fill(std::begin(pmpcfg), std::end(pmpcfg), 0);
   std::fill(std::begin(pmpaddr), std::end(pmpaddr), 0);
@@ -39,10 +41,11 @@ void Hart::reset(uint64_t entry, uint64_t a0, uint64_t a1) {
   update_fast_path();
 }
 
-// The decode cache is keyed by physical page: what a fetch at pc reaches, through the memory path.
+// The decode cache is keyed by physical page: what a fetch at pc reaches, through the memory path
+// (the page tables when paged), so an address-space change needs no flush of decodes.
 DecodedPage* Hart::decoded_page(uint64_t pc) {
   Translation t;
-  if (!locate(pc, 2, t)) return nullptr;
+  if (!fetch_location(pc, t)) return nullptr;
   auto& slot = pages_[(t.paddr - Bus::kRamBase) >> Bus::kPageBits];
   if (!slot) slot = std::make_unique<DecodedPage>(labels_);
   return slot.get();
@@ -50,8 +53,8 @@ DecodedPage* Hart::decoded_page(uint64_t pc) {
 
 bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   Translation t;
-  if (!locate(pc, 2, t)) {
-    raise_trap(Cause::kInsnAccessFault, pc);
+  if (!fetch_location(pc, t)) {
+    raise_trap(fault_cause(AccessKind::kFetch), pc);
     return false;
   }
   uint16_t low;
@@ -59,8 +62,10 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   uint32_t bits = low;
   if (insn_length(low) == 4) {
     Translation high_half;
+    page_fault_ = false;
     if (!translate(pc + 2, 2, AccessKind::kFetch, high_half) || high_half.host == nullptr) {
-      raise_trap(Cause::kInsnAccessFault, pc);
+      // A page fault names the page that faulted, the second one (as QEMU does).
+      raise_trap(fault_cause(AccessKind::kFetch), page_fault_ ? pc + 2 : pc);
       return false;
     }
     uint16_t high;
@@ -101,19 +106,28 @@ void Hart::invalidate_code(uint64_t addr, unsigned size) {
   }
 }
 
-uint64_t Hart::pending_interrupts() { return machine_.interrupt_lines(id_); }
+uint64_t Hart::pending_interrupts() { return machine_.interrupt_lines(id_) | mip_software; }
 
+// An interrupt goes to M unless mideleg hands it to S; each level takes it when the hart runs
+// below that level, or at it with the level's interrupt enable set (privileged spec 3.1.9).
 bool Hart::poll_interrupts() {
   mip = pending_interrupts();
   const uint64_t enabled = mip & mie;
   if (enabled == 0) return false;
   waiting_for_interrupt = false;
-  if (priv == Priv::M && !(mstatus & mstatus::kMie)) return false;
-  const uint64_t cause = (enabled & irq::kMeip)   ? Cause::kMachineExternalInterrupt
-                         : (enabled & irq::kMsip) ? Cause::kMachineSoftwareInterrupt
-                                                  : Cause::kMachineTimerInterrupt;
-  take_trap(cause, 0, pc);
-  return true;
+  const bool m_on = priv != Priv::M || (mstatus & mstatus::kMie);
+  const bool s_on = priv == Priv::U || (priv == Priv::S && (mstatus & mstatus::kSie));
+  uint64_t takeable = m_on ? enabled & ~mideleg : 0;
+  if (takeable == 0 && s_on) takeable = enabled & mideleg;
+  if (takeable == 0) return false;
+  static constexpr unsigned kPriority[] = {11, 3, 7, 9, 1, 5};  // MEI MSI MTI SEI SSI STI
+  for (unsigned code : kPriority) {
+    if (takeable & (uint64_t{1} << code)) {
+      take_trap(Cause::kInterrupt | code, 0, pc);
+      return true;
+    }
+  }
+  return false;
 }
 
 void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
@@ -127,6 +141,11 @@ void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
        cause == Cause::kStoreAccessFault) &&
       outside_partition(tval)) {
     machine_.report_partition_violation(*this, epc, cause, tval);
+    return;
+  }
+  const uint64_t number = cause & ~Cause::kInterrupt;
+  if (priv != Priv::M && number < 64 && (((interrupt ? mideleg : medeleg) >> number) & 1)) {
+    take_supervisor_trap(cause, tval, epc);
     return;
   }
   const uint64_t base = mtvec & ~uint64_t{3};
@@ -163,9 +182,42 @@ void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
   if (hooks_) hooks_->on_trap(*this, cause, epc);
 }
 
+// The trap goes to stvec, which is a virtual address when paging is on: a handler that cannot be
+// fetched faults at its own address, which is reported (below) rather than looped on.
+void Hart::take_supervisor_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
+  const bool interrupt = cause & Cause::kInterrupt;
+  const uint64_t base = stvec & ~uint64_t{3};
+  if (!interrupt && epc == base) {
+    machine_.report_guest_fault(
+        *this, epc,
+        fmt::format("the S-mode trap handler at stvec=0x{:x} itself raised {} (stval=0x{:x})", base,
+                    cause_name(cause), tval));
+    return;
+  }
+  sepc = epc & ~uint64_t{1};
+  scause = cause;
+  stval = tval;
+  uint64_t s = mstatus;
+  s = (s & ~mstatus::kSpie) | ((s & mstatus::kSie) ? mstatus::kSpie : 0);
+  s &= ~mstatus::kSie;
+  s = (s & ~mstatus::kSpp) | (priv == Priv::S ? mstatus::kSpp : 0);
+  mstatus = s;
+  priv = Priv::S;
+  pc = (stvec & 3) == 1 && interrupt ? base + 4 * (cause & 63) : base;
+  reservation_valid = false;
+  update_fast_path();
+  if (hooks_) hooks_->on_trap(*this, cause, epc);
+}
+
 const char* cause_name(uint64_t cause) {
   if (cause & Cause::kInterrupt) {
     switch (cause & 63) {
+      case 1:
+        return "supervisor software interrupt";
+      case 5:
+        return "supervisor timer interrupt";
+      case 9:
+        return "supervisor external interrupt";
       case 3:
         return "machine software interrupt";
       case 7:

@@ -64,7 +64,12 @@ class Hart {
   uint32_t fflags = 0, frm = 0;
   uint8_t pmpcfg[16] = {};
   uint64_t pmpaddr[16] = {};
-  uint64_t instret = 0;  // retired instructions (minstret = instret + offset)
+  // Supervisor state; sstatus, sie and sip are views of mstatus, mie and mip (csr.cpp).
+  uint64_t medeleg = 0, mideleg = 0, menvcfg = 0;
+  uint64_t stvec = 0, sscratch = 0, sepc = 0, scause = 0, stval = 0, satp = 0;
+  uint64_t scounteren = 0, senvcfg = 0;
+  uint64_t mip_software = 0;  // SSIP/STIP/SEIP as software set them (no device drives them yet)
+  uint64_t instret = 0;       // retired instructions (minstret = instret + offset)
   uint64_t instret_offset = 0, cycle_offset = 0;
   uint64_t extra_cycles = 0;  // modeled stall cycles added by hooks (e.g. rule-cache misses)
 
@@ -106,9 +111,11 @@ class Hart {
   // The interrupt-pending bits as the CLINT sees them now.
   uint64_t pending_interrupts();
 
-  // Enters the trap handler for `cause` raised at `epc`. Stops the machine with a clear message
-  // when there is no usable handler (mtvec outside RAM, or the handler itself faulting).
+  // Enters the trap handler for `cause` raised at `epc`: S-mode's when medeleg/mideleg delegate
+  // it from S or U, else M-mode's. Stops the machine with a clear message when there is no usable
+  // handler (mtvec outside RAM, or the handler itself faulting).
   void take_trap(uint64_t cause, uint64_t tval, uint64_t epc);
+  void take_supervisor_trap(uint64_t cause, uint64_t tval, uint64_t epc);
   // Records a trap to be taken by the execute loop in place of the current instruction.
   void raise_trap(uint64_t cause, uint64_t tval) {
     pending_cause_ = cause;
@@ -138,6 +145,7 @@ class Hart {
     const Window& w = tlb_.window;
     if (a - w.base < w.limit) [[likely]]
       return a - w.base + w.paddr;
+    if (paged_data_) return paged_address_for_checker(a);
     Translation t;
     return locate(a, 1, t) ? t.paddr : a;
   }
@@ -189,8 +197,21 @@ class Hart {
 
   // Privilege that loads and stores are checked at (MPRV makes M-mode borrow MPP's).
   Priv data_priv() const {
-    return (mstatus & mstatus::kMprv) && (mstatus & mstatus::kMpp) == 0 ? Priv::U : priv;
+    if (priv == Priv::M && (mstatus & mstatus::kMprv))
+      return static_cast<Priv>((mstatus & mstatus::kMpp) >> mstatus::kMppShift);
+    return priv;
   }
+
+  // --- Sv39 (sv39.cpp) ------------------------------------------------------------------------
+  // Whether fetches / loads and stores go through the page tables now (satp in Sv39 mode and
+  // the privilege they are made at below M).
+  bool paged_fetch() const { return paged_fetch_; }
+  bool paged_data() const { return paged_data_; }
+  // sfence.vma: drops cached translations of `vaddr`'s leaf page (all when `all`).
+  void sfence_vma(bool all, uint64_t vaddr);
+  // The cause of the fault the last failed translate() calls for: a page fault (12/13/15) or
+  // an access fault (1/5/7).
+  uint64_t fault_cause(AccessKind kind) const;
 
  private:
   uint64_t publish_labels();  // runs the hook-free loop for nothing, which fills labels_
@@ -212,9 +233,13 @@ class Hart {
       return nullptr;
     }
     Translation t;
+    page_fault_ = false;
     if (!translate(addr, sizeof(T), AccessKind::kRead, t) || t.host == nullptr ||
         (kind == AccessKind::kWrite && !translate(addr, sizeof(T), kind, t))) {
-      raise_trap(fault_cause, addr);
+      // An AMO's read half faults with the store/AMO cause, as its write half does.
+      const uint64_t page_cause =
+          kind == AccessKind::kWrite ? Cause::kStorePageFault : Cause::kLoadPageFault;
+      raise_trap(page_fault_ ? page_cause : fault_cause, addr);
       return nullptr;
     }
     return reinterpret_cast<T*>(t.host);
@@ -231,6 +256,15 @@ class Hart {
   bool physical_address(uint64_t addr, uint64_t size, uint64_t& paddr) const;
   // Makes the translation cache entry for addr's page (false: the page cannot have one).
   bool fill_translation(uint64_t addr, TranslationCache::Entry& out);
+  // Where a fetch at pc reads its first two bytes (through the page tables when paged).
+  bool fetch_location(uint64_t pc, Translation& out);
+  // translate() when paging applies to `kind`: a page walk (A/D updates) filling the cache.
+  bool translate_paged(uint64_t addr, unsigned size, AccessKind kind, Translation& out);
+  // Under paging the window is one page: the last one loads and stores reached through the
+  // cache that allows both (so its D bit is set), until the next flush.
+  void window_to_page(uint64_t vaddr);
+  // The physical address a checker sees for a paged data access (no A/D updates, no faults).
+  uint64_t paged_address_for_checker(uint64_t vaddr) const;
   void compute_window();
 
   uint64_t pending_cause_ = 0, pending_tval_ = 0;
@@ -245,7 +279,9 @@ class Hart {
   bool hooks_own_loop_ = false;  // hooks_->execute() runs the loop (ExecutionHooks::has_own_loop)
   TranslationCache tlb_;         // its window is the execute loop's inline path
   PartitionWindow partition_;
-  bool pmp_locked_ = false;  // a locked PMP entry also binds M-mode
+  bool pmp_locked_ = false;      // a locked PMP entry also binds M-mode
+  bool paged_fetch_ = false, paged_data_ = false;  // see paged_fetch()
+  bool page_fault_ = false;  // the last failed translation was a page fault (fault_cause)
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;
   const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)

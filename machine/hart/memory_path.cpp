@@ -1,6 +1,6 @@
-// The memory path of a hart: translation (identity for M and U without paging) with PMP folded
-// in, cached per page (translation.h); the window the execute loop inlines; loads and stores
-// outside it; debugger-style peeks and pokes.
+// The memory path of a hart: translation (identity without paging, Sv39 walks in sv39.cpp) with
+// PMP folded in, cached per page (translation.h); the window the execute loop inlines; loads and
+// stores outside it; debugger-style peeks and pokes.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -13,6 +13,9 @@ namespace unitag {
 void Hart::update_fast_path() {
   pmp_locked_ = false;
   for (uint8_t cfg : pmpcfg) pmp_locked_ |= (cfg & 0x80) && (cfg & 0x18);
+  const bool sv39 = (satp >> 60) == 8;
+  paged_fetch_ = sv39 && priv != Priv::M;
+  paged_data_ = sv39 && data_priv() != Priv::M;
   tlb_.flush();
   compute_window();
 }
@@ -48,7 +51,7 @@ void Hart::compute_window() {
         best_hi = hi;
       }
     }
-  } else if (p == Priv::U) {
+  } else if (p != Priv::M && !paged_data_) {  // S and U: PMP treats them alike
     for (unsigned i = 0; i < 16; ++i) {
       uint64_t lo, hi;
       pmp_range(i, lo, hi);
@@ -162,19 +165,30 @@ bool Hart::fill_translation(uint64_t addr, TranslationCache::Entry& e) {
 
 bool Hart::translate(uint64_t addr, unsigned size, AccessKind kind, Translation& out) {
   const uint64_t last = addr + (size ? size - 1 : 0);
+  const bool paging = paged_data_ || paged_fetch_;
   if (last >= addr && ((addr ^ last) >> Bus::kPageBits) == 0) {
     const TranslationCache::Entry* e = tlb_.find(addr);
     TranslationCache::Entry filled;
-    if (e == nullptr && fill_translation(addr, filled)) e = &filled;
+    if (e == nullptr && !paging && fill_translation(addr, filled)) e = &filled;
     if (e != nullptr) {
       const uint8_t perms = kind == AccessKind::kFetch ? e->fetch_perms : e->data_perms;
-      if (!(perms & perm_for(kind))) return false;
-      const uint64_t offset = addr & ((uint64_t{1} << Bus::kPageBits) - 1);
-      out.paddr = (e->ppage << Bus::kPageBits) + offset;
-      out.host = e->host ? e->host + offset : nullptr;
-      return true;
+      if (perms & perm_for(kind)) {
+        const uint64_t offset = addr & ((uint64_t{1} << Bus::kPageBits) - 1);
+        out.paddr = (e->ppage << Bus::kPageBits) + offset;
+        out.host = e->host ? e->host + offset : nullptr;
+        return true;
+      }
+      // Paged entries leave out what needs a walk first (a write to a clean page) and, under
+      // MPRV, M-mode's unpaged fetches: those take the path below.
+      if (!paging) {
+        page_fault_ = false;
+        return false;
+      }
     }
   }
+  if (kind == AccessKind::kFetch ? paged_fetch_ : paged_data_)
+    return translate_paged(addr, size, kind, out);
+  page_fault_ = false;
   // Across a page boundary, or in a page PMP splits: checked exactly, never cached. (A straddling
   // access also fails when two different entries allow its two pages, as PMP requires.)
   const Priv p = kind == AccessKind::kFetch ? priv : data_priv();
@@ -199,15 +213,29 @@ bool Hart::fetch_ok(uint64_t addr, unsigned size) {
   return pmp_allows(addr, size, priv, 'x');
 }
 
+// Under paging, the two pages a misaligned access straddles need not be adjacent in RAM: such an
+// access is made a byte at a time, after both pages are known to allow it.
 bool Hart::load(uint64_t addr, unsigned size, uint64_t& value) {
   Translation t;
+  if (paged_data_ && size > 1 && ((addr ^ (addr + size - 1)) >> Bus::kPageBits)) [[unlikely]] {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; ++i) {
+      uint64_t byte;
+      if (!load(addr + i, 1, byte)) return false;
+      v |= byte << (8 * i);
+    }
+    value = v;
+    return true;
+  }
   if (!translate(addr, size, AccessKind::kRead, t)) {
-    raise_trap(Cause::kLoadAccessFault, addr);
+    raise_trap(fault_cause(AccessKind::kRead), addr);
     return false;
   }
   if (t.host != nullptr) {
     value = 0;
     std::memcpy(&value, t.host, size);
+    if (paged_data_) [[unlikely]]
+      window_to_page(addr);
     return true;
   }
   uint64_t offset;
@@ -222,14 +250,27 @@ bool Hart::load(uint64_t addr, unsigned size, uint64_t& value) {
 
 bool Hart::store(uint64_t addr, unsigned size, uint64_t value) {
   Translation t;
+  if (paged_data_ && size > 1 && ((addr ^ (addr + size - 1)) >> Bus::kPageBits)) [[unlikely]] {
+    for (uint64_t a : {addr, addr + size - 1}) {
+      if (!translate(a, 1, AccessKind::kWrite, t)) {
+        raise_trap(fault_cause(AccessKind::kWrite), a);
+        return false;
+      }
+    }
+    for (unsigned i = 0; i < size; ++i)
+      if (!store(addr + i, 1, value >> (8 * i))) return false;
+    return true;
+  }
   if (!translate(addr, size, AccessKind::kWrite, t)) {
-    raise_trap(Cause::kStoreAccessFault, addr);
+    raise_trap(fault_cause(AccessKind::kWrite), addr);
     return false;
   }
   if (t.host != nullptr) {
     std::memcpy(t.host, &value, size);
     const uint64_t off = t.paddr - Bus::kRamBase;
     if (bus_.is_code_page(off) || bus_.is_code_page(off + size - 1)) invalidate_code(t.paddr, size);
+    if (paged_data_) [[unlikely]]
+      window_to_page(addr);
     return true;
   }
   uint64_t offset;

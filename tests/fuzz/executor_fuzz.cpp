@@ -113,7 +113,7 @@ int executor(const uint8_t* data, size_t size) {
     const uint64_t retired = hart.execute(kBlockBudget);
     FUZZ_CHECK(retired <= kBlockBudget + kBudgetSlack);
     FUZZ_CHECK(hart.x[0] == 0);
-    FUZZ_CHECK(hart.priv == Priv::M || hart.priv == Priv::U);
+    FUZZ_CHECK(hart.priv == Priv::M || hart.priv == Priv::S || hart.priv == Priv::U);
     FUZZ_CHECK(hart.pc % 2 == 0);
   }
   return 0;

@@ -55,22 +55,25 @@ class CsrTest : public MachineTest {
 // RV64 has only the even pmpcfg registers: the one gap inside a row.
 bool is_odd_pmpcfg(uint16_t n) { return n >= csr::kPmpcfg0 && n <= csr::kPmpcfg15 && (n & 1); }
 
-TEST_F(CsrTest, MstatusMppIsWarlOverMAndU) {
+TEST_F(CsrTest, MstatusMppIsWarlOverMSAndU) {
   constexpr uint64_t kMpp = mstatus::kMpp;
-  EXPECT_EQ(write_then_read(csr::kMstatus, kMpp) & kMpp, kMpp);        // M
-  EXPECT_EQ(write_then_read(csr::kMstatus, 1ull << 11) & kMpp, kMpp);  // S: not supported, kept
-  EXPECT_EQ(write_then_read(csr::kMstatus, 2ull << 11) & kMpp, kMpp);  // reserved, kept
-  EXPECT_EQ(write_then_read(csr::kMstatus, 0) & kMpp, 0u);             // U
-  EXPECT_EQ(write_then_read(csr::kMstatus, 1ull << 11) & kMpp, 0u);    // S again: still U
+  EXPECT_EQ(write_then_read(csr::kMstatus, kMpp) & kMpp, kMpp);              // M
+  EXPECT_EQ(write_then_read(csr::kMstatus, 2ull << 11) & kMpp, kMpp);        // reserved, kept
+  EXPECT_EQ(write_then_read(csr::kMstatus, 1ull << 11) & kMpp, 1ull << 11);  // S
+  EXPECT_EQ(write_then_read(csr::kMstatus, 2ull << 11) & kMpp, 1ull << 11);  // still S
+  EXPECT_EQ(write_then_read(csr::kMstatus, 0) & kMpp, 0u);                   // U
 }
 
 TEST_F(CsrTest, MstatusKeepsUnimplementedFieldsFixed) {
   const uint64_t v = write_then_read(csr::kMstatus, ~uint64_t{0} & ~mstatus::kMpp);
-  EXPECT_EQ(v & (1ull << 1), 0u) << "SIE (no S-mode)";
-  EXPECT_EQ(v & (1ull << 5), 0u) << "SPIE";
-  EXPECT_EQ(v & (1ull << 18), 0u) << "SUM";
+  EXPECT_EQ(v & (1ull << 0), 0u) << "WPRI";
+  EXPECT_EQ(v & (3ull << 9), 0u) << "VS (no vector unit)";
+  EXPECT_EQ(v & (3ull << 15), 0u) << "XS";
   EXPECT_EQ((v >> 32) & 3, 2u) << "UXL reads 64-bit";
-  EXPECT_EQ((v >> 34) & 3, 0u) << "SXL";
+  EXPECT_EQ((v >> 34) & 3, 2u) << "SXL reads 64-bit";
+  for (uint64_t bit : {mstatus::kSie, mstatus::kSpie, mstatus::kSpp, mstatus::kSum, mstatus::kMxr,
+                       mstatus::kTvm, mstatus::kTsr})
+    EXPECT_NE(v & bit, 0u) << std::hex << bit;
   EXPECT_NE(v & mstatus::kMie, 0u);
   EXPECT_NE(v & mstatus::kMpie, 0u);
   EXPECT_NE(v & mstatus::kMprv, 0u);
@@ -96,8 +99,8 @@ TEST_F(CsrTest, MisaDescribesRv64ImacAndIgnoresWrites) {
   run(1);
   const uint64_t misa = x(a2);
   EXPECT_EQ(misa >> 62, 2u) << "MXL = 64";
-  for (char ext : {'I', 'M', 'A', 'C', 'U'}) EXPECT_NE(misa & (1ull << (ext - 'A')), 0u) << ext;
-  EXPECT_EQ(misa & (1ull << ('S' - 'A')), 0u);
+  for (char ext : {'I', 'M', 'A', 'C', 'S', 'U'})
+    EXPECT_NE(misa & (1ull << (ext - 'A')), 0u) << ext;
   EXPECT_EQ(write_then_read(csr::kMisa, 0), misa) << "misa is not writable";
 }
 
@@ -121,7 +124,7 @@ TEST_F(CsrTest, ReadOnlyCountersCannotBeWrittenEvenInMachineMode) {
 
 TEST_F(CsrTest, UnknownCsrsAreIllegal) {
   EXPECT_FALSE(try_csr(Csr(Op::csrrs, a2, 0x7c0, zero)));              // custom, not implemented
-  EXPECT_FALSE(try_csr(Csr(Op::csrrs, a2, 0x180, zero)));              // satp: no S-mode
+  EXPECT_FALSE(try_csr(Csr(Op::csrrs, a2, 0x5c0, zero)));              // custom S, not implemented
   EXPECT_FALSE(try_csr(Csr(Op::csrrs, a2, csr::kPmpcfg0 + 1, zero)));  // odd pmpcfg on RV64
 }
 
@@ -143,8 +146,9 @@ TEST_F(CsrTest, SetAndClearTouchOnlyTheirBits) {
   EXPECT_EQ(x(a4), 30u);
 }
 
-TEST_F(CsrTest, MieKeepsOnlyMachineInterruptBits) {
-  EXPECT_EQ(write_then_read(csr::kMie, ~uint64_t{0}), irq::kMsip | irq::kMtip | irq::kMeip);
+TEST_F(CsrTest, MieKeepsOnlyMachineAndSupervisorInterruptBits) {
+  EXPECT_EQ(write_then_read(csr::kMie, ~uint64_t{0}),
+            irq::kMsip | irq::kMtip | irq::kMeip | irq::kSupervisor);
 }
 
 TEST_F(CsrTest, MinstretCountsRetiredInstructions) {
@@ -190,6 +194,7 @@ TEST_F(CsrTest, McounterenGatesUserCounterReads) {
     unsigned bit;
   } counters[] = {{csr::kCycle, 0}, {csr::kTime, 1}, {csr::kInstret, 2}, {csr::kHpmCounter3, 3}};
   enter_user();
+  hart().scounteren = 0xffffffff;  // S-mode's gate open: this is about mcounteren's
   for (const auto& c : counters) {
     SCOPED_TRACE(c.n);
     hart().mcounteren = 0;
@@ -227,7 +232,9 @@ TEST_F(CsrTest, TableNamesCsrsAsTheSpecificationNumbersThem) {
               {0x7a3, "tdata3"},        {0xb02, "minstret"},     {0xb1f, "mhpmcounter31"},
               {0xf14, "mhartid"},       {0xf15, "mconfigptr"}};
   for (const auto& c : spec) EXPECT_EQ(csr_name(c.n), c.name) << std::hex << c.n;
-  EXPECT_EQ(csr_name(0x180), "") << "satp: no S-mode yet";
+  EXPECT_EQ(csr_name(0x180), "satp");
+  EXPECT_EQ(csr_name(0x100), "sstatus");
+  EXPECT_EQ(csr_name(0x302), "medeleg");
   EXPECT_EQ(find_csr(0x7c0), nullptr);
 }
 
@@ -251,6 +258,7 @@ TEST_F(CsrTest, UserModeReachesExactlyTheUnprivilegedRows) {
     hart().priv = Priv::U;
     hart().update_fast_path();
     hart().mcounteren = 0xffffffff;
+    hart().scounteren = 0xffffffff;
     hart().mstatus |= mstatus::kFs;
     EXPECT_EQ(try_csr(Csr(Op::csrrs, a2, n, zero)), row.priv == Priv::U);
   });
@@ -276,7 +284,8 @@ TEST_F(CsrTest, WritesChangeNoBitOutsideTheRowsWritableMask) {
   for_each_csr([&](const CsrRow& row, uint16_t n) {
     if (!row.write || is_odd_pmpcfg(n)) return;
     // SD summarises FS, which is writable: the one fixed bit a write may change.
-    const uint64_t fixed = ~row.writable & (n == csr::kMstatus ? ~mstatus::kSd : ~uint64_t{0});
+    const bool status = n == csr::kMstatus || n == csr::kSstatus;
+    const uint64_t fixed = ~row.writable & (status ? ~mstatus::kSd : ~uint64_t{0});
     for (uint64_t value : {~uint64_t{0}, uint64_t{0}}) {
       uint64_t before = 0, after = 0;
       ASSERT_TRUE(hart().csr_read(n, before));
@@ -295,7 +304,11 @@ TEST_F(CsrTest, WarlRowsKeepOnlyTheirWritableBits) {
   } warl[] = {{csr::kFflags, 0x1f},
               {csr::kFrm, 0x7},
               {csr::kFcsr, 0xff},
-              {csr::kMie, irq::kMsip | irq::kMtip | irq::kMeip},
+              {csr::kMie, irq::kMsip | irq::kMtip | irq::kMeip | irq::kSupervisor},
+              {csr::kMideleg, irq::kSupervisor},
+              {csr::kMedeleg, 0xb3ff},  // all but ecall from M and the reserved causes
+              {csr::kScounteren, 0xffffffff},
+              {csr::kSepc, ~uint64_t{1}},
               {csr::kMcounteren, 0xffffffff},
               {csr::kMcountinhibit, 0xfffffffd},  // TM: time cannot be inhibited
               {csr::kMepc, ~uint64_t{1}},

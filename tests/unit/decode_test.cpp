@@ -110,8 +110,8 @@ TEST(Decode, KnownUnimplementedEncodingsAreIllegal) {
       0x08001013,           // slli with imm[11:6] != 0
       0x0200101b,           // slliw with shamt[5] set (reserved on RV64)
       0x4000001b | 0x1000,  // slliw with funct7 0x20
-      0x10200073,           // sret: no S-mode
-      0x12000073,           // sfence.vma: no S-mode
+      0x10200073 | 0x80,    // sret with rd != 0
+      0x12000073 | 0x80,    // sfence.vma with rd != 0
       0x1010202f,           // lr.w with rs2 != 0
       0x0000002f,           // AMO with funct3 0
       0x0000402f,           // AMO with funct3 4

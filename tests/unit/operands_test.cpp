@@ -160,11 +160,12 @@ TEST(OperandTable, MemoryAccessKindAndWidth) {
 // that may raise an interrupt, fence.i's refetch, tag instructions' violations), and what must
 // end a block so interrupts are taken right after it.
 TEST(OperandTable, MayJumpAndEndsBlockExactly) {
-  const std::set<std::string_view> ends_block = {"ecall", "ebreak", "mret",   "wfi",    "csrrw",
-                                                 "csrrs", "csrrc",  "csrrwi", "csrrsi", "csrrci"};
-  std::set<std::string_view> may_jump = {"beq",      "bne",     "blt",      "bge",     "bltu",
-                                         "bgeu",     "jal",     "jalr",     "fence_i", "tag_alloc",
-                                         "tag_free", "tag_get", "tag_bound"};
+  const std::set<std::string_view> ends_block = {"ecall", "ebreak",     "mret",   "sret",
+                                                 "wfi",   "sfence_vma", "csrrw",  "csrrs",
+                                                 "csrrc", "csrrwi",     "csrrsi", "csrrci"};
+  std::set<std::string_view> may_jump = {"beq",     "bne",       "blt",      "bge",
+                                         "bltu",    "bgeu",      "jal",      "jalr",
+                                         "fence_i", "tag_alloc", "tag_free", "tag_get", "tag_bound"};
   may_jump.insert(ends_block.begin(), ends_block.end());
   for (std::string_view m : may_jump) EXPECT_TRUE(table_has(m)) << m;
   for_each_instruction([&](const InsnInfo& info) {

@@ -35,7 +35,7 @@ class TrapTest : public MachineTest {
 
 TEST_F(TrapTest, IllegalInstructionReportsTheBits) {
   expect_trap(0xffffffff, Cause::kIllegalInsn, 0xffffffff);
-  expect_trap(0x10200073, Cause::kIllegalInsn, 0x10200073);  // sret
+  expect_trap(0x10200073 | 0x80, Cause::kIllegalInsn, 0x10200073 | 0x80);  // sret, rd != 0
 }
 
 TEST_F(TrapTest, EcallFromMachineAndUserMode) {

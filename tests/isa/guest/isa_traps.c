@@ -1,14 +1,14 @@
-/* Every synchronous trap cause of an M+U machine, with mcause/mepc/mtval as the handler saw them
+/* Every synchronous trap cause of an M+U machine (S-mode has its own tests in tests/smode), with mcause/mepc/mtval as the handler saw them
    (mepc and address-valued mtval printed relative to a symbol, so the output does not depend on
    the link layout), in direct and vectored mtvec modes; U-mode entered through mret, with PMP
    entries (NAPOT, NA4, TOR) granting and denying access; CSR side effects (mstatus WARL MPP,
    mret's MIE/MPIE/MPP, misa, mhartid, mscratch, mcycle/minstret, mtvec/mepc WARL, mcounteren,
-   PMP lock). Run on QEMU with -cpu rv64,s=off,h=off,... (an M+U machine, as unitag's).
+   PMP lock). Run on QEMU with -cpu rv64,h=off,v=off,... (an M+S+U machine, as unitag's).
    Built twice: isa_traps runs on unitag and QEMU; isa_traps_strict (SPEC_STRICT) adds checks
    where QEMU 7.2 departs from the privileged specification, and runs on unitag only:
    - AMO access faults and misaligned AMOs must raise the store/AMO causes (7, 6); QEMU 7.2
      raises the load causes (5, 4);
-   - mstatus.MPP is WARL: with no S- or H-mode, writing 1 or 2 must not read back; QEMU keeps it;
+   - mstatus.MPP is WARL: with no H-mode, writing 2 must not read back; QEMU keeps it;
    - mepc[0] reads as zero; QEMU 7.2 returns the written bit. */
 #include "isa_support.h"
 
@@ -151,7 +151,7 @@ static void csr_tests(void) {
   const uint64_t imacu = (1 << ('I' - 'A')) | (1 << ('M' - 'A')) | (1 << ('A' - 'A')) |
                         (1 << ('C' - 'A')) | (1 << ('U' - 'A'));
   check("misa has IMACU", misa & imacu, imacu);
-  check("misa has no S", misa & (1 << ('S' - 'A')), 0);
+  check("misa has S", misa & (1 << ('S' - 'A')), 1 << ('S' - 'A'));
   put_hex_line("misa extensions", misa & 0x3ffffff);
   check("mhartid", CSR_READ(mhartid), 0);
   check("mvendorid", CSR_READ(mvendorid), 0);
@@ -171,14 +171,12 @@ static void csr_tests(void) {
   __asm__ volatile("csrrci %0, mscratch, 1" : "=r"(old));
   check("csrrci old", old, 31);
   check("mscratch", CSR_READ(mscratch), 30);
-  /* mstatus.MPP is WARL: only M (3) and U (0) exist */
+  /* mstatus.MPP is WARL: M (3), S (1) and U (0) exist */
   CSR_SET(mstatus, MSTATUS_MPP);
   check("MPP=3", (CSR_READ(mstatus) >> 11) & 3, 3);
   CSR_CLEAR(mstatus, MSTATUS_MPP);
   check("MPP=0", (CSR_READ(mstatus) >> 11) & 3, 0);
 #ifdef SPEC_STRICT
-  CSR_SET(mstatus, 1ull << 11);
-  check("MPP write 1 (S) is not kept", (CSR_READ(mstatus) >> 11) & 3, 0);
   CSR_SET(mstatus, MSTATUS_MPP);
   CSR_CLEAR(mstatus, 1ull << 11);
   check("MPP write 2 (H) is not kept", (CSR_READ(mstatus) >> 11) & 3, 3);
@@ -298,6 +296,7 @@ static void user_tests(void) {
   CSR_WRITE(mcounteren, 0);
   u_probe("U rdcycle, mcounteren=0", u_rdcycle, 0, 0, 2, 0xc00022f3);
   CSR_WRITE(mcounteren, 5); /* CY and IR */
+  CSR_WRITE(scounteren, 5); /* with S-mode, U-mode needs both */
   u_value("U rdcycle, mcounteren.CY=1", u_rdcycle, 0, 1);
   u_value("U rdinstret, mcounteren.IR=1", u_rdinstret, 0, 1);
   CSR_WRITE(mcounteren, 0);

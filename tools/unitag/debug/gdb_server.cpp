@@ -469,10 +469,14 @@ std::string GdbServer::monitor(const std::string& command) {
     std::string out;
     for (unsigned i = 0; i < machine_.hart_count(); ++i) {
       Hart& h = machine_.hart(i);
-      out += fmt::format(
-          "hart {} (thread {}): pc 0x{:x} <{}> {}-mode, {} instructions, {}, tags {}\n", i, i + 1,
-          h.pc, machine_.describe(h.pc), h.priv == Priv::M ? "M" : "U", h.instret,
-          h.waiting_for_interrupt ? "waiting (wfi)" : "runnable", tag_hooks_[i] ? "on" : "off");
+      out +=
+          fmt::format("hart {} (thread {}): pc 0x{:x} <{}> {}-mode, {} instructions, {}, tags {}\n",
+                      i, i + 1, h.pc, machine_.describe(h.pc),
+                      h.priv == Priv::M   ? "M"
+                      : h.priv == Priv::S ? "S"
+                                          : "U",
+                      h.instret, h.waiting_for_interrupt ? "waiting (wfi)" : "runnable",
+                      tag_hooks_[i] ? "on" : "off");
     }
     return out;
   }
