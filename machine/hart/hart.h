@@ -279,7 +279,7 @@ class Hart {
   bool hooks_own_loop_ = false;  // hooks_->execute() runs the loop (ExecutionHooks::has_own_loop)
   TranslationCache tlb_;         // its window is the execute loop's inline path
   PartitionWindow partition_;
-  bool pmp_locked_ = false;      // a locked PMP entry also binds M-mode
+  bool pmp_locked_ = false;                        // a locked PMP entry also binds M-mode
   bool paged_fetch_ = false, paged_data_ = false;  // see paged_fetch()
   bool page_fault_ = false;  // the last failed translation was a page fault (fault_cause)
   uint64_t seen_code_generation_ = 0;
