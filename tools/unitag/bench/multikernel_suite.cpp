@@ -222,7 +222,7 @@ class OffloadSuite final : public Suite {
 
   void offload(const BenchContext& ctx, SuiteOutput& o) {
     std::vector<std::vector<std::string>> cells;
-    std::map<std::string, double> benign_wall;
+    std::map<std::string, double> benign_wall, benign_cpu;
     for (const std::string& placement : kPlacements) {
       std::vector<std::string> row = {fmt::format("{}", placement)};
       for (const std::string& attack : kAttacks) {
@@ -245,6 +245,7 @@ class OffloadSuite final : public Suite {
                           {"command", ctx.shown(r.argv)}});
         if (attack == "none") {
           benign_wall[placement] = wall;
+          benign_cpu[placement] = r.guest_cpu_seconds();
           row.push_back(fixed(wall, 3));
           row.push_back(fixed(r.guest_cpu_seconds(), 3));
           row.push_back(grouped(total_cycles(r)));
@@ -257,7 +258,12 @@ class OffloadSuite final : public Suite {
     const double ratio = benign_wall["critical-only"] > 0
                              ? benign_wall["all-tagged"] / benign_wall["critical-only"]
                              : 0;
-    o.rows.push_back({{"kind", "offload_speedup"}, {"all_tagged_over_critical_only", ratio}});
+    const double cpu_ratio = benign_cpu["critical-only"] > 0
+                                 ? benign_cpu["all-tagged"] / benign_cpu["critical-only"]
+                                 : 0;
+    o.rows.push_back({{"kind", "offload_speedup"},
+                      {"all_tagged_over_critical_only", ratio},
+                      {"all_tagged_over_critical_only_cpu", cpu_ratio}});
     o.markdown += fmt::format(
         "Offload experiment: `apps/gateway` (request parsing is `UK_OFFLOADED`, the digest of "
         "each request is bulk work) on 2 harts, partition 0 (hart 0) untagged, partition 1 "
@@ -265,8 +271,10 @@ class OffloadSuite final : public Suite {
         "partition; *critical-only*: bulk on the untagged one, each parse offloaded; "
         "*none-tagged*: everything untagged. Benign run: wall s, host CPU s of all harts, "
         "modeled cycles of all harts. Attack columns: caught = a tag violation stopped the run "
-        "(exit 122). all-tagged / critical-only wall time: **{}x**. Command: `{}`.\n\n",
-        fixed(ratio, 2), ctx.shown(gateway_["critical-only/none"].argv));
+        "(exit 122). all-tagged / critical-only: **{}x** wall time, **{}x** host CPU time (the "
+        "CPU figure is the robust one on a busy host: wall time also counts waiting for a host "
+        "CPU). Command: `{}`.\n\n",
+        fixed(ratio, 2), fixed(cpu_ratio, 2), ctx.shown(gateway_["critical-only/none"].argv));
     o.markdown += markdown_table({"placement", "benign wall s", "benign CPU s", "benign cycles",
                                   "heap overflow", "use after free"},
                                  cells);
