@@ -62,14 +62,20 @@ bool is_critical(uint64_t fn) {
          fn < reinterpret_cast<uintptr_t>(__unitag_critical_end);
 }
 
+// Sends `body` as a message of `type` to port of partition p, answers to come to reply_port.
+int send_body(int p, uint16_t port, uint16_t reply_port, uint32_t type, const void* body,
+              size_t len) {
+  uk_msg m = {};
+  m.port = port;
+  m.reply_port = reply_port;
+  m.type = type;
+  m.length = uint16_t(len);
+  memcpy(m.data, body, len);
+  return uk_chan_send(p, &m, 0);
+}
+
 void reply(const uk_msg& to, uint32_t type, const void* body, size_t len) {
-  if (!to.reply_port) return;
-  uk_msg out = {};
-  out.port = to.reply_port;
-  out.type = type;
-  out.length = uint16_t(len);
-  memcpy(out.data, body, len);
-  uk_chan_send(to.src_partition, &out, 0);
+  if (to.reply_port) send_body(to.src_partition, to.reply_port, 0, type, body, len);
 }
 
 void* service_main(void*) {
@@ -152,13 +158,8 @@ extern "C" long uk_task_start(int p, uk_task_fn fn, long arg) {
   if (unsigned(p) == self()) start_services();
   const TaskRequest t = {reinterpret_cast<uintptr_t>(fn), uint64_t(arg),
                          __atomic_fetch_add(&g_next_task, 1, __ATOMIC_RELAXED)};
-  uk_msg m = {};
-  m.port = kServicePort;
-  m.reply_port = uk_reply_port();
-  m.type = kTask;
-  m.length = sizeof t;
-  memcpy(m.data, &t, sizeof t);
-  if (const int r = uk_chan_send(p, &m, 0); r < 0) return r;
+  if (const int r = send_body(p, kServicePort, uk_reply_port(), kTask, &t, sizeof t); r < 0)
+    return r;
   return long(t.id);
 }
 
@@ -208,20 +209,16 @@ extern "C" long uk_offload(uk_critical_fn fn, long a0, long a1, long a2, long a3
   count(g_offloads_made);
   const OffloadRequest r = {reinterpret_cast<uintptr_t>(fn),
                             {uint64_t(a0), uint64_t(a1), uint64_t(a2), uint64_t(a3), uint64_t(a4)}};
-  uk_msg m = {};
-  m.port = kServicePort;
-  m.reply_port = uk_reply_port();
-  m.type = kOffload;
-  m.length = sizeof r;
-  memcpy(m.data, &r, sizeof r);
-  if (uk_chan_send(target, &m, 0) < 0) uk_panic("offload: cannot reach partition %d", target);
+  const uint16_t reply_port = uk_reply_port();
+  if (send_body(target, kServicePort, reply_port, kOffload, &r, sizeof r) < 0)
+    uk_panic("offload: cannot reach partition %d", target);
   for (;;) {
     uk_msg answer;
-    uk_chan_recv(m.reply_port, &answer, 0);
+    uk_chan_recv(reply_port, &answer, 0);
     if (answer.type == kTaskDone) {  // a task this thread started finished meanwhile
       TaskDone done;
       memcpy(&done, answer.data, sizeof done);
-      keep_finished(m.reply_port, done);
+      keep_finished(reply_port, done);
     }
     if (answer.type != kOffloadDone) continue;
     OffloadDone done;
