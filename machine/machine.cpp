@@ -68,8 +68,8 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
         h->park = Hart::kParked;  // a spare hart, until a partition starts on it
     }
     controller_ = std::make_unique<PartitionController>(PartitionController::Hooks{
-        [this](uint64_t harts, unsigned caller) { return start_partition(harts, caller); },
-        [this](uint64_t index, unsigned caller) { return stop_partition(index, caller); },
+        [this](uint64_t harts) { return start_partition(harts); },
+        [this](uint64_t index) { return stop_partition(index); },
         [this](uint64_t index) { return index < layout_.count() ? live_[index].load() : 0; }});
     bus_.map(PartitionController::kBase, PartitionController::kSize, controller_.get());
   }
@@ -119,20 +119,24 @@ void Machine::load(const ElfImage& image, const std::vector<const ElfImage*>& ow
   // Partitions: HTIF stays off (its mailbox would be shared by every copy of the image).
   partition_images_.assign(layout_.count(), &image);
   for (size_t p = 0; p < layout_.count(); ++p) {
-    if (p < own.size() && own[p]) partition_images_[p] = own[p];
-    const ElfImage& img = *partition_images_[p];
-    const PartitionWindow& w = layout_.window(p);
-    copy_segments(img, w.phys_base - Bus::kRamBase, w.size - UNITAG_BOOTINFO_SIZE);
-    const uint64_t base = Bus::kRamBase + w.size - UNITAG_BOOTINFO_SIZE;
-    write_bootinfo(img, bus_.ram() + (w.phys_base - Bus::kRamBase) + w.size - UNITAG_BOOTINFO_SIZE,
-                   base, static_cast<int>(p));
+    const uint64_t base = place_image(p, p < own.size() && own[p] ? *own[p] : image);
     for (auto& h : harts_) {
       if (layout_.partition_of(h->id()) != static_cast<int>(p)) continue;
-      h->pc = img.entry();
+      h->pc = partition_images_[p]->entry();
       h->x[10] = h->id();
       h->x[11] = base;
     }
   }
+}
+
+uint64_t Machine::place_image(size_t p, const ElfImage& image) {
+  const PartitionWindow& w = layout_.window(p);
+  partition_images_[p] = &image;
+  copy_segments(image, w.phys_base - Bus::kRamBase, w.size - UNITAG_BOOTINFO_SIZE);
+  const uint64_t base = Bus::kRamBase + w.size - UNITAG_BOOTINFO_SIZE;
+  write_bootinfo(image, bus_.ram() + (w.phys_base - Bus::kRamBase) + w.size - UNITAG_BOOTINFO_SIZE,
+                 base, static_cast<int>(p));
+  return base;
 }
 
 void Machine::write_bootinfo(const ElfImage& image, uint8_t* page, uint64_t base, int partition) {
@@ -184,7 +188,7 @@ void Machine::write_bootinfo(const ElfImage& image, uint8_t* page, uint64_t base
   std::memcpy(page, &info, sizeof info);
 }
 
-int64_t Machine::start_partition(uint64_t harts, unsigned caller) {
+int64_t Machine::start_partition(uint64_t harts) {
   constexpr int64_t kEinval = -22, kEbusy = -16, kEnospc = -28, kEperm = -1;
   const uint64_t all = config_.harts == 64 ? ~uint64_t{0} : (uint64_t{1} << config_.harts) - 1;
   if (harts == 0 || (harts & ~all)) return kEinval;
@@ -211,28 +215,23 @@ int64_t Machine::start_partition(uint64_t harts, unsigned caller) {
     if (live_[p] == 0) slot = p;
   if (slot == layout_.count()) return kEnospc;
   // A fresh copy of the image in zeroed RAM: nothing of the slot's previous partition survives.
-  const ElfImage& img = *partition_images_[0];
   const PartitionWindow& w = layout_.window(slot);
-  uint8_t* base = bus_.ram() + (w.phys_base - Bus::kRamBase);
-  std::memset(base, 0, w.size);
-  copy_segments(img, w.phys_base - Bus::kRamBase, w.size - UNITAG_BOOTINFO_SIZE);
-  partition_images_[slot] = &img;
-  live_[slot] = harts;
+  std::memset(bus_.ram() + (w.phys_base - Bus::kRamBase), 0, w.size);
+  live_[slot] = harts;  // before the boot info, which lists every partition's harts
   ever_[slot] |= harts;
-  const uint64_t info = Bus::kRamBase + w.size - UNITAG_BOOTINFO_SIZE;
-  write_bootinfo(img, base + w.size - UNITAG_BOOTINFO_SIZE, info, static_cast<int>(slot));
+  const ElfImage& img = *partition_images_[0];
+  const uint64_t info = place_image(slot, img);
   for (unsigned h = 0; h < config_.harts; ++h) {
     if (!(harts >> h & 1)) continue;
     harts_[h]->set_partition(w);
     harts_[h]->reset(img.entry(), h, info);
     harts_[h]->park = Hart::kRunning;
   }
-  (void)caller;
   wait_cv_.notify_all();
   return static_cast<int64_t>(slot);
 }
 
-int64_t Machine::stop_partition(uint64_t index, unsigned caller) {
+int64_t Machine::stop_partition(uint64_t index) {
   constexpr int64_t kEinval = -22, kEperm = -1;
   if (index >= layout_.count() || live_[index] == 0) return kEinval;
   if (index == 0) return kEperm;  // partition 0 ends the run by exiting
@@ -244,7 +243,6 @@ int64_t Machine::stop_partition(uint64_t index, unsigned caller) {
     harts_[h]->park = config_.deterministic ? Hart::kParked : Hart::kRequested;
     harts_[h]->waiting_for_interrupt = false;
   }
-  (void)caller;
   wait_cv_.notify_all();
   return 0;
 }

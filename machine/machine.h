@@ -143,8 +143,8 @@ class Machine {
   std::string describe_partition(size_t p) const;
   // The partition controller's commands (machine/devices/partition_controller.h): a negative
   // errno, or the new partition's index / 0.
-  int64_t start_partition(uint64_t harts, unsigned caller);
-  int64_t stop_partition(uint64_t index, unsigned caller);
+  int64_t start_partition(uint64_t harts);
+  int64_t stop_partition(uint64_t index);
   Uart& uart() { return *uart_; }
   Clint& clint() { return *clint_; }
   uint64_t total_retired() const { return total_retired_.load(std::memory_order_relaxed); }
@@ -161,6 +161,9 @@ class Machine {
   static std::string fmt_addr(uint64_t pc);
   void write_bootinfo(const ElfImage& image, uint8_t* page, uint64_t guest_base, int partition);
   void copy_segments(const ElfImage& image, uint64_t phys_offset, uint64_t usable);
+  // Copies image into partition p's window and writes its boot info; returns the boot info's
+  // guest address.
+  uint64_t place_image(size_t p, const ElfImage& image);
   void run_deterministic();
   void run_parallel();
   void run_hart_thread(Hart& hart);

@@ -90,7 +90,8 @@ uk_thread* thread_create_idle(Cpu* cpu, size_t stack_size);
 uk_thread* thread_boot_main(void* (*entry)(void*));
 void thread_reap(uk_thread* dead);
 unsigned live_thread_count();
-// Ends the calling thread without ending the run (a secondary partition's main that returned).
-[[noreturn]] void thread_retire();
+// Ends the calling thread with `result` (for its joiner), never the run: uk_thread_exit, and a
+// secondary partition's main that returned.
+[[noreturn]] void thread_retire(void* result);
 
 }  // namespace uk

@@ -137,10 +137,10 @@ extern "C" uk_thread* uk_thread_create(void* (*entry)(void*), void* arg,
 }
 
 namespace uk {
-void thread_retire() {
+void thread_retire(void* result) {
   uk_thread* self = uk_thread_self();
   arch::irq_disable();
-  self->result = nullptr;
+  self->result = result;
   self->state = ThreadState::kDead;
   schedule();
   __builtin_unreachable();
@@ -151,11 +151,7 @@ extern "C" [[noreturn]] void uk_thread_exit(void* result) {
   uk_thread* self = uk_thread_self();
   console_flush_thread(self);
   if (self->id == 1) exit(0);  // main returning through uk_thread_exit ends the program
-  arch::irq_disable();
-  self->result = result;
-  self->state = ThreadState::kDead;
-  schedule();
-  __builtin_unreachable();
+  thread_retire(result);
 }
 
 extern "C" int uk_thread_join(uk_thread* t, void** result) {

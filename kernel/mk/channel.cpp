@@ -248,6 +248,11 @@ extern "C" uint16_t uk_reply_port(void) {
 namespace uk::mk {
 namespace {
 
+// No slot free in r for its (only) sender.
+bool ring_full(const Ring* r) {
+  return r->tail - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) >= kRingSlots;
+}
+
 // The ring to dst is full: waits for room (or fails with -EAGAIN), with the lock released. Out of
 // line so the common path of send stays short.
 [[gnu::noinline]] int wait_for_room(Ring* r, unsigned dst, int flags, uint64_t* irq) {
@@ -256,19 +261,16 @@ namespace {
   count(g_stats.full_waits);
   uint32_t* my_flag = &layout().header()->mailbox[self()].sender_sleeping;
   for (;;) {
-    for (unsigned spin = 0; spin < kSpinBeforeSleep &&
-                            r->tail - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) >= kRingSlots;
-         ++spin)
-      arch::pause();
+    for (unsigned spin = 0; spin < kSpinBeforeSleep && ring_full(r); ++spin) arch::pause();
     if (flags & UK_CHAN_POLL) {
       uk_yield();
     } else {
       const uint64_t seen = event_generation();
       announce_sleep(my_flag);
-      if (r->tail - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) >= kRingSlots) event_wait(seen);
+      if (ring_full(r)) event_wait(seen);
     }
     *irq = uk_spin_lock(&g_tx_lock[dst]);
-    if (r->tail - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) < kRingSlots) return 0;
+    if (!ring_full(r)) return 0;
     uk_spin_unlock(&g_tx_lock[dst], *irq);
   }
 }
@@ -283,7 +285,7 @@ extern "C" int uk_chan_send(int dst, uk_msg* msg, int flags) {
   Ring* r = layout().ring(self(), unsigned(dst));
   // The lock (local senders to dst take turns) is never held while waiting for room.
   uint64_t irq = uk_spin_lock(&g_tx_lock[dst]);
-  if (r->tail - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) >= kRingSlots) [[unlikely]] {
+  if (ring_full(r)) [[unlikely]] {
     if (const int failed = wait_for_room(r, unsigned(dst), flags, &irq)) return failed;
   }
   const uint32_t tail = r->tail;

@@ -103,6 +103,20 @@ void* service_main(void*) {
   return nullptr;
 }
 
+bool is_tagged(unsigned p) { return uk_partition_tagged(int(p)); }
+
+// Round robin: the (i mod count)-th partition satisfying `pick`, or -1 when none does.
+int nth_partition(bool (*pick)(unsigned), uint64_t i) {
+  const unsigned n = layout().partitions;
+  unsigned count = 0;
+  for (unsigned p = 0; p < n; ++p) count += pick(p);
+  if (count == 0) return -1;
+  unsigned k = unsigned(i % count);
+  for (unsigned p = 0; p < n; ++p)
+    if (pick(p) && k-- == 0) return int(p);
+  return -1;
+}
+
 bool eligible_for_bulk(unsigned p) {
   if (!harts_of(p)) return false;  // not running
   const bool tagged = uk_partition_tagged(int(p));
@@ -143,14 +157,8 @@ extern "C" const char* uk_placement_name(void) {
 }
 
 extern "C" int uk_place_bulk(unsigned i) {
-  const unsigned n = layout().partitions;
-  unsigned eligible = 0;
-  for (unsigned p = 0; p < n; ++p) eligible += eligible_for_bulk(p);
-  if (eligible == 0) return int(self());
-  unsigned k = i % eligible;
-  for (unsigned p = 0; p < n; ++p)
-    if (eligible_for_bulk(p) && k-- == 0) return int(p);
-  return int(self());
+  const int p = nth_partition(eligible_for_bulk, i);
+  return p >= 0 ? p : int(self());
 }
 
 extern "C" long uk_task_start(int p, uk_task_fn fn, long arg) {
@@ -194,17 +202,9 @@ extern "C" int uk_task_join(long task, long* result) {
 }
 
 extern "C" long uk_offload(uk_critical_fn fn, long a0, long a1, long a2, long a3, long a4) {
-  const unsigned n = layout().partitions;
   int target = -1;
-  if (uk_placement() == UK_PLACE_CRITICAL_ONLY && !uk_partition_tagged(int(self()))) {
-    unsigned tagged = 0;
-    for (unsigned p = 0; p < n; ++p) tagged += uk_partition_tagged(int(p));
-    if (tagged) {
-      unsigned k = unsigned(__atomic_fetch_add(&g_rr, 1, __ATOMIC_RELAXED) % tagged);
-      for (unsigned p = 0; p < n && target < 0; ++p)
-        if (uk_partition_tagged(int(p)) && k-- == 0) target = int(p);
-    }
-  }
+  if (uk_placement() == UK_PLACE_CRITICAL_ONLY && !is_tagged(self()))
+    target = nth_partition(is_tagged, __atomic_fetch_add(&g_rr, 1, __ATOMIC_RELAXED));
   if (target < 0) return fn(a0, a1, a2, a3, a4);  // critical code runs here
   count(g_offloads_made);
   const OffloadRequest r = {reinterpret_cast<uintptr_t>(fn),

@@ -83,7 +83,8 @@ void console_exit(int code) {
   // In a multikernel, only partition 0 ends the run by finishing; another partition whose main
   // succeeds keeps serving (its service threads run on). A failure still ends the run.
   const uk_boot_config& c = boot_config();
-  if (code == 0 && c.partition_count > 1 && c.partition_index != 0 && g_cpus) thread_retire();
+  if (code == 0 && c.partition_count > 1 && c.partition_index != 0 && g_cpus)
+    thread_retire(nullptr);
   machine_exit(code);
 }
 

@@ -22,8 +22,8 @@ class PartitionController final : public Device {
   static constexpr uint64_t kStart = 1, kStop = 2;
 
   struct Hooks {
-    std::function<int64_t(uint64_t harts, unsigned caller)> start;
-    std::function<int64_t(uint64_t index, unsigned caller)> stop;
+    std::function<int64_t(uint64_t harts)> start;
+    std::function<int64_t(uint64_t index)> stop;
     std::function<uint64_t(uint64_t index)> harts_of;
   };
   explicit PartitionController(Hooks hooks) : hooks_(std::move(hooks)) {}
@@ -45,15 +45,15 @@ class PartitionController final : public Device {
       value = 0;
     return true;
   }
-  bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) override {
+  bool write(uint64_t offset, unsigned size, uint64_t value, unsigned) override {
     if (size != 8) return false;
     if (offset == 0x08)
       harts_ = value;
     else if (offset == 0x20)
       index_ = value;
     else if (offset == 0x10)
-      result_ = value == kStart  ? hooks_.start(harts_, hart)
-                : value == kStop ? hooks_.stop(index_, hart)
+      result_ = value == kStart  ? hooks_.start(harts_)
+                : value == kStop ? hooks_.stop(index_)
                                  : -22;  // EINVAL
     return true;
   }

@@ -15,8 +15,7 @@ Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
     : machine_(machine), bus_(bus), id_(id), fp_(fp) {
   pages_.resize((bus.ram_size() >> Bus::kPageBits) + 1);
   publish_labels();  // a zero budget only publishes the loop's labels into labels_
-  if (fp_) mstatus |= mstatus::kFsInitial << mstatus::kFsShift;
-  update_fast_path();
+  reset(0, 0, 0);    // the loader sets the entry and a0/a1
 }
 
 void Hart::reset(uint64_t entry, uint64_t a0, uint64_t a1) {

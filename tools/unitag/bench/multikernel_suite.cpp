@@ -13,15 +13,6 @@
 namespace unitag::bench {
 namespace {
 
-uint64_t number_in(const GuestRun& r, std::string_view prefix, const char* format) {
-  const std::string line = r.output_line(prefix);
-  unsigned long long v = 0;
-  if (line.empty() || std::sscanf(line.c_str(), format, &v) != 1)
-    throw std::runtime_error(
-        fmt::format("`{}`: no line `{}...` in its output", shell_line(r.argv), prefix));
-  return v;
-}
-
 uint64_t total_cycles(const GuestRun& r) {
   uint64_t cycles = 0;
   for (const auto& h : r.stats.value("per_hart", nlohmann::json::array()))
@@ -123,11 +114,9 @@ class OffloadSuite final : public Suite {
     for (const char* mode : {"pingpong-poll", "pingpong"}) {
       const GuestRun& l = rtt_lockstep_[mode];
       const GuestRun& p = rtt_parallel_[mode];
-      const uint64_t cycles =
-          number_in(l, "pingpong:", "pingpong: %*u round trips %*s %llu cycles");
-      const uint64_t ns = number_in(
-          p,
-          "pingpong:", "pingpong: %*u round trips %*s %*u cycles each on partition %*u, %llu ns");
+      const uint64_t cycles = l.number_after("pingpong:", " %*u round trips %*s %llu cycles");
+      const uint64_t ns = p.number_after(
+          "pingpong:", " %*u round trips %*s %*u cycles each on partition %*u, %llu ns");
       const std::string wait = std::string(mode) == "pingpong" ? "interrupt (IPI)" : "polling";
       o.rows.push_back({{"kind", "channel_rtt"},
                         {"wait", wait},
@@ -137,7 +126,7 @@ class OffloadSuite final : public Suite {
                         {"command_ns", ctx.shown(p.argv)}});
       cells.push_back({wait, grouped(cycles), grouped(ns), fmt::format("`{}`", ctx.shown(l.argv))});
     }
-    const uint64_t messages = number_in(stress_, "stress:", "stress: %llu");
+    const uint64_t messages = stress_.number_after("stress:", " %llu");
     const double wall = stress_.stats.value("wall_seconds", 0.0);
     const double per_second = wall > 0 ? double(messages) / wall : 0;
     o.rows.push_back({{"kind", "channel_throughput"},
@@ -193,7 +182,7 @@ class OffloadSuite final : public Suite {
                        cells);
     o.markdown += "\n![mandel](mandel_smp_multikernel.png)\n\n";
     const uint64_t pairs =
-        number_in(wc_mk_, "wordcount:", "wordcount: %*u files, %*u words, %*u distinct, %llu");
+        wc_mk_.number_after("wordcount:", " %*u files, %*u words, %*u distinct, %llu");
     for (const GuestRun* r : {&wc_smp_, &wc_mk_})
       o.rows.push_back({{"kind", "wordcount"},
                         {"partitions", r == &wc_smp_ ? 1 : 4},

@@ -13,16 +13,6 @@
 namespace unitag::bench {
 namespace {
 
-// The first number after `prefix` on the guest's output line starting with it.
-uint64_t number_after(const GuestRun& r, std::string_view prefix) {
-  const std::string line = r.output_line(prefix);
-  unsigned long long v = 0;
-  if (line.empty() || std::sscanf(line.c_str() + prefix.size(), "%llu", &v) != 1)
-    throw std::runtime_error(
-        fmt::format("`{}`: no line starting `{}` in its output", shell_line(r.argv), prefix));
-  return v;
-}
-
 class ParallelSuite final : public Suite {
  public:
   std::vector<Step> plan(const BenchContext& ctx) override {
@@ -56,7 +46,7 @@ class ParallelSuite final : public Suite {
       const Best& b = mandel_[n];
       // Every hart computes the same Mandelbrot: n harts do n times the 1-hart work.
       const double speedup = n * one.wall / b.wall;
-      const uint64_t boot = number_after(boot_[n], "boot: ");
+      const uint64_t boot = boot_[n].number_after("boot: ");
       // CPU over wall: how many host CPUs the harts actually got (below n: the host was busy).
       const double cpu = b.run.guest_cpu_seconds(), cpus_used = cpu / b.wall;
       o.rows.push_back({{"kind", "mandel_harts"},
@@ -146,8 +136,8 @@ class KernelSuite final : public Suite {
       unsigned long long boot_cycles = 0, start_cycles = 0, switch_cycles = 0;
       std::sscanf(cycles.c_str(), "cycles: boot %llu, thread start %llu, switch %llu", &boot_cycles,
                   &start_cycles, &switch_cycles);
-      const uint64_t boot = number_after(r, "boot: "), start = number_after(r, "thread start: "),
-                     sw = number_after(r, "switch: "), image = number_after(r, "image: ");
+      const uint64_t boot = r.number_after("boot: "), start = r.number_after("thread start: "),
+                     sw = r.number_after("switch: "), image = r.number_after("image: ");
       o.rows.push_back({{"kind", "boottime"},
                         {"config", c.name},
                         {"boot_instructions", boot},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -37,6 +38,15 @@ std::string GuestRun::output_line(std::string_view prefix) const {
   for (std::string line; std::getline(in, line);)
     if (line.rfind(prefix, 0) == 0) return line;
   return {};
+}
+
+uint64_t GuestRun::number_after(std::string_view prefix, const char* format) const {
+  const std::string line = output_line(prefix);
+  unsigned long long v = 0;
+  if (line.empty() || std::sscanf(line.c_str() + prefix.size(), format, &v) != 1)
+    throw std::runtime_error(
+        fmt::format("`{}`: no line starting `{}` in its output", shell_line(argv), prefix));
+  return v;
 }
 
 GuestRun run_guest(const BenchContext& ctx, const std::string& image,

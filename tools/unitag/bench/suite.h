@@ -36,6 +36,9 @@ struct GuestRun {
   uint64_t instructions() const;
   double guest_cpu_seconds() const;  // summed over harts: host CPU time inside the run loops
   std::string output_line(std::string_view prefix) const;  // first guest stdout line with prefix
+  // The number `format` (sscanf, one %llu) reads after `prefix` on that line; throws, naming
+  // the command, when there is no such line or number.
+  uint64_t number_after(std::string_view prefix, const char* format = "%llu") const;
 };
 
 // `unitag run IMAGE FLAGS... --stats FILE [-- GUEST_ARGS...]`.
