@@ -18,8 +18,7 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
       facts_(image),
       lines_(image),
       shadow_(machine.bus().ram_size()),
-      evaluations_(policies_.size()),
-      member_rules_(policies_.size()) {
+      evaluations_(policies_.size()) {
   if (policies_.size() > kMaxPolicies)
     throw std::invalid_argument("too many policies in one composite");
   table_.set_tail_function(
@@ -37,6 +36,14 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
     for (size_t e = 0; e < subscribers_.size(); ++e)
       if (events.has(e)) subscribers_[e].push_back(static_cast<uint8_t>(m));
   }
+  std::vector<std::string> names;
+  std::vector<std::vector<IdentityField>> identities;
+  for (const auto& p : policies_) {
+    names.emplace_back(p->name());
+    identities.push_back(p->identity_fields());
+  }
+  canonical_ = std::make_unique<CanonicalRules>(std::move(names), std::move(identities),
+                                                config_.canonical_rules);
   for (size_t op = 0; op < static_cast<size_t>(OpGroup::kCount); ++op)
     for (int pc_default = 0; pc_default < 2; ++pc_default)
       for (const auto& p : policies_) masks_[op][pc_default] |= p->inputs(OpGroup(op), pc_default);
@@ -245,34 +252,40 @@ uint64_t inputs_hash(const RuleInputs& in) {
 }
 }  // namespace
 
+TagEngine::KeyTuples TagEngine::tuples_of(const RuleKey& key) const {
+  return {table_.get(key.pc()),  table_.get(key.ci()),  table_.get(key.rs1()),
+          table_.get(key.rs2()), table_.get(key.rs3()), table_.get(key.mem())};
+}
+
+RuleInputs TagEngine::member_inputs(const RuleKey& key, const KeyTuples& t, size_t m) const {
+  const OpGroup op = OpGroup(key.op() & 0x7f);
+  const unsigned used = policies_[m]->inputs(op, key.op() & 0x80);
+  RuleInputs in{op};
+  if (used & kPc) in.pc = t.pc.member[m];
+  if (used & kCi) in.ci = t.ci.member[m];
+  if (used & kRs1) in.rs1 = t.rs1.member[m];
+  if (used & kRs2) in.rs2 = t.rs2.member[m];
+  if (used & kRs3) in.rs3 = t.rs3.member[m];
+  if (used & kMem) {
+    in.mem = t.mem.member[m];
+    in.overhang = key.overhang();
+  }
+  return in;
+}
+
 RuleResult TagEngine::evaluate(const RuleKey& key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = memo_.find(key); it != memo_.end()) {
     ++memo_hits_;
     return it->second;
   }
-  const bool pc_default = key.op() & 0x80;
-  const OpGroup op = OpGroup(key.op() & 0x7f);
-  const Overhang overhang = key.overhang();
-  const TagTuple pc = table_.get(key.pc()), ci = table_.get(key.ci()), rs1 = table_.get(key.rs1()),
-                 rs2 = table_.get(key.rs2()), rs3 = table_.get(key.rs3()),
-                 mem = table_.get(key.mem());
+  const KeyTuples tuples = tuples_of(key);
   TagTuple out_pc, out_rd, out_mem;
   RuleResult result;
+  std::array<MemberRule, kMaxPolicies> members;
   for (size_t m = 0; m < policies_.size(); ++m) {
-    const unsigned used = policies_[m]->inputs(op, pc_default);
-    RuleInputs in{op};
-    if (used & kPc) in.pc = pc.member[m];
-    if (used & kCi) in.ci = ci.member[m];
-    if (used & kRs1) in.rs1 = rs1.member[m];
-    if (used & kRs2) in.rs2 = rs2.member[m];
-    if (used & kRs3) in.rs3 = rs3.member[m];
-    if (used & kMem) {
-      in.mem = mem.member[m];
-      in.overhang = overhang;
-    }
+    const RuleInputs in = member_inputs(key, tuples, m);
     ++evaluations_[m];
-    member_rules_[m].insert(inputs_hash(in));
     RuleOutputs out;
     if (const Denial* d = policies_[m]->rule(in, out); d && result.allow) {
       result.allow = false;
@@ -282,7 +295,11 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
     out_pc.member[m] = out.pc;
     out_rd.member[m] = out.rd;
     out_mem.member[m] = out.mem;
+    members[m] = MemberRule{in, out, policies_[m]->identities_suffice(in)};
   }
+  result.canonical =
+      canonical_->classify(key.op(), std::span<const MemberRule>(members.data(), policies_.size()),
+                           result.allow ? 0u : result.denial + 1u);
   if (result.allow) {
     result.pc = table_.intern(out_pc);
     result.rd = table_.intern(out_rd);
@@ -345,6 +362,11 @@ nlohmann::json TagEngine::stats() const {
   j["memo_hits"] = memo_hits_;
   j["rules_evaluated"] = memo_.size();  // level-3 evaluations: each distinct rule once
   j["distinct_rules"] = memo_.size();
+  j["canonical_rules"] = {{"enabled", canonical_->enabled()},
+                          {"rules", canonical_->canonical_rules()},
+                          {"merged", canonical_->merged()},
+                          {"unsound_merges", canonical_->unsound()}};
+  if (canonical_->unsound()) j["canonical_rules"]["first_unsound"] = canonical_->first_unsound();
   j["distinct_tags"] = table_.size();
   j["tag_op_cycles"] = tag_ops;
   j["instructions"] = instructions;
@@ -355,10 +377,14 @@ nlohmann::json TagEngine::stats() const {
   j["violations"] = violations_.size();
   nlohmann::json per = nlohmann::json::object();
   for (size_t m = 0; m < policies_.size(); ++m) {
+    // Counted here, not on the evaluation path: a composite evaluates every member per rule.
+    std::unordered_set<uint64_t> member_rules;
+    for (const auto& [key, result] : memo_)
+      member_rules.insert(inputs_hash(member_inputs(key, tuples_of(key), m)));
     std::unordered_set<Meta> metas;
     for (size_t t = 0; t < table_.size(); ++t) metas.insert(table_.member(static_cast<Tag>(t), m));
     per[std::string(policies_[m]->name())] = {{"rules_evaluated", evaluations_[m]},
-                                              {"distinct_rules", member_rules_[m].size()},
+                                              {"distinct_rules", member_rules.size()},
                                               {"distinct_tags", metas.size()}};
   }
   j["per_policy"] = per;

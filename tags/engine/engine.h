@@ -16,6 +16,7 @@
 
 #include "abi/unitag/tag_contract.h"
 #include "machine/machine.h"
+#include "tags/engine/canonical_rules.h"
 #include "tags/engine/image_facts.h"
 #include "tags/engine/policy.h"
 #include "tags/engine/rule_cache.h"
@@ -32,6 +33,9 @@ struct EngineConfig {
   unsigned cache_ways = 4;
   unsigned miss_cost = 30;         // modeled cycles per rule-cache miss
   bool trap_on_violation = false;  // deliver violations to the guest instead of stopping
+  // Key the modeled cache on canonical rules (identities compared, not enumerated:
+  // canonical_rules.h) rather than on raw tags.
+  bool canonical_rules = true;
 };
 
 // mcause a violation is delivered with under --on-violation=trap; guests see the same number.
@@ -111,6 +115,12 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
 
  private:
   void tag_image();
+  // A rule key's tag tuples, and member m's projected inputs from them.
+  struct KeyTuples {
+    const TagTuple &pc, &ci, &rs1, &rs2, &rs3, &mem;
+  };
+  KeyTuples tuples_of(const RuleKey& key) const;
+  RuleInputs member_inputs(const RuleKey& key, const KeyTuples& t, size_t m) const;
   void tag_devices();
 
   std::vector<std::unique_ptr<Policy>> policies_;
@@ -127,10 +137,10 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
 
   mutable std::mutex mu_;  // guards everything below
   std::unordered_map<RuleKey, RuleResult, RuleKeyHash> memo_;
+  std::unique_ptr<CanonicalRules> canonical_;
   std::unordered_map<uint64_t, Tag> code_tags_;
   std::vector<std::pair<uint8_t, const Denial*>> denials_;
-  std::vector<uint64_t> evaluations_;                       // per member
-  std::vector<std::unordered_set<uint64_t>> member_rules_;  // per member: distinct inputs seen
+  std::vector<uint64_t> evaluations_;  // per member
   uint64_t memo_hits_ = 0;
   std::vector<Violation> violations_;
 };

@@ -91,7 +91,8 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
     : engine_(engine),
       hart_(hart),
       shadow_(engine.shadow()),
-      cache_(engine.config().cache_entries, engine.config().cache_ways) {
+      cache_(engine.config().cache_entries, engine.config().cache_ways),
+      host_rules_(kHostRuleEntries, 2) {
   hart.flush_decode_cache();  // entries decoded before attaching have no code tag
 }
 
@@ -166,16 +167,22 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
   if (!(k == key.last_key && key.key_epoch == cache_.epoch())) {
     ++lookups_;
     const size_t h = RuleKeyHash{}(k);
-    bool modeled_miss;
-    const RuleResult* r = cache_.lookup(k, h, modeled_miss);
-    if (r == nullptr) [[unlikely]] {
-      if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
-      const RuleResult computed = engine_.evaluate(k);
-      cache_.insert(k, h, computed);
-      current_epoch_ = fast_epoch();
-      key.last_result = computed;
-    } else {
+    bool host_miss;
+    if (const RuleResult* r = host_rules_.lookup(k, h, host_miss)) {
       key.last_result = *r;
+    } else {
+      key.last_result = engine_.evaluate(k);
+      host_rules_.insert(k, h, key.last_result);
+    }
+    // The modeled cache holds canonical rules: a concrete rule is a hit when its canonical one
+    // is cached.
+    const RuleKey canonical{key.last_result.canonical};
+    const size_t ch = RuleKeyHash{}(canonical);
+    bool modeled_miss;
+    if (cache_.lookup(canonical, ch, modeled_miss) == nullptr) [[unlikely]] {
+      if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
+      cache_.insert(canonical, ch, RuleResult{});
+      current_epoch_ = fast_epoch();
     }
     key.last_key = k;
     key.key_epoch = cache_.epoch();

@@ -133,7 +133,11 @@ class HartTagger final : public ExecutionHooks {
   TagEngine& engine_;
   Hart& hart_;
   ShadowMemory& shadow_;
-  RuleCache cache_;
+  RuleCache cache_;  // the modeled rule cache, keyed on canonical rule ids
+  // The host's own cache of concrete rules in front of the engine's memo (not modeled: sized
+  // for host speed).
+  static constexpr unsigned kHostRuleEntries = 1u << 14;
+  RuleCache host_rules_;
   // What entries' epochs must equal to reuse their rule: fast_epoch(), or kInBound inside a
   // bound call (so every instruction takes check_slowly, which knows about bound calls).
   uint32_t current_epoch_ = 0;

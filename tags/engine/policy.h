@@ -166,6 +166,17 @@ struct Explanation {
   std::string detail;
 };
 
+// A bit field of a policy's metadata at one site that holds an identity (an allocation's colour,
+// a region, a key, a function): values in [first, last] name things, and the rule only compares
+// them with each other for equality and copies them to outputs, never reads meaning into a
+// value. The modeled rule cache then holds one rule for all identities (canonical_rules.h); the
+// engine checks that every rule it merges this way gives the same outputs.
+struct IdentityField {
+  Site site;
+  uint8_t shift, width;
+  uint64_t first, last;
+};
+
 class Policy {
  public:
   virtual ~Policy() = default;
@@ -197,6 +208,11 @@ class Policy {
   virtual unsigned invalid_tail_bytes(Meta memory_meta) const { return 0; }
   // nullptr: allowed. Otherwise one of the policy's Denial constants.
   virtual const Denial* rule(const RuleInputs& in, RuleOutputs& out) const = 0;
+  // The identity fields of this policy's metadata (none: every value is literal).
+  virtual std::vector<IdentityField> identity_fields() const { return {}; }
+  // False when this rule's result depends on more than the equality of these inputs' identities
+  // (e.g. whether one region contains another): the modeled cache then keys it on the values.
+  virtual bool identities_suffice(const RuleInputs& in) const { return true; }
   // The metadata in words, for reports, traces and the monitor ("-" for the default).
   virtual std::string describe(Meta m, Site site) const = 0;
 

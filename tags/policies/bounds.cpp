@@ -133,6 +133,19 @@ class Bounds final : public Policy {
   }
   unsigned invalid_tail_bytes(Meta m) const override { return tail(m); }
 
+  // Regions are compared and copied; whether one region contains another is the only thing
+  // the rule reads from the table, so such a rule is keyed on its values.
+  std::vector<IdentityField> identity_fields() const override {
+    return {{Site::kRegister, 0, 32, 1, kMaxRegions},
+            {Site::kInstruction, 8, 32, 1, kMaxRegions},
+            {Site::kMemory, 0, 28, 1, kMaxRegions},
+            {Site::kMemory, 32, 28, 1, kMaxRegions}};
+  }
+  bool identities_suffice(const RuleInputs& in) const override {
+    const uint32_t ptr = static_cast<uint32_t>(in.rs1), loc = location(in.mem);
+    return !is_access(in.op) || ptr == 0 || loc == 0 || ptr == loc;
+  }
+
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     if (const uint32_t g = global_of(in.ci);
         g && (in.op == OpGroup::kAdd || in.op == OpGroup::kMove)) {

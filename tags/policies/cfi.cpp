@@ -38,6 +38,10 @@ class Cfi final : public Policy {
   unsigned inputs(OpGroup op, bool pc_is_default) const override {
     return !pc_is_default || op == OpGroup::kJumpIndirect ? kPc | kCi : unsigned{kPc};
   }
+  // Function indices are only compared (an indirect jump stays in its function) and copied.
+  std::vector<IdentityField> identity_fields() const override {
+    return {{Site::kPc, 32, 32, 1, UINT32_MAX}, {Site::kInstruction, 32, 32, 1, UINT32_MAX}};
+  }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
     Meta m = 0;
     if (facts.is_function_entry(pc)) m |= kEntry;

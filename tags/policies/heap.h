@@ -67,6 +67,12 @@ class Heap final : public Policy {
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override;
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override;
   unsigned invalid_tail_bytes(Meta memory_meta) const override { return tail(memory_meta); }
+  // Colours are only compared and copied: one modeled rule serves every allocation.
+  std::vector<IdentityField> identity_fields() const override {
+    return {{Site::kRegister, 0, 32, kFirstColour, kColourMask},
+            {Site::kMemory, 0, kMetaTailShift, kFirstColour, kColourMask},
+            {Site::kMemory, 32, 32, kFirstColour, kColourMask}};
+  }
 
   // heap_binding.cpp: the allocator's calls and tag instructions, and host writes.
   std::vector<std::string> bound_functions(const ImageFacts& facts) const override;

@@ -83,6 +83,12 @@ class Mte final : public Policy {
   }
 
   unsigned inputs(OpGroup op, bool) const override { return pointer_tag_inputs(op); }
+  // Keys are only compared and copied.
+  std::vector<IdentityField> identity_fields() const override {
+    return {{Site::kRegister, 0, 4, 1, kKeys - 1},
+            {Site::kMemory, 0, 4, 1, kKeys - 1},
+            {Site::kMemory, 8, 4, 1, kKeys - 1}};
+  }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
     return pointer_code_meta(facts, pc);
   }

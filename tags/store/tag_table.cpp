@@ -14,6 +14,8 @@ TagTable::~TagTable() {
 }
 
 Tag TagTable::intern(const TagTuple& t) {
+  // The default tag (handle 0, interned by the constructor) is most rule outputs.
+  if (t == TagTuple{} && size_.load(std::memory_order_acquire) > 0) return 0;
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = index_.find(t); it != index_.end()) return it->second;
   const size_t n = size_.load(std::memory_order_relaxed);

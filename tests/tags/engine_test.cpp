@@ -17,7 +17,7 @@ namespace {
 
 struct TaggedRun {
   explicit TaggedRun(const std::string& image_name, std::vector<std::string> policies,
-                     unsigned harts = 1)
+                     unsigned harts = 1, EngineConfig config = {})
       : image(ElfImage::load(std::string(UNITAG_GUEST_BIN) + "/" + image_name + ".elf")),
         machine([&] {
           MachineConfig c;
@@ -27,7 +27,7 @@ struct TaggedRun {
           return c;
         }()) {
     machine.load(image);
-    engine = std::make_unique<TagEngine>(make_policies(policies), EngineConfig{}, machine, image);
+    engine = std::make_unique<TagEngine>(make_policies(policies), config, machine, image);
     engine->attach(machine.hart(0));
   }
   ElfImage image;
@@ -82,20 +82,31 @@ TEST(Engine, BenignProgramRunsCleanAndCountsRules) {
 }
 
 // A bounded palette bounds the heap policy's tags and rules (what a few tag bits buy in rule-cache
-// pressure): a 4095-node tree has a colour per node unbounded, 16 with heap:colours=16.
+// pressure): a 4095-node tree has a colour per node unbounded, 16 with heap:colours=16. With raw
+// tags as the modeled cache's key the palette cuts misses 20-fold; canonical rules (one rule for
+// every colour) need no palette for that.
 TEST(Engine, BoundedHeapPaletteBoundsTagsAndRules) {
-  auto stats_for = [](const std::string& policy) {
-    TaggedRun r("tags_benign_recursion", {policy});
+  auto stats_for = [](const std::string& policy, bool canonical) {
+    EngineConfig config;
+    config.canonical_rules = canonical;
+    TaggedRun r("tags_benign_recursion", {policy}, 1, config);
     const RunResult result = r.machine.run();
     EXPECT_EQ(result.reason, StopReason::kGuestExit) << policy << ": " << result.message;
     return r.engine->stats();
   };
-  const auto unbounded = stats_for("heap");
-  const auto palette = stats_for("heap:colours=16");
+  const auto unbounded = stats_for("heap", false);
+  const auto palette = stats_for("heap:colours=16", false);
+  const auto canonical = stats_for("heap", true);
   EXPECT_GT(unbounded["distinct_tags"].get<uint64_t>(), 4000u);
   EXPECT_LT(palette["distinct_tags"].get<uint64_t>(), 300u);
-  EXPECT_LT(palette["rule_cache_misses"].get<uint64_t>() * 20,
-            unbounded["rule_cache_misses"].get<uint64_t>());
+  const uint64_t raw_misses = unbounded["rule_cache_misses"].get<uint64_t>();
+  EXPECT_LT(palette["rule_cache_misses"].get<uint64_t>() * 20, raw_misses);
+  EXPECT_LT(canonical["rule_cache_misses"].get<uint64_t>() * 20, raw_misses);
+  EXPECT_LE(canonical["rule_cache_misses"].get<uint64_t>(),
+            palette["rule_cache_misses"].get<uint64_t>());
+  EXPECT_EQ(canonical["canonical_rules"]["unsound_merges"].get<uint64_t>(), 0u);
+  EXPECT_LT(canonical["canonical_rules"]["rules"].get<uint64_t>(),
+            canonical["distinct_rules"].get<uint64_t>() / 20);
 }
 
 TEST(Engine, PolicyOptionsAreChecked) {
@@ -147,6 +158,10 @@ TEST(Engine, EverySubsetOfThePoliciesComposesAndRunsClean) {
     ASSERT_EQ(result.reason, StopReason::kGuestExit)
         << fmt::format("{}: {}", fmt::join(names, ","), result.message);
     ASSERT_EQ(result.exit_code, 0) << fmt::format("{}", fmt::join(names, ","));
+    // Every merge of concrete rules into a canonical one gave the same outcome.
+    const auto canonical = r.engine->stats()["canonical_rules"];
+    ASSERT_EQ(canonical["unsound_merges"].get<uint64_t>(), 0u)
+        << fmt::format("{}: {}", fmt::join(names, ","), canonical.dump());
   }
 }
 

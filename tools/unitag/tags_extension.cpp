@@ -32,6 +32,10 @@ class TagsExtension final : public RunExtension {
     run.add_option("--rule-cache-ways", config_.cache_ways, "Rule-cache associativity")
         ->check(CLI::Range(1u, 64u));
     run.add_option("--miss-cost", config_.miss_cost, "Modeled cycles per rule-cache miss");
+    run.add_option("--rule-key", rule_key_,
+                   "What the modeled rule cache is keyed on: canonical (default: identities "
+                   "compared, one rule for all allocations) or raw (every tag combination)")
+        ->check(CLI::IsMember({"canonical", "raw"}));
     run.add_option("--on-violation", on_violation_,
                    fmt::format("stop (default) or trap: deliver as exception mcause {}",
                                tags::kTagViolationCause))
@@ -85,6 +89,7 @@ class TagsExtension final : public RunExtension {
       }
     }
     config_.trap_on_violation = on_violation_ == "trap";
+    config_.canonical_rules = rule_key_ == "canonical";
     config.tagged_harts = mask_;
     config.policies = tags::policy_bits(tags::make_policies(names_));
   }
@@ -120,7 +125,7 @@ class TagsExtension final : public RunExtension {
   }
 
  private:
-  std::string policy_, tagged_, on_violation_ = "stop";
+  std::string policy_, tagged_, on_violation_ = "stop", rule_key_ = "canonical";
   std::vector<std::string> names_;
   uint64_t mask_ = 0;
   tags::EngineConfig config_;

@@ -26,6 +26,8 @@ const std::vector<SuiteInfo>& all_suites() {
        make_policies_suite},
       {"cache", "rule-cache size sweep: hit rate and modeled overhead (question 4)", 0,
        make_cache_suite},
+      {"composite", "all ten policies at once: raw vs canonical rule keys, host cost (question 4)",
+       0, make_composite_suite},
       {"parallel", "Mandelbrot over 1..N harts: speedup; library OS boot on N harts (question 6)",
        0, make_parallel_suite},
       {"kernel", "library OS: boot to main, thread start and switch, image sizes", 0,

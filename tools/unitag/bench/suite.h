@@ -81,6 +81,7 @@ const std::vector<SuiteInfo>& all_suites();
 std::unique_ptr<Suite> make_machine_suite();
 std::unique_ptr<Suite> make_policies_suite();
 std::unique_ptr<Suite> make_cache_suite();
+std::unique_ptr<Suite> make_composite_suite();
 std::unique_ptr<Suite> make_parallel_suite();
 std::unique_ptr<Suite> make_kernel_suite();
 std::unique_ptr<Suite> make_security_suite();
