@@ -1,8 +1,8 @@
 #include "tags/engine/canonical_rules.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace unitag::tags {
 namespace {
@@ -69,8 +69,8 @@ uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> 
                   rename(m, Site::kMemory, true, ids, out.mem);
       if (!canonical) in = r.in, out = r.out;
     }
-    key.insert(key.end(), {canonical ? kRenamed : kLiteral, in.pc, in.ci, in.rs1, in.rs2, in.rs3,
-                           in.mem});
+    key.insert(key.end(),
+               {canonical ? kRenamed : kLiteral, in.pc, in.ci, in.rs1, in.rs2, in.rs3, in.mem});
     outcome.insert(outcome.end(), {out.pc, out.rd, out.mem});
   }
   auto it = rules_.find(key);
@@ -88,9 +88,10 @@ uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> 
            std::equal(outcome.begin() + 1 + 3 * m, outcome.begin() + 4 + 3 * m,
                       it->second.outcome.begin() + 1 + 3 * m))
       ++m;
-    first_unsound_ = fmt::format("{} (member {}), opgroup word {:#x}: two rules with the same "
-                                 "identity pattern give different outcomes",
-                                 names_[m], m, op_word);
+    first_unsound_ = fmt::format(
+        "{} (member {}), opgroup word {:#x}: two rules with the same "
+        "identity pattern give different outcomes",
+        names_[m], m, op_word);
   }
   return next_id_++;
 }

@@ -13,6 +13,15 @@ namespace unitag::tags {
 namespace {
 constexpr unsigned kRa = 1, kA0 = 10;
 
+// Canonical ids are small consecutive numbers: mixed (splitmix64's finalizer) so that they
+// spread over the modeled cache's sets as a hardware index of the canonical key's bits would,
+// instead of piling into a few sets.
+size_t canonical_set_hash(uint64_t id) {
+  id = (id ^ (id >> 30)) * 0xbf58476d1ce4e5b9ull;
+  id = (id ^ (id >> 27)) * 0x94d049bb133111ebull;
+  return static_cast<size_t>(id ^ (id >> 31));
+}
+
 // The tag_file slot of a register operand in `file` (integer and FP registers share one file).
 uint8_t slot_of(RegFile file, uint8_t field) {
   return file == RegFile::kF ? static_cast<uint8_t>(HartTagger::kFBase + (field & 31)) : field;
@@ -177,7 +186,7 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
     // The modeled cache holds canonical rules: a concrete rule is a hit when its canonical one
     // is cached.
     const RuleKey canonical{key.last_result.canonical};
-    const size_t ch = RuleKeyHash{}(canonical);
+    const size_t ch = canonical_set_hash(key.last_result.canonical);
     bool modeled_miss;
     if (cache_.lookup(canonical, ch, modeled_miss) == nullptr) [[unlikely]] {
       if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;

@@ -10,9 +10,8 @@ namespace {
 
 // One member whose register field and memory low half are colours 2..1000.
 CanonicalRules colours(bool enabled = true) {
-  return CanonicalRules({"colours"},
-                        {{{Site::kRegister, 0, 32, 2, 1000}, {Site::kMemory, 0, 32, 2, 1000}}},
-                        enabled);
+  return CanonicalRules(
+      {"colours"}, {{{Site::kRegister, 0, 32, 2, 1000}, {Site::kMemory, 0, 32, 2, 1000}}}, enabled);
 }
 
 MemberRule load(Meta pointer, Meta word, Meta result) {

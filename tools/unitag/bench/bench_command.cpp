@@ -38,7 +38,8 @@ const std::vector<SuiteInfo>& all_suites() {
        "multikernel: channel round trips, Mandelbrot SMP vs partitions, critical code offloaded "
        "to tagged partitions (questions 1 and 6)",
        0, make_offload_suite},
-      {"enclave", "enclaves and compartments vs SGX-style round trips (question 2)", 12, nullptr},
+      {"enclave", "enclaves and compartments vs SGX-style round trips (question 2)", 0,
+       make_enclave_suite},
       {"rules", "policies and rules needed: unikernel vs Linux binaries vs Linux (question 3)", 14,
        nullptr},
       {"types", "type tags for a dynamic-language interpreter (question 6)", 20, nullptr},

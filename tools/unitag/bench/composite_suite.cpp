@@ -29,8 +29,10 @@ class CompositeSuite final : public Suite {
     if (!ctx.quick) {
       workloads_.insert(workloads_.begin() + 2, {"crc", "tags_bench_crc", {}, {}});
       for (const char* scenario : {"malloc", "files", "cxx", "sync"})
-        workloads_.push_back(
-            {fmt::format("selftest {}", scenario), "kernel_selftest", {"--harts", "2"}, {scenario}});
+        workloads_.push_back({fmt::format("selftest {}", scenario),
+                              "kernel_selftest",
+                              {"--harts", "2"},
+                              {scenario}});
       workloads_.push_back({"threads app", "threads", {}, {}});
     }
     std::vector<Step> steps;
@@ -38,17 +40,18 @@ class CompositeSuite final : public Suite {
       for (const Workload& w : workloads_) {
         steps.push_back({fmt::format("{} untagged (run {}/{})", w.label, rep, repeat_),
                          [this, &ctx, w] { keep_min(base_cpu_[w.label], run(ctx, w, {}).cpu); }});
-        steps.push_back({fmt::format("{} all ten (run {}/{})", w.label, rep, repeat_),
-                         [this, &ctx, w] {
-                           Measured m = run(ctx, w, {"--policy", kAllTen});
-                           keep_min(tagged_cpu_[w.label], m.cpu);
-                           canonical_[w.label] = std::move(m.run);
-                         }});
+        steps.push_back(
+            {fmt::format("{} all ten (run {}/{})", w.label, rep, repeat_), [this, &ctx, w] {
+               Measured m = run(ctx, w, {"--policy", kAllTen});
+               keep_min(tagged_cpu_[w.label], m.cpu);
+               canonical_[w.label] = std::move(m.run);
+             }});
       }
     for (const Workload& w : workloads_)
-      steps.push_back({fmt::format("{} all ten, raw rule keys", w.label), [this, &ctx, w] {
-                         raw_[w.label] = run(ctx, w, {"--policy", kAllTen, "--rule-key", "raw"}).run;
-                       }});
+      steps.push_back(
+          {fmt::format("{} all ten, raw rule keys", w.label), [this, &ctx, w] {
+             raw_[w.label] = run(ctx, w, {"--policy", kAllTen, "--rule-key", "raw"}).run;
+           }});
     return steps;
   }
 
@@ -90,11 +93,11 @@ class CompositeSuite final : public Suite {
         "instructions, included in the overhead. *host ratio*: best all-ten CPU time over best "
         "untagged of {} interleaved round(s). A row: `{}`.\n\n",
         repeat_, ctx.shown(canonical_[first.label].argv));
-    o.markdown += markdown_table({"workload", "guest insns", "overhead (raw keys)",
-                                  "overhead (canonical)", "misses (raw)", "misses (canonical)",
-                                  "concrete rules", "canonical rules", "unsound merges", "tag ops",
-                                  "host ratio"},
-                                 cells);
+    o.markdown +=
+        markdown_table({"workload", "guest insns", "overhead (raw keys)", "overhead (canonical)",
+                        "misses (raw)", "misses (canonical)", "concrete rules", "canonical rules",
+                        "unsound merges", "tag ops", "host ratio"},
+                       cells);
     return o;
   }
 

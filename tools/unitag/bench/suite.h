@@ -82,6 +82,7 @@ std::unique_ptr<Suite> make_machine_suite();
 std::unique_ptr<Suite> make_policies_suite();
 std::unique_ptr<Suite> make_cache_suite();
 std::unique_ptr<Suite> make_composite_suite();
+std::unique_ptr<Suite> make_enclave_suite();
 std::unique_ptr<Suite> make_parallel_suite();
 std::unique_ptr<Suite> make_kernel_suite();
 std::unique_ptr<Suite> make_security_suite();
