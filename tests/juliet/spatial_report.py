@@ -9,7 +9,8 @@ any of them flagged (there must be none).
 
   tests/juliet/spatial_report.py [BUILD_DIR]            both columns (default build dir: build)
   tests/juliet/spatial_report.py --asan-only --check    ASan alone; fails unless it catches every
-                                                        bad variant and no good one (a ctest)
+                                                        bad variant but ASAN_MISSES and no good one
+                                                        (a ctest)
 """
 import os
 import subprocess
@@ -22,6 +23,11 @@ sys.path.insert(0, HERE)
 import gen_spatial  # noqa: E402
 
 COMPOSITE = "rwx,heap,stack,cfi,frame,bounds"
+# Bad variants ASan (GCC 12, -O2) does not report, with what we saw.
+ASAN_MISSES = {
+    "stack_int_read_index_way_under": "a read 16 bytes below a stack array, in ASan's left "
+                                      "redzone, is not reported (the write twin is)",
+}
 POLICIES = ("bounds", "heap", COMPOSITE)
 CFLAGS = ["-O2", "-g", "-fsanitize=address", "-fno-omit-frame-pointer",
           "-fno-tree-loop-distribute-patterns", "-Wno-stringop-overflow", "-Wno-array-bounds",
@@ -93,8 +99,9 @@ def main():
             bad, good = r[keys.get(k, k)]
             if good:
                 problems.append(f"{c.name}: good variant flagged by {k}")
-            if k == "ASan" and not bad:
-                problems.append(f"{c.name}: bad variant missed by ASan")
+            if k == "ASan" and bad == (c.name in ASAN_MISSES):
+                problems.append(f"{c.name}: ASan {'caught' if bad else 'missed'} the bad variant "
+                                "(ASAN_MISSES says otherwise)")
         if not asan_only:
             missed = [k for k in checkers[1:] if not r[keys.get(k, k)][0]]
             if r["ASan"][0] and missed:
