@@ -1,28 +1,34 @@
 // bounds: HardBound / CHERI style spatial safety. A pointer carries the bounds of the object it
 // was made for: a heap block (from the allocator: picolibc's functions bound by symbol, or a
 // tag-aware allocator's tag.alloc), a global (its ELF symbol's size; the pointer gets them where
-// code materialises the symbol's address, auipc/lui + addi, and passes or stores it), or a
-// sub-object that code narrowed it to with tag.bound (one field of a struct;
+// code materialises the symbol's address, auipc/lui or gp + addi, and passes or stores it, or
+// takes its start without using it as an anchor for other objects), a stack local array or
+// struct (stack_locals.h: where DWARF puts it in its function's frame; its words get its region
+// when the frame opens, and code taking its address, `addi rd, sp, k`, gives the pointer that
+// region), or a sub-object that code narrowed it to with tag.bound (one field of a struct;
 // abi/unitag/tag_isa.h: unitag_tag_bound). Moves, pointer +- integer, and 64-bit loads and
 // stores of the pointer keep them; an access outside them is refused, also from one field of a
-// struct into the next once narrowed, which the colour-based heap policy cannot see (one colour
-// per block).
+// struct into the next once narrowed, or from one local into the next, which the colour-based
+// heap policy and the depth-based frame policy cannot see.
 // How, without addresses in the rule key: bounds are regions in a table that only grows, and a
 // memory word's tag names the innermost region the word belongs to. A pointer may access a word
 // iff its region contains the word's (is it or an ancestor of it), so the rule is a function of
 // the two tags alone and memoises like any other; the byte-exact end of an allocation is the
 // word's invalid tail bytes, as for heap. Narrowing re-labels the sub-object's words with a
 // child region and may only narrow (tag.bound outside the pointer's bounds is refused), so any
-// code may do it with its own pointer as authority.
+// code may do it with its own pointer as authority. A local has one region for all activations
+// (one per heap block its frames live in, for threads' stacks: a child of the block, so the
+// block's pointer still reaches it), so tags stay few.
 // Cannot catch: accesses through pointers without bounds (built from integers, byte-wise copies,
-// stack addresses: no DWARF yet); sub-object bounds are 8-byte granular (a word shared by two
-// fields belongs to the one narrowed last); globals that share a word with another symbol get no
-// bounds; an address where one global ends and the next starts is taken as the next one's (an
-// end pointer `a + n` of a global materialised as a constant, then dereferenced at a negative
-// offset, would be refused); an address that is also a sizeless symbol's (the first global
-// after __bss_start) gets none, as the ELF cannot tell which object code means there. A use after
-// free is caught as an access outside bounds (the freed words belong to no region), as is an access
-// through a pointer to a freed field.
+// a local indexed from sp itself, a global reached from another's address); sub-object and global
+// bounds are 8-byte granular (a word shared by two fields belongs to the one narrowed last);
+// locals and globals that share a word with another object get no bounds; an address where one
+// global ends and the next starts is taken as the next one's (an end pointer `a + n` of a global
+// materialised as a constant, then dereferenced at a negative offset, would be refused); an
+// address that is also a sizeless symbol's (the first global after __bss_start) gets none, as
+// the ELF cannot tell which object code means there; overflows between two activations of one
+// function (frame's business). A use after free is caught as an access outside bounds (the freed
+// words belong to no region), as is an access through a pointer to a freed field.
 #include <fmt/format.h>
 
 #include <algorithm>
