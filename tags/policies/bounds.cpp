@@ -1,28 +1,34 @@
 // bounds: HardBound / CHERI style spatial safety. A pointer carries the bounds of the object it
 // was made for: a heap block (from the allocator: picolibc's functions bound by symbol, or a
 // tag-aware allocator's tag.alloc), a global (its ELF symbol's size; the pointer gets them where
-// code materialises the symbol's address, auipc/lui + addi, and passes or stores it), or a
-// sub-object that code narrowed it to with tag.bound (one field of a struct;
+// code materialises the symbol's address, auipc/lui or gp + addi, and passes or stores it, or
+// takes its start without using it as an anchor for other objects), a stack local array or
+// struct (stack_locals.h: where DWARF puts it in its function's frame; its words get its region
+// when the frame opens, and code taking its address, `addi rd, sp, k`, gives the pointer that
+// region), or a sub-object that code narrowed it to with tag.bound (one field of a struct;
 // abi/unitag/tag_isa.h: unitag_tag_bound). Moves, pointer +- integer, and 64-bit loads and
 // stores of the pointer keep them; an access outside them is refused, also from one field of a
-// struct into the next once narrowed, which the colour-based heap policy cannot see (one colour
-// per block).
+// struct into the next once narrowed, or from one local into the next, which the colour-based
+// heap policy and the depth-based frame policy cannot see.
 // How, without addresses in the rule key: bounds are regions in a table that only grows, and a
 // memory word's tag names the innermost region the word belongs to. A pointer may access a word
 // iff its region contains the word's (is it or an ancestor of it), so the rule is a function of
 // the two tags alone and memoises like any other; the byte-exact end of an allocation is the
 // word's invalid tail bytes, as for heap. Narrowing re-labels the sub-object's words with a
 // child region and may only narrow (tag.bound outside the pointer's bounds is refused), so any
-// code may do it with its own pointer as authority.
+// code may do it with its own pointer as authority. A local has one region for all activations
+// (one per heap block its frames live in, for threads' stacks: a child of the block, so the
+// block's pointer still reaches it), so tags stay few.
 // Cannot catch: accesses through pointers without bounds (built from integers, byte-wise copies,
-// stack addresses: no DWARF yet); sub-object bounds are 8-byte granular (a word shared by two
-// fields belongs to the one narrowed last); globals that share a word with another symbol get no
-// bounds; an address where one global ends and the next starts is taken as the next one's (an
-// end pointer `a + n` of a global materialised as a constant, then dereferenced at a negative
-// offset, would be refused); an address that is also a sizeless symbol's (the first global
-// after __bss_start) gets none, as the ELF cannot tell which object code means there. A use after
-// free is caught as an access outside bounds (the freed words belong to no region), as is an access
-// through a pointer to a freed field.
+// a local indexed from sp itself, a global reached from another's address); sub-object and global
+// bounds are 8-byte granular (a word shared by two fields belongs to the one narrowed last);
+// locals and globals that share a word with another object get no bounds; an address where one
+// global ends and the next starts is taken as the next one's (an end pointer `a + n` of a global
+// materialised as a constant, then dereferenced at a negative offset, would be refused); an
+// address that is also a sizeless symbol's (the first global after __bss_start) gets none, as
+// the ELF cannot tell which object code means there; overflows between two activations of one
+// function (frame's business). A use after free is caught as an access outside bounds (the freed
+// words belong to no region), as is an access through a pointer to a freed field.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -35,6 +41,7 @@
 
 #include "tags/policies/pointer_tags.h"
 #include "tags/policies/registry.h"
+#include "tags/policies/stack_locals.h"
 
 namespace unitag::tags {
 namespace {
@@ -44,14 +51,15 @@ constexpr uint32_t kMaxRegions = (1u << 28) - 1;
 
 // Register: the pointer's region (0: no bounds, unchecked). Memory: bits 0-27 the region the
 // word belongs to, 28-30 its invalid tail bytes, 32-59 the region of a pointer stored in it.
-// CI: pointer_code_meta, and from bit 8 the global region a materialised address points into.
+// CI: pointer_code_meta, and from bit 8 the region (a global, a stack local) of the object whose
+// address the instruction materialises.
 uint32_t location(Meta m) { return static_cast<uint32_t>(m) & kMaxRegions; }
 unsigned tail(Meta m) { return static_cast<unsigned>(m >> 28) & 7; }
 uint32_t stored(Meta m) { return static_cast<uint32_t>(m >> 32) & kMaxRegions; }
 Meta word(uint32_t loc, unsigned tail_bytes, uint32_t value) {
   return loc | Meta{tail_bytes} << 28 | Meta{value} << 32;
 }
-uint32_t global_of(Meta ci) { return static_cast<uint32_t>(ci >> 8); }
+uint32_t object_of(Meta ci) { return static_cast<uint32_t>(ci >> 8); }
 
 // update_range callbacks (arg packs what the word becomes).
 Meta place(Meta, Meta arg) { return arg; }  // a fresh block: its region, no stored pointers
@@ -60,6 +68,7 @@ Meta place_keep_values(Meta old, Meta arg) { return (arg & 0xffffffff) | (old & 
 Meta unplace(Meta, Meta) { return 0; }
 Meta unplace_keep_values(Meta old, Meta) { return old & ~0xffffffffull; }
 Meta drop_value(Meta old, Meta) { return old & 0xffffffff; }
+Meta drop_tail(Meta old, Meta) { return old & ~(Meta{7} << 28); }
 Meta take_value(Meta dst, Meta src) { return (dst & 0xffffffff) | (src & ~0xffffffffull); }
 Meta set_value(Meta old, Meta region) { return (old & 0xffffffff) | region << 32; }
 // Narrowing: words of the parent (arg's low half) move to the child (arg's high half); words
@@ -86,6 +95,8 @@ struct Region {
   uint32_t parent = 0;  // 0: a root (an allocation or a global)
   bool live = true;
   std::string what;
+  bool local = false;    // a stack local's
+  uint32_t same_as = 0;  // a local's copy inside a block (a thread's stack): also the local's
 };
 
 class Bounds final : public Policy {
@@ -101,6 +112,7 @@ class Bounds final : public Policy {
     regions_.emplace_back();  // region 0: no bounds
     find_globals(facts);
     find_global_addresses(facts);
+    bound_stack_locals(facts);
   }
 
   unsigned inputs(OpGroup op, bool) const override {
@@ -115,9 +127,8 @@ class Bounds final : public Policy {
     }
   }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
-    auto it = global_address_at_.find(pc);
-    return pointer_code_meta(facts, pc) |
-           (it == global_address_at_.end() ? 0 : Meta{it->second} << 8);
+    auto it = address_at_.find(pc);
+    return pointer_code_meta(facts, pc) | (it == address_at_.end() ? 0 : Meta{it->second} << 8);
   }
   std::vector<std::pair<uint64_t, uint64_t>> tagged_at_load(const ImageFacts&) const override {
     std::vector<std::pair<uint64_t, uint64_t>> ranges;
@@ -147,7 +158,7 @@ class Bounds final : public Policy {
   }
 
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
-    if (const uint32_t g = global_of(in.ci);
+    if (const uint32_t g = object_of(in.ci);
         g && (in.op == OpGroup::kAdd || in.op == OpGroup::kMove)) {
       out.rd = g;
       return nullptr;
@@ -179,9 +190,15 @@ class Bounds final : public Policy {
     return standard_allocator_bindings(facts);
   }
   EventSet events() const override {
-    return EventSet::of<BoundCallEntry, BoundCallReturn, TagInstruction, HostWrite>();
+    // sp moves are watched only where a frame has locals to bound.
+    if (stack_.opens.empty())
+      return EventSet::of<BoundCallEntry, BoundCallReturn, TagInstruction, HostWrite>();
+    return EventSet::of<StackPointerWrite, BoundCallEntry, BoundCallReturn, TagInstruction,
+                        HostWrite>();
   }
   const Denial* on_event(const Event& e, TagAccess& tags) override {
+    if (const auto* w = std::get_if<StackPointerWrite>(&e); w && w->new_known)
+      stack_moved(*w, tags);
     if (const auto* ret = std::get_if<BoundCallReturn>(&e)) allocator_returned(ret->call, tags);
     if (const auto* t = std::get_if<TagInstruction>(&e)) return tag_instruction(*t, tags);
     // Bytes from the host are data: the words keep their region, but hold no pointer.
@@ -196,8 +213,8 @@ class Bounds final : public Policy {
       std::string s = m & kAllocatorAuthority ? "allocator code"
                       : m & kSubtracts        ? "subtracts"
                                               : "";
-      if (global_of(m))
-        s += (s.empty() ? "" : ", ") + fmt::format("address of {}", region_text(global_of(m)));
+      if (object_of(m))
+        s += (s.empty() ? "" : ", ") + fmt::format("address of {}", region_text(object_of(m)));
       return s.empty() ? "?" : s;
     }
     if (site == Site::kRegister) return "bounds of " + region_text(static_cast<uint32_t>(m));
@@ -243,7 +260,7 @@ class Bounds final : public Policy {
   bool contains(uint32_t outer, uint32_t inner) const {
     std::lock_guard lock(mu_);
     for (uint32_t r = inner; r != 0 && r < regions_.size(); r = regions_[r].parent)
-      if (r == outer) return true;
+      if (r == outer || (regions_[r].same_as != 0 && regions_[r].same_as == outer)) return true;
     return false;
   }
   bool live_locked(uint32_t id) const {
@@ -297,51 +314,149 @@ class Bounds final : public Policy {
     --it;
     return addr < it->first + regions_[it->second].size ? it->second : 0;
   }
-  // Where code materialises a global's address (auipc or lui, then addi on the same register)
-  // and the address escapes as a C pointer (passed to a call in a0-a7, or stored by sd), the
-  // addi's instruction tag names the global: the result gets its bounds. Addresses the compiler
-  // keeps for its own addressing stay unbounded: it reaches several globals from one base (as
-  // section anchors do: `ops[i]` as 64(CSWTCH.7 + 8i)), which is no overflow.
+  // Where code materialises a global's address (auipc or lui, then addi on the same register, or
+  // addi from gp, as the linker relaxes `la`), the addi's instruction tag names the global and
+  // the result gets its bounds, if the address is the global's start or escapes as a C pointer
+  // (passed to a call in a0-a7 or stored by sd, maybe after a `mv`), and no access through the
+  // register (or a pointer derived from it in the same block) reaches another object: the
+  // compiler reaches several globals from one base (section anchors: `buf.33` as 96(buf.37 +
+  // 4i); `ops[i]` as 64(CSWTCH.7 + 8i)), which is no overflow.
   void find_global_addresses(const ImageFacts& facts) {
-    constexpr unsigned kA7 = 17, kRa = 1, kT0 = 5;
+    constexpr unsigned kA7 = 17, kRa = 1, kSp = 2, kGp = 3, kTp = 4, kT0 = 5;
+    std::optional<uint64_t> gp;
+    for (const ElfSymbol& s : facts.image().symbols())
+      if (s.name == "__global_pointer$") gp = s.value;
+    std::unordered_set<uint64_t> shared_bases;
     for (const auto& [start, end] : facts.code_ranges()) {
       uint64_t known[32] = {};
       bool valid[32] = {};
-      uint64_t candidate_pc[32] = {};  // the addi that put a global's address in the register
-      uint32_t candidate[32] = {};
+      struct Candidate {
+        uint32_t global = 0;  // 0: none
+        uint64_t pc = 0;      // the addi that materialised the address
+        uint64_t addr = 0;    // the register's value, when exact
+        bool exact = false;
+      } candidate[32] = {};
       DecodedInsn d;
       for (uint64_t pc = start; pc < end && facts.instruction_at(pc, d); pc += d.len) {
+        if (gp) known[kGp] = *gp, valid[kGp] = true;
         const unsigned rd = d.arch_rd();
         const Operands& ops = d.operands();
-        if (d.op == Op::sd && candidate[d.rs2])
-          global_address_at_[candidate_pc[d.rs2]] = candidate[d.rs2];
+        const auto escapes = [&](unsigned r) {
+          if (candidate[r].global) address_at_[candidate[r].pc] = candidate[r].global;
+        };
+        if (d.op == Op::sd) escapes(d.rs2);
+        if (const Candidate& c = candidate[d.rs1]; ops.mem != MemAccess::kNone && c.global) {
+          const int64_t imm = static_cast<int64_t>(d.imm), size = regions_[c.global].size;
+          if (c.exact ? global_containing(c.addr + imm) != c.global : imm >= size || imm <= -size)
+            shared_bases.insert(c.pc);
+        }
         const bool call = (d.op == Op::jal || d.op == Op::jalr) && (rd == kRa || rd == kT0);
         if (call)
-          for (unsigned r = kA0; r <= kA7; ++r)
-            if (candidate[r]) global_address_at_[candidate_pc[r]] = candidate[r];
-        uint32_t g = 0;
+          for (unsigned r = kA0; r <= kA7; ++r) escapes(r);
+        Candidate next;  // what rd holds after this instruction
         if (d.op == Op::addi && valid[d.rs1]) {
-          const uint64_t target = known[d.rs1] + static_cast<int64_t>(d.imm);
           // Where one global ends and the next starts, the address is taken as the next one's
           // start: an end pointer dereferenced at a negative offset is then a false positive.
           // An address that is also a linker-defined boundary (__bss_start: start code clears
           // the whole section from it) names no one object: no bounds.
-          if (!boundaries_.count(target)) g = global_containing(target);
+          const uint64_t target = known[d.rs1] + static_cast<int64_t>(d.imm);
+          const uint32_t g = boundaries_.count(target) ? 0 : global_containing(target);
+          if (g) next = {g, pc, target, true};
+          if (g && regions_[g].base == target && rd != kSp && rd != kGp && rd != kTp &&
+              !used_as_anchor(facts, pc, rd, regions_[g].size))
+            address_at_[pc] = g;
+        } else if (d.op == Op::addi && candidate[d.rs1].global) {  // pointer + constant
+          next = candidate[d.rs1];
+          next.addr += static_cast<int64_t>(d.imm);
+        } else if (d.op == Op::add &&
+                   (candidate[d.rs1].global != 0) != (candidate[d.rs2].global != 0)) {
+          next = candidate[d.rs1].global ? candidate[d.rs1] : candidate[d.rs2];
+          next.exact = next.exact && (d.rs1 == 0 || d.rs2 == 0);  // a `mv` stays exact
         }
         const bool flow = ops.may_jump || ops.ends_block;
         if (flow) {
           std::fill(std::begin(valid), std::end(valid), false);
-          std::fill(std::begin(candidate), std::end(candidate), 0);
+          std::fill(std::begin(candidate), std::end(candidate), Candidate{});
         }
-        if (ops.rd == RegFile::kX && rd != 0) valid[rd] = false, candidate[rd] = 0;
+        if (ops.rd == RegFile::kX && rd != 0) valid[rd] = false, candidate[rd] = {};
         if (!flow && rd != 0 && (d.op == Op::auipc || d.op == Op::lui)) {
           known[rd] =
               d.op == Op::auipc ? pc + static_cast<int64_t>(d.imm) : static_cast<int64_t>(d.imm);
           valid[rd] = true;
         }
-        if (g && rd != 0) candidate[rd] = g, candidate_pc[rd] = pc;
+        // sp, gp and tp are the ABI's base registers, never a C pointer to one object.
+        if (!flow && rd != 0 && rd != kSp && rd != kGp && rd != kTp) candidate[rd] = next;
       }
     }
+    for (const uint64_t pc : shared_bases) address_at_.erase(pc);
+  }
+
+  // Stack locals (DWARF): one region per local object, for every activation of its function
+  // (the region's base follows the latest one, for reports); code taking the local's address
+  // gives the pointer that region, as for globals.
+  void bound_stack_locals(const ImageFacts& facts) {
+    stack_ = find_stack_locals(facts);
+    if (!stack_.missing.empty()) {
+      fmt::print(stderr, "unitag: bounds: {}: stack buffers stay unbounded\n", stack_.missing);
+      return;
+    }
+    for (const StackLocal& l : stack_.locals) {
+      const uint32_t id = add_region(
+          0, l.size, 0, fmt::format("local '{}' ({} bytes) of {}", l.name, l.size, l.function));
+      if (id) regions_[id].local = true;
+      local_regions_.push_back(id);
+    }
+    for (const auto& [pc, local] : stack_.address_at)
+      if (local_regions_[local]) address_at_.emplace(pc, local_regions_[local]);
+  }
+  // A frame with bounded locals opens: their words get their regions. It closes: the invalid
+  // tail bytes go (another function's frame will use them through sp).
+  void stack_moved(const StackPointerWrite& w, TagAccess& tags) {
+    const bool opens = w.new_sp < w.old_sp;
+    const auto& moves = opens ? stack_.opens : stack_.closes;
+    const auto it = moves.find(tags.pc());
+    if (it == moves.end()) return;
+    const uint64_t cfa = w.old_sp + it->second.cfa_from_sp;
+    for (const uint32_t i : it->second.locals) {
+      const StackLocal& l = stack_.locals[i];
+      const uint64_t base = cfa + l.cfa_offset;
+      if (!opens) {
+        tags.update_range(base + l.size - 1, 1, &drop_tail, 0);
+        continue;
+      }
+      const uint32_t id = local_region(i, location(tags.mem_meta(base)), base);
+      if (id) place_object(base, l.size, id, l.tail, tags, &place);
+    }
+  }
+  // The region of local i at base, whose words belonged to region `was` (before this frame).
+  // Inside a block (a thread's stack from the heap) it is a copy of the local's region that is
+  // also the block's child, so pointers to the block still reach it.
+  uint32_t local_region(uint32_t i, uint32_t was, uint64_t base) {
+    const uint32_t own = local_regions_[i];
+    if (own == 0) return 0;
+    std::lock_guard lock(mu_);
+    uint32_t block = was < regions_.size() ? was : 0;
+    if (block && regions_[block].local) block = regions_[block].parent;  // a stale local's
+    uint32_t id = own;
+    if (block) {
+      auto [it, fresh] = local_copies_.try_emplace({i, block}, 0);
+      if (fresh && regions_.size() <= kMaxRegions) {
+        Region copy = regions_[own];
+        copy.parent = block, copy.same_as = own;
+        regions_.push_back(std::move(copy));
+        it->second = static_cast<uint32_t>(regions_.size() - 1);
+      }
+      if (it->second) id = it->second;
+    }
+    regions_[id].base = base;
+    return id;
+  }
+  // The words of [p, p+size) get region id; the last word's bytes past the end are invalid.
+  static void place_object(uint64_t p, uint64_t size, uint32_t id, unsigned tail_bytes,
+                           TagAccess& tags, Meta (*f)(Meta, Meta)) {
+    const uint64_t end = p + size, last = std::max<uint64_t>(end & ~uint64_t{7}, p);
+    if (last > p) tags.update_range(p, last - p, f, word(id, 0, 0));
+    if (end > last) tags.update_range(last, end - last, f, word(id, tail_bytes, 0));
   }
 
   void allocator_returned(const BoundCall& call, TagAccess& tags) {
@@ -422,10 +537,8 @@ class Bounds final : public Policy {
         p, size, 0,
         fmt::format("heap block [0x{:x}, +{}) allocated at {}", p, size, site_text(site)));
     if (id == 0) return 0;
-    // The last word's bytes past the end are invalid (exact to the byte, as for heap).
-    const uint64_t end = p + size, last = std::max<uint64_t>(end & ~uint64_t{7}, p);
-    if (last > p) tags.update_range(p, last - p, f, word(id, 0, 0));
-    if (end > last) tags.update_range(last, end - last, f, word(id, (8 - end % 8) % 8, 0));
+    // Exact to the byte, as for heap.
+    place_object(p, size, id, static_cast<unsigned>((8 - (p + size) % 8) % 8), tags, f);
     std::lock_guard lock(mu_);
     live_[p] = id;
     return id;
@@ -453,7 +566,11 @@ class Bounds final : public Policy {
   std::deque<Region> regions_;               // by id; only grows, so rules stay valid
   std::unordered_set<uint64_t> boundaries_;  // addresses of sizeless symbols (section bounds)
   std::map<uint64_t, uint32_t> globals_;     // base -> region, for globals with bounds
-  std::unordered_map<uint64_t, uint32_t> global_address_at_;  // addi pc -> global region
+  // addi pc -> the region of the global or stack local whose address it materialises
+  std::unordered_map<uint64_t, uint32_t> address_at_;
+  StackLocals stack_;
+  std::vector<uint32_t> local_regions_;                             // by index in stack_.locals
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> local_copies_;  // (local, block) -> region
   std::map<uint64_t, uint32_t> live_;  // base -> region of each live heap block
   std::map<std::tuple<uint32_t, uint64_t, uint64_t>, uint32_t> narrowed_;
 };
