@@ -28,8 +28,7 @@ class EnclaveSuite final : public Suite {
         for (const char* policy : {"", "compartment"}) {
           const std::string key = fmt::format("{}|{}", image, policy);
           steps.push_back(
-              {fmt::format("{} {} (run {}/{})", image, *policy ? policy : "untagged", rep,
-                           repeat_),
+              {fmt::format("{} {} (run {}/{})", image, *policy ? policy : "untagged", rep, repeat_),
                [this, &ctx, image, policy, key] {
                  std::vector<std::string> flags;
                  if (*policy) flags = {"--policy", policy};
@@ -40,11 +39,11 @@ class EnclaveSuite final : public Suite {
                }});
         }
     steps.push_back({"request/reply to a tagged partition (lockstep)", [this, &ctx] {
-                       rpc_ = run_guest_ok(ctx, "mk_selftest",
-                                           {"--harts", "2", "--partition", "0", "--partition",
-                                            "1:tagged", "--policy", "compartment",
-                                            "--deterministic", "--quantum", "1"},
-                                           {"pingpong-poll", rounds_});
+                       rpc_ = run_guest_ok(
+                           ctx, "mk_selftest",
+                           {"--harts", "2", "--partition", "0", "--partition", "1:tagged",
+                            "--policy", "compartment", "--deterministic", "--quantum", "1"},
+                           {"pingpong-poll", rounds_});
                      }});
     return steps;
   }
@@ -82,8 +81,8 @@ class EnclaveSuite final : public Suite {
         "call: best CPU time of {} round(s). The SGX row is the published range's midpoint, not "
         "a measurement.\n\n",
         kGateCalls / 1e6, repeat_);
-    o.markdown += markdown_table({"mechanism", "policy", "modeled cycles per call",
-                                  "vs plain call", "host ns per call", "command"},
+    o.markdown += markdown_table({"mechanism", "policy", "modeled cycles per call", "vs plain call",
+                                  "host ns per call", "command"},
                                  cells);
     return o;
   }
