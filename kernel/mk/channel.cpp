@@ -21,6 +21,35 @@ Layout g_layout;
 bool g_ready;
 unsigned g_self;
 
+void check_fits() {
+  if (g_layout.shared_offset() >= g_layout.size)
+    uk_panic("channels: %u partitions need more channel memory than %lu bytes", g_layout.partitions,
+             (unsigned long)g_layout.size);
+}
+
+// One partition (SMP, QEMU): a local stand-in for channel memory, so the same code runs
+// (messages loop back). Made on first use: zeroing it costs millions of instructions, which a
+// program that never uses channels should not pay at boot.
+[[gnu::noinline]] void make_local_area() {
+  static uk_spinlock lock;
+  const uint64_t flags = uk_spin_lock(&lock);
+  if (!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) {
+    g_layout.size = 1u << 20;
+    g_layout.base = static_cast<uint8_t*>(aligned_alloc(4096, g_layout.size));
+    if (!g_layout.base) uk_panic("channels: no memory for the local channel area");
+    memset(g_layout.base, 0, g_layout.size);
+    check_fits();
+    __atomic_store_n(&g_ready, true, __ATOMIC_RELEASE);
+  }
+  uk_spin_unlock(&lock, flags);
+}
+
+Layout& area() {
+  if (!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) [[unlikely]]
+    make_local_area();
+  return g_layout;
+}
+
 // Threads of this partition waiting for anything channel-related. Woken by the doorbell
 // interrupt and by local events (a message moved to a port queue, room freed locally).
 struct Event {
@@ -137,13 +166,13 @@ bool push_queued(const uk_msg& msg) {
 }
 
 bool ring_has_messages(unsigned from) {
-  Ring* r = g_layout.ring(from, self());
+  Ring* r = area().ring(from, self());
   return __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) != __atomic_load_n(&r->head, __ATOMIC_RELAXED);
 }
 
 // Whether an inbound ring not known to be stalled holds messages.
 bool messages_waiting(uint32_t stalled) {
-  for (unsigned from = 0; from < g_layout.partitions; ++from)
+  for (unsigned from = 0; from < area().partitions; ++from)
     if (!(stalled >> from & 1) && ring_has_messages(from)) return true;
   return false;
 }
@@ -152,10 +181,10 @@ bool messages_waiting(uint32_t stalled) {
 // their port queues; `moved` says whether any did; `stalled` gets a bit for each ring left
 // waiting on a full port queue. rx lock held.
 bool drain(uint16_t port, uk_msg* out, bool* moved, uint32_t* stalled) {
-  const unsigned n = g_layout.partitions;
+  const unsigned n = area().partitions;
   for (unsigned k = 0; k < n; ++k) {
     const unsigned from = (g_rx_next + k) % n;
-    Ring* r = g_layout.ring(from, self());
+    Ring* r = area().ring(from, self());
     bool consumed = false, found = false;
     for (uint32_t head = r->head; head != __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);) {
       const uk_msg& slot = r->slots[head % kRingSlots];
@@ -173,7 +202,7 @@ bool drain(uint16_t port, uk_msg* out, bool* moved, uint32_t* stalled) {
       count(g_stats.received);
       if (found) break;
     }
-    if (consumed) wake_if_sleeping(&g_layout.header()->mailbox[from].sender_sleeping, from);
+    if (consumed) wake_if_sleeping(&area().header()->mailbox[from].sender_sleeping, from);
     if (found) {
       g_rx_next = (from + 1) % n;  // fairness between senders
       return true;
@@ -184,14 +213,14 @@ bool drain(uint16_t port, uk_msg* out, bool* moved, uint32_t* stalled) {
 
 }  // namespace
 
-const Layout& layout() { return g_layout; }
+const Layout& layout() { return area(); }
 unsigned self() { return g_self; }
 
 void ring_doorbell(unsigned p) {
   const uint64_t harts = harts_of(p);
   if (!harts) return;
   count(g_stats.ipis_sent);
-  __atomic_store_n(&g_layout.header()->mailbox[p].doorbell, 1u, __ATOMIC_RELEASE);
+  __atomic_store_n(&area().header()->mailbox[p].doorbell, 1u, __ATOMIC_RELEASE);
   clint::send_ipi(unsigned(__builtin_ctzll(harts)));
 }
 
@@ -199,19 +228,10 @@ void init() {
   const uk_boot_config& c = boot_config();
   g_layout.partitions = c.partition_count ? c.partition_count : 1;
   g_self = c.partition_index;
-  if (c.channel_base && c.channel_size) {
-    g_layout.base = reinterpret_cast<uint8_t*>(c.channel_base);
-    g_layout.size = c.channel_size;
-  } else {
-    // One partition (SMP, QEMU): a local stand-in, so the same code runs (messages loop back).
-    g_layout.size = 1u << 20;
-    g_layout.base = static_cast<uint8_t*>(aligned_alloc(4096, g_layout.size));
-    if (!g_layout.base) uk_panic("channels: no memory for the local channel area");
-    memset(g_layout.base, 0, g_layout.size);
-  }
-  if (g_layout.shared_offset() >= g_layout.size)
-    uk_panic("channels: %u partitions need more channel memory than %lu bytes", g_layout.partitions,
-             (unsigned long)g_layout.size);
+  if (!c.channel_base || !c.channel_size) return;  // one partition: a local area, on first use
+  g_layout.base = reinterpret_cast<uint8_t*>(c.channel_base);
+  g_layout.size = c.channel_size;
+  check_fits();
   __atomic_store_n(&g_ready, true, __ATOMIC_RELEASE);
 }
 
@@ -219,7 +239,7 @@ void init() {
 // each wake-up (an IPI to the waiter's hart) wake them again.
 void on_doorbell() {
   if (!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) return;
-  uint32_t* bell = &g_layout.header()->mailbox[g_self].doorbell;
+  uint32_t* bell = &area().header()->mailbox[g_self].doorbell;
   if (__atomic_load_n(bell, __ATOMIC_RELAXED) && __atomic_exchange_n(bell, 0u, __ATOMIC_ACQ_REL))
     event_signal();
 }
