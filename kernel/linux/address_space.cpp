@@ -1,0 +1,211 @@
+// The process's Sv39 address space: a three-level table of kernel-heap pages, the areas the
+// program may touch, and copies across it. M-mode sees physical memory directly, so a user page
+// is reached through the table, never through translation.
+#include <stdlib.h>
+#include <string.h>
+
+#include "linux/process.h"
+
+namespace uk::linux_abi {
+namespace {
+
+constexpr uint64_t kValid = 1, kRead = 2, kWrite = 4, kExec = 8, kUser = 16, kAccessed = 64,
+                   kDirty = 128;
+// The top of the user half is the stack's; mmap hands out addresses below this, downwards.
+constexpr uint64_t kMmapTop = 0x3f00000000ull;
+constexpr uint64_t kUserTop = 1ull << 38;
+
+uint64_t* zeroed_page() {
+  void* p = aligned_alloc(kPageSize, kPageSize);
+  if (p) memset(p, 0, kPageSize);
+  return static_cast<uint64_t*>(p);
+}
+
+uint64_t pte_bits(unsigned prot) {
+  uint64_t bits = kValid | kUser | kAccessed | kDirty;
+  if (prot & Access::kRead) bits |= kRead;
+  if (prot & Access::kWrite) bits |= kRead | kWrite;  // W without R is reserved in Sv39
+  if (prot & Access::kExec) bits |= kExec;
+  return bits;
+}
+
+uint8_t* page_of(uint64_t pte) { return reinterpret_cast<uint8_t*>((pte >> 10) << 12); }
+
+void flush() { __asm__ volatile("sfence.vma" ::: "memory"); }
+
+}  // namespace
+
+bool AddressSpace::init() {
+  root_ = zeroed_page();
+  mmap_next_ = kMmapTop;
+  return root_ != nullptr;
+}
+
+uint64_t AddressSpace::satp() const {
+  return (8ull << 60) | (reinterpret_cast<uint64_t>(root_) >> 12);
+}
+
+uint64_t* AddressSpace::leaf(uint64_t va, bool create) {
+  uint64_t* table = root_;
+  for (int level = 2; level > 0; --level) {
+    uint64_t& entry = table[(va >> (12 + 9 * level)) & 511];
+    if (!(entry & kValid)) {
+      if (!create) return nullptr;
+      uint64_t* next = zeroed_page();
+      if (!next) return nullptr;
+      entry = (reinterpret_cast<uint64_t>(next) >> 12) << 10 | kValid;
+    }
+    table = reinterpret_cast<uint64_t*>(page_of(entry));
+  }
+  return &table[(va >> 12) & 511];
+}
+
+const AddressSpace::Area* AddressSpace::area_of(uint64_t va) const {
+  for (unsigned i = 0; i < area_count_; ++i)
+    if (va >= areas_[i].start && va < areas_[i].end) return &areas_[i];
+  return nullptr;
+}
+
+bool AddressSpace::covered(uint64_t start, uint64_t end) const {
+  for (uint64_t va = start; va < end;) {
+    const Area* a = area_of(va);
+    if (!a) return false;
+    va = a->end;
+  }
+  return true;
+}
+
+void AddressSpace::split_at(uint64_t va) {
+  for (unsigned i = 0; i < area_count_; ++i) {
+    Area& a = areas_[i];
+    if (va <= a.start || va >= a.end || area_count_ == kMaxAreas) continue;
+    areas_[area_count_++] = {va, a.end, a.prot};
+    a.end = va;
+    return;
+  }
+}
+
+void AddressSpace::remove_areas(uint64_t start, uint64_t end) {
+  split_at(start);
+  split_at(end);
+  unsigned kept = 0;
+  for (unsigned i = 0; i < area_count_; ++i)
+    if (areas_[i].start >= end || areas_[i].end <= start) areas_[kept++] = areas_[i];
+  area_count_ = kept;
+}
+
+bool AddressSpace::map_area(uint64_t start, uint64_t end, unsigned prot) {
+  if (start >= end || end > kUserTop) return false;
+  unmap(start, end);
+  if (area_count_ == kMaxAreas) return false;
+  areas_[area_count_++] = {start, end, prot};
+  return true;
+}
+
+void AddressSpace::unmap(uint64_t start, uint64_t end) {
+  remove_areas(start, end);
+  for (uint64_t va = start; va < end; va += kPageSize) {
+    uint64_t* pte = leaf(va, false);
+    if (!pte || !(*pte & kValid)) {
+      // Skip an absent second-level table's whole 2 MiB at once.
+      if (!pte) va = (va | ((1ull << 21) - 1)) + 1 - kPageSize;
+      continue;
+    }
+    free(page_of(*pte));
+    *pte = 0;
+  }
+  flush();
+}
+
+bool AddressSpace::protect(uint64_t start, uint64_t end, unsigned prot) {
+  if (!covered(start, end)) return false;
+  split_at(start);
+  split_at(end);
+  for (unsigned i = 0; i < area_count_; ++i)
+    if (areas_[i].start >= start && areas_[i].end <= end) areas_[i].prot = prot;
+  for (uint64_t va = start; va < end; va += kPageSize) {
+    uint64_t* pte = leaf(va, false);
+    if (pte && (*pte & kValid)) *pte = (*pte & ~uint64_t{1023}) | pte_bits(prot);
+  }
+  flush();
+  return true;
+}
+
+uint8_t* AddressSpace::page_for(uint64_t va, unsigned need, bool force) {
+  const Area* a = area_of(va);
+  if (!a || (!force && (a->prot & need) != need)) return nullptr;
+  uint64_t* pte = leaf(va, true);
+  if (!pte) return nullptr;
+  if (!(*pte & kValid)) {
+    uint64_t* page = zeroed_page();
+    if (!page) return nullptr;
+    *pte = (reinterpret_cast<uint64_t>(page) >> 12) << 10 | pte_bits(a->prot);
+  }
+  return page_of(*pte) + (va & (kPageSize - 1));
+}
+
+bool AddressSpace::handle_fault(uint64_t va, unsigned need) {
+  uint64_t* pte = leaf(va, false);
+  if (pte && (*pte & kValid)) return false;  // present: the permissions refused it
+  return page_for(va, need, false) != nullptr;
+}
+
+void AddressSpace::move_pages(uint64_t old, uint64_t to, uint64_t size) {
+  for (uint64_t off = 0; off < size; off += kPageSize) {
+    uint64_t* from = leaf(old + off, false);
+    if (!from || !(*from & kValid)) continue;
+    uint64_t* dest = leaf(to + off, true);
+    if (!dest) continue;
+    const Area* a = area_of(to + off);
+    *dest = (*from & ~uint64_t{1023}) | pte_bits(a ? a->prot : 0);
+    *from = 0;
+  }
+  flush();
+}
+
+uint64_t AddressSpace::place(uint64_t size) {
+  if (size > mmap_next_ - (1ull << 32)) return 0;
+  mmap_next_ -= size;
+  return mmap_next_;
+}
+
+bool AddressSpace::copy(uint64_t va, void* kernel, size_t n, bool out, unsigned need, bool force) {
+  auto* k = static_cast<uint8_t*>(kernel);
+  while (n) {
+    if (va >= kUserTop) return false;
+    uint8_t* p = page_for(va, need, force);
+    if (!p) return false;
+    const size_t chunk =
+        kPageSize - (va & (kPageSize - 1)) < n ? kPageSize - (va & (kPageSize - 1)) : n;
+    if (out)
+      memcpy(p, k, chunk);
+    else
+      memcpy(k, p, chunk);
+    va += chunk;
+    k += chunk;
+    n -= chunk;
+  }
+  return true;
+}
+
+bool AddressSpace::copy_in(void* dst, uint64_t va, size_t n) {
+  return copy(va, dst, n, false, Access::kRead, false);
+}
+bool AddressSpace::copy_out(uint64_t va, const void* src, size_t n) {
+  return copy(va, const_cast<void*>(src), n, true, Access::kWrite, false);
+}
+bool AddressSpace::write_initial(uint64_t va, const void* src, size_t n) {
+  return copy(va, const_cast<void*>(src), n, true, 0, true);
+}
+
+bool AddressSpace::copy_string_in(char* dst, uint64_t va, size_t max) {
+  for (size_t i = 0; i < max; ++i) {
+    const uint8_t* p = page_for(va + i, Access::kRead, false);
+    if (!p) return false;
+    dst[i] = char(*p);
+    if (!dst[i]) return true;
+  }
+  return false;
+}
+
+}  // namespace uk::linux_abi

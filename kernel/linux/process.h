@@ -1,0 +1,101 @@
+// The Linux personality's one process: its registers while the kernel handles a trap, its Sv39
+// address space (user pages are kernel-heap pages, mapped on first touch inside the memory
+// areas the program was given), and copies between user and kernel memory. Kernel-internal.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "unitag/linux_boot.h"
+
+namespace uk::linux_abi {
+
+// Shared with user_entry.S (offsets there).
+struct UserContext {
+  uint64_t x[32];
+  uint64_t pc, cause, tval;
+  uint64_t kernel_sp, kernel_mscratch, kernel_mtvec;
+  uint64_t f[32];
+  uint64_t fcsr;
+};
+static_assert(__builtin_offsetof(UserContext, pc) == 256);
+static_assert(__builtin_offsetof(UserContext, f) == 304);
+static_assert(__builtin_offsetof(UserContext, fcsr) == 560);
+
+extern "C" uint64_t uk_linux_run_user(UserContext* ctx);
+
+inline constexpr uint64_t kPageSize = 4096;
+enum Access : unsigned { kRead = 1, kWrite = 2, kExec = 4 };  // as PROT_READ/WRITE/EXEC
+
+class AddressSpace {
+ public:
+  bool init();
+  uint64_t satp() const;
+  // [start, end) page-aligned. map_area replaces whatever was there (MAP_FIXED semantics).
+  bool map_area(uint64_t start, uint64_t end, unsigned prot);
+  void unmap(uint64_t start, uint64_t end);
+  bool protect(uint64_t start, uint64_t end, unsigned prot);
+  // Whether [start, end) lies inside areas (every page of it).
+  bool covered(uint64_t start, uint64_t end) const;
+  // A page fault at va needing `need`: maps a zero page if an area allows it.
+  bool handle_fault(uint64_t va, unsigned need);
+  // Moves the pages of [old, old + size) to [to, to + size); both ranges are areas already.
+  void move_pages(uint64_t old, uint64_t to, uint64_t size);
+  // Top-down placement for mmap without MAP_FIXED.
+  uint64_t place(uint64_t size);
+
+  // Copies checked like a user access needing `need`; pages are mapped on demand.
+  bool copy_in(void* dst, uint64_t va, size_t n);
+  bool copy_out(uint64_t va, const void* src, size_t n);
+  // Loading the program: writes whatever the page permissions.
+  bool write_initial(uint64_t va, const void* src, size_t n);
+  // A NUL-terminated string of at most max bytes (incl. NUL); false if unreadable or too long.
+  bool copy_string_in(char* dst, uint64_t va, size_t max);
+
+ private:
+  struct Area {
+    uint64_t start, end;
+    unsigned prot;
+  };
+  static constexpr unsigned kMaxAreas = 512;
+  uint64_t* leaf(uint64_t va, bool create);
+  const Area* area_of(uint64_t va) const;
+  uint8_t* page_for(uint64_t va, unsigned need, bool force);
+  void split_at(uint64_t va);
+  void remove_areas(uint64_t start, uint64_t end);
+  bool copy(uint64_t va, void* kernel, size_t n, bool out, unsigned need, bool force);
+
+  uint64_t* root_ = nullptr;
+  Area areas_[kMaxAreas];
+  unsigned area_count_ = 0;
+  uint64_t mmap_next_ = 0;
+};
+
+// What the process was started with and what it set up since.
+struct Process {
+  const unitag_linux_boot* boot = nullptr;
+  AddressSpace memory;
+  UserContext ctx{};
+  uint64_t entry = 0;
+  uint64_t brk_start = 0, brk_end = 0;
+  uint64_t clear_child_tid = 0;
+  uint64_t signal_mask = 0;
+  struct SignalAction {
+    uint64_t handler, flags, mask;
+  } signal_actions[65]{};
+};
+
+// Loads the program's PT_LOAD segments and builds the initial stack (argv, envp, auxv); on
+// failure prints why and returns false.
+bool load_program(Process& p);
+
+// System calls (syscalls.cpp): the table's row count with a handler, for reports.
+unsigned implemented_syscall_count();
+// Handles the ecall in p.ctx, sets a0, advances the pc.
+void handle_syscall(Process& p);
+// Files (files.cpp), reached from handle_syscall; nullptr when the number is not a file call.
+using SyscallHandler = int64_t (*)(Process&, const uint64_t* args);
+// Ends the process as Linux does when sig kills it (exit status 128 + sig, as a shell sees).
+[[noreturn]] void die_by_signal(int sig);
+
+}  // namespace uk::linux_abi
