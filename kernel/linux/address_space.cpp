@@ -9,8 +9,8 @@
 namespace uk::linux_abi {
 namespace {
 
-constexpr uint64_t kValid = 1, kRead = 2, kWrite = 4, kExec = 8, kUser = 16, kAccessed = 64,
-                   kDirty = 128;
+constexpr uint64_t kPteValid = 1, kPteRead = 2, kPteWrite = 4, kPteExec = 8, kPteUser = 16,
+                   kPteAccessed = 64, kPteDirty = 128;
 // The top of the user half is the stack's; mmap hands out addresses below this, downwards.
 constexpr uint64_t kMmapTop = 0x3f00000000ull;
 constexpr uint64_t kUserTop = 1ull << 38;
@@ -22,16 +22,23 @@ uint64_t* zeroed_page() {
 }
 
 uint64_t pte_bits(unsigned prot) {
-  uint64_t bits = kValid | kUser | kAccessed | kDirty;
-  if (prot & Access::kRead) bits |= kRead;
-  if (prot & Access::kWrite) bits |= kRead | kWrite;  // W without R is reserved in Sv39
-  if (prot & Access::kExec) bits |= kExec;
+  uint64_t bits = kPteValid | kPteUser | kPteAccessed | kPteDirty;
+  if (prot & Access::kRead) bits |= kPteRead;
+  if (prot & Access::kWrite) bits |= kPteRead | kPteWrite;  // W without R is reserved in Sv39
+  if (prot & Access::kExec) bits |= kPteExec;
   return bits;
 }
 
 uint8_t* page_of(uint64_t pte) { return reinterpret_cast<uint8_t*>((pte >> 10) << 12); }
 
 void flush() { __asm__ volatile("sfence.vma" ::: "memory"); }
+
+struct Guard {
+  explicit Guard(uk_spinlock& l) : lock(l), flags(uk_spin_lock(&l)) {}
+  ~Guard() { uk_spin_unlock(&lock, flags); }
+  uk_spinlock& lock;
+  uint64_t flags;
+};
 
 }  // namespace
 
@@ -49,11 +56,11 @@ uint64_t* AddressSpace::leaf(uint64_t va, bool create) {
   uint64_t* table = root_;
   for (int level = 2; level > 0; --level) {
     uint64_t& entry = table[(va >> (12 + 9 * level)) & 511];
-    if (!(entry & kValid)) {
+    if (!(entry & kPteValid)) {
       if (!create) return nullptr;
       uint64_t* next = zeroed_page();
       if (!next) return nullptr;
-      entry = (reinterpret_cast<uint64_t>(next) >> 12) << 10 | kValid;
+      entry = (reinterpret_cast<uint64_t>(next) >> 12) << 10 | kPteValid;
     }
     table = reinterpret_cast<uint64_t*>(page_of(entry));
   }
@@ -67,6 +74,11 @@ const AddressSpace::Area* AddressSpace::area_of(uint64_t va) const {
 }
 
 bool AddressSpace::covered(uint64_t start, uint64_t end) const {
+  Guard g(lock_);
+  return covered_locked(start, end);
+}
+
+bool AddressSpace::covered_locked(uint64_t start, uint64_t end) const {
   for (uint64_t va = start; va < end;) {
     const Area* a = area_of(va);
     if (!a) return false;
@@ -96,17 +108,23 @@ void AddressSpace::remove_areas(uint64_t start, uint64_t end) {
 
 bool AddressSpace::map_area(uint64_t start, uint64_t end, unsigned prot) {
   if (start >= end || end > kUserTop) return false;
-  unmap(start, end);
+  Guard g(lock_);
+  unmap_locked(start, end);
   if (area_count_ == kMaxAreas) return false;
   areas_[area_count_++] = {start, end, prot};
   return true;
 }
 
 void AddressSpace::unmap(uint64_t start, uint64_t end) {
+  Guard g(lock_);
+  unmap_locked(start, end);
+}
+
+void AddressSpace::unmap_locked(uint64_t start, uint64_t end) {
   remove_areas(start, end);
   for (uint64_t va = start; va < end; va += kPageSize) {
     uint64_t* pte = leaf(va, false);
-    if (!pte || !(*pte & kValid)) {
+    if (!pte || !(*pte & kPteValid)) {
       // Skip an absent second-level table's whole 2 MiB at once.
       if (!pte) va = (va | ((1ull << 21) - 1)) + 1 - kPageSize;
       continue;
@@ -118,14 +136,15 @@ void AddressSpace::unmap(uint64_t start, uint64_t end) {
 }
 
 bool AddressSpace::protect(uint64_t start, uint64_t end, unsigned prot) {
-  if (!covered(start, end)) return false;
+  Guard g(lock_);
+  if (!covered_locked(start, end)) return false;
   split_at(start);
   split_at(end);
   for (unsigned i = 0; i < area_count_; ++i)
     if (areas_[i].start >= start && areas_[i].end <= end) areas_[i].prot = prot;
   for (uint64_t va = start; va < end; va += kPageSize) {
     uint64_t* pte = leaf(va, false);
-    if (pte && (*pte & kValid)) *pte = (*pte & ~uint64_t{1023}) | pte_bits(prot);
+    if (pte && (*pte & kPteValid)) *pte = (*pte & ~uint64_t{1023}) | pte_bits(prot);
   }
   flush();
   return true;
@@ -136,7 +155,7 @@ uint8_t* AddressSpace::page_for(uint64_t va, unsigned need, bool force) {
   if (!a || (!force && (a->prot & need) != need)) return nullptr;
   uint64_t* pte = leaf(va, true);
   if (!pte) return nullptr;
-  if (!(*pte & kValid)) {
+  if (!(*pte & kPteValid)) {
     uint64_t* page = zeroed_page();
     if (!page) return nullptr;
     *pte = (reinterpret_cast<uint64_t>(page) >> 12) << 10 | pte_bits(a->prot);
@@ -145,15 +164,24 @@ uint8_t* AddressSpace::page_for(uint64_t va, unsigned need, bool force) {
 }
 
 bool AddressSpace::handle_fault(uint64_t va, unsigned need) {
+  Guard g(lock_);
   uint64_t* pte = leaf(va, false);
-  if (pte && (*pte & kValid)) return false;  // present: the permissions refused it
+  // Present: either the permissions refuse it, or this hart's cached translation predates
+  // another hart's mapping or mprotect (the trap flushed it: retrying suffices).
+  if (pte && (*pte & kPteValid)) {
+    const uint64_t bits = (need & Access::kRead ? kPteRead : 0) |
+                          (need & Access::kWrite ? kPteWrite : 0) |
+                          (need & Access::kExec ? kPteExec : 0);
+    return (*pte & bits) == bits;
+  }
   return page_for(va, need, false) != nullptr;
 }
 
 void AddressSpace::move_pages(uint64_t old, uint64_t to, uint64_t size) {
+  Guard g(lock_);
   for (uint64_t off = 0; off < size; off += kPageSize) {
     uint64_t* from = leaf(old + off, false);
-    if (!from || !(*from & kValid)) continue;
+    if (!from || !(*from & kPteValid)) continue;
     uint64_t* dest = leaf(to + off, true);
     if (!dest) continue;
     const Area* a = area_of(to + off);
@@ -164,6 +192,7 @@ void AddressSpace::move_pages(uint64_t old, uint64_t to, uint64_t size) {
 }
 
 uint64_t AddressSpace::place(uint64_t size) {
+  Guard g(lock_);
   if (size > mmap_next_ - (1ull << 32)) return 0;
   mmap_next_ -= size;
   return mmap_next_;
@@ -189,16 +218,20 @@ bool AddressSpace::copy(uint64_t va, void* kernel, size_t n, bool out, unsigned 
 }
 
 bool AddressSpace::copy_in(void* dst, uint64_t va, size_t n) {
+  Guard g(lock_);
   return copy(va, dst, n, false, Access::kRead, false);
 }
 bool AddressSpace::copy_out(uint64_t va, const void* src, size_t n) {
+  Guard g(lock_);
   return copy(va, const_cast<void*>(src), n, true, Access::kWrite, false);
 }
 bool AddressSpace::write_initial(uint64_t va, const void* src, size_t n) {
+  Guard g(lock_);
   return copy(va, const_cast<void*>(src), n, true, 0, true);
 }
 
 bool AddressSpace::copy_string_in(char* dst, uint64_t va, size_t max) {
+  Guard g(lock_);
   for (size_t i = 0; i < max; ++i) {
     const uint8_t* p = page_for(va + i, Access::kRead, false);
     if (!p) return false;

@@ -20,47 +20,49 @@ namespace {
 constexpr int kSigill = 4, kSigtrap = 5, kSigbus = 7, kSigsegv = 11;
 
 Process g_process;
+Thread g_main_thread;
 
-[[noreturn]] void fatal_fault(const Process& p, int sig, const char* what) {
+[[noreturn]] void fatal_fault(const Thread& t, int sig, const char* what) {
   char line[160];
   snprintf(line, sizeof line, "linux: %s at pc 0x%lx (address 0x%lx): signal %d\n", what,
-           (unsigned long)p.ctx.pc, (unsigned long)p.ctx.tval, sig);
+           (unsigned long)t.ctx.pc, (unsigned long)t.ctx.tval, sig);
   console_write(line, __builtin_strlen(line));
   die_by_signal(sig);
 }
 
-[[noreturn]] void run(Process& p) {
+}  // namespace
+
+[[noreturn]] void run_thread(Process& p, Thread& t) {
   for (;;) {
-    const uint64_t cause = uk_linux_run_user(&p.ctx);
+    const uint64_t cause = uk_linux_run_user(&t.ctx);
     arch::irq_enable();  // a pending interrupt is taken here, by the library OS's handler
     if (cause & arch::kCauseInterrupt) continue;
     switch (cause) {
       case 8:
-        handle_syscall(p);
+        handle_syscall(p, t);
         break;
       case 12:
       case 13:
       case 15: {
         const unsigned need = cause == 12 ? kExec : cause == 13 ? kRead : kWrite;
-        if (!p.memory.handle_fault(p.ctx.tval, need))
-          fatal_fault(p, kSigsegv, "segmentation fault");
+        if (!p.memory.handle_fault(t.ctx.tval, need))
+          fatal_fault(t, kSigsegv, "segmentation fault");
         break;
       }
       case 2:
-        fatal_fault(p, kSigill, "illegal instruction");
+        fatal_fault(t, kSigill, "illegal instruction");
       case 3:
-        fatal_fault(p, kSigtrap, "breakpoint");
+        fatal_fault(t, kSigtrap, "breakpoint");
       case 0:
       case 4:
       case 6:
-        fatal_fault(p, kSigbus, "misaligned access");
+        fatal_fault(t, kSigbus, "misaligned access");
       default:
-        fatal_fault(p, kSigsegv, "access fault");
+        fatal_fault(t, kSigsegv, "access fault");
     }
   }
 }
 
-}  // namespace
 }  // namespace uk::linux_abi
 
 int main() {
@@ -76,13 +78,7 @@ int main() {
   p.boot = boot;
   files_init(boot);
   syscalls_init(boot);
-  if (!p.memory.init() || !load_program(p)) return 70;
-  // The program's FP registers live in this thread's: take the FP area before entering U-mode.
-  __asm__ volatile("fscsr zero" ::: "memory");
-  // Below M, PMP denies whatever no entry allows: one entry opens all memory, so the page
-  // table alone decides what the program may touch (and the walker may read the table).
-  UK_CSR_WRITE(pmpaddr0, ~uint64_t{0} >> 10);
-  UK_CSR_WRITE(pmpcfg0, 0x1f);  // NAPOT, R, W, X
-  UK_CSR_WRITE(satp, p.memory.satp());
-  run(p);
+  if (!p.memory.init() || !load_program(p, g_main_thread.ctx)) return 70;
+  start_main_thread(p, g_main_thread);
+  run_thread(p, g_main_thread);
 }

@@ -39,7 +39,7 @@ struct StackWriter {
 
 }  // namespace
 
-bool load_program(Process& p) {
+bool load_program(Process& p, UserContext& ctx) {
   const auto* base = reinterpret_cast<const uint8_t*>(p.boot);
   const uint8_t* elf = base + p.boot->program_offset;
   Elf64_Ehdr eh;
@@ -133,8 +133,8 @@ bool load_program(Process& p) {
     printf("linux: out of memory building the initial stack\n");
     return false;
   }
-  p.ctx.x[2] = sp;
-  p.ctx.pc = p.entry;
+  ctx.x[2] = sp;
+  ctx.pc = p.entry;
   return true;
 }
 

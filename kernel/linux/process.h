@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "unitag/linux_boot.h"
+#include "unitag/sync.h"
+#include "unitag/thread.h"
 
 namespace uk::linux_abi {
 
@@ -64,6 +66,11 @@ class AddressSpace {
   void split_at(uint64_t va);
   void remove_areas(uint64_t start, uint64_t end);
   bool copy(uint64_t va, void* kernel, size_t n, bool out, unsigned need, bool force);
+  bool covered_locked(uint64_t start, uint64_t end) const;
+  void unmap_locked(uint64_t start, uint64_t end);
+
+  // Threads on every hart fault and map at once: one lock over the table and the areas.
+  mutable uk_spinlock lock_{};
 
   uint64_t* root_ = nullptr;
   Area areas_[kMaxAreas];
@@ -71,14 +78,25 @@ class AddressSpace {
   uint64_t mmap_next_ = 0;
 };
 
+// One thread of the program, run by its own kernel thread (which it never leaves).
+struct Thread {
+  UserContext ctx{};
+  uint64_t tid = 0;
+  uint64_t clear_child_tid = 0;  // CLONE_CHILD_CLEARTID / set_tid_address: zeroed and woken at exit
+  uk_thread* kernel = nullptr;
+};
+
 // What the process was started with and what it set up since.
 struct Process {
+  static constexpr unsigned kMaxThreads = 64;
   const unitag_linux_boot* boot = nullptr;
   AddressSpace memory;
-  UserContext ctx{};
   uint64_t entry = 0;
   uint64_t brk_start = 0, brk_end = 0;
-  uint64_t clear_child_tid = 0;
+  Thread* threads[kMaxThreads] = {};
+  uk_spinlock threads_lock{};
+  uint64_t next_tid = 2;  // the main thread is tid 1 (and the pid)
+  unsigned live_threads = 0;
   uint64_t signal_mask = 0;
   struct SignalAction {
     uint64_t handler, flags, mask;
@@ -87,14 +105,24 @@ struct Process {
 
 // Loads the program's PT_LOAD segments and builds the initial stack (argv, envp, auxv); on
 // failure prints why and returns false.
-bool load_program(Process& p);
+bool load_program(Process& p, UserContext& ctx);
 
 // System calls (syscalls.cpp): the table's row count with a handler, for reports.
 unsigned implemented_syscall_count();
-// Handles the ecall in p.ctx, sets a0, advances the pc.
-void handle_syscall(Process& p);
-// Files (files.cpp), reached from handle_syscall; nullptr when the number is not a file call.
+// Handles the ecall in t.ctx, sets a0, advances the pc.
+void handle_syscall(Process& p, Thread& t);
 using SyscallHandler = int64_t (*)(Process&, const uint64_t* args);
+
+// Threads (threads.cpp). The calling thread; registering the main one; running one to its end.
+Thread& current_thread(Process& p);
+bool add_thread(Process& p, Thread* t);
+void start_main_thread(Process& p, Thread& t);
+[[noreturn]] void run_thread(Process& p, Thread& t);
+int64_t sys_clone(Process& p, const uint64_t* a);
+int64_t sys_exit(Process& p, const uint64_t* a);
+int64_t sys_futex(Process& p, const uint64_t* a);
+int64_t sys_set_tid_address(Process& p, const uint64_t* a);
+int64_t sys_gettid(Process& p, const uint64_t* a);
 // Ends the process as Linux does when sig kills it (exit status 128 + sig, as a shell sees).
 [[noreturn]] void die_by_signal(int sig);
 

@@ -100,14 +100,10 @@ int64_t sys_mremap(Process& p, const uint64_t* a) {
 }
 
 int64_t sys_zero(Process&, const uint64_t*) { return 0; }
-int64_t sys_no(Process&, const uint64_t*) { return -kENOSYS; }  // deliberate: rseq
+// Deliberately absent, so glibc takes its fallback: rseq (none needed), clone3 (clone).
+int64_t sys_no(Process&, const uint64_t*) { return -kENOSYS; }
 int64_t sys_pid(Process&, const uint64_t*) { return kPid; }
 int64_t sys_id0(Process&, const uint64_t*) { return 0; }  // uid, gid: root, as under qemu in CI
-
-int64_t sys_set_tid_address(Process& p, const uint64_t* a) {
-  p.clear_child_tid = a[0];
-  return kPid;
-}
 
 int64_t sys_umask(Process&, const uint64_t*) { return 022; }
 
@@ -218,7 +214,8 @@ int64_t sys_sched_yield(Process&, const uint64_t*) {
 
 int64_t sys_sched_getaffinity(Process& p, const uint64_t* a) {
   if (a[1] < 8) return -kEINVAL;
-  const uint64_t mask = 1;  // the process runs on one hart
+  const unsigned harts = uk_hart_count();
+  const uint64_t mask = harts >= 64 ? ~uint64_t{0} : (uint64_t{1} << harts) - 1;
   return p.memory.copy_out(a[2], &mask, 8) ? 8 : -kEFAULT;
 }
 
@@ -285,19 +282,6 @@ int64_t sys_tgkill(Process& p, const uint64_t* a) {
   return a[0] == kPid && a[1] == kPid ? raise_signal(p, a[2]) : -kESRCH;
 }
 
-int64_t sys_futex(Process& p, const uint64_t* a) {
-  constexpr uint64_t kWait = 0, kWake = 1, kWaitBitset = 9, kWakeBitset = 10;
-  const uint64_t op = a[1] & 127;
-  if (op == kWake || op == kWakeBitset) return 0;  // nobody else to wake: one thread
-  if (op == kWait || op == kWaitBitset) {
-    uint32_t value;
-    if (!p.memory.copy_in(&value, a[0], 4)) return -kEFAULT;
-    // The only thread waiting for itself would wait forever; a changed word means retry.
-    return value != uint32_t(a[2]) ? -kEAGAIN : -kETIMEDOUT;
-  }
-  return -kENOSYS;
-}
-
 int64_t sys_riscv_flush_icache(Process&, const uint64_t*) {
   __asm__ volatile("fence.i" ::: "memory");
   return 0;
@@ -334,7 +318,7 @@ const Syscall kTable[] = {
     {78, "readlinkat", sys_readlinkat},
     {79, "newfstatat", sys_newfstatat},
     {80, "fstat", sys_fstat},
-    {93, "exit", sys_exit_group},
+    {93, "exit", sys_exit},
     {94, "exit_group", sys_exit_group},
     {96, "set_tid_address", sys_set_tid_address},
     {98, "futex", sys_futex},
@@ -363,12 +347,12 @@ const Syscall kTable[] = {
     {175, "geteuid", sys_id0},
     {176, "getgid", sys_id0},
     {177, "getegid", sys_id0},
-    {178, "gettid", sys_pid},
+    {178, "gettid", sys_gettid},
     {179, "sysinfo", sys_sysinfo},
     {214, "brk", sys_brk},
     {215, "munmap", sys_munmap},
     {216, "mremap", sys_mremap},
-    {220, "clone", nullptr},
+    {220, "clone", sys_clone},
     {221, "execve", nullptr},
     {222, "mmap", sys_mmap},
     {226, "mprotect", sys_mprotect},
@@ -378,7 +362,7 @@ const Syscall kTable[] = {
     {278, "getrandom", sys_getrandom},
     {291, "statx", sys_statx},
     {293, "rseq", sys_no},
-    {435, "clone3", nullptr},
+    {435, "clone3", sys_no},
 };
 
 constexpr unsigned kMaxNumber = 512;
@@ -398,8 +382,8 @@ void syscalls_init(const unitag_linux_boot* boot) {
   memcpy(&g_random_state, boot->random + 8, 8);
 }
 
-void handle_syscall(Process& p) {
-  UserContext& c = p.ctx;
+void handle_syscall(Process& p, Thread& t) {
+  UserContext& c = t.ctx;
   const uint64_t number = c.x[17];
   const uint64_t args[6] = {c.x[10], c.x[11], c.x[12], c.x[13], c.x[14], c.x[15]};
   c.pc += 4;
