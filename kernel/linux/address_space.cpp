@@ -15,10 +15,24 @@ constexpr uint64_t kPteValid = 1, kPteRead = 2, kPteWrite = 4, kPteExec = 8, kPt
 constexpr uint64_t kMmapTop = 0x3f00000000ull;
 constexpr uint64_t kUserTop = 1ull << 38;
 
-uint64_t* zeroed_page() {
-  void* p = aligned_alloc(kPageSize, kPageSize);
-  if (p) memset(p, 0, kPageSize);
-  return static_cast<uint64_t*>(p);
+// picolibc's memset and memcpy go a byte at a time (built for size): pages are zeroed and
+// aligned copies made a word at a time (the `hello` test: 8.8 M -> 4.8 M instructions). The
+// attribute keeps gcc from turning the loops back into those calls.
+#define UK_WORD_LOOP __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+UK_WORD_LOOP uint64_t* zeroed_page() {
+  auto* p = static_cast<uint64_t*>(aligned_alloc(kPageSize, kPageSize));
+  if (p)
+    for (size_t i = 0; i < kPageSize / 8; ++i) p[i] = 0;
+  return p;
+}
+
+UK_WORD_LOOP void copy_bytes(uint8_t* to, const uint8_t* from, size_t n) {
+  if (((uintptr_t(to) | uintptr_t(from)) & 7) == 0) {
+    for (; n >= 8; n -= 8, to += 8, from += 8)
+      *reinterpret_cast<uint64_t*>(to) = *reinterpret_cast<const uint64_t*>(from);
+  }
+  memcpy(to, from, n);
 }
 
 uint64_t pte_bits(unsigned prot) {
@@ -207,9 +221,9 @@ bool AddressSpace::copy(uint64_t va, void* kernel, size_t n, bool out, unsigned 
     const size_t chunk =
         kPageSize - (va & (kPageSize - 1)) < n ? kPageSize - (va & (kPageSize - 1)) : n;
     if (out)
-      memcpy(p, k, chunk);
+      copy_bytes(p, k, chunk);
     else
-      memcpy(k, p, chunk);
+      copy_bytes(k, p, chunk);
     va += chunk;
     k += chunk;
     n -= chunk;
