@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/riscv64/clint.h"
 #include "linux/process.h"
+#include "unitag/kernel.h"
 
 namespace uk::linux_abi {
 namespace {
@@ -47,6 +49,26 @@ uint8_t* page_of(uint64_t pte) { return reinterpret_cast<uint8_t*>((pte >> 10) <
 
 void flush() { __asm__ volatile("sfence.vma" ::: "memory"); }
 
+// Each hart counts its entries into and returns from U-mode: odd while it runs the program.
+uint64_t g_user_epoch[UK_MAX_HARTS];
+
+// Another hart running the program may still hold a translation to a page just unmapped (its
+// cache drops at any trap). Before such pages are reused, every hart in U-mode is interrupted
+// and waited for until it has left U-mode once.
+void shoot_down_translations() {
+  const uk_boot_config* config = uk_boot_info();
+  const unsigned self = uk_hart_id();
+  uint64_t seen[UK_MAX_HARTS];
+  for (unsigned h = 0; h < config->hart_count; ++h) {
+    seen[h] = __atomic_load_n(&g_user_epoch[h], __ATOMIC_ACQUIRE);
+    if (h != self && (seen[h] & 1)) clint::send_ipi(config->hart_ids[h]);
+  }
+  for (unsigned h = 0; h < config->hart_count; ++h)
+    while (h != self && (seen[h] & 1) &&
+           __atomic_load_n(&g_user_epoch[h], __ATOMIC_ACQUIRE) == seen[h]) {
+    }
+}
+
 struct Guard {
   explicit Guard(uk_spinlock& l) : lock(l), flags(uk_spin_lock(&l)) {}
   ~Guard() { uk_spin_unlock(&lock, flags); }
@@ -55,6 +77,10 @@ struct Guard {
 };
 
 }  // namespace
+
+void user_mode_transition() {
+  __atomic_fetch_add(&g_user_epoch[uk_hart_id()], 1, __ATOMIC_ACQ_REL);
+}
 
 bool AddressSpace::init() {
   root_ = zeroed_page();
@@ -136,6 +162,15 @@ void AddressSpace::unmap(uint64_t start, uint64_t end) {
 
 void AddressSpace::unmap_locked(uint64_t start, uint64_t end) {
   remove_areas(start, end);
+  // In batches: clear the entries, make sure no hart still translates to the pages, free them.
+  uint8_t* batch[128];
+  unsigned count = 0;
+  auto release = [&] {
+    flush();
+    shoot_down_translations();
+    for (unsigned i = 0; i < count; ++i) free(batch[i]);
+    count = 0;
+  };
   for (uint64_t va = start; va < end; va += kPageSize) {
     uint64_t* pte = leaf(va, false);
     if (!pte || !(*pte & kPteValid)) {
@@ -143,9 +178,11 @@ void AddressSpace::unmap_locked(uint64_t start, uint64_t end) {
       if (!pte) va = (va | ((1ull << 21) - 1)) + 1 - kPageSize;
       continue;
     }
-    free(page_of(*pte));
+    batch[count++] = page_of(*pte);
     *pte = 0;
+    if (count == sizeof batch / sizeof *batch) release();
   }
+  if (count) release();
   flush();
 }
 

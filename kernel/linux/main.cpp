@@ -34,7 +34,10 @@ Thread g_main_thread;
 
 [[noreturn]] void run_thread(Process& p, Thread& t) {
   for (;;) {
+    arch::irq_disable();
+    user_mode_transition();
     const uint64_t cause = uk_linux_run_user(&t.ctx);
+    user_mode_transition();
     arch::irq_enable();  // a pending interrupt is taken here, by the library OS's handler
     if (cause & arch::kCauseInterrupt) continue;
     switch (cause) {

@@ -25,6 +25,9 @@ static_assert(__builtin_offsetof(UserContext, f) == 304);
 static_assert(__builtin_offsetof(UserContext, fcsr) == 560);
 
 extern "C" uint64_t uk_linux_run_user(UserContext* ctx);
+// Called with interrupts off just before uk_linux_run_user and just after it returns: lets an
+// unmap wait until no other hart can still use a translation it removed.
+void user_mode_transition();
 
 inline constexpr uint64_t kPageSize = 4096;
 enum Access : unsigned { kRead = 1, kWrite = 2, kExec = 4 };  // as PROT_READ/WRITE/EXEC
@@ -107,8 +110,7 @@ struct Process {
 // failure prints why and returns false.
 bool load_program(Process& p, UserContext& ctx);
 
-// System calls (syscalls.cpp): the table's row count with a handler, for reports.
-unsigned implemented_syscall_count();
+// System calls (syscalls.cpp).
 // Handles the ecall in t.ctx, sets a0, advances the pc.
 void handle_syscall(Process& p, Thread& t);
 using SyscallHandler = int64_t (*)(Process&, const uint64_t* args);

@@ -371,12 +371,6 @@ bool g_reported[kMaxNumber];
 
 }  // namespace
 
-unsigned implemented_syscall_count() {
-  unsigned n = 0;
-  for (const Syscall& s : kTable) n += s.handler != nullptr;
-  return n;
-}
-
 void syscalls_init(const unitag_linux_boot* boot) {
   for (const Syscall& s : kTable) g_by_number[s.number] = &s;
   memcpy(&g_random_state, boot->random + 8, 8);

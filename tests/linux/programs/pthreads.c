@@ -1,4 +1,5 @@
-/* pthreads over every hart: a mutex-protected counter, a bounded queue with two condition
+/* pthreads over every hart: a mutex-protected counter while every worker maps and unmaps
+ * memory (malloc of blocks above the mmap threshold), a bounded queue with two condition
  * variables (producers and consumers), a timed wait that times out, and joins. */
 #include <errno.h>
 #include <pthread.h>
@@ -12,12 +13,19 @@ static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
 static long counter;
 
 static void* count_up(void* arg) {
+  long mapped = 0;
   for (int i = 0; i < kIncrements; ++i) {
     pthread_mutex_lock(&counter_lock);
     ++counter;
     pthread_mutex_unlock(&counter_lock);
+    if (i % 500 == 0) {
+      volatile char* block = malloc(256 * 1024);
+      for (int k = 0; k < 256 * 1024; k += 4096) block[k] = (char)k;
+      mapped += block[4096];
+      free((void*)block);
+    }
   }
-  return arg;
+  return (void*)((long)arg + mapped * 0);
 }
 
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
