@@ -69,13 +69,6 @@ void shoot_down_translations() {
     }
 }
 
-struct Guard {
-  explicit Guard(uk_spinlock& l) : lock(l), flags(uk_spin_lock(&l)) {}
-  ~Guard() { uk_spin_unlock(&lock, flags); }
-  uk_spinlock& lock;
-  uint64_t flags;
-};
-
 }  // namespace
 
 void user_mode_transition() {
@@ -114,7 +107,7 @@ const AddressSpace::Area* AddressSpace::area_of(uint64_t va) const {
 }
 
 bool AddressSpace::covered(uint64_t start, uint64_t end) const {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   return covered_locked(start, end);
 }
 
@@ -148,7 +141,7 @@ void AddressSpace::remove_areas(uint64_t start, uint64_t end) {
 
 bool AddressSpace::map_area(uint64_t start, uint64_t end, unsigned prot) {
   if (start >= end || end > kUserTop) return false;
-  Guard g(lock_);
+  SpinGuard g(lock_);
   unmap_locked(start, end);
   if (area_count_ == kMaxAreas) return false;
   areas_[area_count_++] = {start, end, prot};
@@ -156,7 +149,7 @@ bool AddressSpace::map_area(uint64_t start, uint64_t end, unsigned prot) {
 }
 
 void AddressSpace::unmap(uint64_t start, uint64_t end) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   unmap_locked(start, end);
 }
 
@@ -187,7 +180,7 @@ void AddressSpace::unmap_locked(uint64_t start, uint64_t end) {
 }
 
 bool AddressSpace::protect(uint64_t start, uint64_t end, unsigned prot) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   if (!covered_locked(start, end)) return false;
   split_at(start);
   split_at(end);
@@ -215,7 +208,7 @@ uint8_t* AddressSpace::page_for(uint64_t va, unsigned need, bool force) {
 }
 
 bool AddressSpace::handle_fault(uint64_t va, unsigned need) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   uint64_t* pte = leaf(va, false);
   // Present: either the permissions refuse it, or this hart's cached translation predates
   // another hart's mapping or mprotect (the trap flushed it: retrying suffices).
@@ -229,7 +222,7 @@ bool AddressSpace::handle_fault(uint64_t va, unsigned need) {
 }
 
 void AddressSpace::move_pages(uint64_t old, uint64_t to, uint64_t size) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   for (uint64_t off = 0; off < size; off += kPageSize) {
     uint64_t* from = leaf(old + off, false);
     if (!from || !(*from & kPteValid)) continue;
@@ -243,7 +236,7 @@ void AddressSpace::move_pages(uint64_t old, uint64_t to, uint64_t size) {
 }
 
 uint64_t AddressSpace::place(uint64_t size) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   if (size > mmap_next_ - (1ull << 32)) return 0;
   mmap_next_ -= size;
   return mmap_next_;
@@ -269,20 +262,20 @@ bool AddressSpace::copy(uint64_t va, void* kernel, size_t n, bool out, unsigned 
 }
 
 bool AddressSpace::copy_in(void* dst, uint64_t va, size_t n) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   return copy(va, dst, n, false, Access::kRead, false);
 }
 bool AddressSpace::copy_out(uint64_t va, const void* src, size_t n) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   return copy(va, const_cast<void*>(src), n, true, Access::kWrite, false);
 }
 bool AddressSpace::write_initial(uint64_t va, const void* src, size_t n) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   return copy(va, const_cast<void*>(src), n, true, 0, true);
 }
 
 bool AddressSpace::copy_string_in(char* dst, uint64_t va, size_t max) {
-  Guard g(lock_);
+  SpinGuard g(lock_);
   for (size_t i = 0; i < max; ++i) {
     const uint8_t* p = page_for(va + i, Access::kRead, false);
     if (!p) return false;

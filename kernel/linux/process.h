@@ -30,6 +30,16 @@ extern "C" uint64_t uk_linux_run_user(UserContext* ctx);
 void user_mode_transition();
 
 inline constexpr uint64_t kPageSize = 4096;
+
+// Holds a spinlock for a scope (interrupts off on this hart meanwhile).
+struct SpinGuard {
+  explicit SpinGuard(uk_spinlock& l) : lock(l), flags(uk_spin_lock(&l)) {}
+  ~SpinGuard() { uk_spin_unlock(&lock, flags); }
+  SpinGuard(const SpinGuard&) = delete;
+  SpinGuard& operator=(const SpinGuard&) = delete;
+  uk_spinlock& lock;
+  uint64_t flags;
+};
 enum Access : unsigned { kRead = 1, kWrite = 2, kExec = 4 };  // as PROT_READ/WRITE/EXEC
 
 class AddressSpace {
@@ -110,15 +120,15 @@ struct Process {
 // failure prints why and returns false.
 bool load_program(Process& p, UserContext& ctx);
 
-// System calls (syscalls.cpp).
-// Handles the ecall in t.ctx, sets a0, advances the pc.
+// System calls (syscalls.cpp): handles the ecall in t.ctx, sets a0, advances the pc.
 void handle_syscall(Process& p, Thread& t);
 using SyscallHandler = int64_t (*)(Process&, const uint64_t* args);
 
-// Threads (threads.cpp). The calling thread; registering the main one; running one to its end.
+// Threads (threads.cpp): the calling thread; registering the main one and preparing its hart.
 Thread& current_thread(Process& p);
 bool add_thread(Process& p, Thread* t);
 void start_main_thread(Process& p, Thread& t);
+// Runs t in U-mode and handles its traps until it exits (main.cpp).
 [[noreturn]] void run_thread(Process& p, Thread& t);
 int64_t sys_clone(Process& p, const uint64_t* a);
 int64_t sys_exit(Process& p, const uint64_t* a);

@@ -17,13 +17,6 @@ constexpr uint64_t kCloneVm = 0x100, kCloneFs = 0x200, kCloneFiles = 0x400, kClo
                    kCloneChildCleartid = 0x200000, kCloneChildSettid = 0x1000000;
 constexpr size_t kKernelStack = 16 * 1024;  // system calls and traps of one user thread
 
-struct Guard {
-  explicit Guard(uk_spinlock& l) : lock(l), flags(uk_spin_lock(&l)) {}
-  ~Guard() { uk_spin_unlock(&lock, flags); }
-  uk_spinlock& lock;
-  uint64_t flags;
-};
-
 // A thread blocked in FUTEX_WAIT: woken by posting its semaphore after leaving the list.
 struct Waiter {
   uint64_t address;
@@ -36,7 +29,7 @@ uk_spinlock g_futex_lock;
 Waiter* g_waiters;
 
 int64_t futex_wake(Process& p, uint64_t address, uint64_t count, uint32_t bitset) {
-  Guard g(g_futex_lock);
+  SpinGuard g(g_futex_lock);
   int64_t woken = 0;
   for (Waiter** w = &g_waiters; *w && uint64_t(woken) < count;) {
     Waiter* waiter = *w;
@@ -57,7 +50,7 @@ int64_t futex_wait(Process& p, uint64_t address, uint32_t expected, uint64_t dea
                    uint32_t bitset) {
   Waiter w{address, bitset, true, UK_SEM_INIT(0), nullptr};
   {
-    Guard g(g_futex_lock);
+    SpinGuard g(g_futex_lock);
     uint32_t value;
     if (!p.memory.copy_in(&value, address, 4)) return -kEFAULT;
     if (value != expected) return -kEAGAIN;
@@ -73,7 +66,7 @@ int64_t futex_wait(Process& p, uint64_t address, uint32_t expected, uint64_t dea
     if (uk_sem_trywait(&w.wake) == 0) return 0;
     const uint64_t now = uk_time_ns();
     if (now >= deadline_ns) {
-      Guard g(g_futex_lock);
+      SpinGuard g(g_futex_lock);
       if (!w.queued) break;  // woken just now: take the post below
       for (Waiter** q = &g_waiters; *q; q = &(*q)->next)
         if (*q == &w) {
@@ -113,7 +106,7 @@ void* thread_main(void* arg) {
   }
   bool last;
   {
-    Guard g(p.threads_lock);
+    SpinGuard g(p.threads_lock);
     for (Thread*& slot : p.threads)
       if (slot == &t) slot = nullptr;
     last = --p.live_threads == 0;
@@ -127,14 +120,14 @@ void* thread_main(void* arg) {
 
 Thread& current_thread(Process& p) {
   uk_thread* self = uk_thread_self();
-  Guard g(p.threads_lock);
+  SpinGuard g(p.threads_lock);
   for (Thread* t : p.threads)
     if (t && t->kernel == self) return *t;
   uk_panic("linux: a kernel thread without a Linux thread made a system call");
 }
 
 bool add_thread(Process& p, Thread* t) {
-  Guard g(p.threads_lock);
+  SpinGuard g(p.threads_lock);
   for (Thread*& slot : p.threads)
     if (!slot) {
       slot = t;
@@ -172,7 +165,7 @@ int64_t sys_clone(Process& p, const uint64_t* a) {
   t->ctx.x[2] = a[1];
   if (flags & kCloneSettls) t->ctx.x[4] = a[3];
   {
-    Guard g(p.threads_lock);
+    SpinGuard g(p.threads_lock);
     t->tid = p.next_tid++;
   }
   const uint32_t tid = uint32_t(t->tid);
@@ -193,7 +186,7 @@ int64_t sys_clone(Process& p, const uint64_t* a) {
   t->kernel = k;
   uk_spin_unlock(&p.threads_lock, flags_irq);
   if (!k) {
-    Guard g(p.threads_lock);
+    SpinGuard g(p.threads_lock);
     for (Thread*& slot : p.threads)
       if (slot == t) slot = nullptr;
     --p.live_threads;
