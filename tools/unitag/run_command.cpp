@@ -14,6 +14,7 @@
 #include "abi/unitag/bootinfo.h"
 #include "machine/errors.h"
 #include "machine/machine.h"
+#include "tools/unitag/linux_program.h"
 #include "tools/unitag/run_extension.h"
 #include "tools/unitag/size_parse.h"
 
@@ -36,6 +37,7 @@ struct RunOptions {
   std::string channel_mem = "4M";
   std::string placement = "critical-only";
   unsigned elastic = 0;
+  std::vector<std::string> files;  // --file HOST[=GUEST]: a Linux program's ramfs
 };
 
 // `--partition HARTS[:IMAGE][:tagged]`, e.g. 0-1:tagged, 2-3:app.elf, 1:app.elf:tagged.
@@ -187,7 +189,13 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.quantum = o.quantum;
   cfg.max_insns = o.max_insns;
   cfg.timeout_seconds = o.timeout;
-  cfg.guest_args = o.guest_args;
+  // A Linux program's arguments travel with it (linux_program.h), not in the boot info.
+  const std::optional<LinuxProgram> linux_program = detect_linux_program(o.image);
+  if (!o.files.empty() && !linux_program)
+    throw UserError(exit_code::kUsage,
+                    "--file is for Linux programs; a library-OS app gets its files at build time "
+                    "(unitag_add_app FILES)");
+  if (!linux_program) cfg.guest_args = o.guest_args;
   for (const std::string& text : o.partitions)
     cfg.partitions.push_back(parse_partition(text, o.harts));
   const auto channel = parse_size(o.channel_mem);
@@ -219,7 +227,7 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.uart_in_fd = in_fd;
   for (auto& e : extensions) e->configure(cfg);
 
-  const ElfImage image = ElfImage::load(o.image);
+  const ElfImage image = ElfImage::load(linux_program ? linux_personality_image() : o.image);
   std::vector<std::unique_ptr<ElfImage>> own_images;
   std::vector<const ElfImage*> own;
   for (const PartitionSpec& spec : cfg.partitions) {
@@ -238,6 +246,7 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
     }
   } detach_guard{extensions, machine};
   machine.load(image, own);
+  if (linux_program) place_linux_program(machine, image, *linux_program, o.guest_args, o.files);
   for (auto& e : extensions) e->attach(machine, image);
   std::optional<RunResult> driven;
   for (auto& e : extensions)
@@ -310,6 +319,10 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Reserve N more partition slots: the guest may start partitions on idle harts "
                   "(harts in no --partition) while it runs, and stop them")
       ->check(CLI::Range(0u, 15u));
+  cmd->add_option("--file", opts->files,
+                  "Linux programs: HOST[=GUEST] puts a host file into the ramfs (default "
+                  "/basename), read-only; repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");
   for (auto& e : *extensions) e->add_options(*cmd);
   cmd->callback([opts, extensions, exit_code] { *exit_code = run(*opts, *extensions); });
