@@ -48,7 +48,9 @@ uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> 
   std::vector<uint64_t>& key = key_scratch_;
   std::vector<uint64_t>& outcome = outcome_scratch_;
   std::vector<uint64_t>& ids = ids_scratch_;
-  key.assign(1, op_word);
+  // The access's shape (offset, size) matters only through each member's overhang, which the
+  // key holds per member: hardware judges the tail bytes before the lookup.
+  key.assign(1, op_word & ~uint32_t{0xff00});
   outcome.assign(1, denial);
   for (size_t m = 0; m < members.size(); ++m) {
     const MemberRule& r = members[m];
@@ -69,8 +71,8 @@ uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> 
                   rename(m, Site::kMemory, true, ids, out.mem);
       if (!canonical) in = r.in, out = r.out;
     }
-    key.insert(key.end(),
-               {canonical ? kRenamed : kLiteral, in.pc, in.ci, in.rs1, in.rs2, in.rs3, in.mem});
+    key.insert(key.end(), {canonical ? kRenamed : kLiteral, in.pc, in.ci, in.rs1, in.rs2, in.rs3,
+                           in.mem, in.overhang});
     outcome.insert(outcome.end(), {out.pc, out.rd, out.mem});
   }
   auto it = rules_.find(key);

@@ -33,7 +33,8 @@ class CanonicalRules {
                  std::vector<std::vector<IdentityField>> fields_per_member, bool enabled);
 
   // The id of the canonical rule a concrete rule belongs to: op_word is the rule key's op
-  // (opgroup, pc-default bit, overhang); denial is 0 when allowed (else the engine's index + 1).
+  // (opgroup, pc-default bit, access shape); denial is 0 when allowed (else the engine's index
+  // + 1).
   uint32_t classify(uint32_t op_word, std::span<const MemberRule> members, uint32_t denial);
 
   bool enabled() const { return enabled_; }

@@ -268,7 +268,7 @@ RuleInputs TagEngine::member_inputs(const RuleKey& key, const KeyTuples& t, size
   if (used & kRs3) in.rs3 = t.rs3.member[m];
   if (used & kMem) {
     in.mem = t.mem.member[m];
-    in.overhang = key.overhang();
+    in.overhang = key.overhang_for(policies_[m]->invalid_tail_bytes(t.mem.member[m]));
   }
   return in;
 }

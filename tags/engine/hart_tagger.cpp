@@ -165,7 +165,7 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
   // A word whose last bytes are invalid (an allocation's end): the rule also depends on which of
   // its bytes the access touches, which the check's comparison of raw tags cannot see.
   const bool tail = (m & kMem) && tail_invalid_bytes(mem);
-  if (tail) op |= access_overhang(mem, addr, key.access_size) << kOverhangShift;
+  if (tail) op |= access_shape(addr, key.access_size);
   const RuleKey k =
       RuleKey::make(op, tag_file[key.pc_slot[pc_default]], key.ci_key[pc_default],
                     tag_file[key.rs1_key_slot[pc_default]], tag_file[key.rs2_key_slot[pc_default]],

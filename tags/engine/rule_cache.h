@@ -13,21 +13,27 @@
 
 namespace unitag::tags {
 
-inline constexpr unsigned kOverhangShift = 8;
-
-// The Overhang of a `size`-byte access at addr to a word tagged `mem` (whose handle says how
-// many of its last bytes are invalid). A misaligned access spanning two words is judged on the
-// first word only.
-inline Overhang access_overhang(Tag mem, uint64_t addr, unsigned size) {
-  const unsigned offset = addr & 7;
-  if (offset + size <= 8 - tail_invalid_bytes(mem)) return kNoOverhang;
+// Where an access falls in a word whose handle has invalid tail bytes (some member's: the handle
+// keeps the maximum): its offset and size, in the key's op word, so that each member judges the
+// access against its own tail bytes. Absent (0) for every other access.
+inline constexpr uint32_t kShapeBit = 1u << 8;
+inline uint32_t access_shape(uint64_t addr, unsigned size) {
+  return kShapeBit | static_cast<uint32_t>(addr & 7) << 9 | (size & 15u) << 12;
+}
+// The Overhang of a `size`-byte access at byte `offset` of a word whose last `tail_bytes` are
+// invalid. A misaligned access spanning two words is judged on the first word only.
+inline Overhang overhang_of(unsigned tail_bytes, unsigned offset, unsigned size) {
+  if (offset + size <= 8 - tail_bytes) return kNoOverhang;
   return offset == 0 && size == 8 ? kWholeWord : kPastValidBytes;
+}
+inline Overhang access_overhang(Tag mem, uint64_t addr, unsigned size) {
+  return overhang_of(tail_invalid_bytes(mem), addr & 7, size);
 }
 
 // A rule's inputs packed in four words (built in registers; 32-bit fields read back as 64-bit
 // words would stall store forwarding on every instruction). op: the opgroup, with bit 7 set
-// when the PC tag is the default (masks depend on it), and at kOverhangShift the access's
-// Overhang (tags/store/tag_table.h): 0 except for accesses that reach a word's invalid tail
+// when the PC tag is the default (masks depend on it), and from bit 8 the access's shape
+// (access_shape): 0 except for accesses to a word with invalid tail
 // bytes. rs3 is the third source of the fused multiply-adds (0 for everything else).
 struct RuleKey {
   uint64_t a = 0, b = 0, c = 0, d = 0;
@@ -42,7 +48,11 @@ struct RuleKey {
   Tag rs2() const { return static_cast<Tag>(c); }
   Tag mem() const { return static_cast<Tag>(c >> 32); }
   Tag rs3() const { return static_cast<Tag>(d); }
-  Overhang overhang() const { return static_cast<Overhang>(op() >> kOverhangShift & 3); }
+  // How the access meets a member's invalid tail bytes.
+  Overhang overhang_for(unsigned tail_bytes) const {
+    if (!(op() & kShapeBit)) return kNoOverhang;
+    return overhang_of(tail_bytes, op() >> 9 & 7, op() >> 12 & 15);
+  }
   bool operator==(const RuleKey&) const = default;
 };
 

@@ -140,7 +140,14 @@ class Bounds final : public Policy {
     auto it = globals_.upper_bound(w + 7);
     if (it == globals_.begin()) return 0;
     --it;
-    return it->first + regions_[it->second].size > w ? word(it->second, 0, 0) : 0;
+    const uint64_t end = it->first + regions_[it->second].size;
+    if (end <= w) return 0;
+    // The bytes past its end in its last word are nobody's (byte-granular, as for heap blocks;
+    // the engine judges them for this policy only), unless another global starts there.
+    unsigned tail_bytes = 0;
+    if (end < w + 8 && (std::next(it) == globals_.end() || std::next(it)->first >= w + 8))
+      tail_bytes = static_cast<unsigned>(w + 8 - end);
+    return word(it->second, tail_bytes, 0);
   }
   unsigned invalid_tail_bytes(Meta m) const override { return tail(m); }
 
@@ -150,6 +157,8 @@ class Bounds final : public Policy {
     return {{Site::kRegister, 0, 32, 1, kMaxRegions},
             {Site::kInstruction, 8, 32, 1, kMaxRegions},
             {Site::kMemory, 0, 28, 1, kMaxRegions},
+            // The tail bytes: the rule only copies them (the engine turns them into overhangs).
+            {Site::kMemory, 28, 3, 1, 7},
             {Site::kMemory, 32, 28, 1, kMaxRegions}};
   }
   bool identities_suffice(const RuleInputs& in) const override {

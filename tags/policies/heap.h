@@ -71,6 +71,8 @@ class Heap final : public Policy {
   std::vector<IdentityField> identity_fields() const override {
     return {{Site::kRegister, 0, 32, kFirstColour, kColourMask},
             {Site::kMemory, 0, kMetaTailShift, kFirstColour, kColourMask},
+            // The tail bytes: the rule only copies them (the engine turns them into overhangs).
+            {Site::kMemory, kMetaTailShift, 3, 1, 7},
             {Site::kMemory, 32, 32, kFirstColour, kColourMask}};
   }
 

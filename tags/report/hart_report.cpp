@@ -58,7 +58,7 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
                 table.member(rs1, member),
                 table.member(rs2, member),
                 table.member(mem, member),
-                key.last_key.overhang(),  // the denied key
+                key.last_key.overhang_for(p.invalid_tail_bytes(table.member(mem, member))),
                 key.access_size,
                 table.member(rs3, member)};
   const uint64_t guest_addr = hart_.guest_address(addr);  // allocations are in guest addresses

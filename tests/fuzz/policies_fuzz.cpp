@@ -65,8 +65,9 @@ int policies(const uint8_t* data, size_t size) {
                     rs3 = pick();
     const uint8_t op_choice = in.take<uint8_t>();
     uint32_t op = op_choice % static_cast<uint32_t>(tags::OpGroup::kCount);
-    if (pc == pool[0]) op |= 0x80;  // the key says when the PC tag is the default
-    op |= uint32_t{in.take<uint8_t>() % 3u} << tags::kOverhangShift;
+    if (pc == pool[0]) op |= 0x80;             // the key says when the PC tag is the default
+    const uint8_t shape = in.take<uint8_t>();  // an access's offset and size in a tail word
+    if (shape & 1) op |= tags::access_shape(shape >> 1 & 7, 1u << (shape >> 4 & 3));
     const tags::RuleResult r = engine.evaluate(tags::RuleKey::make(op, pc, ci, rs1, rs2, mem, rs3));
     if (r.allow) {
       pool.insert(pool.end(), {r.pc, r.rd, r.mem});

@@ -1,6 +1,7 @@
 // The tag store: interning makes equal metadata equal handles; shadow memory is sparse.
 #include <gtest/gtest.h>
 
+#include "tags/engine/opgroup.h"
 #include "tags/engine/rule_cache.h"
 #include "tags/store/shadow_memory.h"
 #include "tags/store/tag_table.h"
@@ -64,6 +65,21 @@ TEST(AccessOverhang, OnlyAccessesReachingTheInvalidBytesOverhang) {
   EXPECT_EQ(access_overhang(six_valid, 0x1004, 4), 1u);  // bytes 4-7
   EXPECT_EQ(access_overhang(six_valid, 0x1000, 8), 2u);  // the aligned whole word
   EXPECT_EQ(access_overhang(six_valid, 0x1002, 8), 1u);  // misaligned, spills over
+}
+
+// The rule key carries the access's offset and size in a tail word, so each member judges the
+// access against its own invalid bytes: a global's 2-byte tail does not make a member with
+// none (heap, for a word it does not colour) see an overhang.
+TEST(AccessOverhang, EachMemberJudgesItsOwnTail) {
+  const RuleKey byte6 = RuleKey::make(
+      static_cast<uint32_t>(OpGroup::kStore) | access_shape(0x1006, 1), 0, 0, 0, 0, 0);
+  EXPECT_EQ(byte6.overhang_for(2), kPastValidBytes);
+  EXPECT_EQ(byte6.overhang_for(1), kNoOverhang);  // byte 6 is still valid with one bad byte
+  EXPECT_EQ(byte6.overhang_for(0), kNoOverhang);
+  const RuleKey whole = RuleKey::make(access_shape(0x1000, 8), 0, 0, 0, 0, 0);
+  EXPECT_EQ(whole.overhang_for(3), kWholeWord);
+  const RuleKey plain = RuleKey::make(static_cast<uint32_t>(OpGroup::kStore), 0, 0, 0, 0, 0);
+  EXPECT_EQ(plain.overhang_for(7), kNoOverhang);  // no shape: the word has no invalid bytes
 }
 
 TEST(ShadowMemory, UntouchedPagesCostNothing) {

@@ -4,7 +4,6 @@
 /* Frees p in another function (a double free whose first free is elsewhere). */
 JULIET_FN static void juliet_release(void* p) { free(p); }
 
-/* Known miss: the bad bytes are in the global's last 8-byte word, past its end: global bounds are word granular. */
 JULIET_FN void global_loop_obo_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -48,7 +47,6 @@ JULIET_FN void global_int_index_way_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the bad bytes are in the global's last 8-byte word, past its end: global bounds are word granular. */
 JULIET_FN void global_memcpy_obo_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -63,7 +61,6 @@ JULIET_FN void global_memcpy_obo_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the bad bytes are in the global's last 8-byte word, past its end: global bounds are word granular. */
 JULIET_FN void global_strcpy_obo_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -82,7 +79,7 @@ JULIET_FN void global_strcpy_obo_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the bad bytes are in the global's last 8-byte word, past its end: global bounds are word granular. */
+/* Known miss: the compiler materialises the copy's destination as `gp + offset` one byte into the global (`buf + 1`), not at its start: the address names no object, so it carries no bounds. */
 JULIET_FN void global_copy_loop_obo_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -163,7 +160,6 @@ JULIET_FN void global_memcpy_under_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the bad bytes are in the global's last 8-byte word, past its end: global bounds are word granular. */
 JULIET_FN void global_read_loop_obo_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -217,7 +213,6 @@ JULIET_FN void global_int_read_index_way_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the bad bytes are in the global's last 8-byte word, past its end: global bounds are word granular. */
 JULIET_FN void global_memcpy_read_obo_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -236,7 +231,6 @@ JULIET_FN void global_memcpy_read_obo_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the bad bytes are in the global's last 8-byte word, past its end: global bounds are word granular. */
 JULIET_FN void global_strlen_unterminated_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
