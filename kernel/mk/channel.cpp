@@ -44,7 +44,9 @@ void check_fits() {
   uk_spin_unlock(&lock, flags);
 }
 
-Layout& area() {
+// Called where channel use starts (sends, receives, other units asking for the layout), never
+// in the polling loops: a check per ring access costs a round trip 100 modeled cycles.
+Layout& ensure_area() {
   if (!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) [[unlikely]]
     make_local_area();
   return g_layout;
@@ -166,13 +168,13 @@ bool push_queued(const uk_msg& msg) {
 }
 
 bool ring_has_messages(unsigned from) {
-  Ring* r = area().ring(from, self());
+  Ring* r = g_layout.ring(from, self());
   return __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) != __atomic_load_n(&r->head, __ATOMIC_RELAXED);
 }
 
 // Whether an inbound ring not known to be stalled holds messages.
 bool messages_waiting(uint32_t stalled) {
-  for (unsigned from = 0; from < area().partitions; ++from)
+  for (unsigned from = 0; from < g_layout.partitions; ++from)
     if (!(stalled >> from & 1) && ring_has_messages(from)) return true;
   return false;
 }
@@ -181,10 +183,10 @@ bool messages_waiting(uint32_t stalled) {
 // their port queues; `moved` says whether any did; `stalled` gets a bit for each ring left
 // waiting on a full port queue. rx lock held.
 bool drain(uint16_t port, uk_msg* out, bool* moved, uint32_t* stalled) {
-  const unsigned n = area().partitions;
+  const unsigned n = g_layout.partitions;
   for (unsigned k = 0; k < n; ++k) {
     const unsigned from = (g_rx_next + k) % n;
-    Ring* r = area().ring(from, self());
+    Ring* r = g_layout.ring(from, self());
     bool consumed = false, found = false;
     for (uint32_t head = r->head; head != __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);) {
       const uk_msg& slot = r->slots[head % kRingSlots];
@@ -202,7 +204,7 @@ bool drain(uint16_t port, uk_msg* out, bool* moved, uint32_t* stalled) {
       count(g_stats.received);
       if (found) break;
     }
-    if (consumed) wake_if_sleeping(&area().header()->mailbox[from].sender_sleeping, from);
+    if (consumed) wake_if_sleeping(&g_layout.header()->mailbox[from].sender_sleeping, from);
     if (found) {
       g_rx_next = (from + 1) % n;  // fairness between senders
       return true;
@@ -213,14 +215,14 @@ bool drain(uint16_t port, uk_msg* out, bool* moved, uint32_t* stalled) {
 
 }  // namespace
 
-const Layout& layout() { return area(); }
+const Layout& layout() { return ensure_area(); }
 unsigned self() { return g_self; }
 
 void ring_doorbell(unsigned p) {
   const uint64_t harts = harts_of(p);
   if (!harts) return;
   count(g_stats.ipis_sent);
-  __atomic_store_n(&area().header()->mailbox[p].doorbell, 1u, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_layout.header()->mailbox[p].doorbell, 1u, __ATOMIC_RELEASE);
   clint::send_ipi(unsigned(__builtin_ctzll(harts)));
 }
 
@@ -239,7 +241,7 @@ void init() {
 // each wake-up (an IPI to the waiter's hart) wake them again.
 void on_doorbell() {
   if (!__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE)) return;
-  uint32_t* bell = &area().header()->mailbox[g_self].doorbell;
+  uint32_t* bell = &g_layout.header()->mailbox[g_self].doorbell;
   if (__atomic_load_n(bell, __ATOMIC_RELAXED) && __atomic_exchange_n(bell, 0u, __ATOMIC_ACQ_REL))
     event_signal();
 }
@@ -299,6 +301,7 @@ bool ring_full(const Ring* r) {
 }  // namespace uk::mk
 
 extern "C" int uk_chan_send(int dst, uk_msg* msg, int flags) {
+  ensure_area();
   if (dst < 0 || unsigned(dst) >= layout().partitions || !msg || msg->port == 0 ||
       msg->length > UK_MSG_PAYLOAD)
     return -EINVAL;
@@ -342,6 +345,7 @@ namespace {
 }  // namespace uk::mk
 
 extern "C" int uk_chan_recv(uint16_t port, uk_msg* out, int flags) {
+  ensure_area();
   if (port == 0 || !out) return -EINVAL;
   for (;;) {
     const uint64_t seen = event_generation();
