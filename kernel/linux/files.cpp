@@ -303,31 +303,30 @@ int64_t sys_fstat(Process& p, const uint64_t* a) {
   return d ? put_stat(p, a[1], attributes_of(*d)) : -kEBADF;
 }
 
-int64_t sys_newfstatat(Process& p, const uint64_t* a) {
-  Attributes attrs;
+// What newfstatat and statx describe: dirfd itself when the path is empty and AT_EMPTY_PATH is
+// set, else the path resolved against dirfd.
+int64_t attributes_at(Process& p, int64_t dirfd, uint64_t user_path, uint64_t flags,
+                      Attributes& attrs) {
   char path[kPathMax];
-  if ((a[3] & kAtEmptyPath) && p.memory.copy_string_in(path, a[1], sizeof path) && !path[0]) {
-    Descriptor* d = fd_at(a[0]);
+  if ((flags & kAtEmptyPath) && p.memory.copy_string_in(path, user_path, sizeof path) && !path[0]) {
+    Descriptor* d = fd_at(uint64_t(dirfd));
     if (!d) return -kEBADF;
     attrs = attributes_of(*d);
-  } else {
-    if (const int64_t r = resolve(p, int64_t(a[0]), a[1], path)) return r;
-    if (const int64_t r = stat_path(path, attrs)) return r;
+    return 0;
   }
+  if (const int64_t r = resolve(p, dirfd, user_path, path)) return r;
+  return stat_path(path, attrs);
+}
+
+int64_t sys_newfstatat(Process& p, const uint64_t* a) {
+  Attributes attrs;
+  if (const int64_t r = attributes_at(p, int64_t(a[0]), a[1], a[3], attrs)) return r;
   return put_stat(p, a[2], attrs);
 }
 
 int64_t sys_statx(Process& p, const uint64_t* a) {
   Attributes attrs;
-  char path[kPathMax];
-  if ((a[2] & kAtEmptyPath) && p.memory.copy_string_in(path, a[1], sizeof path) && !path[0]) {
-    Descriptor* d = fd_at(a[0]);
-    if (!d) return -kEBADF;
-    attrs = attributes_of(*d);
-  } else {
-    if (const int64_t r = resolve(p, int64_t(a[0]), a[1], path)) return r;
-    if (const int64_t r = stat_path(path, attrs)) return r;
-  }
+  if (const int64_t r = attributes_at(p, int64_t(a[0]), a[1], a[2], attrs)) return r;
   uint8_t stx[256] = {};
   const uint32_t mask = 0x7ff, blksize = 4096, nlink = 1;  // STATX_BASIC_STATS
   const uint16_t mode = uint16_t(attrs.mode);

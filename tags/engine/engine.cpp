@@ -375,16 +375,20 @@ nlohmann::json TagEngine::stats() const {
       instructions ? static_cast<double>(cycles - instructions) / instructions : 0.0;
   j["shadow_bytes"] = shadow_.pages_allocated() * ShadowMemory::kWordsPerPage * sizeof(Tag);
   j["violations"] = violations_.size();
+  // Each member's distinct rules, counted here rather than on the evaluation path (a composite
+  // evaluates every member for every rule): each memoised key's tuples are read once.
+  std::vector<std::unordered_set<uint64_t>> member_rules(policies_.size());
+  for (const auto& [key, result] : memo_) {
+    const KeyTuples tuples = tuples_of(key);
+    for (size_t m = 0; m < policies_.size(); ++m)
+      member_rules[m].insert(inputs_hash(member_inputs(key, tuples, m)));
+  }
   nlohmann::json per = nlohmann::json::object();
   for (size_t m = 0; m < policies_.size(); ++m) {
-    // Counted here, not on the evaluation path: a composite evaluates every member per rule.
-    std::unordered_set<uint64_t> member_rules;
-    for (const auto& [key, result] : memo_)
-      member_rules.insert(inputs_hash(member_inputs(key, tuples_of(key), m)));
     std::unordered_set<Meta> metas;
     for (size_t t = 0; t < table_.size(); ++t) metas.insert(table_.member(static_cast<Tag>(t), m));
     per[std::string(policies_[m]->name())] = {{"rules_evaluated", evaluations_[m]},
-                                              {"distinct_rules", member_rules.size()},
+                                              {"distinct_rules", member_rules[m].size()},
                                               {"distinct_tags", metas.size()}};
   }
   j["per_policy"] = per;

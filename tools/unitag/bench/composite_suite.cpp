@@ -38,20 +38,21 @@ class CompositeSuite final : public Suite {
     std::vector<Step> steps;
     for (int rep = 1; rep <= repeat_; ++rep)
       for (const Workload& w : workloads_) {
-        steps.push_back({fmt::format("{} untagged (run {}/{})", w.label, rep, repeat_),
-                         [this, &ctx, w] { keep_min(base_cpu_[w.label], run(ctx, w, {}).cpu); }});
+        steps.push_back(
+            {fmt::format("{} untagged (run {}/{})", w.label, rep, repeat_), [this, &ctx, w] {
+               keep_min(base_cpu_[w.label], run(ctx, w, {}).guest_cpu_seconds());
+             }});
         steps.push_back(
             {fmt::format("{} all ten (run {}/{})", w.label, rep, repeat_), [this, &ctx, w] {
-               Measured m = run(ctx, w, {"--policy", kAllTen});
-               keep_min(tagged_cpu_[w.label], m.cpu);
-               canonical_[w.label] = std::move(m.run);
+               GuestRun r = run(ctx, w, {"--policy", kAllTen});
+               keep_min(tagged_cpu_[w.label], r.guest_cpu_seconds());
+               canonical_[w.label] = std::move(r);
              }});
       }
     for (const Workload& w : workloads_)
-      steps.push_back(
-          {fmt::format("{} all ten, raw rule keys", w.label), [this, &ctx, w] {
-             raw_[w.label] = run(ctx, w, {"--policy", kAllTen, "--rule-key", "raw"}).run;
-           }});
+      steps.push_back({fmt::format("{} all ten, raw rule keys", w.label), [this, &ctx, w] {
+                         raw_[w.label] = run(ctx, w, {"--policy", kAllTen, "--rule-key", "raw"});
+                       }});
     return steps;
   }
 
@@ -102,19 +103,10 @@ class CompositeSuite final : public Suite {
   }
 
  private:
-  struct Measured {
-    GuestRun run;
-    double cpu = 0;
-  };
-  static Measured run(const BenchContext& ctx, const Workload& w, std::vector<std::string> flags) {
+  static GuestRun run(const BenchContext& ctx, const Workload& w, std::vector<std::string> flags) {
     flags.insert(flags.end(), w.flags.begin(), w.flags.end());
     flags.push_back("--deterministic");
-    GuestRun r = run_guest_ok(ctx, w.image, flags, w.guest_args);
-    const double cpu = r.guest_cpu_seconds();
-    return {std::move(r), cpu};
-  }
-  static void keep_min(double& best, double v) {
-    if (best == 0 || v < best) best = v;
+    return run_guest_ok(ctx, w.image, flags, w.guest_args);
   }
   int repeat_ = 1;
   std::vector<Workload> workloads_;

@@ -33,8 +33,7 @@ class EnclaveSuite final : public Suite {
                  std::vector<std::string> flags;
                  if (*policy) flags = {"--policy", policy};
                  GuestRun r = run_guest_ok(ctx, image, flags);
-                 const double cpu = r.guest_cpu_seconds();
-                 if (best_cpu_[key] == 0 || cpu < best_cpu_[key]) best_cpu_[key] = cpu;
+                 keep_min(best_cpu_[key], r.guest_cpu_seconds());
                  calls_[key] = std::move(r);
                }});
         }

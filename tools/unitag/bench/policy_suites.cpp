@@ -104,9 +104,6 @@ class PoliciesSuite final : public Suite {
     double cpu = 0;
     GuestRun run;
   };
-  static void keep_min(double& best, double v) {
-    if (best == 0 || v < best) best = v;
-  }
   int repeat_ = 1;
   std::map<std::string, double> base_cpu_;
   std::map<std::string, Tagged> tagged_;

@@ -95,6 +95,12 @@ std::string grouped(uint64_t n);                     // 1234567 -> "1,234,567"
 std::string fixed(double v, int decimals);           // "3.14"
 std::string percent(double fraction, int decimals);  // 0.0123 -> "1.23%"
 
+// Keeps the least host time of interleaved rounds (the host is shared: the minimum is the run
+// least disturbed); 0 means nothing kept yet.
+inline void keep_min(double& best, double v) {
+  if (best == 0 || v < best) best = v;
+}
+
 // Tag policies the policy, cache and security suites measure, composites last.
 inline const std::vector<std::string> kPolicies = {
     "rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi", "rwx,heap,stack,cfi,frame"};
