@@ -6,6 +6,26 @@
 
 using namespace uk;
 
+namespace {
+
+// Releases the lock word but leaves interrupts off (make_runnable needs them off). Wake-ups
+// happen after this, never under the lock: a woken thread may run on another hart at once and
+// end the object the lock lives in (a semaphore in its stack frame, say), so even the unlocking
+// store would land in memory that is no longer the object's.
+void release_lock_word(uk_spinlock* l) { __atomic_store_n(&l->locked, 0u, __ATOMIC_RELEASE); }
+
+// Wakes a chain of threads popped from a wait queue (linked through `next`, which
+// make_runnable reuses: read it first).
+void wake_chain(uk_thread* t) {
+  while (t) {
+    uk_thread* following = t->next;
+    make_runnable(t);
+    t = following;
+  }
+}
+
+}  // namespace
+
 extern "C" void uk_mutex_lock(uk_mutex* m) {
   uk_thread* self = uk_thread_self();
   const uint64_t flags = uk_spin_lock(&m->lock);
@@ -71,7 +91,7 @@ extern "C" void uk_cond_wait(uk_cond* c, uk_mutex* m) {
   uk_thread* self = uk_thread_self();
   self->state = ThreadState::kBlocked;
   waitq_push(&c->waiters, self);
-  __atomic_store_n(&c->lock.locked, 0u, __ATOMIC_RELEASE);
+  release_lock_word(&c->lock);
   const unsigned depth = m->depth;
   m->depth = 1;
   uk_mutex_unlock(m);
@@ -83,14 +103,19 @@ extern "C" void uk_cond_wait(uk_cond* c, uk_mutex* m) {
 
 extern "C" void uk_cond_signal(uk_cond* c) {
   const uint64_t flags = uk_spin_lock(&c->lock);
-  if (uk_thread* t = waitq_pop(&c->waiters)) make_runnable(t);
-  uk_spin_unlock(&c->lock, flags);
+  uk_thread* t = waitq_pop(&c->waiters);
+  release_lock_word(&c->lock);
+  if (t) make_runnable(t);
+  arch::irq_restore(flags);
 }
 
 extern "C" void uk_cond_broadcast(uk_cond* c) {
   const uint64_t flags = uk_spin_lock(&c->lock);
-  while (uk_thread* t = waitq_pop(&c->waiters)) make_runnable(t);
-  uk_spin_unlock(&c->lock, flags);
+  uk_thread* all = c->waiters.head;  // the queue is a chain through `next` already
+  c->waiters = uk_waitq{};
+  release_lock_word(&c->lock);
+  wake_chain(all);
+  arch::irq_restore(flags);
 }
 
 extern "C" void uk_sem_init(uk_sem* s, long count) {
@@ -118,9 +143,9 @@ extern "C" int uk_sem_trywait(uk_sem* s) {
 
 extern "C" void uk_sem_post(uk_sem* s) {
   const uint64_t flags = uk_spin_lock(&s->lock);
-  if (uk_thread* t = waitq_pop(&s->waiters))
-    make_runnable(t);
-  else
-    ++s->count;
-  uk_spin_unlock(&s->lock, flags);
+  uk_thread* t = waitq_pop(&s->waiters);
+  if (!t) ++s->count;  // else post hands its unit straight to t
+  release_lock_word(&s->lock);
+  if (t) make_runnable(t);
+  arch::irq_restore(flags);
 }

@@ -51,16 +51,21 @@ void flush() { __asm__ volatile("sfence.vma" ::: "memory"); }
 
 // Each hart counts its entries into and returns from U-mode: odd while it runs the program.
 uint64_t g_user_epoch[UK_MAX_HARTS];
+// Bumped whenever translations are removed or narrowed. A trap does not empty a hart's TLB, so a
+// hart entering U-mode with an older generation than the current one flushes first.
+uint64_t g_translation_generation;
+uint64_t g_hart_generation[UK_MAX_HARTS];
 
-// Another hart running the program may still hold a translation to a page just unmapped (its
-// cache drops at any trap). Before such pages are reused, every hart in U-mode is interrupted
-// and waited for until it has left U-mode once.
+// Another hart running the program may still hold a translation to a page just unmapped or
+// narrowed. Before such pages are reused, every hart in U-mode is interrupted and waited for
+// until it has left U-mode once; it flushes before it enters again.
 void shoot_down_translations() {
+  __atomic_add_fetch(&g_translation_generation, 1, __ATOMIC_SEQ_CST);
   const uk_boot_config* config = uk_boot_info();
   const unsigned self = uk_hart_id();
   uint64_t seen[UK_MAX_HARTS];
   for (unsigned h = 0; h < config->hart_count; ++h) {
-    seen[h] = __atomic_load_n(&g_user_epoch[h], __ATOMIC_ACQUIRE);
+    seen[h] = __atomic_load_n(&g_user_epoch[h], __ATOMIC_SEQ_CST);
     if (h != self && (seen[h] & 1)) clint::send_ipi(config->hart_ids[h]);
   }
   for (unsigned h = 0; h < config->hart_count; ++h)
@@ -72,7 +77,14 @@ void shoot_down_translations() {
 }  // namespace
 
 void user_mode_transition() {
-  __atomic_fetch_add(&g_user_epoch[uk_hart_id()], 1, __ATOMIC_ACQ_REL);
+  const unsigned hart = uk_hart_id();
+  const uint64_t epoch = __atomic_add_fetch(&g_user_epoch[hart], 1, __ATOMIC_SEQ_CST);
+  if (!(epoch & 1)) return;
+  const uint64_t generation = __atomic_load_n(&g_translation_generation, __ATOMIC_SEQ_CST);
+  if (generation != g_hart_generation[hart]) {
+    g_hart_generation[hart] = generation;
+    flush();
+  }
 }
 
 bool AddressSpace::init() {
@@ -191,6 +203,7 @@ bool AddressSpace::protect(uint64_t start, uint64_t end, unsigned prot) {
     if (pte && (*pte & kPteValid)) *pte = (*pte & ~uint64_t{1023}) | pte_bits(prot);
   }
   flush();
+  shoot_down_translations();  // a narrowed page must not stay writable on another hart
   return true;
 }
 
@@ -211,11 +224,12 @@ bool AddressSpace::handle_fault(uint64_t va, unsigned need) {
   SpinGuard g(lock_);
   uint64_t* pte = leaf(va, false);
   // Present: either the permissions refuse it, or this hart's cached translation predates
-  // another hart's mapping or mprotect (the trap flushed it: retrying suffices).
+  // another hart's mapping or mprotect (flushed below: retrying suffices).
   if (pte && (*pte & kPteValid)) {
     const uint64_t bits = (need & Access::kRead ? kPteRead : 0) |
                           (need & Access::kWrite ? kPteWrite : 0) |
                           (need & Access::kExec ? kPteExec : 0);
+    flush();  // the stale entry is this hart's own
     return (*pte & bits) == bits;
   }
   return page_for(va, need, false) != nullptr;

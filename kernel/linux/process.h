@@ -91,12 +91,15 @@ class AddressSpace {
   uint64_t mmap_next_ = 0;
 };
 
+struct Process;
+
 // One thread of the program, run by its own kernel thread (which it never leaves).
 struct Thread {
   UserContext ctx{};
   uint64_t tid = 0;
   uint64_t clear_child_tid = 0;  // CLONE_CHILD_CLEARTID / set_tid_address: zeroed and woken at exit
   uk_thread* kernel = nullptr;
+  Process* process = nullptr;  // set when the thread joins it
 };
 
 // What the process was started with and what it set up since.

@@ -91,12 +91,10 @@ void prepare_hart(Process& p) {
   __asm__ volatile("fscsr zero" ::: "memory");
 }
 
-Process* g_process;
-
 void* thread_main(void* arg) {
   Thread& t = *static_cast<Thread*>(arg);
-  prepare_hart(*g_process);
-  run_thread(*g_process, t);
+  prepare_hart(*t.process);
+  run_thread(*t.process, t);
 }
 
 [[noreturn]] void end_thread(Process& p, Thread& t, int status) {
@@ -132,7 +130,7 @@ bool add_thread(Process& p, Thread* t) {
     if (!slot) {
       slot = t;
       ++p.live_threads;
-      g_process = &p;
+      t->process = &p;
       return true;
     }
   return false;
