@@ -1,7 +1,8 @@
 /* An S-mode payload for OpenSBI (fw_jump): reports what the SBI implementation says about
    itself and the machine, using only SBI calls for output (legacy console putchar, and the
    debug console extension DBCN where the firmware has it), arms a timer through the TIME
-   extension and sees STIP, and powers off with SRST, so the run ends with exit code 0. */
+   extension and sees STIP, starts another hart through HSM (which stops itself again; on one
+   hart the start is refused), and powers off with SRST, so the run ends with exit code 0. */
 #include <stdint.h>
 
 struct sbiret {
@@ -46,6 +47,50 @@ static uint64_t read_sip(void) {
   return v;
 }
 
+void _secondary(void);
+static volatile uint64_t secondary_opaque, secondary_ran;
+
+/* Started through HSM: reports back, then stops (HSM hart_stop does not return). */
+void secondary_main(uint64_t hartid, uint64_t opaque) {
+  (void)hartid;
+  secondary_opaque = opaque;
+  __atomic_store_n(&secondary_ran, 1, __ATOMIC_RELEASE);
+  sbi_call(SBI_HSM, 1, 0, 0, 0);
+}
+
+/* HSM hart_start of the next hart (none on one hart): its status while it runs and after it
+   stopped itself. Only facts that do not depend on which hart won OpenSBI's boot lottery. */
+static void start_secondary(uint64_t hartid, uint64_t harts) {
+  const uint64_t other = (hartid + 1) % harts;
+  const long error =
+      sbi_call(SBI_HSM, 0, (long)(harts == 1 ? 1 : other), (long)(uintptr_t)_secondary, 0x5ec0).error;
+  put_hex("hart_start error (0 = ok, -3 = no such hart)", (uint64_t)error);
+  if (error) return;
+  for (uint64_t spins = 0; !__atomic_load_n(&secondary_ran, __ATOMIC_ACQUIRE) && spins < 100000000;
+       ++spins) {
+  }
+  put_hex("secondary ran with opaque", secondary_opaque);
+  long status = 0;
+  for (uint64_t spins = 0; spins < 100000000; ++spins) {
+    status = sbi_call(SBI_HSM, 2, (long)other, 0, 0).value;
+    if (status == 1) break;
+  }
+  put_hex("secondary status after hart_stop (1 = stopped)", (uint64_t)status);
+}
+
+/* The number of cpu@N nodes in the device tree: their names in the strings of the structure
+   block are enough here ("cpu@" followed by a digit). */
+static uint64_t count_harts(const uint8_t* fdt) {
+  const uint32_t off = __builtin_bswap32(*(const uint32_t*)(fdt + 8));
+  const uint32_t size = __builtin_bswap32(*(const uint32_t*)(fdt + 36));
+  uint64_t n = 0;
+  for (uint32_t i = off; i + 5 < off + size; ++i)
+    if (fdt[i] == 'c' && fdt[i + 1] == 'p' && fdt[i + 2] == 'u' && fdt[i + 3] == '@' &&
+        fdt[i + 4] >= '0' && fdt[i + 4] <= '9' && fdt[i - 1] == 0)
+      ++n;
+  return n;
+}
+
 void payload_main(uint64_t hartid, uint64_t fdt) {
   puts_legacy("payload: S-mode, legacy console\n");
   put_hex("boot hart", hartid);
@@ -72,6 +117,8 @@ void payload_main(uint64_t hartid, uint64_t fdt) {
   put_hex("STIP after the timer", (read_sip() >> 5) & 1);
   sbi_call(SBI_TIME, 0, -1, 0, 0);
   put_hex("STIP after disarming", (read_sip() >> 5) & 1);
+
+  start_secondary(hartid, count_harts((const uint8_t*)fdt));
 
   puts_legacy("payload: shutting down through SRST\n");
   sbi_call(SBI_SRST, 0, 0, 0, 0);
