@@ -408,6 +408,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Write the machine's device tree blob to FILE (with no IMAGE: only that)");
   cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");
   for (auto& e : *extensions) e->add_options(*cmd);
+  // The image is optional (--firmware boots without one), so a repeatable option must not
+  // swallow it: each takes one value per flag (`--trace-symbol a --trace-symbol b IMAGE`).
+  for (CLI::Option* option : cmd->get_options())
+    if (option->nonpositional() && option->get_items_expected_max() > 1)
+      option->allow_extra_args(false);
   cmd->callback([opts, extensions, exit_code] { *exit_code = run(*opts, *extensions); });
 }
 
