@@ -67,6 +67,26 @@ TEST_F(PlicTest, EachHartsContextsDriveItsOwnLines) {
   EXPECT_EQ(machine_.interrupt_lines(1) & irq::kSeip, 0u);
 }
 
+// OpenSBI clears STIP with csrc while a device holds SEIP up: the line must not stick in mip.
+TEST_F(PlicTest, ReadModifyWriteOfMipDoesNotLatchTheExternalLine) {
+  Hart& hart = machine_.hart(0);
+  write(4 * 10, 1);
+  write(enable(1), 1u << 10);
+  plic().set_level(10, true);
+  uint64_t old = 0;
+  ASSERT_TRUE(hart.csr_access(csr::kMip, CsrAccess::Set, irq::kStip, true, old));
+  EXPECT_EQ(old & irq::kSeip, irq::kSeip);
+  ASSERT_TRUE(hart.csr_access(csr::kMip, CsrAccess::Clear, irq::kStip, true, old));
+  plic().set_level(10, false);
+  ASSERT_TRUE(hart.csr_access(csr::kMip, CsrAccess::Set, 0, false, old));
+  EXPECT_EQ(old & (irq::kSeip | irq::kStip), 0u);
+  // Software may still set and clear its own SEIP.
+  ASSERT_TRUE(hart.csr_access(csr::kMip, CsrAccess::Set, irq::kSeip, true, old));
+  EXPECT_EQ(hart.pending_interrupts() & irq::kSeip, irq::kSeip);
+  ASSERT_TRUE(hart.csr_access(csr::kMip, CsrAccess::Clear, irq::kSeip, true, old));
+  EXPECT_EQ(hart.pending_interrupts() & irq::kSeip, 0u);
+}
+
 TEST_F(PlicTest, OnlyWordAccessesAndContextsThatExist) {
   uint64_t v = 0;
   EXPECT_FALSE(plic().read(0, 1, v, 0));
