@@ -18,7 +18,7 @@ static int count_cpus(void) {
   close(fd);
   if (n <= 0) return -1;
   int last = 0;
-  for (ssize_t i = 0; i < n && buf[i] >= '0'; ++i) {
+  for (ssize_t i = 0; i < n && buf[i] != '\n'; ++i) {
     if (buf[i] == '-' || buf[i] == ',') last = 0;
     else if (buf[i] >= '0' && buf[i] <= '9') last = last * 10 + (buf[i] - '0');
   }
