@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 #include "machine/boot/device_tree.h"
 #include "machine/errors.h"
@@ -53,9 +54,11 @@ std::vector<uint8_t> read_boot_file(const std::string& path, const char* flag) {
   std::ifstream f(path, std::ios::binary);
   if (!f)
     throw UserError(exit_code::kNoInput,
-                    fmt::format("{} {}: cannot open the file; check the path (Debian's OpenSBI is "
-                                "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf)",
-                                flag, path));
+                    fmt::format("{} {}: cannot open the file; check the path{}", flag, path,
+                                std::string_view(flag) == "--firmware"
+                                    ? " (Debian's OpenSBI is "
+                                      "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf)"
+                                    : ""));
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 

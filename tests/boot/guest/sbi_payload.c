@@ -78,15 +78,15 @@ static void start_secondary(uint64_t hartid, uint64_t harts) {
   put_hex("secondary status after hart_stop (1 = stopped)", (uint64_t)status);
 }
 
-/* The number of cpu@N nodes in the device tree: their names in the strings of the structure
-   block are enough here ("cpu@" followed by a digit). */
+/* The number of cpu@N nodes in the device tree: node names in the structure block follow the
+   big-endian BEGIN_NODE token 0x00000001, so "cpu@" + a digit right after one is a cpu node. */
 static uint64_t count_harts(const uint8_t* fdt) {
   const uint32_t off = __builtin_bswap32(*(const uint32_t*)(fdt + 8));
   const uint32_t size = __builtin_bswap32(*(const uint32_t*)(fdt + 36));
   uint64_t n = 0;
   for (uint32_t i = off; i + 5 < off + size; ++i)
     if (fdt[i] == 'c' && fdt[i + 1] == 'p' && fdt[i + 2] == 'u' && fdt[i + 3] == '@' &&
-        fdt[i + 4] >= '0' && fdt[i + 4] <= '9' && fdt[i - 1] == 0)
+        fdt[i + 4] >= '0' && fdt[i + 4] <= '9' && fdt[i - 1] == 1 && fdt[i - 2] == 0)
       ++n;
   return n;
 }
