@@ -48,12 +48,15 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
   clint_ = std::make_unique<Clint>(
       config_.harts, [this] { return config_.deterministic ? virtual_ticks_ : host_ticks(); },
       [this](unsigned h) { wake(h); });
+  plic_ = std::make_unique<Plic>(config_.harts, [this](unsigned h) { wake(h); });
+  uart_->connect_irq([this](bool level) { plic_->set_level(Plic::kUartSource, level); });
   finisher_ = std::make_unique<TestFinisher>([this](int code, const char* why) {
     request_stop(StopReason::kGuestExit, code, why ? why : "");
   });
   bus_.map(Uart::kBase, Uart::kSize, uart_.get());
   bus_.map(Clint::kBase, Clint::kSize, clint_.get());
   bus_.map(TestFinisher::kBase, TestFinisher::kSize, finisher_.get());
+  bus_.map(Plic::kBase, Plic::kSize, plic_.get());
   for (unsigned i = 0; i < config_.harts; ++i)
     harts_.push_back(std::make_unique<Hart>(*this, bus_, i, config_.fp));
   if (!config_.partitions.empty()) {
@@ -126,6 +129,16 @@ void Machine::load(const ElfImage& image, const std::vector<const ElfImage*>& ow
       h->x[10] = h->id();
       h->x[11] = base;
     }
+  }
+}
+
+void Machine::start_harts(uint64_t entry, uint64_t arg1, uint64_t arg2, const ElfImage* symbols) {
+  image_ = symbols;
+  for (auto& h : harts_) {
+    h->pc = entry;
+    h->x[10] = h->id();
+    h->x[11] = arg1;
+    h->x[12] = arg2;
   }
 }
 
@@ -323,7 +336,11 @@ uint64_t Machine::interrupt_lines(unsigned h) const {
   uint64_t lines = 0;
   if (clint_->msip(h)) lines |= irq::kMsip;
   if (mtime(*harts_[h]) >= clint_->mtimecmp(h)) lines |= irq::kMtip;
-  return lines;
+  return lines | plic_->lines(h);
+}
+
+bool Machine::external_interrupt_possible(const Hart& h) {
+  return (h.mie & (irq::kMeip | irq::kSeip)) && uart_->input_may_arrive();
 }
 
 void Machine::wake(unsigned) {
@@ -442,6 +459,13 @@ bool Machine::run_turn(uint64_t quantum) {
     if ((h->mie & irq::kMtip) && h->park == Hart::kRunning)
       next = std::min(next, clint_->mtimecmp(h->id()));
   const uint64_t now = clint_->mtime();
+  for (auto& h : harts_) {
+    if (h->park == Hart::kRunning && external_interrupt_possible(*h)) {
+      // Input is on its way from the host: wait for it in host time, not virtual time.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return true;
+    }
+  }
   if (next == ~uint64_t{0}) {
     request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
                  "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is "
@@ -504,6 +528,7 @@ void Machine::run_parallel() {
         if (h->park != Hart::kRunning) continue;  // idle, not in a partition: cannot be woken
         all_waiting &= h->waiting_for_interrupt;
         timer_armed |= (h->mie & irq::kMtip) && clint_->mtimecmp(h->id()) != ~uint64_t{0};
+        timer_armed |= external_interrupt_possible(*h);
         if (h->pending_interrupts() & h->mie) all_waiting = false;
       }
       if (all_waiting && !timer_armed) {

@@ -17,6 +17,7 @@
 
 #include "machine/bus/bus.h"
 #include "machine/devices/clint.h"
+#include "machine/devices/plic.h"
 #include "machine/devices/test_finisher.h"
 #include "machine/devices/uart.h"
 #include "machine/hart/hart.h"
@@ -81,6 +82,9 @@ class Machine {
   // and its own boot info. Throws UserError when a segment does not fit in RAM.
   void load(const ElfImage& image, const std::vector<const ElfImage*>& own = {});
   RunResult run();
+  // For images placed by other loaders (firmware boot): every hart starts at entry with
+  // a0 = hartid, a1 = arg1, a2 = arg2; `symbols` (may be null) names functions in reports.
+  void start_harts(uint64_t entry, uint64_t arg1, uint64_t arg2, const ElfImage* symbols);
 
   // --- for harts, devices and tools ---------------------------------------------------------
   // The first request wins; later ones are ignored.
@@ -147,6 +151,7 @@ class Machine {
   int64_t stop_partition(uint64_t index);
   Uart& uart() { return *uart_; }
   Clint& clint() { return *clint_; }
+  Plic& plic() { return *plic_; }
   uint64_t total_retired() const { return total_retired_.load(std::memory_order_relaxed); }
   // The guest address of the boot info (partition 0's when partitioned).
   uint64_t bootinfo_address() const {
@@ -173,11 +178,14 @@ class Machine {
   void after_block(Hart& hart, uint64_t retired);
   void poll_htif();
   uint64_t host_ticks() const;
+  // A device interrupt may still come to a hart waiting for it (the UART's input is open).
+  bool external_interrupt_possible(const Hart& hart);
 
   MachineConfig config_;
   Bus bus_;
   std::unique_ptr<Uart> uart_;
   std::unique_ptr<Clint> clint_;
+  std::unique_ptr<Plic> plic_;
   std::unique_ptr<TestFinisher> finisher_;
   std::vector<std::unique_ptr<Hart>> harts_;
   PartitionLayout layout_;

@@ -8,9 +8,49 @@ constexpr unsigned kRbrThr = 0, kIer = 1, kIirFcr = 2, kLcr = 3, kMcr = 4, kLsr 
                    kScr = 7;
 constexpr uint8_t kLsrDataReady = 0x01, kLsrThrEmpty = 0x20, kLsrTxEmpty = 0x40;
 constexpr uint8_t kLcrDlab = 0x80;
+constexpr uint8_t kIerReceive = 0x01, kIerTransmitEmpty = 0x02;
+constexpr uint8_t kIirNone = 0x01, kIirTransmitEmpty = 0x02, kIirReceive = 0x04, kIirFifos = 0xc0;
 }  // namespace
 
-Uart::~Uart() { flush(); }
+Uart::~Uart() {
+  {
+    std::lock_guard<std::mutex> lock(input_->notify_mu);
+    input_->notify = nullptr;
+  }
+  flush();
+}
+
+void Uart::connect_irq(std::function<void(bool)> line) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    irq_ = std::move(line);
+  }
+  // Lock order: notify_mu, then mu_, then the input's mu (the input thread's order).
+  std::lock_guard<std::mutex> notify_lock(input_->notify_mu);
+  input_->notify = [this] {
+    std::lock_guard<std::mutex> uart_lock(mu_);
+    update_irq();
+  };
+}
+
+bool Uart::input_may_arrive() {
+  if (!receive_enabled_.load(std::memory_order_relaxed)) return false;
+  std::lock_guard<std::mutex> lock(input_->mu);
+  return !input_->bytes.empty() || !input_->eof;
+}
+
+// Receive data outranks an empty transmitter (16550 priorities; line status and modem status
+// interrupts never occur here). Data counts as soon as one byte waits, whatever the FIFO
+// trigger level.
+uint8_t Uart::interrupt_id() {
+  if ((ier_ & kIerReceive) && has_input()) return kIirReceive;
+  if ((ier_ & kIerTransmitEmpty) && thr_interrupt_) return kIirTransmitEmpty;
+  return kIirNone;
+}
+
+void Uart::update_irq() {
+  if (irq_) irq_(interrupt_id() != kIirNone);
+}
 
 void Uart::flush() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -31,8 +71,12 @@ void Uart::start_reader() {
     for (;;) {
       const ssize_t n = ::read(fd, buf, sizeof buf);
       if (n <= 0) break;
-      std::lock_guard<std::mutex> lock(input->mu);
-      input->bytes.insert(input->bytes.end(), buf, buf + n);
+      {
+        std::lock_guard<std::mutex> lock(input->mu);
+        input->bytes.insert(input->bytes.end(), buf, buf + n);
+      }
+      std::lock_guard<std::mutex> lock(input->notify_mu);
+      if (input->notify) input->notify();
     }
     std::lock_guard<std::mutex> lock(input->mu);
     input->eof = true;
@@ -74,14 +118,21 @@ bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
         unsigned char byte = 0;
         bool eof;
         value = take_input(byte, eof) ? byte : 0;
+        update_irq();
       }
       return true;
     case kIer:
       value = (lcr_ & kLcrDlab) ? dlm_ : ier_;
       return true;
-    case kIirFcr:
-      value = 0xc1;
-      return true;  // FIFOs enabled, no interrupt pending
+    case kIirFcr: {
+      const uint8_t id = interrupt_id();
+      value = id | (fifo_enabled_ ? kIirFifos : 0);
+      if (id == kIirTransmitEmpty) {  // reading it acknowledges the transmitter interrupt
+        thr_interrupt_ = false;
+        update_irq();
+      }
+      return true;
+    }
     case kLcr:
       value = lcr_;
       return true;
@@ -111,16 +162,30 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
     case kRbrThr:
       if (lcr_ & kLcrDlab)
         dll_ = v;
-      else if (out_) {
-        std::fputc(v, out_);
-        unflushed_ = true;
+      else {
+        if (out_) {
+          std::fputc(v, out_);
+          unflushed_ = true;
+        }
+        thr_interrupt_ = true;  // sent at once: the holding register is empty again
+        update_irq();
       }
       polling_status_ = false;
       return true;
     case kIer:
-      ((lcr_ & kLcrDlab) ? dlm_ : ier_) = v;
+      if (lcr_ & kLcrDlab) {
+        dlm_ = v;
+        return true;
+      }
+      // Turning the transmitter interrupt on raises it while the register is empty (as QEMU).
+      if ((ier_ ^ v) & kIerTransmitEmpty) thr_interrupt_ = v & kIerTransmitEmpty;
+      if ((v & kIerReceive) && !reader_started_) start_reader();
+      ier_ = v & 0x0f;
+      receive_enabled_ = v & kIerReceive;
+      update_irq();
       return true;
     case kIirFcr:
+      fifo_enabled_ = v & 1;
       return true;
     case kLcr:
       lcr_ = v;

@@ -1,10 +1,12 @@
 // NS16550A UART at 0x1000_0000 (QEMU `virt`): transmit to a host stream, receive from a host
-// file descriptor. Polled only (no PLIC): LSR reports data-ready and transmitter-empty.
+// file descriptor. Polled (LSR: data-ready, transmitter-empty) or by interrupt: IER's receive
+// and transmitter-empty interrupts drive one line (PLIC source 10 on virt), IIR names the cause.
 #pragma once
 
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -29,6 +31,12 @@ class Uart final : public Device {
   enum class Input { kByte, kEmpty, kEnd };
   // Takes one received byte without blocking: kEmpty when none has arrived yet, kEnd at EOF.
   Input receive(uint8_t& byte);
+  // The interrupt line: called with its level whenever it may have changed (also from the
+  // input thread when bytes arrive). Set before the run.
+  void connect_irq(std::function<void(bool)> line);
+  // The receive interrupt is on and input has not ended, so it may still come (deadlock
+  // detection). Takes no lock but the input's, so callers may hold their own.
+  bool input_may_arrive();
 
  private:
   // Bytes read from the host. Shared with the reader thread, which may outlive the Uart (it
@@ -37,7 +45,12 @@ class Uart final : public Device {
     std::mutex mu;
     std::deque<unsigned char> bytes;
     bool eof = false;
+    // Called (under notify_mu, never under mu) after bytes arrive; cleared by ~Uart.
+    std::mutex notify_mu;
+    std::function<void()> notify;
   };
+  uint8_t interrupt_id();  // IIR's low bits: 0x04 receive, 0x02 transmitter empty, 0x01 none
+  void update_irq();       // callers hold mu_
   void start_reader();
   // Takes one byte of input if there is one; `eof` tells whether the input has ended.
   bool take_input(unsigned char& byte, bool& eof);
@@ -48,6 +61,10 @@ class Uart final : public Device {
   std::shared_ptr<HostInput> input_ = std::make_shared<HostInput>();
   bool reader_started_ = false;
   uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
+  bool fifo_enabled_ = false;
+  std::atomic<bool> receive_enabled_{false};  // IER's bit, read without mu_ (lock order)
+  bool thr_interrupt_ = false;  // transmitter-empty interrupt pending (cleared by IIR or THR)
+  std::function<void(bool)> irq_;
   bool unflushed_ = false;       // output written since the last flush
   bool polling_status_ = false;  // the previous access read LSR too: the guest waits for input
 };

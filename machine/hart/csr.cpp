@@ -143,7 +143,13 @@ void write_sip(Hart& h, uint16_t, uint64_t v) {
   const uint64_t mask = irq::kSsip & h.mideleg;
   h.mip_software = (h.mip_software & ~mask) | (v & mask);
 }
-void write_mip(Hart& h, uint16_t, uint64_t v) { h.mip_software = v; }
+// Only the software-writable SEIP takes part in a csrrs/csrrc (privileged spec 3.1.9): reads OR
+// in the PLIC's line, so a write that leaves SEIP as it was just read keeps the software bit;
+// otherwise any read-modify-write of mip (OpenSBI's clearing STIP) latches the line for good.
+void write_mip(Hart& h, uint16_t, uint64_t v) {
+  const uint64_t seip = (v ^ h.mip) & irq::kSeip ? v : h.mip_software;
+  h.mip_software = (v & ~irq::kSeip) | (seip & irq::kSeip);
+}
 
 // Modes 2 and 3 are reserved: such a write keeps the old mode.
 uint64_t warl_tvec(uint64_t old, uint64_t v) {

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "abi/unitag/bootinfo.h"
+#include "machine/boot/device_tree.h"
+#include "machine/boot/firmware_boot.h"
 #include "machine/errors.h"
 #include "machine/machine.h"
 #include "tools/unitag/linux_program.h"
@@ -38,7 +40,39 @@ struct RunOptions {
   std::string placement = "critical-only";
   unsigned elastic = 0;
   std::vector<std::string> files;  // --file HOST[=GUEST]: a Linux program's ramfs
+  FirmwareBootConfig boot;         // --firmware, --kernel, --initrd, --append
+  std::string dump_dtb;
 };
+
+// Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
+struct DetachExtensions {
+  std::vector<std::unique_ptr<RunExtension>>& extensions;
+  Machine& machine;
+  ~DetachExtensions() {
+    for (auto e = extensions.rbegin(); e != extensions.rend(); ++e) (*e)->detach(machine);
+  }
+};
+
+void write_dtb(const std::string& path, const uint8_t* data, size_t size) {
+  std::ofstream f(path, std::ios::binary);
+  if (!f || !f.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size)))
+    throw UserError(exit_code::kNoInput, fmt::format("--dump-dtb {}: cannot write", path));
+}
+
+// The checks between the image and the firmware-boot flags.
+void check_boot_flags(const RunOptions& o) {
+  if (!o.image.empty() && !o.boot.firmware.empty())
+    throw UserError(exit_code::kUsage,
+                    "give either an IMAGE or --firmware FW (with --kernel), not both");
+  if (o.boot.firmware.empty() &&
+      (!o.boot.kernel.empty() || !o.boot.initrd.empty() || !o.boot.bootargs.empty()))
+    throw UserError(exit_code::kUsage,
+                    "--kernel, --initrd and --append need --firmware (e.g. --firmware "
+                    "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf)");
+  if (o.image.empty() && o.boot.firmware.empty() && o.dump_dtb.empty())
+    throw UserError(exit_code::kUsage,
+                    "an image is required: give IMAGE, or --firmware FW to boot firmware");
+}
 
 // `--partition HARTS[:IMAGE][:tagged]`, e.g. 0-1:tagged, 2-3:app.elf, 1:app.elf:tagged.
 PartitionSpec parse_partition(const std::string& text, unsigned harts) {
@@ -99,9 +133,12 @@ const char* reason_name(StopReason r) {
   return "?";
 }
 
+int report(Machine& machine, const RunOptions& o, const RunResult& result,
+           std::vector<std::unique_ptr<RunExtension>>& extensions);
+
 nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
   nlohmann::json j;
-  j["image"] = o.image;
+  j["image"] = o.image.empty() ? o.boot.firmware : o.image;
   j["harts"] = m.hart_count();
   j["mode"] = o.deterministic ? "deterministic" : "parallel";
   j["stop_reason"] = reason_name(r.reason);
@@ -176,7 +213,26 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
   return j;
 }
 
+// OpenSBI (or other firmware) with a kernel, as QEMU's -bios/-kernel. Tag policies and the
+// extensions that need an ELF image of the whole system do not attach to this path yet.
+int run_firmware(const RunOptions& o, const MachineConfig& cfg,
+                 std::vector<std::unique_ptr<RunExtension>>& extensions) {
+  if (cfg.policies || cfg.tagged_harts || !cfg.partitions.empty())
+    throw UserError(exit_code::kUsage,
+                    "--firmware boots run untagged and unpartitioned for now; drop --policy, "
+                    "--tagged and --partition");
+  Machine machine(cfg);
+  DetachExtensions detach_guard{extensions, machine};
+  std::unique_ptr<ElfImage> symbols;
+  const FirmwareBootLayout layout = boot_firmware(machine, o.boot, symbols);
+  if (!o.dump_dtb.empty())
+    write_dtb(o.dump_dtb, machine.bus().ram() + (layout.fdt_address - Bus::kRamBase),
+              layout.fdt_size);
+  return report(machine, o, machine.run(), extensions);
+}
+
 int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensions) {
+  check_boot_flags(o);
   const auto mem = parse_size(o.mem);
   if (!mem || *mem < (1u << 20) || *mem > (16ull << 30) || (*mem & 4095))
     throw UserError(
@@ -190,7 +246,14 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.max_insns = o.max_insns;
   cfg.timeout_seconds = o.timeout;
   // A Linux program's arguments travel with it (linux_program.h), not in the boot info.
-  const std::optional<LinuxProgram> linux_program = detect_linux_program(o.image);
+  const bool firmware_boot = !o.boot.firmware.empty();
+  if (o.image.empty() && !firmware_boot) {  // only --dump-dtb: the tree of the configured machine
+    const std::vector<uint8_t> tree = build_device_tree({o.harts, *mem, true, "", std::nullopt});
+    write_dtb(o.dump_dtb, tree.data(), tree.size());
+    return 0;
+  }
+  const std::optional<LinuxProgram> linux_program =
+      firmware_boot ? std::nullopt : detect_linux_program(o.image);
   if (!o.files.empty() && !linux_program)
     throw UserError(exit_code::kUsage,
                     "--file is for Linux programs; a library-OS app gets its files at build time "
@@ -226,6 +289,11 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   }
   cfg.uart_in_fd = in_fd;
   for (auto& e : extensions) e->configure(cfg);
+  if (firmware_boot) {
+    const int code = run_firmware(o, cfg, extensions);
+    if (in_fd > 0) ::close(in_fd);
+    return code;
+  }
 
   const ElfImage image = ElfImage::load(linux_program ? linux_personality_image() : o.image);
   std::vector<std::unique_ptr<ElfImage>> own_images;
@@ -237,21 +305,27 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
     own.back() = own_images.back().get();
   }
   Machine machine(cfg);
-  // Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
-  struct Detach {
-    std::vector<std::unique_ptr<RunExtension>>& extensions;
-    Machine& machine;
-    ~Detach() {
-      for (auto e = extensions.rbegin(); e != extensions.rend(); ++e) (*e)->detach(machine);
-    }
-  } detach_guard{extensions, machine};
+  DetachExtensions detach_guard{extensions, machine};
   machine.load(image, own);
+  if (!o.dump_dtb.empty()) {
+    const std::vector<uint8_t> tree =
+        build_device_tree({cfg.harts, cfg.mem_size, cfg.fp, "", std::nullopt});
+    write_dtb(o.dump_dtb, tree.data(), tree.size());
+  }
   if (linux_program) place_linux_program(machine, image, *linux_program, o.guest_args, o.files);
   for (auto& e : extensions) e->attach(machine, image);
   std::optional<RunResult> driven;
   for (auto& e : extensions)
     if (!driven) driven = e->run(machine);
   const RunResult result = driven ? *driven : machine.run();
+  const int code = report(machine, o, result, extensions);
+  if (in_fd > 0) ::close(in_fd);
+  return code;
+}
+
+// After the run: extensions' summaries, the stop message and --stats.
+int report(Machine& machine, const RunOptions& o, const RunResult& result,
+           std::vector<std::unique_ptr<RunExtension>>& extensions) {
   std::fflush(stdout);
   nlohmann::json stats = stats_json(machine, o, result);
   for (auto& e : extensions) e->finish(machine, result, stats);
@@ -271,7 +345,6 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
       f << text;
     }
   }
-  if (in_fd > 0) ::close(in_fd);
   return result.exit_code;
 }
 
@@ -282,7 +355,7 @@ void add_run_command(CLI::App& app, int* exit_code) {
   auto extensions =
       std::make_shared<std::vector<std::unique_ptr<RunExtension>>>(make_run_extensions());
   CLI::App* cmd = app.add_subcommand("run", "Run a RISC-V ELF image on the unitag machine");
-  cmd->add_option("image", opts->image, "ELF64 RISC-V executable")->required();
+  cmd->add_option("image", opts->image, "ELF64 RISC-V executable (or --firmware)");
   cmd->add_option("--harts", opts->harts, "Number of harts (1-64)")->check(CLI::Range(1, 64));
   cmd->add_option("--mem", opts->mem, "RAM size, e.g. 128M or 1G");
   cmd->add_flag("--deterministic", opts->deterministic,
@@ -323,8 +396,23 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Linux programs: HOST[=GUEST] puts a host file into the ramfs (default "
                   "/basename), read-only; repeatable")
       ->allow_extra_args(false);
+  cmd->add_option("--firmware", opts->boot.firmware,
+                  "Boot firmware FW (ELF or raw, e.g. Debian's OpenSBI fw_jump.elf) instead of an "
+                  "IMAGE; harts start in it with a0 = hartid, a1 = the device tree");
+  cmd->add_option("--kernel", opts->boot.kernel,
+                  "With --firmware: the next stage (raw at 0x80200000, or an ELF)");
+  cmd->add_option("--initrd", opts->boot.initrd, "With --firmware: an initrd for the kernel");
+  cmd->add_option("--append", opts->boot.bootargs,
+                  "With --firmware: the kernel command line (/chosen/bootargs)");
+  cmd->add_option("--dump-dtb", opts->dump_dtb,
+                  "Write the machine's device tree blob to FILE (with no IMAGE: only that)");
   cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");
   for (auto& e : *extensions) e->add_options(*cmd);
+  // The image is optional (--firmware boots without one), so a repeatable option must not
+  // swallow it: each takes one value per flag (`--trace-symbol a --trace-symbol b IMAGE`).
+  for (CLI::Option* option : cmd->get_options())
+    if (option->nonpositional() && option->get_items_expected_max() > 1)
+      option->allow_extra_args(false);
   cmd->callback([opts, extensions, exit_code] { *exit_code = run(*opts, *extensions); });
 }
 
