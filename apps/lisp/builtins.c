@@ -14,25 +14,104 @@
 uint64_t stat_fast_ops, stat_type_misses;
 
 enum {
-  P_ADD, P_SUB, P_MUL, P_DIV, P_MOD, P_LT, P_GT, P_LE, P_GE, P_NUMEQ, P_EQ, P_EQUAL, P_NOT,
-  P_CONS, P_CAR, P_CDR, P_SETCAR, P_SETCDR, P_LIST, P_NULLP, P_PAIRP, P_MAKEVEC, P_VREF, P_VSET,
-  P_VLEN, P_MAKETABLE, P_TGET, P_TSET, P_TCOUNT, P_TKEYS, P_STRAPPEND, P_STRLEN, P_STRREF,
-  P_SUBSTR, P_DOWNCASE, P_NUM2STR, P_READFILE, P_DISPLAY, P_WRITE, P_NEWLINE, P_SQRT, P_FLOAT,
-  P_TRUNCATE, P_STRINGP, P_NUMBERP, P_COUNT
+  P_ADD,
+  P_SUB,
+  P_MUL,
+  P_DIV,
+  P_MOD,
+  P_LT,
+  P_GT,
+  P_LE,
+  P_GE,
+  P_NUMEQ,
+  P_EQ,
+  P_EQUAL,
+  P_NOT,
+  P_CONS,
+  P_CAR,
+  P_CDR,
+  P_SETCAR,
+  P_SETCDR,
+  P_LIST,
+  P_NULLP,
+  P_PAIRP,
+  P_MAKEVEC,
+  P_VREF,
+  P_VSET,
+  P_VLEN,
+  P_MAKETABLE,
+  P_TGET,
+  P_TSET,
+  P_TCOUNT,
+  P_TKEYS,
+  P_STRAPPEND,
+  P_STRLEN,
+  P_STRREF,
+  P_SUBSTR,
+  P_DOWNCASE,
+  P_NUM2STR,
+  P_READFILE,
+  P_DISPLAY,
+  P_WRITE,
+  P_NEWLINE,
+  P_SQRT,
+  P_FLOAT,
+  P_TRUNCATE,
+  P_STRINGP,
+  P_NUMBERP,
+  P_COUNT
 };
-static const char* const kNames[P_COUNT] = {
-    "+", "-", "*", "/", "mod", "<", ">", "<=", ">=", "=", "eq?", "equal?", "not", "cons", "car",
-    "cdr", "set-car!", "set-cdr!", "list", "null?", "pair?", "make-vector", "vector-ref",
-    "vector-set!", "vector-length", "make-table", "table-get", "table-set!", "table-count",
-    "table-keys", "string-append", "string-length", "string-ref", "substring", "string-downcase",
-    "number->string", "read-file", "display", "write", "newline", "sqrt", "float", "truncate",
-    "string?", "number?"};
+static const char* const kNames[P_COUNT] = {"+",
+                                            "-",
+                                            "*",
+                                            "/",
+                                            "mod",
+                                            "<",
+                                            ">",
+                                            "<=",
+                                            ">=",
+                                            "=",
+                                            "eq?",
+                                            "equal?",
+                                            "not",
+                                            "cons",
+                                            "car",
+                                            "cdr",
+                                            "set-car!",
+                                            "set-cdr!",
+                                            "list",
+                                            "null?",
+                                            "pair?",
+                                            "make-vector",
+                                            "vector-ref",
+                                            "vector-set!",
+                                            "vector-length",
+                                            "make-table",
+                                            "table-get",
+                                            "table-set!",
+                                            "table-count",
+                                            "table-keys",
+                                            "string-append",
+                                            "string-length",
+                                            "string-ref",
+                                            "substring",
+                                            "string-downcase",
+                                            "number->string",
+                                            "read-file",
+                                            "display",
+                                            "write",
+                                            "newline",
+                                            "sqrt",
+                                            "float",
+                                            "truncate",
+                                            "string?",
+                                            "number?"};
 
 void builtins_init(void) {
   static const char* const specials[] = {"quote", "if",    "define", "set!", "lambda",
                                          "let",   "begin", "while",  "and",  "or"};
-  val* const slots[] = {&sym_quote,  &sym_if,  &sym_define, &sym_set, &sym_lambda,
-                        &sym_let,    &sym_begin, &sym_while, &sym_and, &sym_or};
+  val* const slots[] = {&sym_quote, &sym_if,    &sym_define, &sym_set, &sym_lambda,
+                        &sym_let,   &sym_begin, &sym_while,  &sym_and, &sym_or};
   for (int i = 0; i < 10; ++i) *slots[i] = intern(specials[i], (int64_t)strlen(specials[i]));
   for (int i = 0; i < P_COUNT; ++i) {
     const val name = intern(kNames[i], (int64_t)strlen(kNames[i]));
@@ -64,6 +143,22 @@ static void need(int id, val v, unsigned type, const char* what) {
   fail("type error");
 }
 
+/* <, >, <=, >= and = from the sign of a - b. */
+static val compared(int id, int sign) {
+  switch (id) {
+    case P_LT:
+      return boolv(sign < 0);
+    case P_GT:
+      return boolv(sign > 0);
+    case P_LE:
+      return boolv(sign <= 0);
+    case P_GE:
+      return boolv(sign >= 0);
+    default:
+      return boolv(sign == 0);
+  }
+}
+
 /* The generic path: integers and floats mixed, or a type error. */
 static val arith(int id, val a, val b) {
   if (!is_number(a)) need(id, a, T_INT, "numbers");
@@ -71,34 +166,37 @@ static val arith(int id, val a, val b) {
   if (type_of(a) == T_INT && type_of(b) == T_INT) {
     const int64_t x = intv(a), y = intv(b);
     switch (id) {
-      case P_ADD: return mkint(x + y);
-      case P_SUB: return mkint(x - y);
-      case P_MUL: return mkint(x * y);
+      case P_ADD:
+        return mkint(x + y);
+      case P_SUB:
+        return mkint(x - y);
+      case P_MUL:
+        return mkint(x * y);
       case P_DIV:
         if (!y) fail("/: division by zero");
         return mkint(x / y);
       case P_MOD:
         if (!y) fail("mod: division by zero");
         return mkint(x % y);
-      case P_LT: return boolv(x < y);
-      case P_GT: return boolv(x > y);
-      case P_LE: return boolv(x <= y);
-      case P_GE: return boolv(x >= y);
-      default: return boolv(x == y);
+      default:
+        return compared(id, (x > y) - (x < y));
     }
   }
   const double x = as_double(a), y = as_double(b);
   switch (id) {
-    case P_ADD: return mkfloat(x + y);
-    case P_SUB: return mkfloat(x - y);
-    case P_MUL: return mkfloat(x * y);
-    case P_DIV: return mkfloat(x / y);
-    case P_MOD: return mkfloat(fmod(x, y));
-    case P_LT: return boolv(x < y);
-    case P_GT: return boolv(x > y);
-    case P_LE: return boolv(x <= y);
-    case P_GE: return boolv(x >= y);
-    default: return boolv(x == y);
+    case P_ADD:
+      return mkfloat(x + y);
+    case P_SUB:
+      return mkfloat(x - y);
+    case P_MUL:
+      return mkfloat(x * y);
+    case P_DIV:
+      return mkfloat(x / y);
+    case P_MOD:
+      return mkfloat(fmod(x, y));
+    default:
+      if (x != x || y != y) return NIL; /* unordered: every comparison is false */
+      return compared(id, (x > y) - (x < y));
   }
 }
 
@@ -106,10 +204,13 @@ static val arith(int id, val a, val b) {
 static val fast(int id, val a, val b) {
   ++stat_fast_ops;
 #if LISP_TYPES_HW
-  const val r = id == P_ADD ? unitag_tadd(a, b) : id == P_SUB ? unitag_tsub(a, b) : unitag_tlt(a, b);
+  const val r = id == P_ADD   ? unitag_tadd(a, b)
+                : id == P_SUB ? unitag_tsub(a, b)
+                              : unitag_tlt(a, b);
   if (type_of(r) == T_INT) return id == P_LT ? boolv(r != 0) : r;
 #else
-  if (a & b & 1) return id == P_ADD ? a + b - 1 : id == P_SUB ? a - b + 1 : boolv((int64_t)a < (int64_t)b);
+  if (a & b & 1)
+    return id == P_ADD ? a + b - 1 : id == P_SUB ? a - b + 1 : boolv((int64_t)a < (int64_t)b);
 #endif
   ++stat_type_misses;
   return arith(id, a, b);
@@ -157,27 +258,66 @@ val call_prim(int id, int64_t n, val* a) {
       }
       arity(id, n, 2);
       return NIL;
-    case P_MUL: case P_DIV: case P_MOD: case P_GT: case P_LE: case P_GE: case P_NUMEQ:
+    case P_MUL:
+    case P_DIV:
+    case P_MOD:
+    case P_GT:
+    case P_LE:
+    case P_GE:
+    case P_NUMEQ:
       arity(id, n, 2);
       return arith(id, a[0], a[1]);
-    case P_EQ: arity(id, n, 2); return boolv(type_of(a[0]) == type_of(a[1]) && a[0] == a[1]);
-    case P_EQUAL: arity(id, n, 2); return boolv(values_equal(a[0], a[1]));
-    case P_NOT: arity(id, n, 1); return boolv(!truthy(a[0]));
-    case P_CONS: arity(id, n, 2); return cons(a[0], a[1]);
-    case P_CAR: arity(id, n, 1); need(id, a[0], T_CONS, "a pair"); return OBJ(a[0], cons)->car;
-    case P_CDR: arity(id, n, 1); need(id, a[0], T_CONS, "a pair"); return OBJ(a[0], cons)->cdr;
-    case P_SETCAR: arity(id, n, 2); need(id, a[0], T_CONS, "a pair"); OBJ(a[0], cons)->car = a[1]; return a[1];
-    case P_SETCDR: arity(id, n, 2); need(id, a[0], T_CONS, "a pair"); OBJ(a[0], cons)->cdr = a[1]; return a[1];
+    case P_EQ:
+      arity(id, n, 2);
+      return boolv(type_of(a[0]) == type_of(a[1]) && a[0] == a[1]);
+    case P_EQUAL:
+      arity(id, n, 2);
+      return boolv(values_equal(a[0], a[1]));
+    case P_NOT:
+      arity(id, n, 1);
+      return boolv(!truthy(a[0]));
+    case P_CONS:
+      arity(id, n, 2);
+      return cons(a[0], a[1]);
+    case P_CAR:
+      arity(id, n, 1);
+      need(id, a[0], T_CONS, "a pair");
+      return OBJ(a[0], cons)->car;
+    case P_CDR:
+      arity(id, n, 1);
+      need(id, a[0], T_CONS, "a pair");
+      return OBJ(a[0], cons)->cdr;
+    case P_SETCAR:
+      arity(id, n, 2);
+      need(id, a[0], T_CONS, "a pair");
+      OBJ(a[0], cons)->car = a[1];
+      return a[1];
+    case P_SETCDR:
+      arity(id, n, 2);
+      need(id, a[0], T_CONS, "a pair");
+      OBJ(a[0], cons)->cdr = a[1];
+      return a[1];
     case P_LIST: {
       val l = NIL;
       for (int64_t i = n - 1; i >= 0; --i) l = cons(a[i], l);
       return l;
     }
-    case P_NULLP: arity(id, n, 1); return boolv(type_of(a[0]) == T_NIL);
-    case P_PAIRP: arity(id, n, 1); return boolv(type_of(a[0]) == T_CONS);
-    case P_STRINGP: arity(id, n, 1); return boolv(type_of(a[0]) == T_STR);
-    case P_NUMBERP: arity(id, n, 1); return boolv(is_number(a[0]));
-    case P_MAKEVEC: arity(id, n, 2); need(id, a[0], T_INT, "a length"); return mkvec(intv(a[0]), a[1]);
+    case P_NULLP:
+      arity(id, n, 1);
+      return boolv(type_of(a[0]) == T_NIL);
+    case P_PAIRP:
+      arity(id, n, 1);
+      return boolv(type_of(a[0]) == T_CONS);
+    case P_STRINGP:
+      arity(id, n, 1);
+      return boolv(type_of(a[0]) == T_STR);
+    case P_NUMBERP:
+      arity(id, n, 1);
+      return boolv(is_number(a[0]));
+    case P_MAKEVEC:
+      arity(id, n, 2);
+      need(id, a[0], T_INT, "a length");
+      return mkvec(intv(a[0]), a[1]);
     case P_VREF:
       arity(id, n, 2);
       need(id, a[0], T_VEC, "a vector");
@@ -187,8 +327,13 @@ val call_prim(int id, int64_t n, val* a) {
       need(id, a[0], T_VEC, "a vector");
       OBJ(a[0], vec)->items[index_arg(id, a[1], OBJ(a[0], vec)->len)] = a[2];
       return a[2];
-    case P_VLEN: arity(id, n, 1); need(id, a[0], T_VEC, "a vector"); return mkint(OBJ(a[0], vec)->len);
-    case P_MAKETABLE: arity(id, n, 0); return mktable();
+    case P_VLEN:
+      arity(id, n, 1);
+      need(id, a[0], T_VEC, "a vector");
+      return mkint(OBJ(a[0], vec)->len);
+    case P_MAKETABLE:
+      arity(id, n, 0);
+      return mktable();
     case P_TGET: {
       if (n != 2 && n != 3) arity(id, n, 2);
       need(id, a[0], T_TABLE, "a table");
@@ -196,8 +341,15 @@ val call_prim(int id, int64_t n, val* a) {
       const val v = table_get(a[0], a[1], &found);
       return found ? v : n == 3 ? a[2] : NIL;
     }
-    case P_TSET: arity(id, n, 3); need(id, a[0], T_TABLE, "a table"); table_set(a[0], a[1], a[2]); return a[2];
-    case P_TCOUNT: arity(id, n, 1); need(id, a[0], T_TABLE, "a table"); return mkint(OBJ(a[0], table)->count);
+    case P_TSET:
+      arity(id, n, 3);
+      need(id, a[0], T_TABLE, "a table");
+      table_set(a[0], a[1], a[2]);
+      return a[2];
+    case P_TCOUNT:
+      arity(id, n, 1);
+      need(id, a[0], T_TABLE, "a table");
+      return mkint(OBJ(a[0], table)->count);
     case P_TKEYS: {
       arity(id, n, 1);
       need(id, a[0], T_TABLE, "a table");
@@ -223,7 +375,10 @@ val call_prim(int id, int64_t n, val* a) {
       free(buf);
       return s;
     }
-    case P_STRLEN: arity(id, n, 1); need(id, a[0], T_STR, "a string"); return mkint(OBJ(a[0], str)->len);
+    case P_STRLEN:
+      arity(id, n, 1);
+      need(id, a[0], T_STR, "a string");
+      return mkint(OBJ(a[0], str)->len);
     case P_STRREF:
       arity(id, n, 2);
       need(id, a[0], T_STR, "a string");
@@ -260,13 +415,32 @@ val call_prim(int id, int64_t n, val* a) {
       const int len = snprintf(buf, sizeof buf, "%lld", (long long)intv(a[0]));
       return mkstr(buf, len);
     }
-    case P_READFILE: arity(id, n, 1); need(id, a[0], T_STR, "a path"); return read_file(a[0]);
+    case P_READFILE:
+      arity(id, n, 1);
+      need(id, a[0], T_STR, "a path");
+      return read_file(a[0]);
     case P_DISPLAY:
-    case P_WRITE: arity(id, n, 1); print_val(a[0], id == P_DISPLAY); return NIL;
-    case P_NEWLINE: arity(id, n, 0); putchar('\n'); return NIL;
-    case P_SQRT: arity(id, n, 1); if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number"); return mkfloat(sqrt(as_double(a[0])));
-    case P_FLOAT: arity(id, n, 1); if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number"); return mkfloat(as_double(a[0]));
-    case P_TRUNCATE: arity(id, n, 1); if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number"); return mkint((int64_t)as_double(a[0]));
-    default: fail("unknown builtin");
+    case P_WRITE:
+      arity(id, n, 1);
+      print_val(a[0], id == P_DISPLAY);
+      return NIL;
+    case P_NEWLINE:
+      arity(id, n, 0);
+      putchar('\n');
+      return NIL;
+    case P_SQRT:
+      arity(id, n, 1);
+      if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number");
+      return mkfloat(sqrt(as_double(a[0])));
+    case P_FLOAT:
+      arity(id, n, 1);
+      if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number");
+      return mkfloat(as_double(a[0]));
+    case P_TRUNCATE:
+      arity(id, n, 1);
+      if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number");
+      return mkint((int64_t)as_double(a[0]));
+    default:
+      fail("unknown builtin");
   }
 }

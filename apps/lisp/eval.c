@@ -66,9 +66,9 @@ static val all_but_last(val body, val env, int64_t slot) {
 
 val eval(val x, val env) {
   const int64_t base = sp;
-  push(x);    /* stack[base]: the expression */
-  push(env);  /* stack[base + 1]: its environment */
-  push(NIL);  /* stack[base + 2]: scratch */
+  push(x);   /* stack[base]: the expression */
+  push(env); /* stack[base + 1]: its environment */
+  push(NIL); /* stack[base + 2]: scratch */
   val result;
   for (;;) {
     x = stack[base];

@@ -5,14 +5,14 @@
  * -s prints a statistics line at the end (fast-path type checks, misses, collections); -n binds
  * the global `scale` (default 1), which the benchmarks size their work by. Built
  * twice: `lisp` (software type checks) and `lisp-hw` (type tags, needs --policy types). */
+#include "lisp.h"
+
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "lisp.h"
 #if LISP_TYPES_HW
 #include <unitag/bootinfo.h>
 #include <unitag/kernel.h>

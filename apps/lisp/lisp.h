@@ -20,7 +20,20 @@
 typedef uint64_t val;
 
 /* Type numbers are the tag values of the hardware build (1 must be the integer). */
-enum type { T_INT = 1, T_NIL, T_TRUE, T_FLOAT, T_STR, T_SYM, T_CONS, T_TABLE, T_VEC, T_FUNC, T_PRIM, T_ENV };
+enum type {
+  T_INT = 1,
+  T_NIL,
+  T_TRUE,
+  T_FLOAT,
+  T_STR,
+  T_SYM,
+  T_CONS,
+  T_TABLE,
+  T_VEC,
+  T_FUNC,
+  T_PRIM,
+  T_ENV
+};
 
 struct obj {
   uint32_t type, mark;

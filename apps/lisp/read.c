@@ -210,7 +210,8 @@ int values_equal(val a, val b) {
   const unsigned ta = type_of(a), tb = type_of(b);
   if (ta != tb) return 0;
   if (ta == T_STR)
-    return OBJ(a, str)->len == OBJ(b, str)->len && !memcmp(OBJ(a, str)->s, OBJ(b, str)->s, (size_t)OBJ(a, str)->len);
+    return OBJ(a, str)->len == OBJ(b, str)->len &&
+           !memcmp(OBJ(a, str)->s, OBJ(b, str)->s, (size_t)OBJ(a, str)->len);
   if (ta == T_FLOAT) return OBJ(a, flo)->d == OBJ(b, flo)->d;
   return a == b;
 }
