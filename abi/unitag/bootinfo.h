@@ -20,6 +20,7 @@
 #define UNITAG_POLICY_CFI (1u << 3)
 #define UNITAG_POLICY_FRAME (1u << 4)
 #define UNITAG_POLICY_BOUNDS (1u << 9)
+#define UNITAG_POLICY_TYPES (1u << 10)
 
 /* Values of `placement` (`unitag run --placement`). */
 #define UNITAG_PLACEMENT_CRITICAL_ONLY                                                          \

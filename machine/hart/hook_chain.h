@@ -40,6 +40,10 @@ class HookChain final : public ExecutionHooks {
     const uint64_t tag = first_.memory_tag(addr);
     return tag != 0 ? tag : second_.memory_tag(addr);
   }
+  uint64_t tag_result() const override {
+    const uint64_t result = first_.tag_result();
+    return result != 0 ? result : second_.tag_result();
+  }
 
  private:
   ExecutionHooks& first_;

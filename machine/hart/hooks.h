@@ -71,6 +71,8 @@ class ExecutionHooks {
   virtual uint64_t execute(Hart& hart, uint64_t budget) { return 0; }
   // The custom-0 tag instruction `tag.get`: the tag handle of the memory word at addr.
   virtual uint64_t memory_tag(uint64_t addr) const { return 0; }
+  // The value a tag instruction's checker computed for its rd before it ran (`tag.typeof`).
+  virtual uint64_t tag_result() const { return 0; }
 };
 
 }  // namespace unitag

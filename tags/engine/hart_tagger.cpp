@@ -65,6 +65,7 @@ class HartTagger::Access final : public TagAccess {
   bool read_u64(uint64_t addr, uint64_t& value) const override {
     return t_.hart_.peek(addr, &value, 8);
   }
+  void set_result(uint64_t value) override { t_.tag_result_ = value; }
 
  private:
   uint64_t physical(uint64_t va) const {
@@ -119,8 +120,9 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   CodeKey k{};
   e.op = op;
   const bool memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
-  const bool special =
-      bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree || op == OpGroup::kTagBound;
+  const bool special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree ||
+                       op == OpGroup::kTagBound || op == OpGroup::kTagSetType ||
+                       op == OpGroup::kTagTypeOf;
   e.flags =
       (memory ? kMemory : 0) | (writes_memory(op) ? kWritesMemory : 0) | (special ? kSpecial : 0);
   k.access_size = ops.mem_bytes;
@@ -264,9 +266,11 @@ void HartTagger::finish_bound_call(uint64_t pc) {
   }
 }
 
-bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc) {
-  const TagInstruction event{classify(d), d.arch_rd(), hart_.x[d.rs1], hart_.x[d.rs2]};
+bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag) {
+  TagInstruction event{classify(d), d.arch_rd(), hart_.x[d.rs1], hart_.x[d.rs2]};
+  tag_result_ = 0;
   for (const uint8_t m : engine_.subscribers<TagInstruction>()) {
+    event.rs1_meta = engine_.table().member(rs1_tag, m);
     Access access(*this, m, pc);
     if (const Denial* den = engine_.policy(m).on_event(event, access))
       return deny_call(m, *den, pc, pc);
@@ -331,5 +335,7 @@ void HartTagger::on_trap(Hart& hart, uint64_t cause, uint64_t epc) {
 }
 
 uint64_t HartTagger::memory_tag(uint64_t addr) const { return shadow_.get(addr); }
+
+uint64_t HartTagger::tag_result() const { return tag_result_; }
 
 }  // namespace unitag::tags

@@ -25,6 +25,7 @@ class HartTagger final : public ExecutionHooks {
   std::string describe_last(const Hart& hart) const override;
   std::string monitor(Hart& hart, const std::string& command) override;
   uint64_t memory_tag(uint64_t addr) const override;
+  uint64_t tag_result() const override;
   bool uses_host_fp() const override { return false; }
   bool has_own_loop() const override { return true; }
   uint64_t execute(Hart& hart, uint64_t budget) override;
@@ -124,7 +125,7 @@ class HartTagger final : public ExecutionHooks {
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
   void finish_bound_call(uint64_t pc);
-  [[gnu::noinline]] bool tag_instruction(const DecodedInsn& d, uint64_t pc);
+  [[gnu::noinline]] bool tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag);
   // A watched write to sp, before it runs: tells the members its old and new value.
   [[gnu::noinline]] bool stack_pointer_written(const DecodedInsn& d, uint64_t pc);
   bool stop_or_trap(uint64_t pc, uint64_t tval, Violation v);
@@ -147,8 +148,9 @@ class HartTagger final : public ExecutionHooks {
   uint64_t checked_ = 0;
   uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call
   uint64_t tag_op_cycles_ = 0;
-  uint64_t prev_pc_ = 0;  // the last instruction allowed (violation reports)
-  uint64_t lookups_ = 0;  // checked instructions whose rule differed from their entry's last
+  uint64_t tag_result_ = 0;  // tag.typeof's answer, read by its body right after the check
+  uint64_t prev_pc_ = 0;     // the last instruction allowed (violation reports)
+  uint64_t lookups_ = 0;     // checked instructions whose rule differed from their entry's last
 
   // The bound call in progress (one at a time: calls the allocator makes are its own business).
   bool in_bound_ = false;

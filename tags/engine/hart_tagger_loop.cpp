@@ -89,12 +89,14 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
   const RuleResult& r = lookup_rule(hart, d.hook_data, addr);
   if (!r.allow) [[unlikely]]
     return deny(r, d, pc, c.flags & kMemory, addr);
+  const Tag rs1_tag = xtag()[d.rs1];  // before rd is written (rd may be rs1)
   tag_file[kPcSlot] = r.pc;
   tag_file[c.rd_slot] = r.rd;
   if (c.flags & kWritesMemory) shadow_.set(addr, r.mem);
   if (c.flags & kSpecial) {
-    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree || c.op == OpGroup::kTagBound)
-      return tag_instruction(d, pc);
+    if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree || c.op == OpGroup::kTagBound ||
+        c.op == OpGroup::kTagSetType || c.op == OpGroup::kTagTypeOf)
+      return tag_instruction(d, pc, rs1_tag);
     if (c.flags & kWritesSp) return stack_pointer_written(d, pc);
     // The entry of a bound function (checked above like any instruction, e.g. as a call target).
     // prev_pc_ is still the instruction that jumped here: the call site, even for a tail call.

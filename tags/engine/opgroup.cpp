@@ -47,6 +47,14 @@ OpGroup classify(const DecodedInsn& d) {
       return OpGroup::kTagGet;
     case Op::tag_bound:
       return OpGroup::kTagBound;
+    case Op::tag_settype:
+      return OpGroup::kTagSetType;
+    case Op::tag_typeof:
+      return OpGroup::kTagTypeOf;
+    case Op::tag_tadd:
+    case Op::tag_tsub:
+    case Op::tag_tlt:
+      return OpGroup::kTypedAlu;
     default:
       break;
   }
@@ -83,10 +91,12 @@ OpGroup classify(const DecodedInsn& d) {
 
 std::string_view opgroup_name(OpGroup g) {
   static constexpr std::string_view kNames[] = {
-      "move",          "add",      "logic",  "alu",       "load",     "load64",        "store",
-      "store64",       "amo",      "branch", "jump",      "call",     "call-indirect", "return",
-      "jump-indirect", "csr",      "system", "tag.alloc", "tag.free", "tag.get",       "tag.bound",
-      "fp-load",       "fp-store", "fp",     "illegal"};
+      "move",      "add",         "logic",         "alu",       "load",
+      "load64",    "store",       "store64",       "amo",       "branch",
+      "jump",      "call",        "call-indirect", "return",    "jump-indirect",
+      "csr",       "system",      "tag.alloc",     "tag.free",  "tag.get",
+      "tag.bound", "tag.settype", "tag.typeof",    "typed-alu", "fp-load",
+      "fp-store",  "fp",          "illegal"};
   return kNames[static_cast<size_t>(g)];
 }
 
@@ -128,6 +138,9 @@ bool writes_rd(OpGroup g) {
     case OpGroup::kTagAlloc:
     case OpGroup::kTagGet:
     case OpGroup::kTagBound:
+    case OpGroup::kTagSetType:
+    case OpGroup::kTagTypeOf:
+    case OpGroup::kTypedAlu:
       return true;
     default:
       return false;

@@ -32,7 +32,10 @@ enum class OpGroup : uint8_t {
   kTagAlloc,  // custom-0 tag instructions
   kTagFree,
   kTagGet,
-  kTagBound,  // tag.bound: narrows a pointer's bounds (the bounds policy)
+  kTagBound,    // tag.bound: narrows a pointer's bounds (the bounds policy)
+  kTagSetType,  // tag.settype: rd = rs1 with the type tag rs2 (the types policy)
+  kTagTypeOf,   // tag.typeof: rd = rs1's type tag
+  kTypedAlu,    // tag.tadd, tag.tsub, tag.tlt: integer ALU whose rule checks operand types
   kFpLoad,
   kFpStore,
   kFpOther,

@@ -72,6 +72,8 @@ class TagAccess {
   virtual Meta pc_meta() const = 0;
   virtual void set_pc_meta(Meta m) = 0;
   virtual bool read_u64(uint64_t addr, uint64_t& value) const = 0;
+  // For a tag instruction whose value is the policy's answer (tag.typeof): what rd receives.
+  virtual void set_result(uint64_t value) {}
 };
 
 // A call to a function the policy binds by symbol, from entry to return.
@@ -107,6 +109,7 @@ struct TagInstruction {
   OpGroup op;
   unsigned rd;
   uint64_t rs1, rs2;
+  Meta rs1_meta = 0;  // the receiving policy's metadata of rs1 before the instruction (tag.typeof)
 };
 // The host wrote guest memory (semihosting, a debugger, later DMA), after the bytes changed.
 // The engine resets the words' metadata of every policy not subscribed to 0 (untagged data); a

@@ -17,6 +17,8 @@ enum class Flow {
 constexpr Flow flow_of(OpGroup op) {
   switch (op) {
     case OpGroup::kMove:
+    case OpGroup::kTagSetType:
+    case OpGroup::kTypedAlu:
     case OpGroup::kAdd:
     case OpGroup::kLogic:
     case OpGroup::kAluOther:

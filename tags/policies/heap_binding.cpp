@@ -90,7 +90,8 @@ void Heap::allocator_returned(const BoundCall& call, TagAccess& tags) {
 }
 
 const Denial* Heap::tag_instruction(const TagInstruction& t, TagAccess& tags) {
-  if (t.op == OpGroup::kTagBound) return nullptr;  // narrowing: the pointer keeps its colour
+  // Narrowing keeps the pointer's colour; the types family is not the heap's.
+  if (t.op != OpGroup::kTagAlloc && t.op != OpGroup::kTagFree) return nullptr;
   if (t.op == OpGroup::kTagAlloc) {
     const uint32_t colour = registry_.add(t.rs1, t.rs2, tags.pc(), tags.hart());
     colour_range(t.rs1, t.rs2, &colour_fresh, colour, tags);

@@ -34,7 +34,8 @@ Meta pointer_code_meta(const ImageFacts& facts, uint64_t pc) {
 unsigned pointer_tag_inputs(OpGroup op) {
   switch (op) {
     case OpGroup::kMove:
-    case OpGroup::kTagBound:  // narrowing keeps the pointer (the bounds policy narrows it)
+    case OpGroup::kTagBound:    // narrowing keeps the pointer (the bounds policy narrows it)
+    case OpGroup::kTagSetType:  // giving a value a type keeps the pointer
       return kRs1;
     case OpGroup::kAdd:
       return kCi | kRs1 | kRs2;
@@ -58,6 +59,7 @@ std::optional<Meta> derived_pointer_tag(OpGroup op, Meta ci, Meta rs1, Meta rs2)
   switch (op) {
     case OpGroup::kMove:
     case OpGroup::kTagBound:
+    case OpGroup::kTagSetType:
       return rs1;
     case OpGroup::kAdd:
       // Without "subtracts", `end - start` got the buffer's tag, and `other + (end - start)`

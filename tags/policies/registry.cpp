@@ -10,7 +10,8 @@ namespace unitag::tags {
 static_assert(policy_bit::rwx == UNITAG_POLICY_RWX && policy_bit::heap == UNITAG_POLICY_HEAP &&
               policy_bit::stack == UNITAG_POLICY_STACK && policy_bit::cfi == UNITAG_POLICY_CFI &&
               policy_bit::frame == UNITAG_POLICY_FRAME &&
-              policy_bit::bounds == UNITAG_POLICY_BOUNDS);
+              policy_bit::bounds == UNITAG_POLICY_BOUNDS &&
+              policy_bit::types == UNITAG_POLICY_TYPES);
 
 // Every subset of the policies composes: all of them fit in one tag tuple.
 constexpr size_t kPolicyCount = 0

@@ -33,7 +33,7 @@ enum Overhang : uint8_t {
 };
 
 // Every registered policy at once (registry.cpp checks the count).
-inline constexpr size_t kMaxPolicies = 10;
+inline constexpr size_t kMaxPolicies = 11;
 
 struct TagTuple {
   std::array<Meta, kMaxPolicies> member{};

@@ -87,6 +87,7 @@ std::unique_ptr<Suite> make_parallel_suite();
 std::unique_ptr<Suite> make_kernel_suite();
 std::unique_ptr<Suite> make_security_suite();
 std::unique_ptr<Suite> make_offload_suite();
+std::unique_ptr<Suite> make_types_suite();
 
 // Markdown helpers.
 std::string markdown_table(const std::vector<std::string>& headers,
