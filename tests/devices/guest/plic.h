@@ -8,7 +8,8 @@
 #define PLIC_BASE 0x0c000000ul
 #define PLIC_PRIORITY(src) ((volatile uint32_t*)(PLIC_BASE + 4ul * (src)))
 #define PLIC_PENDING(word) ((volatile uint32_t*)(PLIC_BASE + 0x1000ul + 4ul * (word)))
-#define PLIC_ENABLE(ctx, word) ((volatile uint32_t*)(PLIC_BASE + 0x2000ul + 0x80ul * (ctx) + 4ul * (word)))
+#define PLIC_ENABLE(ctx, word) \
+  ((volatile uint32_t*)(PLIC_BASE + 0x2000ul + 0x80ul * (ctx) + 4ul * (word)))
 #define PLIC_THRESHOLD(ctx) ((volatile uint32_t*)(PLIC_BASE + 0x200000ul + 0x1000ul * (ctx)))
 #define PLIC_CLAIM(ctx) ((volatile uint32_t*)(PLIC_BASE + 0x200004ul + 0x1000ul * (ctx)))
 #define UART_IRQ 10
