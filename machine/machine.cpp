@@ -1,7 +1,6 @@
 #include "machine/machine.h"
 
 #include <fmt/format.h>
-#include <time.h>
 
 #include <algorithm>
 #include <bit>
@@ -11,6 +10,7 @@
 #include "abi/unitag/bootinfo.h"
 #include "machine/devices/partition_controller.h"
 #include "machine/errors.h"
+#include "machine/host_time_meter.h"
 
 namespace unitag {
 namespace {
@@ -20,24 +20,6 @@ uint64_t cap_to_limit(uint64_t block, uint64_t limit, uint64_t retired) {
   if (limit == 0) return block;
   return retired >= limit ? 1 : std::min(block, limit - retired);
 }
-
-double thread_cpu_seconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Runs one block of `hart`, charging its wall and CPU time to the hart's statistics.
-uint64_t timed_execute(Hart& hart, uint64_t budget) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const double c0 = thread_cpu_seconds();
-  const uint64_t retired = hart.execute(budget);
-  hart.stats.cpu_seconds += thread_cpu_seconds() - c0;
-  hart.stats.host_seconds +=
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return retired;
-}
-
 }  // namespace
 
 Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config_.mem_size) {
@@ -432,6 +414,12 @@ void Machine::run_deterministic() {
 }
 
 bool Machine::run_turn(uint64_t quantum) {
+  const bool more = run_turn_blocks(quantum);
+  if (!more) turn_meter_.settle();
+  return more;
+}
+
+bool Machine::run_turn_blocks(uint64_t quantum) {
   if (stop_requested()) return false;
   bool any_ran = false;
   for (auto& hp : harts_) {
@@ -444,7 +432,7 @@ bool Machine::run_turn(uint64_t quantum) {
     h.poll_interrupts();
     if (stop_requested()) return false;
     const uint64_t retired =
-        timed_execute(h, cap_to_limit(quantum, config_.max_insns, total_retired()));
+        turn_meter_.execute(h, cap_to_limit(quantum, config_.max_insns, total_retired()));
     any_ran = true;
     after_block(h, retired);
     if (stop_requested()) return false;
@@ -462,6 +450,7 @@ bool Machine::run_turn(uint64_t quantum) {
   for (auto& h : harts_) {
     if (h->park == Hart::kRunning && external_interrupt_possible(*h)) {
       // Input is on its way from the host: wait for it in host time, not virtual time.
+      turn_meter_.settle();
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       return true;
     }
@@ -494,8 +483,10 @@ void Machine::wait_for_interrupt(Hart& h) {
 
 void Machine::run_hart_thread(Hart& h) {
   constexpr uint64_t kBlock = 16384;
+  HostTimeMeter meter;
   while (!stop_requested()) {
     if (h.park.load() != Hart::kRunning) {  // in no running partition: idle until one starts
+      meter.settle();
       std::unique_lock<std::mutex> lock(wait_mu_);
       int requested = Hart::kRequested;  // not if a start made it kRunning meanwhile
       if (h.park.compare_exchange_strong(requested, Hart::kParked))
@@ -504,15 +495,17 @@ void Machine::run_hart_thread(Hart& h) {
       continue;
     }
     if (h.waiting_for_interrupt) {
+      meter.settle();
       wait_for_interrupt(h);
       continue;
     }
     h.poll_interrupts();
     if (stop_requested()) break;
     const uint64_t retired =
-        timed_execute(h, cap_to_limit(kBlock, config_.max_insns, total_retired()));
+        meter.execute(h, cap_to_limit(kBlock, config_.max_insns, total_retired()));
     after_block(h, retired);
   }
+  meter.settle();
 }
 
 void Machine::run_parallel() {

@@ -21,6 +21,7 @@
 #include "machine/devices/test_finisher.h"
 #include "machine/devices/uart.h"
 #include "machine/hart/hart.h"
+#include "machine/host_time_meter.h"
 #include "machine/loader/elf.h"
 #include "machine/partition.h"
 
@@ -170,6 +171,7 @@ class Machine {
   // guest address.
   uint64_t place_image(size_t p, const ElfImage& image);
   void run_deterministic();
+  bool run_turn_blocks(uint64_t quantum);  // run_turn without settling the host-time meter
   void run_parallel();
   void run_hart_thread(Hart& hart);
   void wait_for_interrupt(Hart& hart);
@@ -188,6 +190,7 @@ class Machine {
   std::unique_ptr<Plic> plic_;
   std::unique_ptr<TestFinisher> finisher_;
   std::vector<std::unique_ptr<Hart>> harts_;
+  HostTimeMeter turn_meter_;  // the deterministic loop's: one thread runs every hart
   PartitionLayout layout_;
   std::array<std::atomic<uint64_t>, 16> live_{}, ever_{};
   std::unique_ptr<Device> controller_;
