@@ -422,6 +422,7 @@ bool Machine::run_turn(uint64_t quantum) {
 bool Machine::run_turn_blocks(uint64_t quantum) {
   if (stop_requested()) return false;
   bool any_ran = false;
+  uint64_t turn_insns = 0;  // the most any hart retired: a block can end long before the quantum
   for (auto& hp : harts_) {
     Hart& h = *hp;
     if (h.park.load(std::memory_order_relaxed) != Hart::kRunning) continue;
@@ -434,11 +435,16 @@ bool Machine::run_turn_blocks(uint64_t quantum) {
     const uint64_t retired =
         turn_meter_.execute(h, cap_to_limit(quantum, config_.max_insns, total_retired()));
     any_ran = true;
+    turn_insns = std::max(turn_insns, retired);
     after_block(h, retired);
     if (stop_requested()) return false;
   }
   if (any_ran) {
-    virtual_ticks_ += quantum / kInsnsPerTick;
+    // Time moves with the work done, not with the quantum: a guest whose blocks end early (a
+    // CSR write or xRET ends one) would otherwise see time race ahead of its instructions.
+    virtual_insns_ += std::max<uint64_t>(turn_insns, 1);
+    virtual_ticks_ += virtual_insns_ / kInsnsPerTick;
+    virtual_insns_ %= kInsnsPerTick;
     return true;
   }
   // Every hart waits: jump virtual time to the earliest armed timer, or give up.

@@ -205,6 +205,7 @@ class Machine {
   std::atomic<uint64_t> total_retired_{0};
   std::chrono::steady_clock::time_point start_;
   uint64_t virtual_ticks_ = 0;  // deterministic mtime
+  uint64_t virtual_insns_ = 0;  // instructions toward the next virtual tick
 
   std::mutex wait_mu_;
   std::condition_variable wait_cv_;
