@@ -29,6 +29,7 @@ TYPES_BENCHMARKS = ("fib", "tables", "strings", "nbody", "bintrees", "wordcount"
 PLOTS = ["machine_mips.png", "cache_hit_rate.png", "cache_overhead.png", "parallel_speedup.png",
          "mandel_smp_multikernel.png"]
 
+SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 failures = []
 
 
@@ -178,10 +179,34 @@ def main():
                   f"types: {r['benchmark']}: hardware build runs more instructions {r}")
     check(any(r["miss_rate"] > 0 for r in t), "types: no benchmark takes the fallback (nbody)")
 
+    # monolithic: measured when the Linux kernel build is cached, else skipped saying why.
+    mono = suites.get("monolithic", {})
+    kernel = subprocess.run([os.path.join(SOURCE, "scripts", "build-linux"), "--cached"],
+                            capture_output=True, text=True)
+    if kernel.returncode == 77:
+        check(mono.get("status", "").startswith("skipped: no cached Linux kernel"),
+              f"monolithic: status {mono.get('status')!r} without a kernel")
+    else:
+        check(mono.get("status") == "ok", f"monolithic: status {mono.get('status')!r}")
+        rows = mono.get("rows", [])
+        expect_rows("monolithic", rows, [(w,) for w in ("true", "hello", "syscalls", "sort")],
+                    "workload")
+        for r in rows:
+            check(r["same_output"] and r["exit_status"] == 0,
+                  f"monolithic: {r['workload']} printed differently on the two systems")
+            check(r["libos_instructions"] > 0 and r["linux_instructions"] > 0,
+                  f"monolithic: implausible row {r}")
+            if r["workload"] == "true":  # Linux boots through OpenSBI and a kernel: far more work
+                check(r["linux_instructions"] > 10 * r["libos_instructions"],
+                      f"monolithic: boot row {r}")
+            if r["workload"] == "syscalls":  # same calls, less the 5,000 vDSO clock reads
+                check(r["libos_syscalls"] - 5000 <= r["linux_syscalls"] <= r["libos_syscalls"],
+                      f"monolithic: system calls {r}")
+
     with open(os.path.join(a.out, "report.md")) as f:
         md = f.read()
     available = ["machine", "policies", "cache", "composite", "parallel", "kernel", "security",
-                 "offload", "enclave", "types"]
+                 "offload", "enclave", "types", "monolithic"]
     for name in list(PENDING) + available:
         check(f"\n## {name}: " in md, f"report.md: no section {name}")
     check(md.count("Reproduce: `build/unitag bench --suite") == len(available),

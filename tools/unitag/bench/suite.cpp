@@ -49,20 +49,19 @@ uint64_t GuestRun::number_after(std::string_view prefix, const char* format) con
   return v;
 }
 
-GuestRun run_guest(const BenchContext& ctx, const std::string& image,
-                   std::vector<std::string> flags, const std::vector<std::string>& guest_args,
-                   double timeout_seconds) {
+GuestRun run_unitag(const BenchContext& ctx, const std::vector<std::string>& args,
+                    const std::vector<std::string>& guest_args, double timeout_seconds) {
   const std::string stats_path = ctx.scratch_dir + "/stats.json";
   std::remove(stats_path.c_str());
   GuestRun r;
-  r.argv = {ctx.unitag, "run", ctx.guest(image)};
-  r.argv.insert(r.argv.end(), flags.begin(), flags.end());
+  r.argv = {ctx.unitag, "run"};
+  r.argv.insert(r.argv.end(), args.begin(), args.end());
   if (!guest_args.empty()) {
     r.argv.push_back("--");
     r.argv.insert(r.argv.end(), guest_args.begin(), guest_args.end());
   }
   std::vector<std::string> argv = r.argv;
-  argv.insert(argv.begin() + 3, {"--stats", stats_path});
+  argv.insert(argv.begin() + 2, {"--stats", stats_path});
   // Semihosting programs open files relative to the working directory: give them the scratch.
   r.process = run_process(argv, ctx.scratch_dir, timeout_seconds, ctx.scratch_dir);
   std::ifstream f(stats_path);
@@ -76,9 +75,14 @@ GuestRun run_guest(const BenchContext& ctx, const std::string& image,
   return r;
 }
 
-GuestRun run_guest_ok(const BenchContext& ctx, const std::string& image,
-                      std::vector<std::string> flags, const std::vector<std::string>& guest_args) {
-  GuestRun r = run_guest(ctx, image, std::move(flags), guest_args);
+GuestRun run_guest(const BenchContext& ctx, const std::string& image,
+                   std::vector<std::string> flags, const std::vector<std::string>& guest_args,
+                   double timeout_seconds) {
+  flags.insert(flags.begin(), ctx.guest(image));
+  return run_unitag(ctx, flags, guest_args, timeout_seconds);
+}
+
+GuestRun require_exit_0(const BenchContext& ctx, GuestRun r) {
   if (r.process.exit_code != 0) {
     std::string err = r.process.err.substr(0, 400);
     for (char& c : err)
@@ -87,6 +91,11 @@ GuestRun run_guest_ok(const BenchContext& ctx, const std::string& image,
         fmt::format("`{}` exited {}: {}", ctx.shown(r.argv), r.process.exit_code, err));
   }
   return r;
+}
+
+GuestRun run_guest_ok(const BenchContext& ctx, const std::string& image,
+                      std::vector<std::string> flags, const std::vector<std::string>& guest_args) {
+  return require_exit_0(ctx, run_guest(ctx, image, std::move(flags), guest_args));
 }
 
 std::string markdown_table(const std::vector<std::string>& headers,

@@ -41,7 +41,13 @@ struct GuestRun {
   uint64_t number_after(std::string_view prefix, const char* format = "%llu") const;
 };
 
-// `unitag run IMAGE FLAGS... --stats FILE [-- GUEST_ARGS...]`.
+// `unitag run --stats FILE ARGS... [-- GUEST_ARGS...]`: ARGS name what runs (an image, or
+// --firmware ...) and the flags.
+GuestRun run_unitag(const BenchContext& ctx, const std::vector<std::string>& args,
+                    const std::vector<std::string>& guest_args = {}, double timeout_seconds = 600);
+// A run that did not exit 0 is an error naming the command; else the run.
+GuestRun require_exit_0(const BenchContext& ctx, GuestRun run);
+// `unitag run IMAGE FLAGS... --stats FILE [-- GUEST_ARGS...]`, IMAGE from the build's guest/.
 GuestRun run_guest(const BenchContext& ctx, const std::string& image,
                    std::vector<std::string> flags, const std::vector<std::string>& guest_args = {},
                    double timeout_seconds = 600);
@@ -59,6 +65,7 @@ struct SuiteOutput {
   nlohmann::json rows = nlohmann::json::array();   // one object per measured row
   nlohmann::json plots = nlohmann::json::array();  // specs bench/plot.py draws
   std::string markdown;                            // tables, each with its command
+  std::string skipped;  // nonzero: why the suite could not measure here (what to do about it)
 };
 
 class Suite {
@@ -88,6 +95,7 @@ std::unique_ptr<Suite> make_kernel_suite();
 std::unique_ptr<Suite> make_security_suite();
 std::unique_ptr<Suite> make_offload_suite();
 std::unique_ptr<Suite> make_types_suite();
+std::unique_ptr<Suite> make_monolithic_suite();
 
 // Markdown helpers.
 std::string markdown_table(const std::vector<std::string>& headers,
