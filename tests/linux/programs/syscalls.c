@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   }
   printf("file: %d passes, %ld bytes, checksum %08x/%08x\n", kFilePasses, total, first, all);
 
+  fflush(stdout); /* stdio buffers fully into a pipe, by line into a tty: keep the order */
   uint32_t lines = 2166136261u;
   for (int i = 0; i < kLines; ++i) {
     char line[48];
