@@ -46,7 +46,13 @@ DecodedPage* Hart::decoded_page(uint64_t pc) {
   Translation t;
   if (!fetch_location(pc, t)) return nullptr;
   auto& slot = pages_[(t.paddr - Bus::kRamBase) >> Bus::kPageBits];
-  if (!slot) slot = std::make_unique<DecodedPage>(labels_);
+  if (!slot) {
+    slot = std::make_unique<DecodedPage>(labels_);
+    slot->generation = decode_generation_;
+  } else if (slot->generation != decode_generation_) {
+    for (unsigned i = 0; i < DecodedPage::kSlots; ++i) mark_undecoded(slot->slots[i]);
+    slot->generation = decode_generation_;
+  }
   return slot.get();
 }
 
@@ -87,11 +93,7 @@ void Hart::use_labels(const void* const* labels) {
       for (DecodedInsn& s : p->slots) s.handler = handler_in(labels, s);
 }
 
-void Hart::flush_decode_cache() {
-  for (auto& p : pages_)
-    if (p)
-      for (unsigned i = 0; i < DecodedPage::kSlots; ++i) mark_undecoded(p->slots[i]);
-}
+void Hart::flush_decode_cache() { ++decode_generation_; }
 
 // A store may overlap an instruction starting up to 2 bytes before it (a 4-byte instruction at
 // 2-byte alignment), so those slots are invalidated too. Other harts keep their decodes until

@@ -31,6 +31,7 @@ inline const void* handler_in(const void* const* labels, const DecodedInsn& slot
 struct DecodedPage {
   static constexpr unsigned kSlots = (1u << Bus::kPageBits) / 2;
   std::array<DecodedInsn, kSlots + 2> slots{};
+  uint64_t generation = 0;  // the hart's flush generation its slots were decoded in
   explicit DecodedPage(const void* const* labels) {
     for (auto& s : slots) s.handler = labels[2 * static_cast<size_t>(Op::kUndecoded)];
     for (unsigned i = kSlots; i < kSlots + 2; ++i) {
@@ -284,6 +285,10 @@ class Hart {
   bool page_fault_ = false;  // the last failed translation was a page fault (fault_cause)
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;
+  // flush_decode_cache() only starts a new generation; a page from an older one is emptied when
+  // the hart next looks it up (Linux runs fence.i at every exec and executable page fault, and
+  // emptying every decoded page each time cost a fifth of its boot).
+  uint64_t decode_generation_ = 0;
   const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)
 };
 
