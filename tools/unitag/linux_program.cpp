@@ -123,9 +123,25 @@ std::string linux_personality_image() {
   return path;
 }
 
+std::vector<std::string> linux_environment(bool clear, const std::vector<std::string>& overrides) {
+  std::vector<std::string> env;
+  if (!clear)
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  for (const std::string& o : overrides) {
+    const size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UserError(exit_code::kUsage, fmt::format("--env {}: give NAME=VALUE", o));
+    const std::string prefix = o.substr(0, eq + 1);
+    std::erase_if(env, [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
+    env.push_back(o);
+  }
+  return env;
+}
+
 void place_linux_program(Machine& machine, const ElfImage& kernel, const LinuxProgram& program,
                          const std::vector<std::string>& args,
-                         const std::vector<std::string>& files) {
+                         const std::vector<std::string>& files,
+                         const std::vector<std::string>& environment) {
   if (machine.partitions().count())
     throw UserError(exit_code::kUsage, "a Linux program runs without --partition");
   Block block;
@@ -135,11 +151,12 @@ void place_linux_program(Machine& machine, const ElfImage& kernel, const LinuxPr
   head.flags = isatty(STDOUT_FILENO) ? UNITAG_LINUX_CONSOLE_IS_TTY : 0;
   head.program_offset = block.add(program.bytes.data(), program.bytes.size(), 16);
   head.program_size = program.bytes.size();
-  // argv[0] as given, like Linux and qemu-riscv64; the environment is unitag's own, as qemu's.
+  // argv[0] as given, like Linux and qemu-riscv64.
   head.strings_offset = block.add_string(program.path);
   for (const std::string& a : args) block.add_string(a);
   head.argc = static_cast<uint32_t>(args.size() + 1);
-  for (char** e = environ; e && *e; ++e, ++head.envc) block.add_string(*e);
+  for (const std::string& e : environment) block.add_string(e);
+  head.envc = static_cast<uint32_t>(environment.size());
   std::vector<unitag_linux_file> table;
   for (const std::string& spec : files) {
     const size_t eq = spec.find('=');

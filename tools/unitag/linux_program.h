@@ -24,10 +24,15 @@ std::optional<LinuxProgram> detect_linux_program(const std::string& path);
 // The personality image: $UNITAG_LINUX_IMAGE, else guest/linux_abi.elf beside the unitag binary.
 std::string linux_personality_image();
 
+// The environment a Linux program starts with: unitag's own (none with `clear`), each NAME=VALUE
+// of `overrides` replacing or adding NAME. Throws UserError for an entry without '='.
+std::vector<std::string> linux_environment(bool clear, const std::vector<std::string>& overrides);
+
 // Writes the hand-over block below the boot info and lowers the boot info's ram_size to end
 // where the block starts. `files` are HOST[=GUEST] pairs for the ramfs.
 void place_linux_program(Machine& machine, const ElfImage& kernel, const LinuxProgram& program,
                          const std::vector<std::string>& args,
-                         const std::vector<std::string>& files);
+                         const std::vector<std::string>& files,
+                         const std::vector<std::string>& environment);
 
 }  // namespace unitag

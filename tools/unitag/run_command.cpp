@@ -40,6 +40,8 @@ struct RunOptions {
   std::string placement = "critical-only";
   unsigned elastic = 0;
   std::vector<std::string> files;  // --file HOST[=GUEST]: a Linux program's ramfs
+  std::vector<std::string> env;    // --env NAME=VALUE: a Linux program's environment
+  bool env_clear = false;          // --env-clear: start it from nothing, not unitag's own
   FirmwareBootConfig boot;         // --firmware, --kernel, --initrd, --append
   std::string dump_dtb;
 };
@@ -254,6 +256,10 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   }
   const std::optional<LinuxProgram> linux_program =
       firmware_boot ? std::nullopt : detect_linux_program(o.image);
+  if ((!o.env.empty() || o.env_clear) && !linux_program)
+    throw UserError(exit_code::kUsage,
+                    "--env and --env-clear are for Linux programs; a library-OS app gets its "
+                    "arguments after --");
   if (!o.files.empty() && !linux_program)
     throw UserError(exit_code::kUsage,
                     "--file is for Linux programs; a library-OS app gets its files at build time "
@@ -312,7 +318,9 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
         build_device_tree({cfg.harts, cfg.mem_size, cfg.fp, "", std::nullopt});
     write_dtb(o.dump_dtb, tree.data(), tree.size());
   }
-  if (linux_program) place_linux_program(machine, image, *linux_program, o.guest_args, o.files);
+  if (linux_program)
+    place_linux_program(machine, image, *linux_program, o.guest_args, o.files,
+                        linux_environment(o.env_clear, o.env));
   for (auto& e : extensions) e->attach(machine, image);
   std::optional<RunResult> driven;
   for (auto& e : extensions)
@@ -396,6 +404,13 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Linux programs: HOST[=GUEST] puts a host file into the ramfs (default "
                   "/basename), read-only; repeatable")
       ->allow_extra_args(false);
+  cmd->add_option("--env", opts->env,
+                  "Linux programs: NAME=VALUE in the environment (replaces unitag's own value of "
+                  "NAME); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_flag("--env-clear", opts->env_clear,
+                "Linux programs: an environment of the --env variables only (default: unitag's "
+                "own environment, as qemu-riscv64 passes its own)");
   cmd->add_option("--firmware", opts->boot.firmware,
                   "Boot firmware FW (ELF or raw, e.g. Debian's OpenSBI fw_jump.elf) instead of an "
                   "IMAGE; harts start in it with a0 = hartid, a1 = the device tree");
