@@ -18,6 +18,8 @@ class Device {
   // Returning false makes the access an access fault.
   virtual bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) = 0;
   virtual bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) = 0;
+  // Memory behind a device (no side effects): an access need not end the hart's block.
+  virtual bool is_memory() const { return false; }
   // A device that stands for memory (channel memory kept by another process) offers atomics, so
   // AMOs and LR/SC work on it: `old` is the value found; desired is stored only if it equalled
   // `expected`. false: no atomics here (an access fault).

@@ -51,8 +51,8 @@ class MpiExtension final : public RunExtension {
                    "Under mpirun: the rank of each partition, e.g. 0,1,1,0 (default: round-robin, "
                    "partition p on rank p mod K)");
     run.add_option("--mpi-latency-cycles", latency_cycles_,
-                   "Under mpirun: modeled cycles each channel-memory access of a hart costs "
-                   "(default 1000)");
+                   "Under mpirun: modeled cycles each store or atomic of a hart to channel memory "
+                   "costs (default 100)");
   }
 
   void configure(MachineConfig& cfg) override {
@@ -132,8 +132,8 @@ class MpiExtension final : public RunExtension {
     if (!window_) return;
     finished_ = true;
     stats["mpi"] = {{"rank", rank_},
-                    {"channel_accesses", window_->accesses()},
-                    {"latency_cycles_per_access", latency_cycles_}};
+                    {"channel_reads", window_->reads()},
+                    {"channel_writes", window_->writes()}};
     const std::string mine = stats.dump();
     int length = static_cast<int>(mine.size());
     std::vector<int> lengths(static_cast<size_t>(ranks_));
@@ -286,7 +286,7 @@ class MpiExtension final : public RunExtension {
 
   // One report for the run: every rank's harts and partitions from the rank that ran them.
   void merge_stats(nlohmann::json& stats, const std::vector<nlohmann::json>& per_rank) {
-    uint64_t total = 0, accesses = 0;
+    uint64_t total = 0, reads = 0, writes = 0;
     nlohmann::json ranks = nlohmann::json::array();
     for (size_t r = 0; r < per_rank.size(); ++r) {
       const nlohmann::json& s = per_rank[r];
@@ -302,25 +302,28 @@ class MpiExtension final : public RunExtension {
       for (unsigned h = 0; h < 64 && h < stats["per_hart"].size(); ++h)
         if (hart_owner_[h] == static_cast<int>(r)) stats["per_hart"][h] = s["per_hart"][h];
       total += instructions;
-      accesses += s["mpi"]["channel_accesses"].get<uint64_t>();
+      reads += s["mpi"]["channel_reads"].get<uint64_t>();
+      writes += s["mpi"]["channel_writes"].get<uint64_t>();
       ranks.push_back({{"rank", r},
                        {"partitions", parts},
                        {"instructions", instructions},
                        {"wall_seconds", s["wall_seconds"]},
-                       {"channel_accesses", s["mpi"]["channel_accesses"]}});
+                       {"channel_reads", s["mpi"]["channel_reads"]},
+                       {"channel_writes", s["mpi"]["channel_writes"]}});
     }
     stats["instructions"] = total;
     const double wall = stats["wall_seconds"].get<double>();
     stats["mips"] = wall > 0 ? static_cast<double>(total) / wall / 1e6 : 0.0;
     stats["mpi"] = {{"ranks", ranks_},
                     {"rank_of_partition", rank_of_},
-                    {"latency_cycles_per_access", latency_cycles_},
-                    {"channel_accesses", accesses},
+                    {"latency_cycles_per_write", latency_cycles_},
+                    {"channel_reads", reads},
+                    {"channel_writes", writes},
                     {"per_rank", ranks}};
   }
 
   std::string map_text_;
-  uint64_t latency_cycles_ = 1000;
+  uint64_t latency_cycles_ = 100;
   bool initialised_ = false, finished_ = false;
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0, ranks_ = 1;
