@@ -253,13 +253,14 @@ class Hart {
   // After atomic_target gave no pointer but set atomic_device_: one compare-and-swap there
   // (false after raising the access fault, also for a device without atomics).
   template <typename T>
-  bool device_cas(uint64_t addr, T expected, T desired, T& old) {
+  bool device_cas(uint64_t addr, T expected, T desired, T& old,
+                  uint64_t fault = Cause::kStoreAccessFault) {
     uint64_t found = 0;
     const auto mask = static_cast<uint64_t>(static_cast<std::make_unsigned_t<T>>(~T{0}));
     if (!atomic_device_->compare_swap(atomic_offset_, sizeof(T),
                                       static_cast<uint64_t>(expected) & mask,
                                       static_cast<uint64_t>(desired) & mask, found, id_)) {
-      raise_trap(Cause::kStoreAccessFault, addr);
+      raise_trap(fault, addr);
       return false;
     }
     old = static_cast<T>(found);
