@@ -47,11 +47,16 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
     for (size_t p = 0; p < layout_.count(); ++p) live_[p] = ever_[p] = layout_.harts(p);
     for (auto& h : harts_) {
       const int p = layout_.partition_of(h->id());
-      if (p >= 0)
-        h->set_partition(layout_.window(p));
-      else
-        h->park = Hart::kParked;  // a spare hart, until a partition starts on it
+      if (p >= 0) h->set_partition(layout_.window(p));
+      if (p < 0 || (config_.remote_harts >> h->id() & 1))
+        h->park = Hart::kParked;  // a spare hart (until a partition starts on it), or remote
     }
+    if (config_.channel_device) {
+      const PartitionWindow& w = layout_.window(0);
+      bus_.set_remote(w.channel_base, w.channel_size);
+      bus_.map(w.channel_base, w.channel_size, config_.channel_device);
+    }
+    if (config_.remote_msip) clint_->forward_msip(config_.remote_msip);
     controller_ = std::make_unique<PartitionController>(PartitionController::Hooks{
         [this](uint64_t harts) { return start_partition(harts); },
         [this](uint64_t index) { return stop_partition(index); },
@@ -461,6 +466,11 @@ bool Machine::run_turn_blocks(uint64_t quantum) {
       return true;
     }
   }
+  if (next == ~uint64_t{0} && config_.remote_harts) {
+    turn_meter_.settle();
+    std::this_thread::sleep_for(std::chrono::microseconds(100));  // a remote rank may ring
+    return true;
+  }
   if (next == ~uint64_t{0}) {
     request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
                  "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is "
@@ -522,7 +532,8 @@ void Machine::run_parallel() {
     std::unique_lock<std::mutex> lock(wait_mu_);
     while (!stop_requested()) {
       // Deadlock: every hart waits and no timer is armed.
-      bool all_waiting = true, timer_armed = false;
+      // A partition in another process may ring any time (docs/distributed.md).
+      bool all_waiting = true, timer_armed = config_.remote_harts != 0;
       for (auto& h : harts_) {
         if (h->park != Hart::kRunning) continue;  // idle, not in a partition: cannot be woken
         all_waiting &= h->waiting_for_interrupt;

@@ -45,6 +45,11 @@ struct MachineConfig {
   uint64_t channel_mem = 4ull << 20;  // shared by all partitions, at the top of RAM
   uint32_t placement = 0;             // UNITAG_PLACEMENT_*, reported to the guest
   unsigned elastic = 0;               // partition slots for partitions started while running
+  // Partitions as processes (docs/distributed.md): the harts another process simulates (parked
+  // here), the device standing for channel memory, and the doorbells to those harts.
+  uint64_t remote_harts = 0;
+  Device* channel_device = nullptr;
+  std::function<bool(unsigned hart, uint32_t value)> remote_msip;
 };
 
 // kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.

@@ -18,6 +18,15 @@ class Device {
   // Returning false makes the access an access fault.
   virtual bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) = 0;
   virtual bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) = 0;
+  // Memory behind a device (no side effects): an access need not end the hart's block.
+  virtual bool is_memory() const { return false; }
+  // A device that stands for memory (channel memory kept by another process) offers atomics, so
+  // AMOs and LR/SC work on it: `old` is the value found; desired is stored only if it equalled
+  // `expected`. false: no atomics here (an access fault).
+  virtual bool compare_swap(uint64_t offset, unsigned size, uint64_t expected, uint64_t desired,
+                            uint64_t& old, unsigned hart) {
+    return false;
+  }
 };
 
 class Bus {
@@ -34,7 +43,13 @@ class Bus {
   uint64_t ram_size() const { return ram_size_; }
   bool in_ram(uint64_t addr, uint64_t size) const {
     return addr >= kRamBase && addr - kRamBase <= ram_size_ &&
-           size <= ram_size_ - (addr - kRamBase);
+           size <= ram_size_ - (addr - kRamBase) && !(addr < remote_end_ && addr + size > remote_);
+  }
+  // RAM bytes [base, base+size) another process keeps (multikernel ranks, docs/distributed.md):
+  // guests reach them only through the device mapped there, never through a host pointer.
+  void set_remote(uint64_t base, uint64_t size) {
+    remote_ = base;
+    remote_end_ = base + size;
   }
 
   void map(uint64_t base, uint64_t size, Device* device);
@@ -61,6 +76,7 @@ class Bus {
   uint8_t* ram_ = nullptr;
   uint64_t ram_size_ = 0;
   uint64_t mapped_bytes_ = 0;
+  uint64_t remote_ = 0, remote_end_ = 0;
   std::unique_ptr<std::atomic<uint8_t>[]> code_pages_;
   std::vector<Mapping> mappings_;
 };

@@ -45,6 +45,7 @@ bool Clint::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
   if (offset < kMsipOffset + 4ull * harts_) {
     if (size != 4) return false;
     const unsigned target = static_cast<unsigned>(offset / 4);
+    if (remote_msip_ && remote_msip_(target, static_cast<uint32_t>(value & 1))) return true;
     msip_[target] = static_cast<uint32_t>(value & 1);
     if (value & 1) wake_(target);
     return true;

@@ -22,6 +22,11 @@ class Clint final : public Device {
   bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) override;
   bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) override;
 
+  // A doorbell to a hart another process simulates goes there instead (true: it was remote).
+  void forward_msip(std::function<bool(unsigned hart, uint32_t value)> remote) {
+    remote_msip_ = std::move(remote);
+  }
+
   uint64_t mtime() const { return now_() + mtime_adjust_.load(std::memory_order_relaxed); }
   uint64_t mtimecmp(unsigned hart) const { return mtimecmp_[hart].load(std::memory_order_relaxed); }
   bool msip(unsigned hart) const { return msip_[hart].load(std::memory_order_relaxed) & 1; }
@@ -30,6 +35,7 @@ class Clint final : public Device {
   unsigned harts_;
   std::function<uint64_t()> now_;
   std::function<void(unsigned)> wake_;
+  std::function<bool(unsigned, uint32_t)> remote_msip_;
   std::unique_ptr<std::atomic<uint32_t>[]> msip_;
   std::unique_ptr<std::atomic<uint64_t>[]> mtimecmp_;
   std::atomic<uint64_t> mtime_adjust_{0};

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "machine/bus/bus.h"
@@ -235,8 +236,13 @@ class Hart {
     }
     Translation t;
     page_fault_ = false;
-    if (!translate(addr, sizeof(T), AccessKind::kRead, t) || t.host == nullptr ||
-        (kind == AccessKind::kWrite && !translate(addr, sizeof(T), kind, t))) {
+    atomic_device_ = nullptr;
+    const bool readable = translate(addr, sizeof(T), AccessKind::kRead, t);
+    const bool ok = readable && (kind != AccessKind::kWrite || translate(addr, sizeof(T), kind, t));
+    if (ok && t.host == nullptr &&
+        (atomic_device_ = bus_.device_at(t.paddr, sizeof(T), atomic_offset_)) != nullptr)
+      return nullptr;  // memory behind a device: the caller takes device_cas
+    if (!ok || t.host == nullptr) {
       // An AMO's read half faults with the store/AMO cause, as its write half does.
       const uint64_t page_cause =
           kind == AccessKind::kWrite ? Cause::kStorePageFault : Cause::kLoadPageFault;
@@ -244,6 +250,33 @@ class Hart {
       return nullptr;
     }
     return reinterpret_cast<T*>(t.host);
+  }
+  // After atomic_target gave no pointer but set atomic_device_: one compare-and-swap there
+  // (false after raising the access fault, also for a device without atomics).
+  template <typename T>
+  bool device_cas(uint64_t addr, T expected, T desired, T& old,
+                  uint64_t fault = Cause::kStoreAccessFault) {
+    uint64_t found = 0;
+    const auto mask = static_cast<uint64_t>(static_cast<std::make_unsigned_t<T>>(~T{0}));
+    if (!atomic_device_->compare_swap(atomic_offset_, sizeof(T),
+                                      static_cast<uint64_t>(expected) & mask,
+                                      static_cast<uint64_t>(desired) & mask, found, id_)) {
+      raise_trap(fault, addr);
+      return false;
+    }
+    old = static_cast<T>(found);
+    return true;
+  }
+  // An AMO on device memory: compare-and-swap until no other writer came between.
+  template <typename T, typename Fn>
+  bool device_amo(uint64_t addr, Fn fn, T operand, T& old) {
+    T seen = 0;
+    if (!device_cas<T>(addr, T{0}, T{0}, seen)) return false;  // a read that stores nothing new
+    while (true) {
+      if (!device_cas<T>(addr, seen, fn(seen, operand), old)) return false;
+      if (old == seen) return true;
+      seen = old;
+    }
   }
   // The physical address of RAM bytes the memory path handed out as a host pointer.
   uint64_t physical_of(const void* host) const {
@@ -269,6 +302,8 @@ class Hart {
   void compute_window();
 
   uint64_t pending_cause_ = 0, pending_tval_ = 0;
+  Device* atomic_device_ = nullptr;  // set by atomic_target for memory behind a device
+  uint64_t atomic_offset_ = 0;
   bool end_block_ = false;  // set by a device access: end the block so its effect is seen
 
   Machine& machine_;

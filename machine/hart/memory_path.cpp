@@ -241,7 +241,7 @@ bool Hart::load(uint64_t addr, unsigned size, uint64_t& value) {
   uint64_t offset;
   Device* dev = (t.paddr & (size - 1)) == 0 ? bus_.device_at(t.paddr, size, offset) : nullptr;
   if (dev && dev->read(offset, size, value, id_)) {
-    end_block_ = true;
+    end_block_ = end_block_ || !dev->is_memory();
     return true;
   }
   raise_trap(Cause::kLoadAccessFault, addr);
@@ -276,7 +276,7 @@ bool Hart::store(uint64_t addr, unsigned size, uint64_t value) {
   uint64_t offset;
   Device* dev = (t.paddr & (size - 1)) == 0 ? bus_.device_at(t.paddr, size, offset) : nullptr;
   if (dev && dev->write(offset, size, value, id_)) {
-    end_block_ = true;
+    end_block_ = end_block_ || !dev->is_memory();
     return true;
   }
   raise_trap(Cause::kStoreAccessFault, addr);

@@ -342,7 +342,7 @@ int report(Machine& machine, const RunOptions& o, const RunResult& result,
     const char* kind = result.reason == StopReason::kGuestExit ? "note" : "stopped";
     std::cerr << fmt::format("unitag: {}: {}\n", kind, result.message);
   }
-  if (!o.stats.empty()) {
+  if (!o.stats.empty() && !stats.is_null()) {  // null: another process reports (MPI ranks)
     const std::string text = stats.dump(2) + "\n";
     if (o.stats == "-")
       std::cerr << text;
