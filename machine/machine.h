@@ -44,6 +44,9 @@ struct MachineConfig {
   uint64_t channel_mem = 4ull << 20;  // shared by all partitions, at the top of RAM
   uint32_t placement = 0;             // UNITAG_PLACEMENT_*, reported to the guest
   unsigned elastic = 0;               // partition slots for partitions started while running
+  // --engine jit: untagged code runs translated (machine/jit) where the host has the tier; the
+  // interpreter runs deterministic multi-hart runs and any hart with hooks (policies, gdb, traces).
+  bool translate = false;
 };
 
 // kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.

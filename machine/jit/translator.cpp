@@ -1,0 +1,116 @@
+#include "machine/jit/translator.h"
+
+#include <chrono>
+
+#include "machine/hart/hart.h"
+#include "machine/jit/block_emitter.h"
+
+namespace unitag {
+
+// Only where guest addresses are physical ones (no Sv39 for fetches, no partition window): the
+// cache is keyed by physical pc and the translator reads the decode cache by it.
+bool Hart::run_translated(uint64_t& pc, uint64_t& count, uint64_t limit) {
+  if (paged_fetch_ || partition_.partitioned()) return true;
+  return jit_->run(*this, pc, count, limit);
+}
+
+bool Hart::enable_translation() {
+  jit_ = std::make_unique<jit::Translator>();
+  return true;
+}
+
+namespace jit {
+
+constexpr uint64_t kPageMask = (uint64_t{1} << Bus::kPageBits) - 1;
+
+Translator::Translator() : emitter_(std::make_unique<BlockEmitter>()) {}
+Translator::~Translator() = default;
+
+void Translator::flush() {
+  cache_.clear();
+  emitter_->reset();
+}
+
+// The interpreter checks its budget only where control can loop: after a taken jump and on
+// entering another page. Blocks end at every branch, so the check happens here, on the same
+// occasions, and a run stops after exactly the instructions the interpreter's would.
+bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) {
+  const Window& w = hart.tlb_.window;
+  BlockContext ctx;
+  ctx.x = hart.x;
+  ctx.window_base = w.base;
+  ctx.window_limit = w.limit;
+  ctx.window_host = w.host;
+  ctx.window_code_pages =
+      hart.bus_.code_page_flags() + ((w.paddr - Bus::kRamBase) >> Bus::kPageBits);
+  uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
+  for (;;) {
+    const Block* b = cache_.find(pc);
+    if (b == nullptr) b = translate(hart, pc);
+    if (b->code == nullptr) return true;
+    count += b->code(&ctx);
+    const uint64_t from_page = b->pc & ~kPageMask;
+    const uint64_t end_pc = b->end_pc;
+    const bool to_interpreter = b->ends_at_interpreter;
+    pc = ctx.next_pc;
+    if (ctx.handed_back) return true;
+    if (pc != end_pc || (pc & ~kPageMask) != from_page) {
+      if (count >= limit) return false;
+    }
+    if (to_interpreter && pc == end_pc) return true;
+    if ((pc & ~kPageMask) != fetch_checked_page) {
+      // As the interpreter's page lookup: the whole page must be executable, else it steps.
+      Translation t;
+      if (!hart.translate(pc & ~kPageMask, 1u << Bus::kPageBits, AccessKind::kFetch, t))
+        return true;
+      fetch_checked_page = pc & ~kPageMask;
+    }
+  }
+}
+
+// Decodes through the hart's decode cache (which marks the pages as code, so stores into them
+// are seen) and stops at a branch or jump, an instruction left to the interpreter, the page end
+// or kMaxInsns.
+const Block* Translator::translate(Hart& hart, uint64_t pc) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Block block;
+  block.pc = pc;
+  scratch_.clear();
+  DecodedPage* page = hart.decoded_page(pc);
+  uint64_t at = pc;
+  bool ended = false;
+  while (page != nullptr && scratch_.size() < BlockEmitter::kMaxInsns) {
+    if ((at & ~kPageMask) != (pc & ~kPageMask)) break;
+    DecodedInsn& slot = page->slots[(at & kPageMask) >> 1];
+    if (slot.op == Op::kUndecoded && !hart.fill_slot(at, slot)) break;
+    // A 4-byte instruction across the page end is the interpreter's (its sentinel handles it).
+    if (!BlockEmitter::translates(slot) || (at & kPageMask) + slot.len > kPageMask + 1) {
+      block.ends_at_interpreter = true;
+      break;
+    }
+    scratch_.push_back(slot);
+    at += slot.len;
+    if (BlockEmitter::ends_block(slot)) {
+      ended = true;
+      break;
+    }
+  }
+  if (!ended && scratch_.size() == BlockEmitter::kMaxInsns) block.ends_at_interpreter = false;
+  if (page == nullptr) block.ends_at_interpreter = true;
+  block.end_pc = at;
+  if (!scratch_.empty()) {
+    block.code = emitter_->emit(scratch_, pc, at);
+    if (block.code == nullptr) {  // the code buffer is full: start over
+      flush();
+      ++hart.stats.translation_flushes;
+      block.code = emitter_->emit(scratch_, pc, at);
+    }
+    ++hart.stats.translated_blocks;
+  }
+  hart.stats.translation_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return cache_.insert(block);
+}
+
+}  // namespace jit
+}  // namespace unitag
