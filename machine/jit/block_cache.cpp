@@ -10,6 +10,7 @@ const Block* BlockCache::insert(const Block& b) {
   FrontEntry& slot = front_[front_slot(b.pc)];
   slot.block = b;
   slot.valid = true;
+  if (b.body) chain_[(b.pc >> 1) % kChainEntries] = ChainEntry{b.pc, b.body};
   return &slot.block;
 }
 
@@ -30,6 +31,8 @@ void BlockCache::invalidate(uint64_t addr, uint64_t size) {
       if (block != blocks_.end() && starts[i] < hi && end > lo) {
         FrontEntry& slot = front_[front_slot(starts[i])];
         if (slot.block.pc == starts[i]) slot.valid = false;
+        ChainEntry& chained = chain_[(starts[i] >> 1) % kChainEntries];
+        if (chained.pc == starts[i]) chained = ChainEntry{};
         blocks_.erase(block);
       } else if (block != blocks_.end()) {
         ++i;
@@ -46,6 +49,7 @@ void BlockCache::clear() {
   blocks_.clear();
   by_page_.clear();
   for (FrontEntry& e : front_) e.valid = false;
+  chain_.fill(ChainEntry{});
 }
 
 }  // namespace unitag::jit

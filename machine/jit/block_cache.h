@@ -11,25 +11,39 @@
 
 namespace unitag::jit {
 
-// What a block reads and reports through: guest registers (the hart's own array) and the inline
-// memory window (translation.h's Window, as the interpreter's loop copies it).
+// How generated code left: for the dispatcher to look up (and maybe translate) the next block,
+// with an instruction for the interpreter, or with the budget spent.
+enum class ExitKind : uint32_t { kLookup = 0, kHandBack = 1, kBudget = 2 };
+
+// Where a chained jump finds a block from generated code: body is the code past the
+// prologue (the registers it sets up stay set across chained blocks).
+struct ChainEntry {
+  uint64_t pc = 1;  // never a pc: empty
+  const void* body = nullptr;
+};
+
+// What a block reads and reports through: guest registers (the hart's own array), the inline
+// memory window (translation.h's Window, as the interpreter's loop copies it), and the
+// interpreter's step count and budget.
 struct BlockContext {
   uint64_t* x = nullptr;
   uint64_t window_base = 0, window_limit = 0;
   uint8_t* window_host = nullptr;
   const void* window_code_pages = nullptr;  // one flag byte per page of the window
-  uint64_t next_pc = 0;                     // where the guest goes on
-  uint64_t handed_back = 0;                 // 1: next_pc is an instruction the interpreter must run
+  uint64_t count = 0, limit = 0;            // the execute loop's steps and budget
+  const ChainEntry* chain = nullptr;
+  uint64_t next_pc = 0;  // where the guest goes on
+  ExitKind exit = ExitKind::kLookup;
 };
 
-// Runs a block; returns how many instructions it retired.
-using BlockCode = uint64_t (*)(BlockContext*);
+// Runs a block (and the blocks it chains to).
+using BlockCode = void (*)(BlockContext*);
 
 struct Block {
-  uint64_t pc = 0;                   // first instruction's physical address
-  uint64_t end_pc = 0;               // just past the last translated instruction
-  BlockCode code = nullptr;          // nullptr: the first instruction is the interpreter's
-  bool ends_at_interpreter = false;  // stops before an instruction the translator does not handle
+  uint64_t pc = 0;           // first instruction's physical address
+  uint64_t end_pc = 0;       // just past the last translated instruction
+  BlockCode code = nullptr;  // nullptr: the first instruction is the interpreter's
+  const void* body = nullptr;
 };
 
 class BlockCache {
@@ -50,6 +64,9 @@ class BlockCache {
   void invalidate(uint64_t addr, uint64_t size);
   void clear();
   size_t size() const { return blocks_.size(); }
+  const ChainEntry* chain_table() const { return chain_.data(); }
+
+  static constexpr unsigned kChainEntries = 4096;  // indexed by (pc >> 1) % kChainEntries
 
  private:
   static constexpr unsigned kPageBits = 12;
@@ -60,6 +77,7 @@ class BlockCache {
     bool valid = false;
   };
   mutable std::array<FrontEntry, kFrontEntries> front_{};
+  std::array<ChainEntry, kChainEntries> chain_{};
   std::unordered_map<uint64_t, Block> blocks_;
   std::unordered_map<uint64_t, std::vector<uint64_t>> by_page_;  // page -> block start pcs
 };

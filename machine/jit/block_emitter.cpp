@@ -17,6 +17,7 @@ const Xbyak::Reg64& kWindowBase = r12;   // BlockContext::window_base
 const Xbyak::Reg64& kWindowLimit = r13;  // BlockContext::window_limit
 const Xbyak::Reg64& kWindowHost = r14;   // BlockContext::window_host
 const Xbyak::Reg64& kContext = r15;      // the BlockContext
+const Xbyak::Reg64& kCount = rbp;        // BlockContext::count
 
 // Division and the mixed-sign high multiply: the interpreter's own helpers (arith.h), so the
 // architected results for division by zero and overflow are the same by construction.
@@ -59,10 +60,14 @@ Helper helper_of(Op op) {
 // Code for one block; one instance per emit() (labels are per block).
 class Emitter {
  public:
-  Emitter(Xbyak::CodeGenerator& c) : c_(c) {}
+  Emitter(Xbyak::CodeGenerator& c, uint64_t pc, uint64_t end_pc)
+      : c_(c), page_(pc & ~kPageMask), end_pc_(end_pc) {}
 
-  void block(const std::vector<DecodedInsn>& insns, uint64_t pc, uint64_t end_pc) {
+  // Returns the body's address: where chained blocks jump in, past the prologue.
+  const uint8_t* block(const std::vector<DecodedInsn>& insns, uint64_t pc,
+                       bool ends_at_interpreter) {
     prologue();
+    const uint8_t* body = c_.getCurr();
     uint64_t at = pc;
     bool ended = false;
     for (size_t i = 0; i < insns.size(); ++i) {
@@ -70,20 +75,30 @@ class Emitter {
       ended = instruction(d, at, i);
       at += d.len;
     }
-    if (!ended) exit_to(end_pc, insns.size());
+    if (!ended) {
+      if (ends_at_interpreter)
+        exit_to(end_pc_, insns.size(), ExitKind::kHandBack);
+      else
+        go_to(end_pc_, insns.size());
+    }
     // Out of line: the instruction at `pc` goes back to the interpreter, the ones before it
     // retired.
     for (const HandBack& h : hand_backs_) {
       c_.L(*h.label);
-      exit_to(h.pc, h.retired, true);
+      exit_to(h.pc, h.retired, ExitKind::kHandBack);
     }
+    chain_lookup();
     c_.L(epilogue_);
+    c_.mov(qword[kContext + offsetof(BlockContext, count)], kCount);
+    c_.add(rsp, 8);
+    c_.pop(rbp);
     c_.pop(r15);
     c_.pop(r14);
     c_.pop(r13);
     c_.pop(r12);
     c_.pop(rbx);
     c_.ret();
+    return body;
   }
 
  private:
@@ -92,6 +107,7 @@ class Emitter {
     uint64_t pc;
     size_t retired;
   };
+  static constexpr uint64_t kPageMask = (uint64_t{1} << 12) - 1;
 
   static Xbyak::Address reg(unsigned r) { return qword[kRegs + r * 8]; }
 
@@ -100,24 +116,80 @@ class Emitter {
     c_.push(r12);
     c_.push(r13);
     c_.push(r14);
-    c_.push(r15);  // with the return address: 48 bytes, so calls see a 16-byte aligned stack
+    c_.push(r15);
+    c_.push(rbp);
+    c_.sub(rsp, 8);  // with the return address: 64 bytes, so calls see a 16-byte aligned stack
     c_.mov(kContext, rdi);
     c_.mov(kRegs, qword[rdi + offsetof(BlockContext, x)]);
     c_.mov(kWindowBase, qword[rdi + offsetof(BlockContext, window_base)]);
     c_.mov(kWindowLimit, qword[rdi + offsetof(BlockContext, window_limit)]);
     c_.mov(kWindowHost, qword[rdi + offsetof(BlockContext, window_host)]);
+    c_.mov(kCount, qword[rdi + offsetof(BlockContext, count)]);
   }
 
-  // Leaves the block for next_pc (rax when dynamic) having retired `retired` instructions.
-  void exit_to(uint64_t next_pc, size_t retired, bool hand_back = false) {
+  // Leaves the generated code for next_pc (rax when dynamic), `retired` more instructions done.
+  void exit_to(uint64_t next_pc, size_t retired, ExitKind kind) {
+    if (retired) c_.add(kCount, static_cast<uint32_t>(retired));
     c_.mov(rax, next_pc);
-    exit_with_rax(retired, hand_back);
+    exit_with_rax(kind);
   }
-  void exit_with_rax(size_t retired, bool hand_back = false) {
+  void exit_with_rax(ExitKind kind) {
     c_.mov(qword[kContext + offsetof(BlockContext, next_pc)], rax);
-    c_.mov(qword[kContext + offsetof(BlockContext, handed_back)], hand_back ? 1 : 0);
-    c_.mov(eax, static_cast<uint32_t>(retired));
+    c_.mov(qword[kContext + offsetof(BlockContext, exit)], static_cast<uint32_t>(kind));
     c_.jmp(epilogue_, Xbyak::CodeGenerator::T_NEAR);
+  }
+  // Goes on at next_pc after `retired` more instructions: the interpreter's budget check where
+  // it has one (a taken jump, a page crossing), then the next block directly when it is in
+  // this page and translated, else back to the dispatcher.
+  void go_to(uint64_t next_pc, size_t retired) {
+    c_.add(kCount, static_cast<uint32_t>(retired));
+    c_.mov(rax, next_pc);
+    const bool same_page = (next_pc & ~kPageMask) == page_;
+    if (next_pc != end_pc_ || !same_page) budget_check();
+    if (same_page)
+      c_.jmp(chain_, Xbyak::CodeGenerator::T_NEAR);
+    else
+      exit_with_rax(ExitKind::kLookup);
+  }
+  // The same for a computed target in rax.
+  void go_to_rax(size_t retired) {
+    c_.add(kCount, static_cast<uint32_t>(retired));
+    Xbyak::Label sequential;
+    if ((end_pc_ & ~kPageMask) == page_) {
+      c_.mov(rcx, end_pc_);
+      c_.cmp(rax, rcx);
+      c_.je(sequential, Xbyak::CodeGenerator::T_NEAR);
+    }
+    budget_check();
+    c_.L(sequential);
+    c_.mov(rcx, rax);
+    c_.shr(rcx, 12);
+    c_.mov(rdx, page_ >> 12);
+    c_.cmp(rcx, rdx);
+    c_.je(chain_, Xbyak::CodeGenerator::T_NEAR);
+    exit_with_rax(ExitKind::kLookup);
+  }
+  void budget_check() {
+    Xbyak::Label within;
+    c_.cmp(kCount, qword[kContext + offsetof(BlockContext, limit)]);
+    c_.jb(within, Xbyak::CodeGenerator::T_NEAR);
+    exit_with_rax(ExitKind::kBudget);
+    c_.L(within);
+  }
+  // rax: a pc in this page. Jumps into its block's body when the chain table has it.
+  void chain_lookup() {
+    Xbyak::Label miss;
+    c_.L(chain_);
+    c_.mov(rcx, rax);
+    c_.shr(rcx, 1);
+    c_.and_(ecx, BlockCache::kChainEntries - 1);
+    c_.shl(rcx, 4);
+    c_.add(rcx, qword[kContext + offsetof(BlockContext, chain)]);
+    c_.cmp(qword[rcx], rax);
+    c_.jne(miss, Xbyak::CodeGenerator::T_NEAR);
+    c_.jmp(qword[rcx + 8]);
+    c_.L(miss);
+    exit_with_rax(ExitKind::kLookup);
   }
   Xbyak::Label& hand_back_label(uint64_t pc, size_t retired) {
     hand_backs_.push_back({std::make_unique<Xbyak::Label>(), pc, retired});
@@ -148,7 +220,7 @@ class Emitter {
           c_.mov(rax, pc + d.len);
           c_.mov(reg(d.rd), rax);
         }
-        exit_to(pc + static_cast<int64_t>(imm), retired);
+        go_to(pc + static_cast<int64_t>(imm), retired);
         return true;
       case Op::jalr:
         c_.mov(rax, reg(d.rs1));  // before rd is written: rd may be rs1
@@ -158,7 +230,7 @@ class Emitter {
           c_.mov(rcx, pc + d.len);
           c_.mov(reg(d.rd), rcx);
         }
-        exit_with_rax(retired);
+        go_to_rax(retired);
         return true;
       case Op::beq:
       case Op::bne:
@@ -189,9 +261,9 @@ class Emitter {
             c_.jae(taken, Xbyak::CodeGenerator::T_NEAR);
             break;
         }
-        exit_to(pc + d.len, retired);
+        go_to(pc + d.len, retired);
         c_.L(taken);
-        exit_to(pc + static_cast<int64_t>(imm), retired);
+        go_to(pc + static_cast<int64_t>(imm), retired);
         return true;
       }
       case Op::lb:
@@ -435,7 +507,8 @@ class Emitter {
   }
 
   Xbyak::CodeGenerator& c_;
-  Xbyak::Label epilogue_;
+  const uint64_t page_, end_pc_;
+  Xbyak::Label epilogue_, chain_;
   std::vector<HandBack> hand_backs_;
 };
 
@@ -457,13 +530,15 @@ bool BlockEmitter::ends_block(const DecodedInsn& d) {
   return g == Group::Branch || g == Group::Jal || g == Group::Jalr;
 }
 
-BlockCode BlockEmitter::emit(const std::vector<DecodedInsn>& insns, uint64_t pc, uint64_t end_pc) {
+bool BlockEmitter::emit(const std::vector<DecodedInsn>& insns, uint64_t end_pc,
+                        bool ends_at_interpreter, Block& block) {
   // Generously above the longest block's code (kMaxInsns instructions of a few dozen bytes).
   constexpr size_t kBlockBytesBound = 32u << 10;
-  if (code_->getSize() + kBlockBytesBound > kBufferBytes) return nullptr;
+  if (code_->getSize() + kBlockBytesBound > kBufferBytes) return false;
   const uint8_t* start = code_->getCurr();
-  Emitter(*code_).block(insns, pc, end_pc);
-  return reinterpret_cast<BlockCode>(const_cast<uint8_t*>(start));
+  block.body = Emitter(*code_, block.pc, end_pc).block(insns, block.pc, ends_at_interpreter);
+  block.code = reinterpret_cast<BlockCode>(const_cast<uint8_t*>(start));
+  return true;
 }
 
 void BlockEmitter::reset() { code_->reset(); }

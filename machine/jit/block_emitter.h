@@ -33,10 +33,12 @@ class BlockEmitter {
   // Whether the instruction ends a block (branches and jumps).
   static bool ends_block(const DecodedInsn& d);
 
-  // Code for `insns`, the first at `pc`, each following the one before; the block's last
-  // instruction may be a branch or jump. Falls through to `end_pc` otherwise. nullptr when the
-  // buffer is full (the caller empties the cache and calls reset()).
-  BlockCode emit(const std::vector<DecodedInsn>& insns, uint64_t pc, uint64_t end_pc);
+  // Code for `insns`, the first at block.pc, each following the one before; the last may be a
+  // branch or jump, else the block goes on at end_pc (in the interpreter when
+  // ends_at_interpreter). Sets block.code and block.body; false when the buffer is full (the
+  // caller empties the cache and calls reset()).
+  bool emit(const std::vector<DecodedInsn>& insns, uint64_t end_pc, bool ends_at_interpreter,
+            Block& block);
   void reset();
 
  private:

@@ -32,8 +32,9 @@ void Translator::flush() {
 }
 
 // The interpreter checks its budget only where control can loop: after a taken jump and on
-// entering another page. Blocks end at every branch, so the check happens here, on the same
-// occasions, and a run stops after exactly the instructions the interpreter's would.
+// entering another page. Blocks end at every branch and make that check themselves on the same
+// occasions (block_emitter.cpp), so a run stops after exactly the instructions the
+// interpreter's would. Blocks in the same page chain directly; this loop finds the others.
 bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) {
   const Window& w = hart.tlb_.window;
   BlockContext ctx;
@@ -43,29 +44,30 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   ctx.window_host = w.host;
   ctx.window_code_pages =
       hart.bus_.code_page_flags() + ((w.paddr - Bus::kRamBase) >> Bus::kPageBits);
+  ctx.count = count;
+  ctx.limit = limit;
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
   for (;;) {
     const Block* b = cache_.find(pc);
     if (b == nullptr) b = translate(hart, pc);
-    if (b->code == nullptr) return true;
-    count += b->code(&ctx);
-    const uint64_t from_page = b->pc & ~kPageMask;
-    const uint64_t end_pc = b->end_pc;
-    const bool to_interpreter = b->ends_at_interpreter;
+    if (b->code == nullptr) break;
+    ctx.chain = cache_.chain_table();
+    b->code(&ctx);
     pc = ctx.next_pc;
-    if (ctx.handed_back) return true;
-    if (pc != end_pc || (pc & ~kPageMask) != from_page) {
-      if (count >= limit) return false;
+    if (ctx.exit == ExitKind::kBudget) {
+      count = ctx.count;
+      return false;
     }
-    if (to_interpreter && pc == end_pc) return true;
+    if (ctx.exit == ExitKind::kHandBack) break;
     if ((pc & ~kPageMask) != fetch_checked_page) {
       // As the interpreter's page lookup: the whole page must be executable, else it steps.
       Translation t;
-      if (!hart.translate(pc & ~kPageMask, 1u << Bus::kPageBits, AccessKind::kFetch, t))
-        return true;
+      if (!hart.translate(pc & ~kPageMask, 1u << Bus::kPageBits, AccessKind::kFetch, t)) break;
       fetch_checked_page = pc & ~kPageMask;
     }
   }
+  count = ctx.count;
+  return true;
 }
 
 // Decodes through the hart's decode cache (which marks the pages as code, so stores into them
@@ -78,32 +80,30 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
   scratch_.clear();
   DecodedPage* page = hart.decoded_page(pc);
   uint64_t at = pc;
-  bool ended = false;
+  bool to_interpreter = page == nullptr;
   while (page != nullptr && scratch_.size() < BlockEmitter::kMaxInsns) {
     if ((at & ~kPageMask) != (pc & ~kPageMask)) break;
     DecodedInsn& slot = page->slots[(at & kPageMask) >> 1];
-    if (slot.op == Op::kUndecoded && !hart.fill_slot(at, slot)) break;
+    // Not decodable (a fetch fault): the interpreter raises it.
+    if (slot.op == Op::kUndecoded && !hart.fill_slot(at, slot)) {
+      to_interpreter = true;
+      break;
+    }
     // A 4-byte instruction across the page end is the interpreter's (its sentinel handles it).
     if (!BlockEmitter::translates(slot) || (at & kPageMask) + slot.len > kPageMask + 1) {
-      block.ends_at_interpreter = true;
+      to_interpreter = true;
       break;
     }
     scratch_.push_back(slot);
     at += slot.len;
-    if (BlockEmitter::ends_block(slot)) {
-      ended = true;
-      break;
-    }
+    if (BlockEmitter::ends_block(slot)) break;
   }
-  if (!ended && scratch_.size() == BlockEmitter::kMaxInsns) block.ends_at_interpreter = false;
-  if (page == nullptr) block.ends_at_interpreter = true;
   block.end_pc = at;
   if (!scratch_.empty()) {
-    block.code = emitter_->emit(scratch_, pc, at);
-    if (block.code == nullptr) {  // the code buffer is full: start over
+    if (!emitter_->emit(scratch_, at, to_interpreter, block)) {  // the code buffer is full
       flush();
       ++hart.stats.translation_flushes;
-      block.code = emitter_->emit(scratch_, pc, at);
+      emitter_->emit(scratch_, at, to_interpreter, block);
     }
     ++hart.stats.translated_blocks;
   }

@@ -13,12 +13,14 @@
 namespace unitag::test {
 namespace {
 
-constexpr uint64_t kCode = Bus::kRamBase + 0x1000;
+// Where a seed's code starts: most programs cross a page boundary (a budget check point).
+uint64_t code_base(uint64_t seed) { return Bus::kRamBase + 0x2000 - 0x40 * (1 + seed % 16); }
 constexpr uint64_t kHandler = Bus::kRamBase + 0x3000;
 constexpr uint64_t kData = Bus::kRamBase + 0x10000;
 
 std::unique_ptr<Machine> make_machine(bool translate, const RandomProgram& p, uint64_t seed,
                                       uint64_t max_insns = 0) {
+  const uint64_t kCode = code_base(seed);
   MachineConfig cfg;
   cfg.mem_size = 1ull << 20;
   cfg.max_insns = max_insns;
@@ -37,7 +39,7 @@ std::unique_ptr<Machine> make_machine(bool translate, const RandomProgram& p, ui
   for (unsigned r = 1; r < 32; ++r) h.x[r] = data_rng() >> (data_rng() % 64);
   h.x[kDataBase] = kData;
   h.x[kPatchAddr] = kCode + p.patch_offset;
-  h.x[kLoopCount] = 12;
+  h.x[kLoopCount] = 40;
   h.x[kHandlerA] = 0;
   h.mtvec = kHandler;
   h.pc = kCode;
@@ -69,12 +71,13 @@ TEST_P(TranslatedVsInterpreted, SameStateAfterEveryPiece) {
   const RandomProgram p = random_program(rng, 60 + static_cast<unsigned>(rng() % 80), seed % 2);
   auto interp_machine = make_machine(false, p, seed);
   auto jit_machine = make_machine(true, p, seed);
+  const uint64_t kCode = code_base(seed);
   Hart& interp = interp_machine->hart(0);
   Hart& jit = jit_machine->hart(0);
-  for (unsigned piece = 0; piece < 400 && interp.pc != kCode + p.end_offset; ++piece) {
+  for (unsigned piece = 0; piece < 5000 && interp.pc != kCode + p.end_offset; ++piece) {
     // Small budgets stop runs mid-loop (the budget checks must fall where the interpreter's
     // do); large ones run many blocks in a row.
-    const uint64_t budget = rng() % 4 == 0 ? 1 + rng() % 8 : 1 + rng() % 600;
+    const uint64_t budget = rng() % 2 == 0 ? 1 + rng() % 16 : 1 + rng() % 600;
     const uint64_t a = interp.execute(budget), b = jit.execute(budget);
     ASSERT_EQ(a, b) << "retired in piece " << piece << " (budget " << budget << ")";
     expect_same_state(interp, jit, "piece " + std::to_string(piece));
@@ -95,7 +98,9 @@ INSTANTIATE_TEST_SUITE_P(Seeds, TranslatedVsInterpreted, ::testing::Range(0, 60)
 // Machine::run with --max-insns on one hart: both engines stop after the same instructions.
 TEST(TranslatedRun, MaxInsnsStopsWhereTheInterpreterDoes) {
   std::mt19937_64 rng(42);
-  const RandomProgram p = random_program(rng, 100, true);
+  const RandomProgram p = random_program(rng, 200, true);
+  ASSERT_GT(code_base(42) % 4096 + p.parcels.size() * 2, 4096u)
+      << "the program should cross a page";
   for (uint64_t limit : {1ull, 7ull, 100ull, 1234ull, 5000ull}) {
     uint64_t instret[2], pc[2];
     for (int engine = 0; engine < 2; ++engine) {
