@@ -1,6 +1,7 @@
 #include "machine/jit/translator.h"
 
 #include <chrono>
+#include <exception>
 
 #include "machine/hart/hart.h"
 #include "machine/jit/block_emitter.h"
@@ -14,9 +15,14 @@ bool Hart::run_translated(uint64_t& pc, uint64_t& count, uint64_t limit) {
   return jit_->run(*this, pc, count, limit);
 }
 
+// Xbyak throws when the host refuses executable memory: the interpreter runs everything then.
 bool Hart::enable_translation() {
-  jit_ = std::make_unique<jit::Translator>();
-  return true;
+  try {
+    jit_ = std::make_unique<jit::Translator>();
+  } catch (const std::exception&) {
+    jit_.reset();
+  }
+  return jit_ != nullptr;
 }
 
 namespace jit {
@@ -100,12 +106,18 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
   }
   block.end_pc = at;
   if (!scratch_.empty()) {
-    if (!emitter_->emit(scratch_, at, to_interpreter, block)) {  // the code buffer is full
+    try {
+      if (!emitter_->emit(scratch_, at, to_interpreter, block)) {  // the code buffer is full
+        flush();
+        ++hart.stats.translation_flushes;
+        emitter_->emit(scratch_, at, to_interpreter, block);
+      }
+      ++hart.stats.translated_blocks;
+    } catch (const std::exception&) {  // the emitter refused: this block stays interpreted
       flush();
-      ++hart.stats.translation_flushes;
-      emitter_->emit(scratch_, at, to_interpreter, block);
+      block.code = nullptr;
+      block.body = nullptr;
     }
-    ++hart.stats.translated_blocks;
   }
   hart.stats.translation_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
