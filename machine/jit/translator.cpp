@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "machine/hart/hart.h"
+#include "machine/isa/fp.h"
 #include "machine/jit/block_emitter.h"
 
 namespace unitag {
@@ -55,7 +56,14 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
   for (;;) {
     const Block* b = cache_.find(pc);
-    if (b == nullptr) b = translate(hart, pc);
+    if (b == nullptr) {
+      // Translating uses host FP (timing, the hash maps' load factors), whose sticky flags would
+      // become the guest's: fold the guest's pending flags first, clear what translation left.
+      const uint32_t host_csr = hart.fp_ ? fp::host_csr() : 0;
+      if (hart.fp_) hart.fflags |= fp::guest_flags(host_csr);
+      b = translate(hart, pc);
+      if (hart.fp_ && fp::host_csr() != host_csr) fp::reset_host_env();
+    }
     if (b->code == nullptr) break;
     ctx.chain = cache_.chain_table();
     b->code(&ctx);

@@ -42,7 +42,7 @@ struct RunOptions {
   std::vector<std::string> files;  // --file HOST[=GUEST]: a Linux program's ramfs
   FirmwareBootConfig boot;         // --firmware, --kernel, --initrd, --append
   std::string dump_dtb;
-  std::string engine = "interp";
+  std::string engine = "jit";
 };
 
 // Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
@@ -373,8 +373,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Instructions per hart per turn in deterministic mode")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   cmd->add_option("--engine", opts->engine,
-                  "interp, or jit: untagged code translated to x86-64 (x86-64 hosts; the "
-                  "interpreter elsewhere, with policies, gdb, traces, deterministic multi-hart)")
+                  "jit (default): untagged code translated to x86-64 where the host is x86-64 "
+                  "(the interpreter elsewhere, with policies, gdb, traces, deterministic "
+                  "multi-hart); interp: the interpreter only")
       ->check(CLI::IsMember({"interp", "jit"}));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")
