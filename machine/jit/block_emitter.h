@@ -1,7 +1,6 @@
-// x86-64 code for one translated block (Xbyak, Debian's libxbyak-dev): straight-line RV64IM(C)
-// ending at a branch or jump, guest registers in the hart's register array (addressed from
-// one host register), loads and stores through the interpreter's inline window check with an
-// exit handing the instruction back to the interpreter when it misses. x86-64 hosts only.
+// x86-64 code (Xbyak) for one block of straight-line RV64IM(C) ending at a branch or jump: guest
+// registers in the hart's array, loads and stores through the interpreter's inline window, and
+// an exit handing an instruction back to the interpreter where that misses. x86-64 hosts only.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,6 @@
-// The translation tier's glue for one hart: finds or translates the block at the hart's pc, runs
-// blocks one after another while the guest stays in translated code, and hands every
-// instruction it does not translate back to the interpreter's loop, with pc and the step count
-// exactly where the interpreter would have them. Owns the hart's block cache and code buffer.
+// The translation tier's glue for one hart: finds or translates the block at pc, runs blocks
+// while the guest stays in translated code and hands the rest back to the interpreter's loop,
+// with pc and step count exactly where it would have them. Owns the block cache and code buffer.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,6 @@
-// Random RV64IM(C) programs for the translation tier's differential test: a loop of straight-line
-// arithmetic, forward branches, jumps, loads and stores in a data area, CSR reads, faulting loads
-// (taken by a handler that skips them), and an instruction the loop rewrites in place each turn
-// (a store into code, with or without fence.i).
+// Random RV64IM(C) programs for the translation tier's differential test: loops of arithmetic,
+// branches, jumps, data loads and stores, CSR reads, faulting accesses a handler skips, and an
+// instruction each turn rewrites in place (a store into code, with or without fence.i).
 #pragma once
 
 #include <cstdint>
