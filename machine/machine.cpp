@@ -41,6 +41,10 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
   bus_.map(Plic::kBase, Plic::kSize, plic_.get());
   for (unsigned i = 0; i < config_.harts; ++i)
     harts_.push_back(std::make_unique<Hart>(*this, bus_, i, config_.fp));
+  // Deterministic multi-hart runs stay interpreted: the first floor of the translation tier is
+  // not checked for bit-for-bit reproducibility across harts.
+  if (config_.translate && !(config_.deterministic && config_.harts > 1))
+    for (auto& h : harts_) h->enable_translation();
   if (!config_.partitions.empty()) {
     layout_ = PartitionLayout::plan(config_.partitions, config_.harts, config_.mem_size,
                                     config_.channel_mem, config_.elastic);

@@ -11,6 +11,13 @@ struct NoChecks {
   bool check(Hart&, const DecodedInsn&, uint64_t) { return true; }
   bool uses_host_fp() const { return false; }
 };
+// No checks, and translated blocks (machine/jit) wherever a block starts.
+struct TranslatedRun {
+  static constexpr bool kChecks = false;
+  static constexpr bool kTranslated = true;
+  bool check(Hart&, const DecodedInsn&, uint64_t) { return true; }
+  bool uses_host_fp() const { return false; }
+};
 // Any ExecutionHooks, called through the interface from one shared check site.
 struct HookChecks {
   static constexpr bool kChecks = true;
@@ -33,6 +40,12 @@ uint64_t Hart::execute(uint64_t budget) {
   // between blocks may have raised some.
   if (fp_) fp::reset_host_env();
   if (hooks_ == nullptr) {
+#if UNITAG_HAS_JIT
+    if (jit_) {
+      TranslatedRun translated;
+      return execute_loop(translated, budget);
+    }
+#endif
     NoChecks none;
     return execute_loop(none, budget);
   }

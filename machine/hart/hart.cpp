@@ -8,6 +8,13 @@
 #include "abi/unitag/trap_causes.h"
 #include "machine/isa/decoder.h"
 #include "machine/machine.h"
+#if UNITAG_HAS_JIT
+#include "machine/jit/translator.h"
+#else
+namespace unitag::jit {
+class Translator {};  // no translation tier on this host
+}  // namespace unitag::jit
+#endif
 
 namespace unitag {
 
@@ -17,6 +24,12 @@ Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
   publish_labels();  // a zero budget only publishes the loop's labels into labels_
   reset(0, 0, 0);    // the loader sets the entry and a0/a1
 }
+
+Hart::~Hart() = default;
+
+#if !UNITAG_HAS_JIT
+bool Hart::enable_translation() { return false; }
+#endif
 
 void Hart::reset(uint64_t entry, uint64_t a0, uint64_t a1) {
   std::fill(std::begin(x), std::end(x), 0);
@@ -93,13 +106,24 @@ void Hart::use_labels(const void* const* labels) {
       for (DecodedInsn& s : p->slots) s.handler = handler_in(labels, s);
 }
 
-void Hart::flush_decode_cache() { ++decode_generation_; }
+void Hart::flush_decode_cache() {
+  ++decode_generation_;
+#if UNITAG_HAS_JIT
+  if (jit_) {
+    jit_->flush();
+    ++stats.translation_flushes;
+  }
+#endif
+}
 
 // A store may overlap an instruction starting up to 2 bytes before it (a 4-byte instruction at
 // 2-byte alignment), so those slots are invalidated too. Other harts keep their decodes until
 // they execute fence.i, as the specification requires of software.
 void Hart::invalidate_code(uint64_t addr, unsigned size) {
   ++stats.code_invalidations;
+#if UNITAG_HAS_JIT
+  if (jit_) jit_->invalidate(addr, size);
+#endif
   for (uint64_t a = (addr & ~uint64_t{1}) - 2; a < addr + size; a += 2) {
     if (!bus_.in_ram(a, 2)) continue;
     auto& page = pages_[(a - Bus::kRamBase) >> Bus::kPageBits];

@@ -20,6 +20,9 @@
 namespace unitag {
 
 class Machine;
+namespace jit {
+class Translator;
+}
 
 // Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position, plus two
 // sentinels: straight-line code runs off the end of the page into one of them (a 4-byte
@@ -47,13 +50,23 @@ struct HartStats {
   uint64_t interrupts[16] = {};  // interrupts by cause
   uint64_t decoded = 0;          // instructions decoded into the cache
   uint64_t code_invalidations = 0;
-  double host_seconds = 0;  // wall time this hart spent executing
-  double cpu_seconds = 0;   // host CPU time of that execution (robust on a busy host)
+  uint64_t translated_blocks = 0;    // blocks the translation tier compiled (machine/jit)
+  uint64_t translation_flushes = 0;  // times its cache was emptied (full, or fence.i)
+  double translation_seconds = 0;    // host time spent translating
+  double host_seconds = 0;           // wall time this hart spent executing
+  double cpu_seconds = 0;            // host CPU time of that execution (robust on a busy host)
 };
 
 class Hart {
  public:
   Hart(Machine& machine, Bus& bus, unsigned id, bool fp);
+  ~Hart();
+
+  // Runs untagged code through the translation tier (machine/jit) from now on. False where the
+  // host has none (not x86-64): the interpreter runs everything. With hooks attached (policies,
+  // the debugger, traces) the interpreter runs whatever this says.
+  bool enable_translation();
+  bool translating() const { return jit_ != nullptr; }
 
   // --- architectural state -------------------------------------------------------------------
   uint64_t x[33] = {};  // x[32] is the sink for writes to x0
@@ -216,7 +229,8 @@ class Hart {
   uint64_t fault_cause(AccessKind kind) const;
 
  private:
-  uint64_t publish_labels();  // runs the hook-free loop for nothing, which fills labels_
+  friend class jit::Translator;  // reads decoded slots (fill_slot) to translate them
+  uint64_t publish_labels();     // runs the hook-free loop for nothing, which fills labels_
   // Points every decoded slot's handler into another loop (its labels), keeping the decodes.
   void use_labels(const void* const* labels);
   bool fill_slot(uint64_t pc, DecodedInsn& slot);
@@ -325,6 +339,10 @@ class Hart {
   // emptying every decoded page each time cost a fifth of its boot).
   uint64_t decode_generation_ = 0;
   const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)
+  // Runs translated blocks from pc (execute_loop.inc, in the loop that runs them): false when
+  // the budget is spent, else pc is an instruction for the interpreter (its step not counted).
+  bool run_translated(uint64_t& pc, uint64_t& count, uint64_t limit);
+  std::unique_ptr<jit::Translator> jit_;
 };
 
 }  // namespace unitag

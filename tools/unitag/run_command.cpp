@@ -44,6 +44,7 @@ struct RunOptions {
   bool env_clear = false;          // --env-clear: start it from nothing, not unitag's own
   FirmwareBootConfig boot;         // --firmware, --kernel, --initrd, --append
   std::string dump_dtb;
+  std::string engine = "jit";
 };
 
 // Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
@@ -173,6 +174,13 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
     hj["interrupts_by_cause"] = irqs;
     hj["decoded_instructions"] = h.stats.decoded;
     hj["code_invalidations"] = h.stats.code_invalidations;
+    // Hooks (policies, the debugger, traces) keep a hart in the interpreter.
+    hj["engine"] = h.translating() && h.hooks() == nullptr ? "jit" : "interp";
+    if (h.translating()) {
+      hj["translated_blocks"] = h.stats.translated_blocks;
+      hj["translation_flushes"] = h.stats.translation_flushes;
+      hj["translation_seconds"] = h.stats.translation_seconds;
+    }
     harts.push_back(hj);
   }
   j["instructions"] = total;
@@ -246,6 +254,7 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.deterministic = o.deterministic;
   cfg.quantum = o.quantum;
   cfg.max_insns = o.max_insns;
+  cfg.translate = o.engine == "jit";
   cfg.timeout_seconds = o.timeout;
   // A Linux program's arguments travel with it (linux_program.h), not in the boot info.
   const bool firmware_boot = !o.boot.firmware.empty();
@@ -371,6 +380,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--quantum", opts->quantum,
                   "Instructions per hart per turn in deterministic mode")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
+  cmd->add_option("--engine", opts->engine,
+                  "jit (default): untagged code translated to x86-64 where the host is x86-64 "
+                  "(the interpreter elsewhere, with policies, gdb, traces, deterministic "
+                  "multi-hart); interp: the interpreter only")
+      ->check(CLI::IsMember({"interp", "jit"}));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")
       ->check(CLI::Validator(

@@ -1,0 +1,47 @@
+// x86-64 code (Xbyak) for one block of straight-line RV64IM(C) ending at a branch or jump: guest
+// registers in the hart's array, loads and stores through the interpreter's inline window, and
+// an exit handing an instruction back to the interpreter where that misses. x86-64 hosts only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "machine/isa/insn.h"
+#include "machine/jit/block_cache.h"
+
+namespace Xbyak {
+class CodeGenerator;
+}
+
+namespace unitag::jit {
+
+class BlockEmitter {
+ public:
+  // Code space for all of one hart's blocks; the cache is emptied when it runs out.
+  static constexpr size_t kBufferBytes = 8u << 20;
+  // The longest block translated (bounds the code one block takes).
+  static constexpr unsigned kMaxInsns = 64;
+
+  BlockEmitter();
+  ~BlockEmitter();
+
+  // Whether the translator handles this instruction (everything else runs in the interpreter).
+  static bool translates(const DecodedInsn& d);
+  // Whether the instruction ends a block (branches and jumps).
+  static bool ends_block(const DecodedInsn& d);
+
+  // Code for `insns`, the first at block.pc, each following the one before; the last may be a
+  // branch or jump, else the block goes on at end_pc (in the interpreter when
+  // ends_at_interpreter). Sets block.code and block.body; false when the buffer is full (the
+  // caller empties the cache and calls reset()).
+  bool emit(const std::vector<DecodedInsn>& insns, uint64_t end_pc, bool ends_at_interpreter,
+            Block& block);
+  void reset();
+
+ private:
+  std::unique_ptr<Xbyak::CodeGenerator> code_;
+};
+
+}  // namespace unitag::jit
