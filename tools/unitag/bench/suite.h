@@ -110,6 +110,10 @@ inline void keep_min(double& best, double v) {
   if (best == 0 || v < best) best = v;
 }
 
+// An untagged baseline for a tagged run's host time: tagged harts run on the interpreter (tag
+// checks are not compiled into translated code yet), so the baseline must too.
+inline const std::vector<std::string> kSameEngineAsTagged = {"--engine", "interp"};
+
 // Tag policies the policy, cache and security suites measure, composites last.
 inline const std::vector<std::string> kPolicies = {
     "rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi", "rwx,heap,stack,cfi,frame"};

@@ -47,7 +47,9 @@ class TypesSuite final : public Suite {
         for (const Config& c : kConfigs)
           steps.push_back(
               {fmt::format("{} {} (run {}/{})", b, c.label, rep, repeat_), [this, &ctx, b, c] {
-                 std::vector<std::string> flags = {"--deterministic"};
+                 // One engine for all, so host times compare (tagged runs interpret).
+                 std::vector<std::string> flags = {"--deterministic", kSameEngineAsTagged[0],
+                                                   kSameEngineAsTagged[1]};
                  if (!c.policy.empty()) flags.insert(flags.end(), {"--policy", c.policy});
                  GuestRun r = run_guest_ok(
                      ctx, c.image, flags,
