@@ -335,6 +335,12 @@ class Emitter {
         break;
     }
     if (no_result) return false;  // arithmetic into x0 has no effect
+    // The *W ops: on the low 32 bits of rs1, the result sign-extended to 64 (RV64I's rule).
+    const auto word_op = [&](auto&& op_on_eax) {
+      c_.mov(eax, dword[kRegs + d.rs1 * 8]);
+      op_on_eax();
+      c_.movsxd(rax, eax);
+    };
     switch (d.op) {
       case Op::lui:
         c_.mov(rax, static_cast<int64_t>(imm));
@@ -427,61 +433,47 @@ class Emitter {
         c_.sar(rax, cl);
         break;
       case Op::addiw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.add(eax, imm);
-        c_.movsxd(rax, eax);
+        word_op([&] { c_.add(eax, imm); });
         break;
       case Op::slliw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.shl(eax, imm);
-        c_.movsxd(rax, eax);
+        word_op([&] { c_.shl(eax, imm); });
         break;
       case Op::srliw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.shr(eax, imm);
-        c_.movsxd(rax, eax);
+        word_op([&] { c_.shr(eax, imm); });
         break;
       case Op::sraiw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.sar(eax, imm);
-        c_.movsxd(rax, eax);
+        word_op([&] { c_.sar(eax, imm); });
         break;
       case Op::addw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.add(eax, dword[kRegs + d.rs2 * 8]);
-        c_.movsxd(rax, eax);
+        word_op([&] { c_.add(eax, dword[kRegs + d.rs2 * 8]); });
         break;
       case Op::subw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.sub(eax, dword[kRegs + d.rs2 * 8]);
-        c_.movsxd(rax, eax);
+        word_op([&] { c_.sub(eax, dword[kRegs + d.rs2 * 8]); });
         break;
       case Op::sllw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.mov(ecx, dword[kRegs + d.rs2 * 8]);
-        c_.shl(eax, cl);
-        c_.movsxd(rax, eax);
+        word_op([&] {
+          c_.mov(ecx, dword[kRegs + d.rs2 * 8]);
+          c_.shl(eax, cl);
+        });
         break;
       case Op::srlw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.mov(ecx, dword[kRegs + d.rs2 * 8]);
-        c_.shr(eax, cl);
-        c_.movsxd(rax, eax);
+        word_op([&] {
+          c_.mov(ecx, dword[kRegs + d.rs2 * 8]);
+          c_.shr(eax, cl);
+        });
         break;
       case Op::sraw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.mov(ecx, dword[kRegs + d.rs2 * 8]);
-        c_.sar(eax, cl);
-        c_.movsxd(rax, eax);
+        word_op([&] {
+          c_.mov(ecx, dword[kRegs + d.rs2 * 8]);
+          c_.sar(eax, cl);
+        });
         break;
       case Op::mul:
         c_.mov(rax, reg(d.rs1));
         c_.imul(rax, reg(d.rs2));
         break;
       case Op::mulw:
-        c_.mov(eax, dword[kRegs + d.rs1 * 8]);
-        c_.imul(eax, dword[kRegs + d.rs2 * 8]);
-        c_.movsxd(rax, eax);
+        word_op([&] { c_.imul(eax, dword[kRegs + d.rs2 * 8]); });
         break;
       case Op::mulh:
         c_.mov(rax, reg(d.rs1));
