@@ -48,8 +48,8 @@ class TypesSuite final : public Suite {
           steps.push_back(
               {fmt::format("{} {} (run {}/{})", b, c.label, rep, repeat_), [this, &ctx, b, c] {
                  // One engine for all, so host times compare (tagged runs interpret).
-                 std::vector<std::string> flags = {"--deterministic", kSameEngineAsTagged[0],
-                                                   kSameEngineAsTagged[1]};
+                 std::vector<std::string> flags = kSameEngineAsTagged;
+                 flags.push_back("--deterministic");
                  if (!c.policy.empty()) flags.insert(flags.end(), {"--policy", c.policy});
                  GuestRun r = run_guest_ok(
                      ctx, c.image, flags,
