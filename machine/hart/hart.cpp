@@ -29,6 +29,7 @@ Hart::~Hart() = default;
 
 #if !UNITAG_HAS_JIT
 bool Hart::enable_translation() { return false; }
+void Hart::translate_with_tags(const jit::TagLayout*) {}
 #endif
 
 void Hart::reset(uint64_t entry, uint64_t a0, uint64_t a1) {

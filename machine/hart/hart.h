@@ -22,7 +22,8 @@ namespace unitag {
 class Machine;
 namespace jit {
 class Translator;
-}
+struct TagLayout;
+}  // namespace jit
 
 // Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position, plus two
 // sentinels: straight-line code runs off the end of the page into one of them (a 4-byte
@@ -67,6 +68,10 @@ class Hart {
   // the debugger, traces) the interpreter runs whatever this says.
   bool enable_translation();
   bool translating() const { return jit_ != nullptr; }
+  // The tag checks compiled into translated blocks (machine/jit/tag_check_emitter.h), for the
+  // loop of hooks that run translated code (a lone tag engine); nullptr: none. Changing it
+  // drops every translation. Setting other hooks resets it.
+  void translate_with_tags(const jit::TagLayout* tags);
 
   // --- architectural state -------------------------------------------------------------------
   uint64_t x[33] = {};  // x[32] is the sink for writes to x0
@@ -107,6 +112,7 @@ class Hart {
   bool has_fp() const { return fp_; }
 
   void set_hooks(ExecutionHooks* hooks) {
+    if (hooks != hooks_) translate_with_tags(nullptr);
     hooks_ = hooks;
     hooks_use_host_fp_ = hooks && hooks->uses_host_fp();
     hooks_own_loop_ = hooks && hooks->has_own_loop();

@@ -34,6 +34,7 @@ struct BlockContext {
   const ChainEntry* chain = nullptr;
   uint64_t next_pc = 0;  // where the guest goes on
   ExitKind exit = ExitKind::kLookup;
+  uint64_t window_ram_offset = 0;  // the window's first byte's offset in RAM (memory tags)
 };
 
 // Runs a block (and the blocks it chains to).

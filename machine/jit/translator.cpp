@@ -26,6 +26,10 @@ bool Hart::enable_translation() {
   return jit_ != nullptr;
 }
 
+void Hart::translate_with_tags(const jit::TagLayout* tags) {
+  if (jit_ && jit_->tags() != tags) jit_->use_tags(tags);
+}
+
 namespace jit {
 
 constexpr uint64_t kPageMask = (uint64_t{1} << Bus::kPageBits) - 1;
@@ -36,6 +40,12 @@ Translator::~Translator() = default;
 void Translator::flush() {
   cache_.clear();
   emitter_->reset();
+}
+
+void Translator::use_tags(const TagLayout* tags) {
+  flush();
+  tags_ = tags;
+  emitter_->set_tags(tags);
 }
 
 // The interpreter checks its budget only where control can loop: after a taken jump and on
@@ -51,8 +61,15 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   ctx.window_host = w.host;
   ctx.window_code_pages =
       hart.bus_.code_page_flags() + ((w.paddr - Bus::kRamBase) >> Bus::kPageBits);
+  ctx.window_ram_offset = w.paddr - Bus::kRamBase;
   ctx.count = count;
   ctx.limit = limit;
+  // With tags compiled in, every instruction a block retires passed its check's common path.
+  const uint64_t count_before = count;
+  const auto done = [&] {
+    if (tags_) *tags_->checked += ctx.count - count_before;
+    count = ctx.count;
+  };
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
   for (;;) {
     const Block* b = cache_.find(pc);
@@ -69,7 +86,7 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
     b->code(&ctx);
     pc = ctx.next_pc;
     if (ctx.exit == ExitKind::kBudget) {
-      count = ctx.count;
+      done();
       return false;
     }
     if (ctx.exit == ExitKind::kHandBack) break;
@@ -80,7 +97,7 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
       fetch_checked_page = pc & ~kPageMask;
     }
   }
-  count = ctx.count;
+  done();
   return true;
 }
 
@@ -98,13 +115,20 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
   while (page != nullptr && scratch_.size() < BlockEmitter::kMaxInsns) {
     if ((at & ~kPageMask) != (pc & ~kPageMask)) break;
     DecodedInsn& slot = page->slots[(at & kPageMask) >> 1];
+    // With tags, decoding gives an instruction its tags (interned in order of first decode, as
+    // reports and statistics show them): only the interpreter decodes, as it first runs each.
+    if (slot.op == Op::kUndecoded && tags_) {
+      to_interpreter = true;
+      break;
+    }
     // Not decodable (a fetch fault): the interpreter raises it.
     if (slot.op == Op::kUndecoded && !hart.fill_slot(at, slot)) {
       to_interpreter = true;
       break;
     }
     // A 4-byte instruction across the page end is the interpreter's (its sentinel handles it).
-    if (!BlockEmitter::translates(slot) || (at & kPageMask) + slot.len > kPageMask + 1) {
+    if (!BlockEmitter::translates(slot) || (tags_ && !TagCheckEmitter::checks(slot)) ||
+        (at & kPageMask) + slot.len > kPageMask + 1) {
       to_interpreter = true;
       break;
     }
@@ -113,6 +137,10 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
     if (BlockEmitter::ends_block(slot)) break;
   }
   block.end_pc = at;
+  if (scratch_.empty() && tags_) {  // not run yet: translated once the interpreter has run it
+    uncached_ = block;
+    return &uncached_;
+  }
   if (!scratch_.empty()) {
     try {
       if (!emitter_->emit(scratch_, at, to_interpreter, block)) {  // the code buffer is full

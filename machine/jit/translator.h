@@ -9,6 +9,7 @@
 
 #include "machine/isa/insn.h"
 #include "machine/jit/block_cache.h"
+#include "machine/jit/tag_check_emitter.h"
 
 namespace unitag {
 class Hart;
@@ -29,6 +30,9 @@ class Translator {
   void invalidate(uint64_t addr, uint64_t size) { cache_.invalidate(addr, size); }
   // fence.i, a reset: nothing translated before survives.
   void flush();
+  // Blocks carry the tag checks `tags` describes from now on (nullptr: none); drops the rest.
+  void use_tags(const TagLayout* tags);
+  const TagLayout* tags() const { return tags_; }
 
  private:
   const Block* translate(Hart& hart, uint64_t pc);
@@ -36,6 +40,8 @@ class Translator {
   BlockCache cache_;
   std::unique_ptr<BlockEmitter> emitter_;
   std::vector<DecodedInsn> scratch_;
+  const TagLayout* tags_ = nullptr;
+  Block uncached_;  // with tags: the empty block at an instruction the interpreter must decode
 };
 
 }  // namespace unitag::jit

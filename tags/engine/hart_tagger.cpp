@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <sstream>
 
@@ -104,6 +105,34 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
       cache_(engine.config().cache_entries, engine.config().cache_ways),
       host_rules_(kHostRuleEntries, 2) {
   hart.flush_decode_cache();  // entries decoded before attaching have no code tag
+  jit::TagLayout& l = jit_layout_;
+  l.tag_file = tag_file;
+  l.f_base = kFBase;
+  l.pc_slot = kPcSlot;
+  l.entries = &code_base_;
+  l.entry_size = sizeof(CodeEntry);
+  l.last_pc = offsetof(CodeEntry, last_pc);
+  l.last_rs1 = offsetof(CodeEntry, last_rs1);
+  l.last_rs2 = offsetof(CodeEntry, last_rs2);
+  l.last_rs3 = offsetof(CodeEntry, last_rs3);
+  l.last_mem = offsetof(CodeEntry, last_mem);
+  l.out_pc = offsetof(CodeEntry, out_pc);
+  l.out_rd = offsetof(CodeEntry, out_rd);
+  l.out_mem = offsetof(CodeEntry, out_mem);
+  l.epoch = offsetof(CodeEntry, epoch);
+  l.rs1_mask = offsetof(CodeEntry, rs1_mask);
+  l.rs2_mask = offsetof(CodeEntry, rs2_mask);
+  l.rs3_mask = offsetof(CodeEntry, rs3_mask);
+  l.current_epoch = &current_epoch_;
+  l.prev_pc = &prev_pc_;
+  l.checked = &checked_;
+  l.memory_tags = shadow_.ram_words();
+  l.ram_base = ShadowMemory::kRamBase;
+  l.ram_size = shadow_.ram_size();
+  l.set_memory_tag = [](void* shadow, uint64_t paddr, uint32_t tag) {
+    static_cast<ShadowMemory*>(shadow)->set(paddr, tag);
+  };
+  l.owner = &shadow_;
 }
 
 void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
@@ -115,6 +144,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   if (fresh) {
     code_.emplace_back();
     keys_.emplace_back();
+    code_base_ = reinterpret_cast<uint8_t*>(code_.data());
   }
   CodeEntry e{};
   CodeKey k{};

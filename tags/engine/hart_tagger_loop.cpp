@@ -144,6 +144,11 @@ struct TaggerChecks {
   bool yielding() const { return tagger->switching(); }
 };
 
+// The same, with translated blocks (machine/jit) carrying the common path of the check.
+struct TaggerTranslatedChecks : TaggerChecks {
+  static constexpr bool kTranslated = true;
+};
+
 // A bound (allocator) call runs trusted: one compare per instruction, at one shared check site
 // (so the decoded slots keep pointing into the tagged loop).
 struct TrustedChecks {
@@ -164,11 +169,17 @@ struct TrustedChecks {
 
 uint64_t HartTagger::execute(Hart& hart, uint64_t budget) {
   own_loop_ = true;
+  const bool translated = hart.translating();
+  if (translated) hart.translate_with_tags(&jit_layout_);  // set_hooks resets it
   uint64_t done = 0;
   for (;;) {
     switch_ = false;
-    done += in_bound_ ? hart.execute_loop(TrustedChecks{this}, budget - done)
-                      : hart.execute_loop(TaggerChecks{this}, budget - done);
+    if (in_bound_)
+      done += hart.execute_loop(TrustedChecks{this}, budget - done);
+    else if (translated)
+      done += hart.execute_loop(TaggerTranslatedChecks{{this}}, budget - done);
+    else
+      done += hart.execute_loop(TaggerChecks{this}, budget - done);
     if (!switch_ || done >= budget || hart.machine().stop_requested()) break;
   }
   switch_ = false;

@@ -174,8 +174,9 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
     hj["interrupts_by_cause"] = irqs;
     hj["decoded_instructions"] = h.stats.decoded;
     hj["code_invalidations"] = h.stats.code_invalidations;
-    // Hooks (policies, the debugger, traces) keep a hart in the interpreter.
-    hj["engine"] = h.translating() && h.hooks() == nullptr ? "jit" : "interp";
+    // Hooks (the debugger, traces) keep a hart in the interpreter; a lone tag engine does not.
+    const bool hooks_translate = h.hooks() == nullptr || h.hooks()->runs_translated();
+    hj["engine"] = h.translating() && hooks_translate ? "jit" : "interp";
     if (h.translating()) {
       hj["translated_blocks"] = h.stats.translated_blocks;
       hj["translation_flushes"] = h.stats.translation_flushes;
