@@ -72,6 +72,9 @@ class Hart {
   // loop of hooks that run translated code (a lone tag engine); nullptr: none. Changing it
   // drops every translation. Setting other hooks resets it.
   void translate_with_tags(const jit::TagLayout* tags);
+  // Code the tag engine trusts (jit::Translator::run_trusted): until called with nullptr,
+  // translated without checks, counted in *trusted, stopping before stop_pc.
+  void translate_trusted(uint64_t stop_pc, uint64_t* trusted);
 
   // --- architectural state -------------------------------------------------------------------
   uint64_t x[33] = {};  // x[32] is the sink for writes to x0
@@ -348,6 +351,9 @@ class Hart {
   // Runs translated blocks from pc (execute_loop.inc, in the loop that runs them): false when
   // the budget is spent, else pc is an instruction for the interpreter (its step not counted).
   bool run_translated(uint64_t& pc, uint64_t& count, uint64_t limit);
+  // After run_translated handed back an instruction that translated code runs when its tags
+  // allow (or its access is in the window): the pc after it, else ~0.
+  uint64_t translated_resume_pc() const;
   std::unique_ptr<jit::Translator> jit_;
 };
 

@@ -147,6 +147,8 @@ struct TaggerChecks {
 // The same, with translated blocks (machine/jit) carrying the common path of the check.
 struct TaggerTranslatedChecks : TaggerChecks {
   static constexpr bool kTranslated = true;
+  // An instruction handed back for check_slowly is the only one the interpreter runs.
+  static constexpr bool kResumeTranslated = true;
 };
 
 // A bound (allocator) call runs trusted: one compare per instruction, at one shared check site
@@ -165,6 +167,11 @@ struct TrustedChecks {
   }
   bool yielding() const { return tagger->switching(); }
 };
+
+// The same in translated blocks without checks, which stop before the call's return site.
+struct TrustedTranslatedChecks : TrustedChecks {
+  static constexpr bool kTranslated = true;
+};
 }  // namespace
 
 uint64_t HartTagger::execute(Hart& hart, uint64_t budget) {
@@ -174,7 +181,11 @@ uint64_t HartTagger::execute(Hart& hart, uint64_t budget) {
   uint64_t done = 0;
   for (;;) {
     switch_ = false;
-    if (in_bound_)
+    if (in_bound_ && translated) {
+      hart.translate_trusted(bound_return_, &trusted_);
+      done += hart.execute_loop(TrustedTranslatedChecks{{this}}, budget - done);
+      hart.translate_trusted(0, nullptr);
+    } else if (in_bound_)
       done += hart.execute_loop(TrustedChecks{this}, budget - done);
     else if (translated)
       done += hart.execute_loop(TaggerTranslatedChecks{{this}}, budget - done);
