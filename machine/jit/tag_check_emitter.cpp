@@ -15,6 +15,9 @@ const Xbyak::Reg32& kEpoch = r9d;  // what an entry's epoch must equal
 const Xbyak::Reg64& kEpochAddress = r9;
 const Xbyak::Reg64& kTagFile = r10;  // TagLayout::tag_file
 const Xbyak::Reg64& kEntries = r11;  // *TagLayout::entries
+// The memory tag of the window's first word (the window is RAM, which the tags cover whole).
+// Caller-saved too, and the block emitter passes arguments in it only to calls.
+const Xbyak::Reg64& kWindowTags = rdi;
 }  // namespace
 
 // A store whose rule gives its word another tag: the engine's own setter, out of line.
@@ -54,6 +57,10 @@ void TagCheckEmitter::enter() {
   c_.mov(kEpochAddress, reinterpret_cast<uint64_t>(layout_.current_epoch));
   c_.mov(kEpoch, dword[kEpochAddress]);
   c_.mov(kPcTag, dword[kTagFile + static_cast<int>(layout_.pc_slot) * 4]);
+  c_.mov(kWindowTags, qword[context_ + window_ram_offset_]);
+  c_.shr(kWindowTags, 1);  // a word's 8 bytes have a 4-byte tag (the offset is page-aligned)
+  c_.mov(rcx, reinterpret_cast<uint64_t>(layout_.memory_tags));
+  c_.add(kWindowTags, rcx);
 }
 
 void TagCheckEmitter::leave() {
@@ -85,14 +92,14 @@ void TagCheckEmitter::check(const DecodedInsn& d, uint64_t pc, Xbyak::Label& dif
     std::memcpy(&m, entry_now + offset, sizeof m);
     return m;
   };
-  // rdi: this instruction's code entry.
+  // rsi: this instruction's code entry when beyond a displacement.
   const uint64_t at = uint64_t{d.hook_data} * l.entry_size;
-  const bool far = at > 0x7fff0000u;  // beyond a displacement
+  const bool far = at > 0x7fff0000u;
   if (far) {
-    c_.mov(rdi, at);
-    c_.add(rdi, kEntries);
+    c_.mov(rsi, at);
+    c_.add(rsi, kEntries);
   }
-  const Xbyak::Reg64& entry = far ? rdi : kEntries;
+  const Xbyak::Reg64& entry = far ? rsi : kEntries;
   const uint32_t base = far ? 0 : static_cast<uint32_t>(at);
   const auto field = [&](size_t offset) {
     return dword[entry + static_cast<uint32_t>(base + offset)];
@@ -115,56 +122,52 @@ void TagCheckEmitter::check(const DecodedInsn& d, uint64_t pc, Xbyak::Label& dif
   source(ops.rs2, d.rs2, l.rs2_mask, l.last_rs2);
   source(ops.rs3, d.rs3, l.rs3_mask, l.last_rs3);
   if (ops.accesses_memory()) {
-    // rdx: the accessed word's offset in RAM; esi: its tag.
-    c_.mov(rdx, qword[context_ + window_ram_offset_]);
-    c_.add(rdx, rax);
-    c_.mov(rcx, l.ram_size);
-    c_.cmp(rdx, rcx);
-    c_.jae(differs, Xbyak::CodeGenerator::T_NEAR);  // not RAM: the engine knows devices' tags
-    c_.mov(rcx, rdx);
+    // rcx: the accessed word's index in the window; edx: its tag.
+    c_.mov(rcx, rax);
     c_.shr(rcx, 3);
-    c_.mov(rsi, reinterpret_cast<uint64_t>(l.memory_tags));
-    c_.mov(esi, dword[rsi + rcx * 4]);
-    c_.cmp(esi, field(l.last_mem));
+    c_.mov(edx, dword[kWindowTags + rcx * 4]);
+    c_.cmp(edx, field(l.last_mem));
     unless_equal();
   }
   c_.mov(kPcTag, field(l.out_pc));
   if (ops.rd != RegFile::kNone) {
-    c_.mov(ecx, field(l.out_rd));
-    c_.mov(dword[kTagFile + slot(ops.rd, d.rd)], ecx);
+    c_.mov(esi, field(l.out_rd));
+    c_.mov(dword[kTagFile + slot(ops.rd, d.rd)], esi);
   }
   if (ops.writes_memory()) {
     stubs_.push_back(std::make_unique<Stub>());
-    c_.mov(ecx, field(l.out_mem));
-    c_.cmp(ecx, esi);
+    c_.mov(esi, field(l.out_mem));
+    c_.cmp(esi, edx);
     c_.jne(stubs_.back()->entry, Xbyak::CodeGenerator::T_NEAR);
     c_.L(stubs_.back()->back);
   }
   if (last) leave_before(checked_pcs_.size());
 }
 
-// rdx: the word's offset in RAM, ecx: its new tag. rax (a window offset) and the checks'
+// rax: the access's offset in the window, esi: the word's new tag. rax and the checks'
 // registers survive the call; the stack stays 16-byte aligned as the block's body keeps it.
 void TagCheckEmitter::finish() {
   for (const auto& s : stubs_) {
     c_.L(s->entry);
     c_.push(rax);
+    c_.push(rdi);
     c_.push(r8);
     c_.push(r9);
     c_.push(r10);
     c_.push(r11);
-    c_.sub(rsp, 8);
+    c_.mov(edx, esi);
+    c_.mov(rsi, qword[context_ + window_ram_offset_]);
+    c_.add(rsi, rax);
+    c_.mov(rcx, layout_.ram_base);
+    c_.add(rsi, rcx);
     c_.mov(rdi, reinterpret_cast<uint64_t>(layout_.owner));
-    c_.mov(rsi, layout_.ram_base);
-    c_.add(rsi, rdx);
-    c_.mov(edx, ecx);
     c_.mov(rax, reinterpret_cast<uint64_t>(layout_.set_memory_tag));
     c_.call(rax);
-    c_.add(rsp, 8);
     c_.pop(r11);
     c_.pop(r10);
     c_.pop(r9);
     c_.pop(r8);
+    c_.pop(rdi);
     c_.pop(rax);
     c_.jmp(s->back, Xbyak::CodeGenerator::T_NEAR);
   }

@@ -38,9 +38,9 @@ struct TagLayout {
   const uint32_t* current_epoch = nullptr;  // what an entry's epoch must equal
   uint64_t* prev_pc = nullptr;              // the last instruction allowed
   uint64_t* checked = nullptr;              // instructions checked on the common path
-  // Memory tags: one 32-bit tag per 8-byte word of RAM, from RAM's first byte.
+  // Memory tags: one 32-bit tag per 8-byte word of all RAM (at ram_base), from its first byte.
   const uint32_t* memory_tags = nullptr;
-  uint64_t ram_base = 0, ram_size = 0;
+  uint64_t ram_base = 0;
   // A changed memory tag (rare: stores whose rule gives the word another tag).
   void (*set_memory_tag)(void* owner, uint64_t paddr, uint32_t tag) = nullptr;
   void* owner = nullptr;

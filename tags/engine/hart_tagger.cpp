@@ -128,7 +128,6 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
   l.checked = &checked_;
   l.memory_tags = shadow_.ram_words();
   l.ram_base = ShadowMemory::kRamBase;
-  l.ram_size = shadow_.ram_size();
   l.set_memory_tag = [](void* shadow, uint64_t paddr, uint32_t tag) {
     static_cast<ShadowMemory*>(shadow)->set(paddr, tag);
   };
