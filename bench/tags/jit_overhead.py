@@ -6,23 +6,20 @@ tagged jit time over untagged jit time (the same engine). Every tagged pair must
 instructions, modeled cycles and tag statistics.
 Usage: bench/tags/jit_overhead.py [BUILD_DIR] [--repeat N] [--policy P]...
 Prints a Markdown table (docs/benchmarks.md holds a copy with the command line)."""
+import argparse
 import json
 import math
 import subprocess
-import sys
 
-args = sys.argv[1:]
-build = args.pop(0) if args and not args[0].startswith("--") else "build"
-repeat = 3
-if "--repeat" in args:
-    repeat = int(args[args.index("--repeat") + 1])
-policies = []
-while "--policy" in args:
-    i = args.index("--policy")
-    policies.append(args[i + 1])
-    del args[i:i + 2]
-policies = policies or ["rwx,heap,stack,cfi",
-                        "rwx,heap,stack,cfi,frame,taint,ifc,compartment,mte,bounds"]
+parser = argparse.ArgumentParser(description="tagged vs untagged on the translated engine")
+parser.add_argument("build", nargs="?", default="build")
+parser.add_argument("--repeat", type=int, default=3)
+parser.add_argument("--policy", action="append", dest="policies")
+options = parser.parse_args()
+build = options.build
+repeat = options.repeat
+policies = options.policies or ["rwx,heap,stack,cfi",
+                                "rwx,heap,stack,cfi,frame,taint,ifc,compartment,mte,bounds"]
 workloads = ["tags_bench_matmul", "tags_bench_crc", "tags_bench_sort", "tags_benign_hash",
              "bench_mandel_int"]
 

@@ -63,9 +63,9 @@ class Hart {
   Hart(Machine& machine, Bus& bus, unsigned id, bool fp);
   ~Hart();
 
-  // Runs untagged code through the translation tier (machine/jit) from now on. False where the
-  // host has none (not x86-64): the interpreter runs everything. With hooks attached (policies,
-  // the debugger, traces) the interpreter runs whatever this says.
+  // Runs code through the translation tier (machine/jit) from now on. False where the host has
+  // none (not x86-64): the interpreter runs everything. With hooks attached (the debugger,
+  // traces) the interpreter runs whatever this says; a tag engine's own loop runs translated.
   bool enable_translation();
   bool translating() const { return jit_ != nullptr; }
   // The tag checks compiled into translated blocks (machine/jit/tag_check_emitter.h), for the

@@ -105,33 +105,33 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
       cache_(engine.config().cache_entries, engine.config().cache_ways),
       host_rules_(kHostRuleEntries, 2) {
   hart.flush_decode_cache();  // entries decoded before attaching have no code tag
-  jit::TagLayout& l = jit_layout_;
-  l.tag_file = tag_file;
-  l.f_base = kFBase;
-  l.pc_slot = kPcSlot;
-  l.entries = &code_base_;
-  l.entry_size = sizeof(CodeEntry);
-  l.last_pc = offsetof(CodeEntry, last_pc);
-  l.last_rs1 = offsetof(CodeEntry, last_rs1);
-  l.last_rs2 = offsetof(CodeEntry, last_rs2);
-  l.last_rs3 = offsetof(CodeEntry, last_rs3);
-  l.last_mem = offsetof(CodeEntry, last_mem);
-  l.out_pc = offsetof(CodeEntry, out_pc);
-  l.out_rd = offsetof(CodeEntry, out_rd);
-  l.out_mem = offsetof(CodeEntry, out_mem);
-  l.epoch = offsetof(CodeEntry, epoch);
-  l.rs1_mask = offsetof(CodeEntry, rs1_mask);
-  l.rs2_mask = offsetof(CodeEntry, rs2_mask);
-  l.rs3_mask = offsetof(CodeEntry, rs3_mask);
-  l.current_epoch = &current_epoch_;
-  l.prev_pc = &prev_pc_;
-  l.checked = &checked_;
-  l.memory_tags = shadow_.ram_words();
-  l.ram_base = ShadowMemory::kRamBase;
-  l.set_memory_tag = [](void* shadow, uint64_t paddr, uint32_t tag) {
-    static_cast<ShadowMemory*>(shadow)->set(paddr, tag);
-  };
-  l.owner = &shadow_;
+  // Where translated blocks find what the common path of the check reads and writes.
+  jit_layout_ = {
+      .tag_file = tag_file,
+      .f_base = kFBase,
+      .pc_slot = kPcSlot,
+      .entries = &code_base_,
+      .entry_size = sizeof(CodeEntry),
+      .last_pc = offsetof(CodeEntry, last_pc),
+      .last_rs1 = offsetof(CodeEntry, last_rs1),
+      .last_rs2 = offsetof(CodeEntry, last_rs2),
+      .last_rs3 = offsetof(CodeEntry, last_rs3),
+      .last_mem = offsetof(CodeEntry, last_mem),
+      .out_pc = offsetof(CodeEntry, out_pc),
+      .out_rd = offsetof(CodeEntry, out_rd),
+      .out_mem = offsetof(CodeEntry, out_mem),
+      .epoch = offsetof(CodeEntry, epoch),
+      .rs1_mask = offsetof(CodeEntry, rs1_mask),
+      .rs2_mask = offsetof(CodeEntry, rs2_mask),
+      .rs3_mask = offsetof(CodeEntry, rs3_mask),
+      .current_epoch = &current_epoch_,
+      .prev_pc = &prev_pc_,
+      .checked = &checked_,
+      .memory_tags = shadow_.ram_words(),
+      .ram_base = ShadowMemory::kRamBase,
+      .set_memory_tag = [](void* shadow, uint64_t paddr,
+                           uint32_t tag) { static_cast<ShadowMemory*>(shadow)->set(paddr, tag); },
+      .owner = &shadow_};
 }
 
 void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {

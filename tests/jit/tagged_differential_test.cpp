@@ -26,7 +26,6 @@ namespace {
 uint64_t code_base(uint64_t seed) { return Bus::kRamBase + 0x2000 - 0x40 * (1 + seed % 16); }
 constexpr uint64_t kHandler = Bus::kRamBase + 0x400;
 constexpr uint64_t kData = Bus::kRamBase + 0x800000;
-constexpr uint64_t kDataBytes = 2048;
 
 struct TaggedMachine {
   TaggedMachine(bool translate, const std::string& policies, const RandomProgram& p, uint64_t seed)
@@ -46,24 +45,8 @@ struct TaggedMachine {
       at = comma + 1;
     }
     engine = std::make_unique<tags::TagEngine>(tags::make_policies(names), config, machine, image);
-    Hart& h = machine.hart(0);
-    engine->attach(h);
-    const uint64_t code = code_base(seed);
-    EXPECT_TRUE(h.poke(code, p.parcels.data(), p.parcels.size() * 2));
-    const std::vector<uint32_t> handler = skipping_handler();
-    EXPECT_TRUE(h.poke(kHandler, handler.data(), handler.size() * 4));
-    std::mt19937_64 data_rng(seed);
-    for (uint64_t a = kData; a < kData + kDataBytes; a += 8) {
-      const uint64_t v = data_rng();
-      EXPECT_TRUE(h.poke(a, &v, 8));
-    }
-    for (unsigned r = 1; r < 32; ++r) h.x[r] = data_rng() >> (data_rng() % 64);
-    h.x[kDataBase] = kData;
-    h.x[kPatchAddr] = code + p.patch_offset;
-    h.x[kLoopCount] = 40;
-    h.x[kHandlerA] = 0;
-    h.mtvec = kHandler;
-    h.pc = code;
+    engine->attach(machine.hart(0));
+    place_program(machine.hart(0), p, {code_base(seed), kHandler, kData}, seed);
   }
   Hart& hart() { return machine.hart(0); }
   tags::HartTagger& tagger() { return *dynamic_cast<tags::HartTagger*>(hart().hooks()); }
@@ -122,7 +105,7 @@ TEST_P(TaggedTranslatedVsInterpreted, SameStateAndTagsAfterEveryPiece) {
     ASSERT_EQ(interp.machine.stop_requested(), jit.machine.stop_requested());
     if (interp.machine.stop_requested()) break;
   }
-  expect_same_memory(interp, jit, kData, kDataBytes);
+  expect_same_memory(interp, jit, kData, ProgramPlace::kDataBytes);
   expect_same_memory(interp, jit, code_base(seed), p.parcels.size() * 2);
   EXPECT_EQ(interp.engine->stats().dump(), jit.engine->stats().dump());
   EXPECT_GT(interp.tagger().checked(), 0u);
@@ -131,12 +114,16 @@ TEST_P(TaggedTranslatedVsInterpreted, SameStateAndTagsAfterEveryPiece) {
 #endif
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Seeds, TaggedTranslatedVsInterpreted,
-    ::testing::Combine(::testing::Range(0, 24),
-                       ::testing::Values("rwx,heap,stack,cfi",
-                                         "rwx,heap,stack,cfi,frame,taint,ifc,compartment,mte,"
-                                         "bounds")));
+constexpr const char* kComposite = "rwx,heap,stack,cfi";
+constexpr const char* kAllTen = "rwx,heap,stack,cfi,frame,taint,ifc,compartment,mte,bounds";
+INSTANTIATE_TEST_SUITE_P(Seeds, TaggedTranslatedVsInterpreted,
+                         ::testing::Combine(::testing::Range(0, 24),
+                                            ::testing::Values(kComposite, kAllTen)),
+                         [](const auto& info) {
+                           return "seed" + std::to_string(std::get<0>(info.param)) +
+                                  (std::get<1>(info.param) == kComposite ? "_composite"
+                                                                         : "_all_ten");
+                         });
 
 }  // namespace
 }  // namespace unitag::test
