@@ -47,7 +47,7 @@ for w in workloads:
     for pol in policies:
         base_cpu, tagged_cpu = [], []
         for _ in range(repeat):
-            base = run(w, ["--engine", "interp"])  # tagged harts interpret: compare like with like
+            base = run(w, ["--engine", "interp"])  # both interpreted: compare like with like
             tagged = run(w, ["--engine", "interp", "--policy", pol] + extra)
             base_cpu.append(base["per_hart"][0]["cpu_seconds"])
             tagged_cpu.append(tagged["per_hart"][0]["cpu_seconds"])

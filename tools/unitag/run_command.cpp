@@ -382,9 +382,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Instructions per hart per turn in deterministic mode")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   cmd->add_option("--engine", opts->engine,
-                  "jit (default): untagged code translated to x86-64 where the host is x86-64 "
-                  "(the interpreter elsewhere, with policies, gdb, traces, deterministic "
-                  "multi-hart); interp: the interpreter only")
+                  "jit (default): code translated to x86-64 where the host is x86-64, tagged "
+                  "harts with their checks compiled in (the interpreter elsewhere, with gdb, "
+                  "traces, deterministic multi-hart); interp: the interpreter only")
       ->check(CLI::IsMember({"interp", "jit"}));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")
