@@ -26,7 +26,9 @@ bool Hart::enable_translation() {
   return jit_ != nullptr;
 }
 
-uint64_t Hart::translated_resume_pc() const { return jit_->resume_pc(); }
+uint64_t Hart::translated_resume_pc() const {
+  return paged_fetch_ || partition_.partitioned() ? ~uint64_t{0} : jit_->resume_pc();
+}
 
 void Hart::translate_trusted(uint64_t stop_pc, uint64_t* trusted) {
   if (jit_) jit_->run_trusted(stop_pc, trusted);
