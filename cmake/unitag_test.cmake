@@ -22,11 +22,34 @@ function(unitag_guest_test)
   if(NOT DEFINED T_TIMEOUT)
     set(T_TIMEOUT 60)
   endif()
-  string(REPLACE ";" "\\;" args "${T_ARGS}")
+  # UNITAG_GUEST_TESTS_ALSO_INTERP (set in a test directory): each test runs as given (on the
+  # default engine) and again on --engine interp as NAME.interp, with the same expectations.
+  set(engines default)
+  if(UNITAG_GUEST_TESTS_ALSO_INTERP)
+    list(APPEND engines interp)
+  endif()
+  foreach(engine ${engines})
+    set(name ${T_NAME})
+    set(run_args ${T_ARGS})
+    set(scratch_dir ${T_SCRATCH_DIR})
+    if(engine STREQUAL "interp")
+      set(name ${T_NAME}.interp)
+      list(PREPEND run_args --engine interp)
+      if(scratch_dir)
+        set(scratch_dir ${scratch_dir}/interp)
+      endif()
+    endif()
+    _unitag_add_guest_test()
+  endforeach()
+endfunction()
+
+# One test of unitag_guest_test (a macro: it reads the function's parsed arguments).
+macro(_unitag_add_guest_test)
+  string(REPLACE ";" "\\;" args "${run_args}")
   string(REPLACE ";" "\\;" guest_args "${T_GUEST_ARGS}")
   string(REPLACE ";" "\\;" qemu_args "${T_QEMU_ARGS}")
   string(REPLACE ";" "\\;" scratch_files "${T_SCRATCH_FILES}")
-  add_test(NAME ${T_NAME}
+  add_test(NAME ${name}
     COMMAND ${CMAKE_COMMAND}
       -DUNITAG=$<TARGET_FILE:unitag>
       -DIMAGE=${UNITAG_GUEST_BIN}/${T_IMAGE}.elf
@@ -41,12 +64,12 @@ function(unitag_guest_test)
       -DSTDIN=${T_STDIN}
       -DTIMEOUT=${T_TIMEOUT}
       -DSEMIHOST=${T_SEMIHOST}
-      -DSCRATCH_DIR=${T_SCRATCH_DIR}
+      -DSCRATCH_DIR=${scratch_dir}
       -DSCRATCH_FILES=${scratch_files}
       -P ${CMAKE_SOURCE_DIR}/cmake/guest_test.cmake)
   set(labels guest ${T_LABELS})
   if(T_QEMU)
     list(APPEND labels qemu)
   endif()
-  set_tests_properties(${T_NAME} PROPERTIES LABELS "${labels}" TIMEOUT ${T_TIMEOUT})
-endfunction()
+  set_tests_properties(${name} PROPERTIES LABELS "${labels}" TIMEOUT ${T_TIMEOUT})
+endmacro()

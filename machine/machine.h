@@ -50,8 +50,9 @@ struct MachineConfig {
   uint64_t remote_harts = 0;
   Device* channel_device = nullptr;
   std::function<bool(unsigned hart, uint32_t value)> remote_msip;
-  // --engine jit: untagged code runs translated (machine/jit) where the host has the tier; the
-  // interpreter runs deterministic multi-hart runs and any hart with hooks (policies, gdb, traces).
+  // --engine jit: code runs translated (machine/jit) where the host has the tier, tagged harts
+  // with their checks compiled in; the interpreter runs deterministic multi-hart runs and harts
+  // with other hooks (gdb, traces).
   bool translate = false;
 };
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tag policy overhead: for each workload and policy, untagged and tagged runs interleaved
 --repeat times (default 5); the host ratio is best tagged CPU time over best untagged CPU time
-(the untagged run on the interpreter, as tagged harts run there)
+(both on the interpreter; bench/tags/jit_overhead.py compares the translated engine)
 (the host is shared and noisy: the minimum is the run least disturbed). Also the tagged run's
 --stats figures (modeled cycles, rule cache), which are deterministic.
 Usage: bench/tags/overhead.py [BUILD_DIR] [--repeat N] [--policy P]... [--rule-cache N] [--ways W]
@@ -47,8 +47,8 @@ for w in workloads:
     for pol in policies:
         base_cpu, tagged_cpu = [], []
         for _ in range(repeat):
-            base = run(w, ["--engine", "interp"])  # tagged harts interpret: compare like with like
-            tagged = run(w, ["--policy", pol] + extra)
+            base = run(w, ["--engine", "interp"])  # both interpreted: compare like with like
+            tagged = run(w, ["--engine", "interp", "--policy", pol] + extra)
             base_cpu.append(base["per_hart"][0]["cpu_seconds"])
             tagged_cpu.append(tagged["per_hart"][0]["cpu_seconds"])
         t = tagged["tags"]

@@ -29,6 +29,9 @@ Hart::~Hart() = default;
 
 #if !UNITAG_HAS_JIT
 bool Hart::enable_translation() { return false; }
+void Hart::translate_with_tags(const jit::TagLayout*) {}
+uint64_t Hart::translated_resume_pc() const { return ~uint64_t{0}; }
+void Hart::translate_trusted(uint64_t, uint64_t*) {}
 #endif
 
 void Hart::reset(uint64_t entry, uint64_t a0, uint64_t a1) {

@@ -22,7 +22,8 @@ namespace unitag {
 class Machine;
 namespace jit {
 class Translator;
-}
+struct TagLayout;
+}  // namespace jit
 
 // Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position, plus two
 // sentinels: straight-line code runs off the end of the page into one of them (a 4-byte
@@ -62,11 +63,18 @@ class Hart {
   Hart(Machine& machine, Bus& bus, unsigned id, bool fp);
   ~Hart();
 
-  // Runs untagged code through the translation tier (machine/jit) from now on. False where the
-  // host has none (not x86-64): the interpreter runs everything. With hooks attached (policies,
-  // the debugger, traces) the interpreter runs whatever this says.
+  // Runs code through the translation tier (machine/jit) from now on. False where the host has
+  // none (not x86-64): the interpreter runs everything. With hooks attached (the debugger,
+  // traces) the interpreter runs whatever this says; a tag engine's own loop runs translated.
   bool enable_translation();
   bool translating() const { return jit_ != nullptr; }
+  // The tag checks compiled into translated blocks (machine/jit/tag_check_emitter.h), for the
+  // loop of hooks that run translated code (a lone tag engine); nullptr: none. Changing it
+  // drops every translation. Setting other hooks resets it.
+  void translate_with_tags(const jit::TagLayout* tags);
+  // Code the tag engine trusts (jit::Translator::run_trusted): until called with nullptr,
+  // translated without checks, counted in *trusted, stopping before stop_pc.
+  void translate_trusted(uint64_t stop_pc, uint64_t* trusted);
 
   // --- architectural state -------------------------------------------------------------------
   uint64_t x[33] = {};  // x[32] is the sink for writes to x0
@@ -107,6 +115,7 @@ class Hart {
   bool has_fp() const { return fp_; }
 
   void set_hooks(ExecutionHooks* hooks) {
+    if (hooks != hooks_) translate_with_tags(nullptr);
     hooks_ = hooks;
     hooks_use_host_fp_ = hooks && hooks->uses_host_fp();
     hooks_own_loop_ = hooks && hooks->has_own_loop();
@@ -342,6 +351,9 @@ class Hart {
   // Runs translated blocks from pc (execute_loop.inc, in the loop that runs them): false when
   // the budget is spent, else pc is an instruction for the interpreter (its step not counted).
   bool run_translated(uint64_t& pc, uint64_t& count, uint64_t limit);
+  // After run_translated handed back an instruction that translated code runs when its tags
+  // allow (or its access is in the window): the pc after it, else ~0.
+  uint64_t translated_resume_pc() const;
   std::unique_ptr<jit::Translator> jit_;
 };
 

@@ -69,6 +69,8 @@ class ExecutionHooks {
   virtual bool has_own_loop() const { return false; }
   // Runs one block as Hart::execute does, with the same effects and checks as the generic loop.
   virtual uint64_t execute(Hart& hart, uint64_t budget) { return 0; }
+  // Whether that loop runs translated code (machine/jit) with the checks compiled in.
+  virtual bool runs_translated() const { return false; }
   // The custom-0 tag instruction `tag.get`: the tag handle of the memory word at addr.
   virtual uint64_t memory_tag(uint64_t addr) const { return 0; }
   // The value a tag instruction's checker computed for its rd before it ran (`tag.typeof`).

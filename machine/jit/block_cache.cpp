@@ -52,4 +52,15 @@ void BlockCache::clear() {
   chain_.fill(ChainEntry{});
 }
 
+void BlockCache::unchain(uint64_t addr) {
+  auto it = by_page_.find(addr >> kPageBits);
+  if (it == by_page_.end()) return;
+  for (const uint64_t start : it->second) {
+    auto block = blocks_.find(start);
+    if (block == blocks_.end() || addr - start >= block->second.end_pc - start) continue;
+    ChainEntry& chained = chain_[(start >> 1) % kChainEntries];
+    if (chained.pc == start) chained = ChainEntry{};
+  }
+}
+
 }  // namespace unitag::jit

@@ -34,6 +34,7 @@ struct BlockContext {
   const ChainEntry* chain = nullptr;
   uint64_t next_pc = 0;  // where the guest goes on
   ExitKind exit = ExitKind::kLookup;
+  uint64_t window_ram_offset = 0;  // the window's first byte's offset in RAM (memory tags)
 };
 
 // Runs a block (and the blocks it chains to).
@@ -63,6 +64,9 @@ class BlockCache {
   // Drops every block with an instruction in the pages [addr - 2, addr + size) touches.
   void invalidate(uint64_t addr, uint64_t size);
   void clear();
+  // Chained jumps no longer enter the blocks holding the instruction at addr (they go back to
+  // the dispatcher, which may decide not to run them).
+  void unchain(uint64_t addr);
   size_t size() const { return blocks_.size(); }
   const ChainEntry* chain_table() const { return chain_.data(); }
 

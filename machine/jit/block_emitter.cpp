@@ -60,14 +60,20 @@ Helper helper_of(Op op) {
 // Code for one block; one instance per emit() (labels are per block).
 class Emitter {
  public:
-  Emitter(Xbyak::CodeGenerator& c, uint64_t pc, uint64_t end_pc)
-      : c_(c), page_(pc & ~kPageMask), end_pc_(end_pc) {}
+  Emitter(Xbyak::CodeGenerator& c, uint64_t pc, uint64_t end_pc, const TagLayout* tags)
+      : c_(c), page_(pc & ~kPageMask), end_pc_(end_pc) {
+    if (tags)
+      tags_ = std::make_unique<TagCheckEmitter>(c, *tags, kContext,
+                                                offsetof(BlockContext, window_ram_offset));
+  }
 
   // Returns the body's address: where chained blocks jump in, past the prologue.
   const uint8_t* block(const std::vector<DecodedInsn>& insns, uint64_t pc,
                        bool ends_at_interpreter) {
     prologue();
     const uint8_t* body = c_.getCurr();
+    if (tags_) tags_->enter();
+    insn_count_ = insns.size();
     uint64_t at = pc;
     bool ended = false;
     for (size_t i = 0; i < insns.size(); ++i) {
@@ -85,8 +91,10 @@ class Emitter {
     // retired.
     for (const HandBack& h : hand_backs_) {
       c_.L(*h.label);
+      if (tags_) tags_->leave_before(h.retired);
       exit_to(h.pc, h.retired, ExitKind::kHandBack);
     }
+    if (tags_) tags_->finish();
     chain_lookup();
     c_.L(epilogue_);
     c_.mov(qword[kContext + offsetof(BlockContext, count)], kCount);
@@ -134,6 +142,7 @@ class Emitter {
     exit_with_rax(kind);
   }
   void exit_with_rax(ExitKind kind) {
+    if (tags_) tags_->leave();
     c_.mov(qword[kContext + offsetof(BlockContext, next_pc)], rax);
     c_.mov(qword[kContext + offsetof(BlockContext, exit)], static_cast<uint32_t>(kind));
     c_.jmp(epilogue_, Xbyak::CodeGenerator::T_NEAR);
@@ -180,6 +189,7 @@ class Emitter {
   void chain_lookup() {
     Xbyak::Label miss;
     c_.L(chain_);
+    if (tags_) tags_->leave();
     c_.mov(rcx, rax);
     c_.shr(rcx, 1);
     c_.and_(ecx, BlockCache::kChainEntries - 1);
@@ -205,6 +215,11 @@ class Emitter {
     c_.jae(hand_back_label(pc, index), Xbyak::CodeGenerator::T_NEAR);
   }
 
+  // With tags compiled in: the instruction's check, handing it back when its tags differ.
+  void tag_check(const DecodedInsn& d, uint64_t pc, size_t index) {
+    if (tags_) tags_->check(d, pc, hand_back_label(pc, index), index + 1 == insn_count_);
+  }
+
   void store_result(const DecodedInsn& d) {
     if (d.rd != kZeroSink) c_.mov(reg(d.rd), rax);
   }
@@ -214,6 +229,7 @@ class Emitter {
     const size_t retired = index + 1;
     const bool no_result = d.rd == kZeroSink;
     const int32_t imm = d.imm;
+    if (!d.operands().accesses_memory()) tag_check(d, pc, index);
     switch (d.op) {
       case Op::jal:
         if (!no_result) {
@@ -275,6 +291,7 @@ class Emitter {
       case Op::lwu: {
         // Even into x0 the load runs: outside the window it may fault.
         window_offset(d, pc, index);
+        tag_check(d, pc, index);
         const Xbyak::RegExp at = kWindowHost + rax;
         switch (d.op) {
           case Op::lb:
@@ -313,6 +330,7 @@ class Emitter {
         c_.shr(rcx, 12);
         c_.cmp(byte[rdx + rcx], 0);
         c_.jne(hand_back_label(pc, index), Xbyak::CodeGenerator::T_NEAR);
+        tag_check(d, pc, index);
         c_.mov(rcx, reg(d.rs2));
         const Xbyak::RegExp at = kWindowHost + rax;
         switch (d.op) {
@@ -490,7 +508,9 @@ class Emitter {
         c_.mov(rdi, reg(d.rs1));
         c_.mov(rsi, reg(d.rs2));
         c_.mov(rax, reinterpret_cast<uint64_t>(helper));
+        if (tags_) tags_->before_call();
         c_.call(rax);
+        if (tags_) tags_->after_call();
         break;
       }
     }
@@ -502,6 +522,8 @@ class Emitter {
   const uint64_t page_, end_pc_;
   Xbyak::Label epilogue_, chain_;
   std::vector<HandBack> hand_backs_;
+  std::unique_ptr<TagCheckEmitter> tags_;
+  size_t insn_count_ = 0;
 };
 
 }  // namespace
@@ -528,7 +550,7 @@ bool BlockEmitter::emit(const std::vector<DecodedInsn>& insns, uint64_t end_pc,
   constexpr size_t kBlockBytesBound = 32u << 10;
   if (code_->getSize() + kBlockBytesBound > kBufferBytes) return false;
   const uint8_t* start = code_->getCurr();
-  block.body = Emitter(*code_, block.pc, end_pc).block(insns, block.pc, ends_at_interpreter);
+  block.body = Emitter(*code_, block.pc, end_pc, tags_).block(insns, block.pc, ends_at_interpreter);
   block.code = reinterpret_cast<BlockCode>(const_cast<uint8_t*>(start));
   return true;
 }

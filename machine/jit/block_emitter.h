@@ -10,6 +10,7 @@
 
 #include "machine/isa/insn.h"
 #include "machine/jit/block_cache.h"
+#include "machine/jit/tag_check_emitter.h"
 
 namespace Xbyak {
 class CodeGenerator;
@@ -39,9 +40,12 @@ class BlockEmitter {
   bool emit(const std::vector<DecodedInsn>& insns, uint64_t end_pc, bool ends_at_interpreter,
             Block& block);
   void reset();
+  // Blocks emitted from now on check tags as `tags` says (nullptr: no checks).
+  void set_tags(const TagLayout* tags) { tags_ = tags; }
 
  private:
   std::unique_ptr<Xbyak::CodeGenerator> code_;
+  const TagLayout* tags_ = nullptr;
 };
 
 }  // namespace unitag::jit

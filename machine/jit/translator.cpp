@@ -26,6 +26,18 @@ bool Hart::enable_translation() {
   return jit_ != nullptr;
 }
 
+uint64_t Hart::translated_resume_pc() const {
+  return paged_fetch_ || partition_.partitioned() ? ~uint64_t{0} : jit_->resume_pc();
+}
+
+void Hart::translate_trusted(uint64_t stop_pc, uint64_t* trusted) {
+  if (jit_) jit_->run_trusted(stop_pc, trusted);
+}
+
+void Hart::translate_with_tags(const jit::TagLayout* tags) {
+  if (jit_ && jit_->tags() != tags) jit_->use_tags(tags);
+}
+
 namespace jit {
 
 constexpr uint64_t kPageMask = (uint64_t{1} << Bus::kPageBits) - 1;
@@ -35,7 +47,13 @@ Translator::~Translator() = default;
 
 void Translator::flush() {
   cache_.clear();
+  trusted_cache_.clear();
   emitter_->reset();
+}
+
+void Translator::use_tags(const TagLayout* tags) {
+  flush();
+  tags_ = tags;
 }
 
 // The interpreter checks its budget only where control can loop: after a taken jump and on
@@ -51,11 +69,22 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   ctx.window_host = w.host;
   ctx.window_code_pages =
       hart.bus_.code_page_flags() + ((w.paddr - Bus::kRamBase) >> Bus::kPageBits);
+  ctx.window_ram_offset = w.paddr - Bus::kRamBase;
   ctx.count = count;
   ctx.limit = limit;
+  // With tags compiled in, every instruction a block retires passed its check's common path.
+  const uint64_t count_before = count;
+  uint64_t* const counter = trusted_counter_ ? trusted_counter_ : tags_ ? tags_->checked : nullptr;
+  const auto done = [&] {
+    if (counter) *counter += ctx.count - count_before;
+    count = ctx.count;
+  };
+  BlockCache& cache = active_cache();
+  ctx.chain = cache.chain_table();
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
+  resume_pc_ = ~uint64_t{0};
   for (;;) {
-    const Block* b = cache_.find(pc);
+    const Block* b = cache.find(pc);
     if (b == nullptr) {
       // Translating uses host FP (timing, the hash maps' load factors), whose sticky flags would
       // become the guest's: fold the guest's pending flags first, clear what translation left.
@@ -65,14 +94,24 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
       if (hart.fp_ && fp::host_csr() != host_csr) fp::reset_host_env();
     }
     if (b->code == nullptr) break;
-    ctx.chain = cache_.chain_table();
+    if (trusted_counter_ && trusted_stop_ - b->pc < b->end_pc - b->pc) break;  // not chained
     b->code(&ctx);
     pc = ctx.next_pc;
     if (ctx.exit == ExitKind::kBudget) {
-      count = ctx.count;
+      done();
       return false;
     }
-    if (ctx.exit == ExitKind::kHandBack) break;
+    if (ctx.exit == ExitKind::kHandBack) {
+      // With tags, an instruction it translates came back for the slow path of its check (or
+      // for a miss of the window): only that one needs the interpreter.
+      if (DecodedPage* page = tags_ && !trusted_counter_ ? hart.decoded_page(pc) : nullptr) {
+        const DecodedInsn& handed = page->slots[(pc & kPageMask) >> 1];
+        if (handed.op != Op::kUndecoded && BlockEmitter::translates(handed) &&
+            TagCheckEmitter::checks(handed))
+          resume_pc_ = pc + handed.len;
+      }
+      break;
+    }
     if ((pc & ~kPageMask) != fetch_checked_page) {
       // As the interpreter's page lookup: the whole page must be executable, else it steps.
       Translation t;
@@ -80,7 +119,7 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
       fetch_checked_page = pc & ~kPageMask;
     }
   }
-  count = ctx.count;
+  done();
   return true;
 }
 
@@ -92,19 +131,28 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
   Block block;
   block.pc = pc;
   scratch_.clear();
+  const bool checked = tags_ && !trusted_counter_;
+  emitter_->set_tags(checked ? tags_ : nullptr);
   DecodedPage* page = hart.decoded_page(pc);
   uint64_t at = pc;
   bool to_interpreter = page == nullptr;
   while (page != nullptr && scratch_.size() < BlockEmitter::kMaxInsns) {
     if ((at & ~kPageMask) != (pc & ~kPageMask)) break;
     DecodedInsn& slot = page->slots[(at & kPageMask) >> 1];
+    // With tags, decoding gives an instruction its tags (interned in order of first decode, as
+    // reports and statistics show them): only the interpreter decodes, as it first runs each.
+    if (slot.op == Op::kUndecoded && tags_) {
+      to_interpreter = true;
+      break;
+    }
     // Not decodable (a fetch fault): the interpreter raises it.
     if (slot.op == Op::kUndecoded && !hart.fill_slot(at, slot)) {
       to_interpreter = true;
       break;
     }
     // A 4-byte instruction across the page end is the interpreter's (its sentinel handles it).
-    if (!BlockEmitter::translates(slot) || (at & kPageMask) + slot.len > kPageMask + 1) {
+    if (!BlockEmitter::translates(slot) || (checked && !TagCheckEmitter::checks(slot)) ||
+        (at & kPageMask) + slot.len > kPageMask + 1) {
       to_interpreter = true;
       break;
     }
@@ -113,6 +161,10 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
     if (BlockEmitter::ends_block(slot)) break;
   }
   block.end_pc = at;
+  if (scratch_.empty() && tags_) {  // not run yet: translated once the interpreter has run it
+    uncached_ = block;
+    return &uncached_;
+  }
   if (!scratch_.empty()) {
     try {
       if (!emitter_->emit(scratch_, at, to_interpreter, block)) {  // the code buffer is full
@@ -129,7 +181,9 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
   }
   hart.stats.translation_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return cache_.insert(block);
+  const Block* inserted = active_cache().insert(block);
+  if (trusted_counter_) trusted_cache_.unchain(trusted_stop_);  // it may hold the stop
+  return inserted;
 }
 
 }  // namespace jit

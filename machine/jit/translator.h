@@ -9,6 +9,7 @@
 
 #include "machine/isa/insn.h"
 #include "machine/jit/block_cache.h"
+#include "machine/jit/tag_check_emitter.h"
 
 namespace unitag {
 class Hart;
@@ -26,16 +27,40 @@ class Translator {
   // Runs blocks from pc while the budget allows (see Hart::run_translated).
   bool run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit);
   // A store changed [addr, addr + size) (physical): blocks holding those bytes go.
-  void invalidate(uint64_t addr, uint64_t size) { cache_.invalidate(addr, size); }
+  void invalidate(uint64_t addr, uint64_t size) {
+    cache_.invalidate(addr, size);
+    trusted_cache_.invalidate(addr, size);
+  }
   // fence.i, a reset: nothing translated before survives.
   void flush();
+  // Blocks carry the tag checks `tags` describes from now on (nullptr: none); drops the rest.
+  void use_tags(const TagLayout* tags);
+  const TagLayout* tags() const { return tags_; }
+  // After run() handed back an instruction (Hart::translated_resume_pc).
+  uint64_t resume_pc() const { return resume_pc_; }
+  // Until called with nullptr: code a tag engine trusts (a bound allocator call) runs in blocks
+  // without checks, counted in *counter, none holding stop_pc (its return site, which the
+  // engine's loop checks itself).
+  void run_trusted(uint64_t stop_pc, uint64_t* counter) {
+    trusted_stop_ = stop_pc;
+    trusted_counter_ = counter;
+    if (counter) trusted_cache_.unchain(stop_pc);
+  }
 
  private:
   const Block* translate(Hart& hart, uint64_t pc);
 
+  BlockCache& active_cache() { return trusted_counter_ ? trusted_cache_ : cache_; }
+
   BlockCache cache_;
+  BlockCache trusted_cache_;  // blocks without checks while a tag engine trusts the code
+  uint64_t trusted_stop_ = 0;
+  uint64_t* trusted_counter_ = nullptr;
   std::unique_ptr<BlockEmitter> emitter_;
   std::vector<DecodedInsn> scratch_;
+  const TagLayout* tags_ = nullptr;
+  uint64_t resume_pc_ = ~uint64_t{0};
+  Block uncached_;  // with tags: the empty block at an instruction the interpreter must decode
 };
 
 }  // namespace unitag::jit

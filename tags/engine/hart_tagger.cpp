@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <sstream>
 
@@ -104,6 +105,33 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
       cache_(engine.config().cache_entries, engine.config().cache_ways),
       host_rules_(kHostRuleEntries, 2) {
   hart.flush_decode_cache();  // entries decoded before attaching have no code tag
+  // Where translated blocks find what the common path of the check reads and writes.
+  jit_layout_ = {
+      .tag_file = tag_file,
+      .f_base = kFBase,
+      .pc_slot = kPcSlot,
+      .entries = &code_base_,
+      .entry_size = sizeof(CodeEntry),
+      .last_pc = offsetof(CodeEntry, last_pc),
+      .last_rs1 = offsetof(CodeEntry, last_rs1),
+      .last_rs2 = offsetof(CodeEntry, last_rs2),
+      .last_rs3 = offsetof(CodeEntry, last_rs3),
+      .last_mem = offsetof(CodeEntry, last_mem),
+      .out_pc = offsetof(CodeEntry, out_pc),
+      .out_rd = offsetof(CodeEntry, out_rd),
+      .out_mem = offsetof(CodeEntry, out_mem),
+      .epoch = offsetof(CodeEntry, epoch),
+      .rs1_mask = offsetof(CodeEntry, rs1_mask),
+      .rs2_mask = offsetof(CodeEntry, rs2_mask),
+      .rs3_mask = offsetof(CodeEntry, rs3_mask),
+      .current_epoch = &current_epoch_,
+      .prev_pc = &prev_pc_,
+      .checked = &checked_,
+      .memory_tags = shadow_.ram_words(),
+      .ram_base = ShadowMemory::kRamBase,
+      .set_memory_tag = [](void* shadow, uint64_t paddr,
+                           uint32_t tag) { static_cast<ShadowMemory*>(shadow)->set(paddr, tag); },
+      .owner = &shadow_};
 }
 
 void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
@@ -115,6 +143,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   if (fresh) {
     code_.emplace_back();
     keys_.emplace_back();
+    code_base_ = reinterpret_cast<uint8_t*>(code_.data());
   }
   CodeEntry e{};
   CodeKey k{};

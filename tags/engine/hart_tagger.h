@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "machine/hart/hart.h"
+#include "machine/jit/tag_check_emitter.h"
 #include "tags/engine/engine.h"
 
 namespace unitag::tags {
@@ -29,6 +30,9 @@ class HartTagger final : public ExecutionHooks {
   bool uses_host_fp() const override { return false; }
   bool has_own_loop() const override { return true; }
   uint64_t execute(Hart& hart, uint64_t budget) override;
+  // On a hart with the translation tier, the own loop runs translated blocks with the common
+  // path of the check compiled in (machine/jit/tag_check_emitter.h, laid out by jit_layout_).
+  bool runs_translated() const override { return hart_.translating(); }
 
   // The per-instruction check, for any instruction. It adds 1 to `checked` when the instruction
   // reuses its entry's last rule (the own loop counts in a register; others pass checked_).
@@ -143,6 +147,8 @@ class HartTagger final : public ExecutionHooks {
   // bound call (so every instruction takes check_slowly, which knows about bound calls).
   uint32_t current_epoch_ = 0;
   std::vector<CodeEntry> code_;
+  uint8_t* code_base_ = nullptr;  // code_.data(), where translated checks find it
+  jit::TagLayout jit_layout_;
   std::vector<CodeKey> keys_;                          // parallel to code_
   std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
   uint64_t checked_ = 0;

@@ -144,6 +144,13 @@ struct TaggerChecks {
   bool yielding() const { return tagger->switching(); }
 };
 
+// The same, with translated blocks (machine/jit) carrying the common path of the check.
+struct TaggerTranslatedChecks : TaggerChecks {
+  static constexpr bool kTranslated = true;
+  // An instruction handed back for check_slowly is the only one the interpreter runs.
+  static constexpr bool kResumeTranslated = true;
+};
+
 // A bound (allocator) call runs trusted: one compare per instruction, at one shared check site
 // (so the decoded slots keep pointing into the tagged loop).
 struct TrustedChecks {
@@ -160,15 +167,30 @@ struct TrustedChecks {
   }
   bool yielding() const { return tagger->switching(); }
 };
+
+// The same in translated blocks without checks, which stop before the call's return site.
+struct TrustedTranslatedChecks : TrustedChecks {
+  static constexpr bool kTranslated = true;
+};
 }  // namespace
 
 uint64_t HartTagger::execute(Hart& hart, uint64_t budget) {
   own_loop_ = true;
+  const bool translated = hart.translating();
+  if (translated) hart.translate_with_tags(&jit_layout_);  // set_hooks resets it
   uint64_t done = 0;
   for (;;) {
     switch_ = false;
-    done += in_bound_ ? hart.execute_loop(TrustedChecks{this}, budget - done)
-                      : hart.execute_loop(TaggerChecks{this}, budget - done);
+    if (in_bound_ && translated) {
+      hart.translate_trusted(bound_return_, &trusted_);
+      done += hart.execute_loop(TrustedTranslatedChecks{{this}}, budget - done);
+      hart.translate_trusted(0, nullptr);
+    } else if (in_bound_)
+      done += hart.execute_loop(TrustedChecks{this}, budget - done);
+    else if (translated)
+      done += hart.execute_loop(TaggerTranslatedChecks{{this}}, budget - done);
+    else
+      done += hart.execute_loop(TaggerChecks{this}, budget - done);
     if (!switch_ || done >= budget || hart.machine().stop_requested()) break;
   }
   switch_ = false;

@@ -47,6 +47,12 @@ class ShadowMemory {
   void set_device_tag(uint64_t base, uint64_t size, Tag t) {
     if (device_count_ < kMaxDevices) devices_[device_count_++] = {base, size, t};
   }
+  // The tags of RAM's words, in order from its first (for code reading them without a call:
+  // translated blocks).
+  const Tag* ram_words() const {
+    static_assert(sizeof(std::atomic<Tag>) == sizeof(Tag));
+    return reinterpret_cast<const Tag*>(tags_);
+  }
   // RAM pages whose tags were ever written (statistics: shadow bytes = pages * 2 KiB).
   uint64_t pages_allocated() const { return allocated_.load(std::memory_order_relaxed); }
 

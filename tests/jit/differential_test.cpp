@@ -28,21 +28,7 @@ std::unique_ptr<Machine> make_machine(bool translate, const RandomProgram& p, ui
   auto m = std::make_unique<Machine>(cfg);
   Hart& h = m->hart(0);
   EXPECT_EQ(h.translating(), translate && UNITAG_HAS_JIT);
-  EXPECT_TRUE(h.poke(kCode, p.parcels.data(), p.parcels.size() * 2));
-  const std::vector<uint32_t> handler = skipping_handler();
-  EXPECT_TRUE(h.poke(kHandler, handler.data(), handler.size() * 4));
-  std::mt19937_64 data_rng(seed);
-  for (uint64_t a = kData; a < kData + 2048; a += 8) {
-    const uint64_t v = data_rng();
-    EXPECT_TRUE(h.poke(a, &v, 8));
-  }
-  for (unsigned r = 1; r < 32; ++r) h.x[r] = data_rng() >> (data_rng() % 64);
-  h.x[kDataBase] = kData;
-  h.x[kPatchAddr] = kCode + p.patch_offset;
-  h.x[kLoopCount] = 40;
-  h.x[kHandlerA] = 0;
-  h.mtvec = kHandler;
-  h.pc = kCode;
+  place_program(h, p, {kCode, kHandler, kData}, seed);
   return m;
 }
 

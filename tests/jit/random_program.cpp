@@ -1,5 +1,8 @@
 #include "tests/jit/random_program.h"
 
+#include <gtest/gtest.h>
+
+#include "machine/hart/hart.h"
 #include "machine/isa/encode.h"
 #include "machine/isa/insn.h"
 
@@ -190,6 +193,24 @@ std::vector<uint32_t> skipping_handler() {
   return {csr_read(kHandlerB, kMcause), r_type(Op::add, kHandlerA, kHandlerA, kHandlerB),
           csr_read(kHandlerB, kMepc),   i_type(Op::addi, kHandlerB, kHandlerB, 4),
           csr_write(kHandlerB, kMepc),  0x30200073};  // mret
+}
+
+void place_program(Hart& h, const RandomProgram& p, const ProgramPlace& at, uint64_t seed) {
+  EXPECT_TRUE(h.poke(at.code, p.parcels.data(), p.parcels.size() * 2));
+  const std::vector<uint32_t> handler = skipping_handler();
+  EXPECT_TRUE(h.poke(at.handler, handler.data(), handler.size() * 4));
+  std::mt19937_64 data_rng(seed);
+  for (uint64_t a = at.data; a < at.data + ProgramPlace::kDataBytes; a += 8) {
+    const uint64_t v = data_rng();
+    EXPECT_TRUE(h.poke(a, &v, 8));
+  }
+  for (unsigned r = 1; r < 32; ++r) h.x[r] = data_rng() >> (data_rng() % 64);
+  h.x[kDataBase] = at.data;
+  h.x[kPatchAddr] = at.code + p.patch_offset;
+  h.x[kLoopCount] = 40;
+  h.x[kHandlerA] = 0;
+  h.mtvec = at.handler;
+  h.pc = at.code;
 }
 
 }  // namespace unitag::test

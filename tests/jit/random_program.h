@@ -7,6 +7,10 @@
 #include <random>
 #include <vector>
 
+namespace unitag {
+class Hart;
+}
+
 namespace unitag::test {
 
 struct RandomProgram {
@@ -27,5 +31,14 @@ inline constexpr unsigned kHandlerB = 30;   // t5
 RandomProgram random_program(std::mt19937_64& rng, unsigned body_insns, bool fence_after_patch);
 // The trap handler: adds mcause to t4, steps mepc over the (4-byte) faulting instruction.
 std::vector<uint32_t> skipping_handler();
+
+// Where a program runs: its code, the handler (mtvec) and 2 KiB of data words drawn from seed.
+struct ProgramPlace {
+  uint64_t code = 0, handler = 0, data = 0;
+  static constexpr uint64_t kDataBytes = 2048;
+};
+// Writes the program, the handler and the data into h's memory and starts h at the program with
+// random registers (from seed) and the registers the program keeps for itself set.
+void place_program(Hart& h, const RandomProgram& p, const ProgramPlace& at, uint64_t seed);
 
 }  // namespace unitag::test

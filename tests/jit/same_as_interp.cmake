@@ -1,7 +1,9 @@
 # Runs IMAGE on --engine interp and on --engine jit (cmake -P; see tests/jit/CMakeLists.txt):
 # stdout and exit code must be equal and, with COMPARE_COUNTS, the instructions retired too
 # (--stats), which holds where no host timing (timer interrupts) steers the guest. EXPECT_JIT:
-# the host has the tier, so the jit run must report `engine: jit`.
+# the host has the tier, so the jit run must report `engine: jit`. COMPARE_TAGS: a tagged run
+# (ARGS has --policy), whose modeled cycles and tag statistics (rule cache, checks, violations)
+# must be equal too.
 if(NOT EXISTS "${IMAGE}")
   message(FATAL_ERROR "guest image ${IMAGE} is missing: was the guest build run?")
 endif()
@@ -13,7 +15,17 @@ foreach(engine interp jit)
   file(READ ${WORK_DIR}/${engine}.json stats_${engine})
   string(JSON insns_${engine} GET "${stats_${engine}}" instructions)
   string(JSON engine_${engine} GET "${stats_${engine}}" per_hart 0 engine)
+  if(COMPARE_TAGS)
+    string(JSON cycles_${engine} GET "${stats_${engine}}" per_hart 0 cycles)
+    string(JSON tags_${engine} GET "${stats_${engine}}" tags)
+  endif()
 endforeach()
+if(COMPARE_TAGS AND NOT cycles_interp STREQUAL cycles_jit)
+  message(SEND_ERROR "modeled cycles: ${cycles_jit} on jit, ${cycles_interp} on interp")
+endif()
+if(COMPARE_TAGS AND NOT tags_interp STREQUAL tags_jit)
+  message(SEND_ERROR "tag statistics differ\n--- interp ---\n${tags_interp}\n--- jit ---\n${tags_jit}")
+endif()
 if(EXPECT_JIT AND NOT engine_jit STREQUAL "jit")
   message(SEND_ERROR "--engine jit ran on ${engine_jit}")
 endif()

@@ -174,8 +174,9 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
     hj["interrupts_by_cause"] = irqs;
     hj["decoded_instructions"] = h.stats.decoded;
     hj["code_invalidations"] = h.stats.code_invalidations;
-    // Hooks (policies, the debugger, traces) keep a hart in the interpreter.
-    hj["engine"] = h.translating() && h.hooks() == nullptr ? "jit" : "interp";
+    // Hooks (the debugger, traces) keep a hart in the interpreter; a lone tag engine does not.
+    const bool hooks_translate = h.hooks() == nullptr || h.hooks()->runs_translated();
+    hj["engine"] = h.translating() && hooks_translate ? "jit" : "interp";
     if (h.translating()) {
       hj["translated_blocks"] = h.stats.translated_blocks;
       hj["translation_flushes"] = h.stats.translation_flushes;
@@ -381,9 +382,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Instructions per hart per turn in deterministic mode")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   cmd->add_option("--engine", opts->engine,
-                  "jit (default): untagged code translated to x86-64 where the host is x86-64 "
-                  "(the interpreter elsewhere, with policies, gdb, traces, deterministic "
-                  "multi-hart); interp: the interpreter only")
+                  "jit (default): code translated to x86-64 where the host is x86-64, tagged "
+                  "harts with their checks compiled in (the interpreter elsewhere, with gdb, "
+                  "traces, deterministic multi-hart); interp: the interpreter only")
       ->check(CLI::IsMember({"interp", "jit"}));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")

@@ -1,0 +1,90 @@
+// Tags compiled into translated blocks: the per-instruction check of a lone tagged hart (its
+// rule-reuse common path, tags/engine/hart_tagger_loop.cpp) emitted inline before each
+// instruction, and an exit handing the instruction back to the tagged interpreter loop whenever
+// its input tags differ from the ones its code entry last allowed. The machine knows nothing of
+// tags: the tag engine describes where its state lives (TagLayout) and the emitter reads it there.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "machine/isa/insn.h"
+
+namespace Xbyak {
+class CodeGenerator;
+class Label;
+class Reg64;
+}  // namespace Xbyak
+
+namespace unitag::jit {
+
+// Where a tag engine keeps what its common-path check reads and writes. Every pointer stays
+// valid while the layout is in use; only what `entries` points at may change between blocks
+// (the engine's table of code entries grows, never while a block runs).
+struct TagLayout {
+  uint32_t* tag_file = nullptr;  // register tags: x[0..32] (x[32]: the x0 sink), f at f_base
+  unsigned f_base = 0, pc_slot = 0;
+  // One entry per instruction address (DecodedInsn::hook_data indexes them), entry_size apart.
+  uint8_t* const* entries = nullptr;
+  size_t entry_size = 0;
+  // Offsets in an entry: the raw input tags of its last allowed rule, that rule's output tags,
+  // the cache epoch it was looked up in, and which source operands any policy reads (masks;
+  // fixed when the instruction is decoded, so read at translation time).
+  size_t last_pc = 0, last_rs1 = 0, last_rs2 = 0, last_rs3 = 0, last_mem = 0;
+  size_t out_pc = 0, out_rd = 0, out_mem = 0, epoch = 0;
+  size_t rs1_mask = 0, rs2_mask = 0, rs3_mask = 0;
+  const uint32_t* current_epoch = nullptr;  // what an entry's epoch must equal
+  uint64_t* prev_pc = nullptr;              // the last instruction allowed
+  uint64_t* checked = nullptr;              // instructions checked on the common path
+  // Memory tags: one 32-bit tag per 8-byte word of all RAM (at ram_base), from its first byte.
+  const uint32_t* memory_tags = nullptr;
+  uint64_t ram_base = 0;
+  // A changed memory tag (rare: stores whose rule gives the word another tag).
+  void (*set_memory_tag)(void* owner, uint64_t paddr, uint32_t tag) = nullptr;
+  void* owner = nullptr;
+};
+
+// Emits the checks of one block (one instance per block: its out-of-line paths follow it).
+class TagCheckEmitter {
+ public:
+  // `context` holds the block's context, whose `window_ram_offset` slot holds the memory
+  // window's offset in RAM.
+  TagCheckEmitter(Xbyak::CodeGenerator& code, const TagLayout& layout, const Xbyak::Reg64& context,
+                  size_t window_ram_offset);
+  ~TagCheckEmitter();
+
+  // Whether `d` can carry a compiled check (anything else stays in the interpreter).
+  static bool checks(const DecodedInsn& d);
+  // Where the block's body starts (chained blocks jump in there): loads the registers the checks
+  // keep (r8-r11: the PC tag, the epoch, the tag file, the code entries).
+  void enter();
+  // Before any exit from the body (to the dispatcher or a chained block): the PC tag back to
+  // the tag file.
+  void leave();
+  // Before an exit handing back the block's instruction `index` (the ones before it retired):
+  // the last instruction allowed, for reports.
+  void leave_before(size_t index);
+  // Around a call out of generated code (which may clobber r8-r11).
+  void before_call();
+  void after_call();
+  // The check of `d` at pc, before it runs: jumps to `differs` (an exit before the instruction)
+  // unless its input tags equal its entry's last allowed ones; else applies the entry's output
+  // tags. For a memory access, rax holds the access's offset in the window (kept). `last`: the
+  // block's last instruction (the last one allowed when the block leaves after it).
+  void check(const DecodedInsn& d, uint64_t pc, Xbyak::Label& differs, bool last);
+  // The out-of-line paths of the checks emitted so far (after the block's last instruction).
+  void finish();
+
+ private:
+  struct Stub;
+  Xbyak::CodeGenerator& c_;
+  const TagLayout& layout_;
+  const Xbyak::Reg64& context_;
+  const size_t window_ram_offset_;
+  std::vector<std::unique_ptr<Stub>> stubs_;
+  std::vector<uint64_t> checked_pcs_;  // per instruction of the block, in order
+};
+
+}  // namespace unitag::jit
