@@ -9,6 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace unitag {
+class Hart;
+}
+
 namespace unitag::jit {
 
 // How generated code left: for the dispatcher to look up (and maybe translate) the next block,
@@ -34,6 +38,10 @@ struct BlockContext {
   const ChainEntry* chain = nullptr;
   uint64_t next_pc = 0;  // where the guest goes on
   ExitKind exit = ExitKind::kLookup;
+  // FP (fp_emitter.cpp): the hart for out-of-line helpers, its f registers and mstatus (FS).
+  Hart* hart = nullptr;
+  uint64_t* f = nullptr;
+  uint64_t* mstatus = nullptr;
 };
 
 // Runs a block (and the blocks it chains to).

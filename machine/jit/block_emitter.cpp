@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "machine/isa/arith.h"
+#include "machine/jit/fp_emitter.h"
 
 namespace unitag::jit {
 namespace {
@@ -214,6 +215,11 @@ class Emitter {
     const size_t retired = index + 1;
     const bool no_result = d.rd == kZeroSink;
     const int32_t imm = d.imm;
+    if (is_fp_group(d.group())) {
+      emit_fp(c_, {kRegs, kWindowBase, kWindowLimit, kWindowHost, kContext}, d,
+              hand_back_label(pc, index));
+      return false;
+    }
     switch (d.op) {
       case Op::jal:
         if (!no_result) {
@@ -514,7 +520,7 @@ bool BlockEmitter::translates(const DecodedInsn& d) {
   if (g == Group::Alu || g == Group::Load || g == Group::Store || g == Group::Branch ||
       g == Group::Jal || g == Group::Jalr)
     return true;
-  return g == Group::MulDiv;
+  return g == Group::MulDiv || (is_fp_group(g) && translates_fp(d));
 }
 
 bool BlockEmitter::ends_block(const DecodedInsn& d) {

@@ -53,6 +53,9 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
       hart.bus_.code_page_flags() + ((w.paddr - Bus::kRamBase) >> Bus::kPageBits);
   ctx.count = count;
   ctx.limit = limit;
+  ctx.hart = &hart;
+  ctx.f = hart.f;
+  ctx.mstatus = &hart.mstatus;
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
   for (;;) {
     const Block* b = cache_.find(pc);

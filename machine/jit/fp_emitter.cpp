@@ -1,0 +1,174 @@
+#include "machine/jit/fp_emitter.h"
+
+#include <cstddef>
+
+#include "machine/hart/hart.h"
+#include "machine/isa/arith.h"
+#include "machine/isa/fp.h"
+#include "machine/jit/block_cache.h"
+
+namespace unitag::jit {
+namespace {
+
+using namespace Xbyak::util;
+
+// An instruction's register fields and rounding mode, packed into one immediate of the call.
+struct FpFields {
+  uint8_t rd, rs1, rs2, rs3, rm;
+  int32_t imm;
+  static uint64_t pack(const DecodedInsn& d) {
+    return uint64_t{d.rd} | uint64_t{d.rs1} << 8 | uint64_t{d.rs2} << 16 | uint64_t{d.rs3} << 24 |
+           uint64_t{d.rm} << 32;
+  }
+  static FpFields unpack(uint64_t p) {
+    return {static_cast<uint8_t>(p),       static_cast<uint8_t>(p >> 8),
+            static_cast<uint8_t>(p >> 16), static_cast<uint8_t>(p >> 24),
+            static_cast<uint8_t>(p >> 32), 0};
+  }
+};
+
+// The table's body of op O with the execute loop's operand macros over hart `h` (a template
+// parameter, so the rows not instantiated are never compiled: loads and stores are inline in
+// the generated code instead). False, with nothing changed, where the interpreter would trap:
+// a reserved rounding mode.
+#define RD h.x[d.rd]
+#define RS1 h.x[d.rs1]
+#define IMM \
+  int64_t { d.imm }
+#define FRD h.f[d.rd]
+#define FRS1 h.f[d.rs1]
+#define FRS2 h.f[d.rs2]
+#define FRS1_S fp::unbox(h.f[d.rs1])
+#define FRS2_S fp::unbox(h.f[d.rs2])
+#define FRS3_S fp::unbox(h.f[d.rs3])
+#define FRS1_D fp::as_double(h.f[d.rs1])
+#define FRS2_D fp::as_double(h.f[d.rs2])
+#define FRS3_D fp::as_double(h.f[d.rs3])
+#define FFLAGS h.fflags
+#define RM                                                \
+  ({                                                      \
+    const unsigned rm_ = d.rm == fp::kDyn ? h.frm : d.rm; \
+    if (rm_ > fp::kRmm) [[unlikely]]                      \
+      return false;                                       \
+    rm_;                                                  \
+  })
+#define LOAD(T, addr) h.template translated_load<T>(addr)
+#define STORE(T, addr, value) h.template translated_store<T>(addr, value)
+template <Op O, class H>
+bool fp_semantics(H& h, const FpFields& d) {
+#define INSN(name, match, mask, fmt, group, body) \
+  if constexpr (O == Op::name) {                  \
+    body return true;                             \
+  } else
+#include "machine/isa/rv64d.inc"
+#include "machine/isa/rv64f.inc"
+#undef INSN
+  return false;
+}
+#undef RD
+#undef RS1
+#undef IMM
+#undef FRD
+#undef FRS1
+#undef FRS2
+#undef FRS1_S
+#undef FRS2_S
+#undef FRS3_S
+#undef FRS1_D
+#undef FRS2_D
+#undef FRS3_D
+#undef FFLAGS
+#undef RM
+#undef LOAD
+#undef STORE
+
+// Called from generated code. mstatus.FS as the execute loop's FP_STATE_CHECK: Off refuses
+// (the interpreter raises the illegal instruction), else the state becomes Dirty.
+template <Op O>
+bool fp_helper(Hart* hart, uint64_t packed) {
+  if ((hart->mstatus & mstatus::kFs) == 0) [[unlikely]]
+    return false;
+  hart->mstatus |= mstatus::kFs;
+  return fp_semantics<O>(*hart, FpFields::unpack(packed));
+}
+
+using FpHelper = bool (*)(Hart*, uint64_t);
+template <Op O, Group G>
+constexpr FpHelper helper_for() {
+  if constexpr (G == Group::FpAlu)
+    return &fp_helper<O>;
+  else
+    return nullptr;
+}
+FpHelper helper_of(Op op) {
+  switch (op) {
+#define INSN(name, match, mask, fmt, group, body) \
+  case Op::name:                                  \
+    return helper_for<Op::name, Group::group>();
+#include "machine/isa/rv64d.inc"
+#include "machine/isa/rv64f.inc"
+#undef INSN
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+bool translates_fp(const DecodedInsn& d) {
+  const Group g = d.group();
+  return g == Group::FpLoad || g == Group::FpStore || helper_of(d.op) != nullptr;
+}
+
+void emit_fp(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
+             const Xbyak::Label& hand_back) {
+  const Group g = d.group();
+  if (g == Group::FpAlu) {
+    c.mov(rdi, qword[regs.context + offsetof(BlockContext, hart)]);
+    c.mov(rsi, FpFields::pack(d));
+    c.mov(rax, reinterpret_cast<uint64_t>(helper_of(d.op)));
+    c.call(rax);
+    c.test(al, al);
+    c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+    return;
+  }
+  // Loads and stores: FS first (the interpreter checks it before the access), then the
+  // window as for integer accesses; a load marks FS Dirty once nothing can hand it back.
+  c.mov(rdx, qword[regs.context + offsetof(BlockContext, mstatus)]);
+  c.test(qword[rdx], static_cast<uint32_t>(mstatus::kFs));
+  c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  c.mov(rax, qword[regs.x + d.rs1 * 8]);
+  if (d.imm) c.add(rax, d.imm);
+  c.sub(rax, regs.window_base);
+  c.cmp(rax, regs.window_limit);
+  c.jae(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  const Xbyak::RegExp at = regs.window_host + rax;
+  const bool is_double = d.op == Op::fld || d.op == Op::fsd;
+  if (g == Group::FpLoad) {
+    c.or_(qword[rdx], static_cast<uint32_t>(mstatus::kFs));
+    c.mov(rdx, qword[regs.context + offsetof(BlockContext, f)]);
+    if (is_double) {
+      c.mov(rcx, qword[at]);
+    } else {  // flw NaN-boxes the raw bits
+      c.mov(ecx, dword[at]);
+      c.mov(rax, 0xffffffff00000000ull);
+      c.or_(rcx, rax);
+    }
+    c.mov(qword[rdx + d.rd * 8], rcx);
+    return;
+  }
+  // A store into a page holding decoded code goes to the interpreter, which invalidates.
+  c.mov(rdx, qword[regs.context + offsetof(BlockContext, window_code_pages)]);
+  c.mov(rcx, rax);
+  c.shr(rcx, 12);
+  c.cmp(byte[rdx + rcx], 0);
+  c.jne(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  c.mov(rdx, qword[regs.context + offsetof(BlockContext, f)]);
+  c.mov(rcx, qword[rdx + d.rs2 * 8]);
+  if (is_double)
+    c.mov(qword[at], rcx);
+  else
+    c.mov(dword[at], ecx);
+}
+
+}  // namespace unitag::jit
