@@ -38,10 +38,12 @@ struct BlockContext {
   const ChainEntry* chain = nullptr;
   uint64_t next_pc = 0;  // where the guest goes on
   ExitKind exit = ExitKind::kLookup;
-  // FP (fp_emitter.cpp): the hart for out-of-line helpers, its f registers and mstatus (FS).
+  // FP (fp_emitter.cpp): the hart for out-of-line helpers, its f registers, mstatus (FS) and
+  // frm (inline arithmetic rounds to nearest even only).
   Hart* hart = nullptr;
   uint64_t* f = nullptr;
   uint64_t* mstatus = nullptr;
+  const uint32_t* frm = nullptr;
 };
 
 // Runs a block (and the blocks it chains to).

@@ -120,16 +120,82 @@ bool translates_fp(const DecodedInsn& d) {
   return g == Group::FpLoad || g == Group::FpStore || helper_of(d.op) != nullptr;
 }
 
+namespace {
+
+// The call to op's helper; a refusal hands the instruction back.
+void emit_helper_call(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
+                      const Xbyak::Label& hand_back) {
+  c.mov(rdi, qword[regs.context + offsetof(BlockContext, hart)]);
+  c.mov(rsi, FpFields::pack(d));
+  c.mov(rax, reinterpret_cast<uint64_t>(helper_of(d.op)));
+  c.call(rax);
+  c.test(al, al);
+  c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+}
+
+// The double-precision ops compiled code spends its time in, inline when they round to nearest
+// even (static rm, or dynamic with frm 0): the interpreter's fp::compute is then the bare host
+// instruction plus NaN canonicalisation, and flags stay pending in MXCSR exactly as there.
+// Moves (fmv.d, fmv.x.d, fmv.d.x) copy bits. Other rounding modes take the helper.
+bool inline_double(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
+                   const Xbyak::Label& hand_back) {
+  const bool arith = d.op == Op::fadd_d || d.op == Op::fsub_d || d.op == Op::fmul_d ||
+                     d.op == Op::fdiv_d || d.op == Op::fsqrt_d;
+  const bool move =
+      (d.op == Op::fsgnj_d && d.rs1 == d.rs2) || d.op == Op::fmv_x_d || d.op == Op::fmv_d_x;
+  if (!(arith && (d.rm == fp::kRne || d.rm == fp::kDyn)) && !move) return false;
+  c.mov(rdx, qword[regs.context + offsetof(BlockContext, mstatus)]);
+  c.test(qword[rdx], static_cast<uint32_t>(mstatus::kFs));
+  c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  c.or_(qword[rdx], static_cast<uint32_t>(mstatus::kFs));
+  c.mov(rdx, qword[regs.context + offsetof(BlockContext, f)]);
+  if (move) {
+    if (d.op == Op::fmv_x_d) {
+      c.mov(rax, qword[rdx + d.rs1 * 8]);
+      c.mov(qword[regs.x + d.rd * 8], rax);
+    } else {
+      c.mov(rax, qword[(d.op == Op::fmv_d_x ? regs.x : rdx) + d.rs1 * 8]);
+      c.mov(qword[rdx + d.rd * 8], rax);
+    }
+    return true;
+  }
+  Xbyak::Label slow, done, canonical;
+  if (d.rm == fp::kDyn) {
+    c.mov(rax, qword[regs.context + offsetof(BlockContext, frm)]);
+    c.cmp(dword[rax], 0);
+    c.jne(slow, Xbyak::CodeGenerator::T_NEAR);
+  }
+  const Xbyak::Address rs1 = qword[rdx + d.rs1 * 8], rs2 = qword[rdx + d.rs2 * 8];
+  if (d.op == Op::fsqrt_d) {
+    c.sqrtsd(xmm0, rs1);
+  } else {
+    c.movsd(xmm0, rs1);
+    if (d.op == Op::fadd_d) c.addsd(xmm0, rs2);
+    if (d.op == Op::fsub_d) c.subsd(xmm0, rs2);
+    if (d.op == Op::fmul_d) c.mulsd(xmm0, rs2);
+    if (d.op == Op::fdiv_d) c.divsd(xmm0, rs2);
+  }
+  c.ucomisd(xmm0, xmm0);  // unordered: a NaN (always quiet here, so no flag)
+  c.jp(canonical, Xbyak::CodeGenerator::T_NEAR);
+  c.movsd(qword[rdx + d.rd * 8], xmm0);
+  c.jmp(done, Xbyak::CodeGenerator::T_NEAR);
+  c.L(canonical);
+  c.mov(rax, fp::Layout<double>::kCanonicalNaN);
+  c.mov(qword[rdx + d.rd * 8], rax);
+  c.jmp(done, Xbyak::CodeGenerator::T_NEAR);
+  c.L(slow);
+  emit_helper_call(c, regs, d, hand_back);
+  c.L(done);
+  return true;
+}
+
+}  // namespace
+
 void emit_fp(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
              const Xbyak::Label& hand_back) {
   const Group g = d.group();
   if (g == Group::FpAlu) {
-    c.mov(rdi, qword[regs.context + offsetof(BlockContext, hart)]);
-    c.mov(rsi, FpFields::pack(d));
-    c.mov(rax, reinterpret_cast<uint64_t>(helper_of(d.op)));
-    c.call(rax);
-    c.test(al, al);
-    c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+    if (!inline_double(c, regs, d, hand_back)) emit_helper_call(c, regs, d, hand_back);
     return;
   }
   // Loads and stores: FS first (the interpreter checks it before the access), then the

@@ -56,6 +56,7 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   ctx.hart = &hart;
   ctx.f = hart.f;
   ctx.mstatus = &hart.mstatus;
+  ctx.frm = &hart.frm;
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
   for (;;) {
     const Block* b = cache_.find(pc);
