@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "machine/isa/arith.h"
+#include "machine/jit/atomic_emitter.h"
 #include "machine/jit/fp_emitter.h"
 
 namespace unitag::jit {
@@ -218,6 +219,11 @@ class Emitter {
     if (is_fp_group(d.group())) {
       emit_fp(c_, {kRegs, kWindowBase, kWindowLimit, kWindowHost, kContext}, d,
               hand_back_label(pc, index));
+      return false;
+    }
+    if (is_atomic_group(d.group())) {
+      emit_atomic(c_, {kRegs, kWindowBase, kWindowLimit, kWindowHost, kContext}, d,
+                  hand_back_label(pc, index));
       return false;
     }
     switch (d.op) {
@@ -520,7 +526,8 @@ bool BlockEmitter::translates(const DecodedInsn& d) {
   if (g == Group::Alu || g == Group::Load || g == Group::Store || g == Group::Branch ||
       g == Group::Jal || g == Group::Jalr)
     return true;
-  return g == Group::MulDiv || (is_fp_group(g) && translates_fp(d));
+  return g == Group::MulDiv || (is_fp_group(g) && translates_fp(d)) ||
+         (is_atomic_group(g) && translates_atomic(d));
 }
 
 bool BlockEmitter::ends_block(const DecodedInsn& d) {

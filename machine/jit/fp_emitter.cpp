@@ -115,6 +115,16 @@ FpHelper helper_of(Op op) {
 
 }  // namespace
 
+void emit_call_or_hand_back(Xbyak::CodeGenerator& c, const BlockRegs& regs, const void* helper,
+                            uint64_t operands, const Xbyak::Label& hand_back) {
+  c.mov(rdi, qword[regs.context + offsetof(BlockContext, hart)]);
+  c.mov(rsi, operands);
+  c.mov(rax, reinterpret_cast<uint64_t>(helper));
+  c.call(rax);
+  c.test(al, al);
+  c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+}
+
 bool translates_fp(const DecodedInsn& d) {
   const Group g = d.group();
   return g == Group::FpLoad || g == Group::FpStore || helper_of(d.op) != nullptr;
@@ -122,15 +132,10 @@ bool translates_fp(const DecodedInsn& d) {
 
 namespace {
 
-// The call to op's helper; a refusal hands the instruction back.
 void emit_helper_call(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
                       const Xbyak::Label& hand_back) {
-  c.mov(rdi, qword[regs.context + offsetof(BlockContext, hart)]);
-  c.mov(rsi, FpFields::pack(d));
-  c.mov(rax, reinterpret_cast<uint64_t>(helper_of(d.op)));
-  c.call(rax);
-  c.test(al, al);
-  c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  emit_call_or_hand_back(c, regs, reinterpret_cast<const void*>(helper_of(d.op)), FpFields::pack(d),
+                         hand_back);
 }
 
 // The double-precision ops compiled code spends its time in, inline when they round to nearest

@@ -18,6 +18,12 @@ struct BlockRegs {
   Xbyak::Reg64 context;       // the BlockContext
 };
 
+// A call to helper(hart, operands) (bool (*)(Hart*, uint64_t), operands packed by the caller)
+// that jumps to `hand_back` when the helper returns false: out-of-line instructions (FP here,
+// AMOs in atomic_emitter.cpp) running the interpreter's semantics, refusing what it would trap.
+void emit_call_or_hand_back(Xbyak::CodeGenerator& c, const BlockRegs& regs, const void* helper,
+                            uint64_t operands, const Xbyak::Label& hand_back);
+
 // Whether emit_fp translates `d` (every FP instruction the decoder produces).
 bool translates_fp(const DecodedInsn& d);
 
