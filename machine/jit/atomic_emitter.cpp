@@ -4,6 +4,7 @@
 
 #include "machine/hart/hart.h"
 #include "machine/isa/arith.h"
+#include "machine/jit/table_rows.h"
 
 namespace unitag::jit {
 namespace {
@@ -71,10 +72,7 @@ template <Op O>
 bool AtomicHelpers::run(Hart* hart, uint64_t operands) {
   Hart& h = *hart;
   const AtomicFields d = AtomicFields::unpack(operands);
-#define INSN(name, match, mask, fmt, group, body) \
-  if constexpr (O == Op::name) {                  \
-    body return true;                             \
-  } else
+#define INSN UNITAG_JIT_ROW_IF
 #include "machine/isa/rv64a.inc"
 #undef INSN
   return false;

@@ -6,6 +6,7 @@
 #include "machine/isa/arith.h"
 #include "machine/isa/fp.h"
 #include "machine/jit/block_cache.h"
+#include "machine/jit/table_rows.h"
 
 namespace unitag::jit {
 namespace {
@@ -56,10 +57,7 @@ struct FpFields {
 #define STORE(T, addr, value) h.template translated_store<T>(addr, value)
 template <Op O, class H>
 bool fp_semantics(H& h, const FpFields& d) {
-#define INSN(name, match, mask, fmt, group, body) \
-  if constexpr (O == Op::name) {                  \
-    body return true;                             \
-  } else
+#define INSN UNITAG_JIT_ROW_IF
 #include "machine/isa/rv64d.inc"
 #include "machine/isa/rv64f.inc"
 #undef INSN

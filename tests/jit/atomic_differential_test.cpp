@@ -10,6 +10,7 @@
 
 #include "machine/isa/encode.h"
 #include "machine/machine.h"
+#include "tests/jit/differential_support.h"
 
 namespace unitag::test {
 namespace {
@@ -21,10 +22,6 @@ constexpr unsigned kAddr = 28;     // t3: an atomic's address (the handler's scr
 constexpr unsigned kCauses = 29;   // t4
 constexpr unsigned kTemp = 30;     // t5
 constexpr unsigned kLoopCount = 31;
-
-uint32_t csr(uint32_t funct3, unsigned rd, unsigned rs1, uint32_t number) {
-  return 0x73 | rd << 7 | funct3 << 12 | rs1 << 15 | number << 20;
-}
 
 class Generator {
  public:
@@ -118,19 +115,14 @@ class Generator {
 
 std::unique_ptr<Machine> make_machine(bool translate, const std::vector<uint32_t>& code,
                                       uint64_t code_addr, uint64_t seed) {
-  MachineConfig cfg;
-  cfg.mem_size = 1ull << 20;
-  cfg.translate = translate;
-  auto m = std::make_unique<Machine>(cfg);
-  Hart& h = m->hart(0);
-  EXPECT_EQ(h.translating(), translate && UNITAG_HAS_JIT);
-  EXPECT_TRUE(h.poke(code_addr, code.data(), code.size() * 4));
   // Adds mcause to t4 and steps mepc over the (4-byte) faulting instruction.
   const std::vector<uint32_t> handler = {
-      csr(2, kTemp, 0, 0x342), enc::r(0x33, 0, 0, kCauses, kCauses, kTemp),
-      csr(2, kTemp, 0, 0x341), enc::i(0x13, 0, kTemp, kTemp, 4),
-      csr(1, 0, kTemp, 0x341), 0x30200073};
-  EXPECT_TRUE(h.poke(kHandler, handler.data(), handler.size() * 4));
+      csr_insn(2, kTemp, 0, 0x342), enc::r(0x33, 0, 0, kCauses, kCauses, kTemp),
+      csr_insn(2, kTemp, 0, 0x341), enc::i(0x13, 0, kTemp, kTemp, 4),
+      csr_insn(1, 0, kTemp, 0x341), 0x30200073};
+  auto m =
+      differential_machine(translate, code.data(), code.size() * 4, code_addr, handler, kHandler);
+  Hart& h = m->hart(0);
   std::mt19937_64 rng(seed);
   for (uint64_t a = kData; a < kData + 256; a += 8) {
     const uint64_t v = rng() % 4 ? rng() : rng() % 5;
@@ -140,8 +132,6 @@ std::unique_ptr<Machine> make_machine(bool translate, const std::vector<uint32_t
   h.x[kDataBase] = kData;
   h.x[kLoopCount] = 25;
   h.x[kCauses] = 0;
-  h.mtvec = kHandler;
-  h.pc = code_addr;
   return m;
 }
 
@@ -162,15 +152,10 @@ TEST_P(AtomicTranslatedVsInterpreted, SameStateAfterEveryPiece) {
     const uint64_t a = interp.execute(budget), b = jit.execute(budget);
     const std::string where = "piece " + std::to_string(piece);
     ASSERT_EQ(a, b) << where;
-    ASSERT_EQ(interp.pc, jit.pc) << where;
-    ASSERT_EQ(interp.instret, jit.instret) << where;
-    for (unsigned r = 0; r < 32; ++r) ASSERT_EQ(interp.x[r], jit.x[r]) << where << " x" << r;
+    ASSERT_NO_FATAL_FAILURE(expect_same_core_state(interp, jit, where));
     ASSERT_EQ(interp.reservation_valid, jit.reservation_valid) << where;
     ASSERT_EQ(interp.reservation_addr, jit.reservation_addr) << where;
     ASSERT_EQ(interp.reservation_value, jit.reservation_value) << where;
-    ASSERT_EQ(interp.mcause, jit.mcause) << where;
-    ASSERT_EQ(interp.mtval, jit.mtval) << where;
-    for (unsigned c = 0; c < 16; ++c) ASSERT_EQ(interp.stats.traps[c], jit.stats.traps[c]) << where;
   }
   EXPECT_EQ(interp.pc, code_addr + gen.end()) << "the program did not finish";
   std::vector<uint8_t> a(256), b(256);

@@ -13,6 +13,7 @@
 #include "machine/hart/csr.h"
 #include "machine/isa/encode.h"
 #include "machine/machine.h"
+#include "tests/jit/differential_support.h"
 
 namespace unitag::test {
 namespace {
@@ -25,10 +26,6 @@ constexpr unsigned kCauses = 29;      // t4: sum of trap causes
 constexpr unsigned kHandlerReg = 30;  // t5
 constexpr unsigned kLoopCount = 31;   // t6
 constexpr uint32_t kFflags = 0x001, kFrm = 0x002, kFcsr = 0x003, kMstatus = 0x300;
-
-uint32_t csr(uint32_t funct3, unsigned rd, unsigned rs1, uint32_t number) {
-  return 0x73 | rd << 7 | funct3 << 12 | rs1 << 15 | number << 20;
-}
 
 // The ops of one group, in table order.
 std::vector<Op> ops_of(Group g) {
@@ -127,15 +124,16 @@ class Generator {
                         : enc::s(0x27, 3, 0, f_reg(), static_cast<int32_t>(rng_() % 2048)));
         break;
       case 5:  // fflags or fcsr read mid-block, sometimes cleared
-        word(csr(2, int_dest(), 0, rng_() % 2 ? kFflags : kFcsr));
-        if (rng_() % 3 == 0) word(csr(5, 0, 0, kFflags));  // csrrwi x0, fflags, 0
+        word(csr_insn(2, int_dest(), 0, rng_() % 2 ? kFflags : kFcsr));
+        if (rng_() % 3 == 0) word(csr_insn(5, 0, 0, kFflags));  // csrrwi x0, fflags, 0
         break;
       case 6:  // frm rewritten (5-7 make dynamic-rm instructions illegal)
-        word(csr(5, 0, static_cast<unsigned>(rng_() % 8 < 6 ? rng_() % 5 : 5 + rng_() % 3), kFrm));
+        word(csr_insn(5, 0, static_cast<unsigned>(rng_() % 8 < 6 ? rng_() % 5 : 5 + rng_() % 3),
+                      kFrm));
         break;
       case 7:  // mstatus.FS off (FP instructions trap), or back to Initial or Dirty
         word(enc::u(0x37, kScratch, rng_() % 2 ? 6 << 12 : 2 << 12));
-        word(csr(rng_() % 4 == 0 ? 3 : 2, 0, kScratch, kMstatus));
+        word(csr_insn(rng_() % 4 == 0 ? 3 : 2, 0, kScratch, kMstatus));
         break;
       case 8:  // integer bits into FP registers (boxed or not)
         word(encode_fp(rng_() % 2 ? Op::fmv_d_x : Op::fmv_w_x, f_reg(), int_reg(), 0, 0, 0));
@@ -175,16 +173,16 @@ class Generator {
 
 // Adds mcause to t4 and steps mepc over the faulting instruction, 2 or 4 bytes.
 std::vector<uint32_t> skipping_handler() {
-  return {csr(2, kHandlerReg, 0, 0x342),
+  return {csr_insn(2, kHandlerReg, 0, 0x342),
           enc::r(0x33, 0, 0, kCauses, kCauses, kHandlerReg),
-          csr(2, kHandlerReg, 0, 0x341),
+          csr_insn(2, kHandlerReg, 0, 0x341),
           enc::i(0x03, 5, kScratch, kHandlerReg, 0),  // lhu t3, 0(t5)
           enc::i(0x13, 7, kScratch, kScratch, 3),     // andi t3, t3, 3
           enc::i(0x13, 0, kHandlerReg, kHandlerReg, 2),
           enc::i(0x13, 0, kScratch, kScratch, -3),
           enc::b(1, kScratch, 0, 8),  // bne t3, x0: compressed, done
           enc::i(0x13, 0, kHandlerReg, kHandlerReg, 2),
-          csr(1, 0, kHandlerReg, 0x341),
+          csr_insn(1, 0, kHandlerReg, 0x341),
           0x30200073};  // mret
 }
 
@@ -228,15 +226,9 @@ uint64_t interesting(std::mt19937_64& rng) {
 
 std::unique_ptr<Machine> make_machine(bool translate, const std::vector<uint16_t>& code,
                                       uint64_t code_addr, uint64_t seed) {
-  MachineConfig cfg;
-  cfg.mem_size = 1ull << 20;
-  cfg.translate = translate;
-  auto m = std::make_unique<Machine>(cfg);
+  auto m = differential_machine(translate, code.data(), code.size() * 2, code_addr,
+                                skipping_handler(), kHandler);
   Hart& h = m->hart(0);
-  EXPECT_EQ(h.translating(), translate && UNITAG_HAS_JIT);
-  EXPECT_TRUE(h.poke(code_addr, code.data(), code.size() * 2));
-  const std::vector<uint32_t> handler = skipping_handler();
-  EXPECT_TRUE(h.poke(kHandler, handler.data(), handler.size() * 4));
   std::mt19937_64 rng(seed);
   for (uint64_t a = kData; a < kData + 2048; a += 8) {
     const uint64_t v = interesting(rng);
@@ -249,23 +241,15 @@ std::unique_ptr<Machine> make_machine(bool translate, const std::vector<uint16_t
   h.x[kCauses] = 0;
   h.frm = static_cast<uint32_t>(rng() % 5);
   h.mstatus |= mstatus::kFs;
-  h.mtvec = kHandler;
-  h.pc = code_addr;
   return m;
 }
 
 void expect_same_state(Hart& interp, Hart& jit, const std::string& where) {
-  ASSERT_EQ(interp.pc, jit.pc) << where;
-  ASSERT_EQ(interp.instret, jit.instret) << where;
-  for (unsigned r = 0; r < 32; ++r) ASSERT_EQ(interp.x[r], jit.x[r]) << where << " x" << r;
+  ASSERT_NO_FATAL_FAILURE(expect_same_core_state(interp, jit, where));
   for (unsigned r = 0; r < 32; ++r) ASSERT_EQ(interp.f[r], jit.f[r]) << where << " f" << r;
   ASSERT_EQ(interp.fflags, jit.fflags) << where;
   ASSERT_EQ(interp.frm, jit.frm) << where;
   ASSERT_EQ(interp.mstatus, jit.mstatus) << where;
-  ASSERT_EQ(interp.mcause, jit.mcause) << where;
-  ASSERT_EQ(interp.mepc, jit.mepc) << where;
-  ASSERT_EQ(interp.mtval, jit.mtval) << where;
-  for (unsigned c = 0; c < 16; ++c) ASSERT_EQ(interp.stats.traps[c], jit.stats.traps[c]) << where;
 }
 
 class FpTranslatedVsInterpreted : public ::testing::TestWithParam<int> {};
@@ -286,7 +270,7 @@ TEST_P(FpTranslatedVsInterpreted, SameFpStateAfterEveryPiece) {
     const uint64_t budget = budgets() % 2 == 0 ? 1 + budgets() % 16 : 1 + budgets() % 600;
     const uint64_t a = interp.execute(budget), b = jit.execute(budget);
     ASSERT_EQ(a, b) << "retired in piece " << piece << " (budget " << budget << ")";
-    expect_same_state(interp, jit, "piece " + std::to_string(piece));
+    ASSERT_NO_FATAL_FAILURE(expect_same_state(interp, jit, "piece " + std::to_string(piece)));
     flags_seen |= interp.fflags;
   }
   EXPECT_EQ(interp.pc, code_addr + gen.end()) << "the program did not finish";
