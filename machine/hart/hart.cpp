@@ -122,7 +122,7 @@ void Hart::flush_decode_cache() {
 void Hart::invalidate_code(uint64_t addr, unsigned size) {
   ++stats.code_invalidations;
 #if UNITAG_HAS_JIT
-  if (jit_) jit_->invalidate(guest_address(addr), size);  // blocks are keyed by guest pc
+  if (jit_) jit_->invalidate(addr, size);
 #endif
   for (uint64_t a = (addr & ~uint64_t{1}) - 2; a < addr + size; a += 2) {
     if (!bus_.in_ram(a, 2)) continue;

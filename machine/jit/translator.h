@@ -36,9 +36,6 @@ class Translator {
   BlockCache cache_;
   std::unique_ptr<BlockEmitter> emitter_;
   std::vector<DecodedInsn> scratch_;
-  // The multikernel window the cached blocks' pcs are guest addresses of (hart.partition()).
-  int partition_index_ = -1;
-  uint64_t partition_phys_base_ = 0;
 };
 
 }  // namespace unitag::jit
