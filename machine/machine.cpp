@@ -274,6 +274,17 @@ std::string Machine::describe(unsigned hart, uint64_t pc) const {
   return img ? img->describe(pc) : fmt_addr(pc);
 }
 
+// Where each hart waits tells which wake-up the guest missed.
+std::string Machine::deadlock_message() {
+  std::string text =
+      "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is armed "
+      "and no hart is running";
+  for (auto& h : harts_)
+    if (h->park == Hart::kRunning)
+      text += fmt::format("\n  hart {} waits at 0x{:x} ({})", h->id(), h->pc, describe(h->id(), h->pc));
+  return text;
+}
+
 void Machine::report_guest_fault(Hart& hart, uint64_t pc, const std::string& what) {
   const int p = hart.partition().index;
   request_stop(
@@ -476,9 +487,7 @@ bool Machine::run_turn_blocks(uint64_t quantum) {
     return true;
   }
   if (next == ~uint64_t{0}) {
-    request_stop(StopReason::kDeadlock, exit_code::kDeadlock,
-                 "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is "
-                 "armed and no hart is running");
+    request_stop(StopReason::kDeadlock, exit_code::kDeadlock, deadlock_message());
     return false;
   }
   if (next > now) virtual_ticks_ += next - now;
@@ -547,10 +556,7 @@ void Machine::run_parallel() {
       }
       if (all_waiting && !timer_armed) {
         lock.unlock();
-        request_stop(
-            StopReason::kDeadlock, exit_code::kDeadlock,
-            "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer "
-            "is armed and no hart is running");
+        request_stop(StopReason::kDeadlock, exit_code::kDeadlock, deadlock_message());
         lock.lock();
         break;
       }

@@ -107,6 +107,7 @@ class Machine {
   // One turn of the deterministic loop (each hart runs up to `quantum` instructions), for a
   // driver that must look between turns (a debugger). Returns false once the machine stopped.
   bool run_turn(uint64_t quantum);
+  std::string deadlock_message();
   void report_guest_fault(Hart& hart, uint64_t pc, const std::string& what);
   // A partitioned hart reached RAM outside its window: the run stops (every partition) with a
   // report naming the partition, the access and the window.

@@ -23,6 +23,7 @@ class Machine;
 namespace jit {
 class Translator;
 struct TagLayout;
+struct AtomicHelpers;
 }  // namespace jit
 
 // Decoded instructions for one 4 KiB page of RAM, one slot per 2-byte position, plus two
@@ -238,8 +239,9 @@ class Hart {
   uint64_t fault_cause(AccessKind kind) const;
 
  private:
-  friend class jit::Translator;  // reads decoded slots (fill_slot) to translate them
-  uint64_t publish_labels();     // runs the hook-free loop for nothing, which fills labels_
+  friend class jit::Translator;      // reads decoded slots (fill_slot) to translate them
+  friend struct jit::AtomicHelpers;  // translated AMOs and LR/SC take atomic_target's path
+  uint64_t publish_labels();         // runs the hook-free loop for nothing, which fills labels_
   // Points every decoded slot's handler into another loop (its labels), keeping the decodes.
   void use_labels(const void* const* labels);
   bool fill_slot(uint64_t pc, DecodedInsn& slot);

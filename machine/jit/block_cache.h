@@ -9,6 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace unitag {
+class Hart;
+}
+
 namespace unitag::jit {
 
 // How generated code left: for the dispatcher to look up (and maybe translate) the next block,
@@ -35,6 +39,12 @@ struct BlockContext {
   uint64_t next_pc = 0;  // where the guest goes on
   ExitKind exit = ExitKind::kLookup;
   uint64_t window_ram_offset = 0;  // the window's first byte's offset in RAM (memory tags)
+  // FP (fp_emitter.cpp): the hart for out-of-line helpers, its f registers, mstatus (FS) and
+  // frm (inline arithmetic rounds to nearest even only).
+  Hart* hart = nullptr;
+  uint64_t* f = nullptr;
+  uint64_t* mstatus = nullptr;
+  const uint32_t* frm = nullptr;
 };
 
 // Runs a block (and the blocks it chains to).

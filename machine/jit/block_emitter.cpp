@@ -5,6 +5,8 @@
 #include <cstddef>
 
 #include "machine/isa/arith.h"
+#include "machine/jit/atomic_emitter.h"
+#include "machine/jit/fp_emitter.h"
 
 namespace unitag::jit {
 namespace {
@@ -229,6 +231,16 @@ class Emitter {
     const size_t retired = index + 1;
     const bool no_result = d.rd == kZeroSink;
     const int32_t imm = d.imm;
+    if (is_fp_group(d.group())) {
+      emit_fp(c_, {kRegs, kWindowBase, kWindowLimit, kWindowHost, kContext}, d,
+              hand_back_label(pc, index));
+      return false;
+    }
+    if (is_atomic_group(d.group())) {
+      emit_atomic(c_, {kRegs, kWindowBase, kWindowLimit, kWindowHost, kContext}, d,
+                  hand_back_label(pc, index));
+      return false;
+    }
     if (!d.operands().accesses_memory()) tag_check(d, pc, index);
     switch (d.op) {
       case Op::jal:
@@ -536,7 +548,8 @@ bool BlockEmitter::translates(const DecodedInsn& d) {
   if (g == Group::Alu || g == Group::Load || g == Group::Store || g == Group::Branch ||
       g == Group::Jal || g == Group::Jalr)
     return true;
-  return g == Group::MulDiv;
+  return g == Group::MulDiv || (is_fp_group(g) && translates_fp(d)) ||
+         (is_atomic_group(g) && translates_atomic(d));
 }
 
 bool BlockEmitter::ends_block(const DecodedInsn& d) {

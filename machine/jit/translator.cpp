@@ -81,6 +81,10 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   };
   BlockCache& cache = active_cache();
   ctx.chain = cache.chain_table();
+  ctx.hart = &hart;
+  ctx.f = hart.f;
+  ctx.mstatus = &hart.mstatus;
+  ctx.frm = &hart.frm;
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
   resume_pc_ = ~uint64_t{0};
   for (;;) {

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "machine/machine.h"
+#include "tests/jit/differential_support.h"
 #include "tests/jit/random_program.h"
 
 namespace unitag::test {
@@ -21,25 +22,10 @@ constexpr uint64_t kData = Bus::kRamBase + 0x10000;
 std::unique_ptr<Machine> make_machine(bool translate, const RandomProgram& p, uint64_t seed,
                                       uint64_t max_insns = 0) {
   const uint64_t kCode = code_base(seed);
-  MachineConfig cfg;
-  cfg.mem_size = 1ull << 20;
-  cfg.max_insns = max_insns;
-  cfg.translate = translate;
-  auto m = std::make_unique<Machine>(cfg);
-  Hart& h = m->hart(0);
-  EXPECT_EQ(h.translating(), translate && UNITAG_HAS_JIT);
-  place_program(h, p, {kCode, kHandler, kData}, seed);
+  auto m = differential_machine(translate, p.parcels.data(), p.parcels.size() * 2, kCode,
+                                skipping_handler(), kHandler, max_insns);
+  place_program(m->hart(0), p, {kCode, kHandler, kData}, seed);
   return m;
-}
-
-void expect_same_state(Hart& interp, Hart& jit, const std::string& where) {
-  ASSERT_EQ(interp.pc, jit.pc) << where;
-  ASSERT_EQ(interp.instret, jit.instret) << where;
-  for (unsigned r = 0; r < 32; ++r) ASSERT_EQ(interp.x[r], jit.x[r]) << where << " x" << r;
-  ASSERT_EQ(interp.mcause, jit.mcause) << where;
-  ASSERT_EQ(interp.mepc, jit.mepc) << where;
-  ASSERT_EQ(interp.mtval, jit.mtval) << where;
-  for (unsigned c = 0; c < 16; ++c) ASSERT_EQ(interp.stats.traps[c], jit.stats.traps[c]) << where;
 }
 
 void expect_same_bytes(Hart& interp, Hart& jit, uint64_t addr, size_t size) {
@@ -66,7 +52,7 @@ TEST_P(TranslatedVsInterpreted, SameStateAfterEveryPiece) {
     const uint64_t budget = rng() % 2 == 0 ? 1 + rng() % 16 : 1 + rng() % 600;
     const uint64_t a = interp.execute(budget), b = jit.execute(budget);
     ASSERT_EQ(a, b) << "retired in piece " << piece << " (budget " << budget << ")";
-    expect_same_state(interp, jit, "piece " + std::to_string(piece));
+    ASSERT_NO_FATAL_FAILURE(expect_same_core_state(interp, jit, "piece " + std::to_string(piece)));
     ASSERT_FALSE(interp_machine->stop_requested()) << interp_machine->clear_stop().message;
   }
   EXPECT_EQ(interp.pc, kCode + p.end_offset) << "the program did not finish";
