@@ -279,10 +279,15 @@ std::string Machine::deadlock_message() {
   std::string text =
       "every hart is waiting (wfi) for an interrupt that nothing can raise: no timer is armed "
       "and no hart is running";
-  for (auto& h : harts_)
-    if (h->park == Hart::kRunning)
-      text += fmt::format("\n  hart {} waits at 0x{:x} ({})", h->id(), h->pc, describe(h->id(), h->pc));
-  return text;
+  const char* separator = " (";
+  for (auto& h : harts_) {
+    if (h->park != Hart::kRunning) continue;
+    const std::string where = describe(h->id(), h->pc);
+    text += fmt::format("{}hart {} waits at 0x{:x}{}", separator, h->id(), h->pc,
+                        where == fmt_addr(h->pc) ? "" : " in " + where);
+    separator = ", ";
+  }
+  return text + (*separator == ',' ? ")" : "");
 }
 
 void Machine::report_guest_fault(Hart& hart, uint64_t pc, const std::string& what) {
