@@ -101,6 +101,9 @@ void Machine::load(const ElfImage& image, const std::vector<const ElfImage*>& ow
     fromhost_ = image.symbol_address("fromhost");
     if (tohost_ && !bus_.in_ram(*tohost_, 8)) tohost_.reset();
     if (fromhost_ && !bus_.in_ram(*fromhost_, 8)) fromhost_.reset();
+    // Stores into a code page take the slow path on both engines (invalidate_code), which is
+    // where a write to tohost is acted on at once rather than at the end of the hart's block.
+    if (tohost_) bus_.mark_code_page(*tohost_ - Bus::kRamBase);
     const uint64_t base = bootinfo_address();
     write_bootinfo(image, bus_.ram() + (base - Bus::kRamBase), base, -1);
     for (auto& h : harts_) {
@@ -354,6 +357,10 @@ void Machine::wake(unsigned) {
   if (config_.deterministic) return;
   std::lock_guard<std::mutex> lock(wait_mu_);
   wait_cv_.notify_all();
+}
+
+void Machine::stored_to_watched_page(uint64_t paddr, unsigned size) {
+  if (tohost_ && paddr < *tohost_ + 8 && *tohost_ < paddr + size) poll_htif();
 }
 
 void Machine::poll_htif() {

@@ -107,6 +107,8 @@ class Machine {
   // One turn of the deterministic loop (each hart runs up to `quantum` instructions), for a
   // driver that must look between turns (a debugger). Returns false once the machine stopped.
   bool run_turn(uint64_t quantum);
+  // A guest store landed in a page the bus flags (code, or the HTIF tohost word's page).
+  void stored_to_watched_page(uint64_t paddr, unsigned size);
   std::string deadlock_message();
   void report_guest_fault(Hart& hart, uint64_t pc, const std::string& what);
   // A partitioned hart reached RAM outside its window: the run stops (every partition) with a

@@ -123,6 +123,7 @@ void Hart::flush_decode_cache() {
 // 2-byte alignment), so those slots are invalidated too. Other harts keep their decodes until
 // they execute fence.i, as the specification requires of software.
 void Hart::invalidate_code(uint64_t addr, unsigned size) {
+  machine_.stored_to_watched_page(addr, size);
   ++stats.code_invalidations;
 #if UNITAG_HAS_JIT
   if (jit_) jit_->invalidate(addr, size);
