@@ -14,6 +14,7 @@
 
 namespace unitag {
 namespace {
+constexpr uint64_t kElapsedHz = 1'000'000;  // SYS_ELAPSED's tick (op_elapsed)
 
 constexpr uint64_t kWord = 8;  // RV64: parameter blocks hold 64-bit words
 constexpr uint64_t kA0 = 10, kA1 = 11;
@@ -266,7 +267,7 @@ int64_t Semihost::dispatch(Call& call) {
     case kElapsed:
       return op_elapsed(call);
     case kTickFreq:
-      return static_cast<int64_t>(Machine::kTimebaseHz);
+      return static_cast<int64_t>(kElapsedHz);
     default:
       stop_with_error(call, fmt::format("unsupported semihosting operation 0x{:x} (a0); "
                                         "docs/semihosting.md lists the supported ones",
@@ -439,8 +440,10 @@ int64_t Semihost::op_exit(Call& call, bool extended) {
   return 0;
 }
 
+// Elapsed ticks count at 1 MHz (as QEMU's do), not at the timer's 10 MHz: stock picolibc's
+// clock() returns them as clock_t, with CLOCKS_PER_SEC 1,000,000, without asking SYS_TICKFREQ.
 int64_t Semihost::op_elapsed(Call& call) {
-  const uint64_t ticks = machine_.mtime(call.hart);
+  const uint64_t ticks = machine_.mtime(call.hart) / (Machine::kTimebaseHz / kElapsedHz);
   if (!call.hart.poke(call.param, &ticks, kWord, HostWriteSource::kSemihosting))
     return fail(EFAULT);
   return 0;
