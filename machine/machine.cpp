@@ -281,7 +281,8 @@ std::string Machine::deadlock_message() {
       "and no hart is running";
   for (auto& h : harts_)
     if (h->park == Hart::kRunning)
-      text += fmt::format("\n  hart {} waits at 0x{:x} ({})", h->id(), h->pc, describe(h->id(), h->pc));
+      text +=
+          fmt::format("\n  hart {} waits at 0x{:x} ({})", h->id(), h->pc, describe(h->id(), h->pc));
   return text;
 }
 
