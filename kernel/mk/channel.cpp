@@ -138,7 +138,7 @@ PortQueue* port_queue(uint16_t port, bool create) {
 bool pop_queued(uint16_t port, uk_msg* out, bool* freed) {
   PortQueue* q = port_queue(port, false);
   if (!q || !q->head) return false;
-  if (q->count == kPortQueueCap) *freed = true;
+  if (q->count >= kPortQueueCap) *freed = true;
   --g_queued;
   QueuedMsg* m = q->head;
   q->head = m->next;
@@ -149,10 +149,10 @@ bool pop_queued(uint16_t port, uk_msg* out, bool* freed) {
   return true;
 }
 
-// false when the port's queue is full (the message stays in its ring).
-bool push_queued(const uk_msg& msg) {
+// false when the port's queue holds `cap` messages (the message stays in its ring).
+bool push_queued(const uk_msg& msg, unsigned cap = kPortQueueCap) {
   PortQueue* q = port_queue(msg.port, true);
-  if (q->count >= kPortQueueCap) return false;
+  if (q->count >= cap) return false;
   ++q->count;
   ++g_queued;
   auto* m = static_cast<QueuedMsg*>(malloc(sizeof(QueuedMsg)));
@@ -224,6 +224,25 @@ void ring_doorbell(unsigned p) {
   count(g_stats.ipis_sent);
   __atomic_store_n(&g_layout.header()->mailbox[p].doorbell, 1u, __ATOMIC_RELEASE);
   clint::send_ipi(unsigned(__builtin_ctzll(harts)));
+}
+
+// Straight onto the port's queue, whatever its length: a partition's own requests are few (one
+// per task or offloaded call in flight), and behind the data in its own ring they could wait
+// forever: the ring may be full of messages for the very thread sending, which reads them only
+// once its send returns (wordcount's reducer starting a task while the mappers it started fill
+// the ring with its pairs).
+void send_to_self(uk_msg* msg) {
+  ensure_area();
+  uint64_t irq = uk_spin_lock(&g_tx_lock[self()]);
+  msg->src_partition = uint16_t(self());
+  msg->seq = ++g_tx_seq[self()];
+  uk_spin_unlock(&g_tx_lock[self()], irq);
+  irq = uk_spin_lock(&g_rx_lock);
+  push_queued(*msg, ~0u);
+  uk_spin_unlock(&g_rx_lock, irq);
+  count(g_stats.sent);
+  count(g_stats.received);
+  event_signal();
 }
 
 void init() {

@@ -71,6 +71,10 @@ int send_body(int p, uint16_t port, uint16_t reply_port, uint32_t type, const vo
   m.type = type;
   m.length = uint16_t(len);
   memcpy(m.data, body, len);
+  if (unsigned(p) == self()) {
+    send_to_self(&m);
+    return 0;
+  }
   return uk_chan_send(p, &m, 0);
 }
 
