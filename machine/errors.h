@@ -12,6 +12,7 @@ inline constexpr int kUsage = 64;                // bad command line
 inline constexpr int kBadImage = 65;             // not a loadable RISC-V ELF
 inline constexpr int kNoInput = 66;              // image or input file missing or unreadable
 inline constexpr int kInternal = 70;             // a bug in unitag
+inline constexpr int kOutputLimit = 118;         // --max-output reached: the guest floods output
 inline constexpr int kPartitionViolation = 119;  // a partition reached outside its memory
 inline constexpr int kGuestFault = 120;          // a trap with no handler, or a handler that faults
 inline constexpr int kDeadlock = 121;       // every hart waits for an interrupt that cannot come

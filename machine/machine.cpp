@@ -26,7 +26,13 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
   if (config_.harts < 1 || config_.harts > 64)
     throw UserError(exit_code::kUsage,
                     fmt::format("--harts {} is out of range; use 1 to 64", config_.harts));
-  uart_ = std::make_unique<Uart>(config_.uart_out, config_.uart_in_fd);
+  output_limit_ = std::make_unique<OutputLimit>(config_.max_output, [this](unsigned hart) {
+    request_stop(StopReason::kOutputLimit, exit_code::kOutputLimit,
+                 fmt::format("hart {} took the guest's output past --max-output {} bytes "
+                             "(UART and semihosting together); raise it, or 0 for no limit",
+                             hart, config_.max_output));
+  });
+  uart_ = std::make_unique<Uart>(config_.uart_out, config_.uart_in_fd, output_limit_.get());
   clint_ = std::make_unique<Clint>(
       config_.harts, [this] { return config_.deterministic ? virtual_ticks_ : host_ticks(); },
       [this](unsigned h) { wake(h); });
@@ -39,8 +45,13 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
   bus_.map(Clint::kBase, Clint::kSize, clint_.get());
   bus_.map(TestFinisher::kBase, TestFinisher::kSize, finisher_.get());
   bus_.map(Plic::kBase, Plic::kSize, plic_.get());
-  for (unsigned i = 0; i < config_.harts; ++i)
+  // The decode caches of all harts together stay under about 256 MiB of host memory (4096
+  // pages of 64 KiB), but each hart keeps at least 1 MiB of guest code decoded.
+  const size_t decoded_pages = std::max<size_t>(256, 4096 / config_.harts);
+  for (unsigned i = 0; i < config_.harts; ++i) {
     harts_.push_back(std::make_unique<Hart>(*this, bus_, i, config_.fp));
+    harts_.back()->set_decoded_page_budget(decoded_pages);
+  }
   // Deterministic multi-hart runs stay interpreted: the first floor of the translation tier is
   // not checked for bit-for-bit reproducibility across harts.
   if (config_.translate && !(config_.deterministic && config_.harts > 1))

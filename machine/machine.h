@@ -38,8 +38,9 @@ struct MachineConfig {
   std::vector<std::string> guest_args;
   std::FILE* uart_out = stdout;
   int uart_in_fd = 0;
-  uint64_t tagged_harts = 0;  // reported to the guest in the boot info
-  uint64_t policies = 0;      // reported to the guest in the boot info
+  uint64_t max_output = OutputLimit::kDefault;  // bytes out of the machine; 0 = no limit
+  uint64_t tagged_harts = 0;                    // reported to the guest in the boot info
+  uint64_t policies = 0;                        // reported to the guest in the boot info
   // Multikernel partitions (empty: plain SMP, one kernel on all harts, no windows).
   std::vector<PartitionSpec> partitions;
   uint64_t channel_mem = 4ull << 20;  // shared by all partitions, at the top of RAM
@@ -67,7 +68,8 @@ enum class StopReason {
   kTagViolation,
   kHostError,
   kDebugger,
-  kPartitionViolation
+  kPartitionViolation,
+  kOutputLimit
 };
 
 struct RunResult {
@@ -163,6 +165,7 @@ class Machine {
   int64_t start_partition(uint64_t harts);
   int64_t stop_partition(uint64_t index);
   Uart& uart() { return *uart_; }
+  OutputLimit& output_limit() { return *output_limit_; }
   Clint& clint() { return *clint_; }
   Plic& plic() { return *plic_; }
   uint64_t total_retired() const { return total_retired_.load(std::memory_order_relaxed); }
@@ -197,6 +200,7 @@ class Machine {
 
   MachineConfig config_;
   Bus bus_;
+  std::unique_ptr<OutputLimit> output_limit_;
   std::unique_ptr<Uart> uart_;
   std::unique_ptr<Clint> clint_;
   std::unique_ptr<Plic> plic_;

@@ -22,8 +22,48 @@ constexpr uint64_t kUserTop = 1ull << 38;
 // attribute keeps gcc from turning the loops back into those calls.
 #define UK_WORD_LOOP __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
+// Pages come from the kernel heap kPagesPerChunk at a time: a 4 KiB-aligned allocation of one
+// page costs the heap twice its size (header and alignment slack), which halved the memory a
+// program could use. Freed pages wait here for the next mapping.
+constexpr unsigned kPagesPerChunk = 16;
+struct FreePage {
+  FreePage* next;
+};
+uk_spinlock g_pages_lock;
+FreePage* g_free_pages;
+uint64_t g_free_page_count;
+
+void* take_page() {
+  {
+    SpinGuard g(g_pages_lock);
+    if (FreePage* f = g_free_pages) {
+      g_free_pages = f->next;
+      --g_free_page_count;
+      return f;
+    }
+  }
+  auto* chunk = static_cast<uint8_t*>(aligned_alloc(kPageSize, kPagesPerChunk * kPageSize));
+  if (!chunk) return aligned_alloc(kPageSize, kPageSize);  // the last few pages of the heap
+  SpinGuard g(g_pages_lock);
+  for (unsigned i = 1; i < kPagesPerChunk; ++i) {
+    auto* f = reinterpret_cast<FreePage*>(chunk + i * kPageSize);
+    f->next = g_free_pages;
+    g_free_pages = f;
+  }
+  g_free_page_count += kPagesPerChunk - 1;
+  return chunk;
+}
+
+void give_page(void* page) {
+  SpinGuard g(g_pages_lock);
+  auto* f = static_cast<FreePage*>(page);
+  f->next = g_free_pages;
+  g_free_pages = f;
+  ++g_free_page_count;
+}
+
 UK_WORD_LOOP uint64_t* zeroed_page() {
-  auto* p = static_cast<uint64_t*>(aligned_alloc(kPageSize, kPageSize));
+  auto* p = static_cast<uint64_t*>(take_page());
   if (p)
     for (size_t i = 0; i < kPageSize / 8; ++i) p[i] = 0;
   return p;
@@ -75,6 +115,11 @@ void shoot_down_translations() {
 }
 
 }  // namespace
+
+uint64_t pooled_page_bytes() {
+  SpinGuard g(g_pages_lock);
+  return g_free_page_count * kPageSize;
+}
 
 void user_mode_transition() {
   const unsigned hart = uk_hart_id();
@@ -173,7 +218,7 @@ void AddressSpace::unmap_locked(uint64_t start, uint64_t end) {
   auto release = [&] {
     flush();
     shoot_down_translations();
-    for (unsigned i = 0; i < count; ++i) free(batch[i]);
+    for (unsigned i = 0; i < count; ++i) give_page(batch[i]);
     count = 0;
   };
   for (uint64_t va = start; va < end; va += kPageSize) {
@@ -220,7 +265,7 @@ uint8_t* AddressSpace::page_for(uint64_t va, unsigned need, bool force) {
   return page_of(*pte) + (va & (kPageSize - 1));
 }
 
-bool AddressSpace::handle_fault(uint64_t va, unsigned need) {
+AddressSpace::Fault AddressSpace::handle_fault(uint64_t va, unsigned need) {
   SpinGuard g(lock_);
   uint64_t* pte = leaf(va, false);
   // Present: either the permissions refuse it, or this hart's cached translation predates
@@ -230,9 +275,11 @@ bool AddressSpace::handle_fault(uint64_t va, unsigned need) {
                           (need & Access::kWrite ? kPteWrite : 0) |
                           (need & Access::kExec ? kPteExec : 0);
     flush();  // the stale entry is this hart's own
-    return (*pte & bits) == bits;
+    return (*pte & bits) == bits ? Fault::kMapped : Fault::kRefused;
   }
-  return page_for(va, need, false) != nullptr;
+  const Area* a = area_of(va);
+  if (!a || (a->prot & need) != need) return Fault::kRefused;
+  return page_for(va, need, false) ? Fault::kMapped : Fault::kNoMemory;
 }
 
 void AddressSpace::move_pages(uint64_t old, uint64_t to, uint64_t size) {

@@ -17,7 +17,7 @@ void syscalls_init(const unitag_linux_boot* boot);
 
 namespace {
 
-constexpr int kSigill = 4, kSigtrap = 5, kSigbus = 7, kSigsegv = 11;
+constexpr int kSigill = 4, kSigtrap = 5, kSigkill = 9, kSigbus = 7, kSigsegv = 11;
 
 Process g_process;
 Thread g_main_thread;
@@ -48,8 +48,14 @@ Thread g_main_thread;
       case 13:
       case 15: {
         const unsigned need = cause == 12 ? kExec : cause == 13 ? kRead : kWrite;
-        if (!p.memory.handle_fault(t.ctx.tval, need))
-          fatal_fault(t, kSigsegv, "segmentation fault");
+        switch (p.memory.handle_fault(t.ctx.tval, need)) {
+          case AddressSpace::Fault::kMapped:
+            break;
+          case AddressSpace::Fault::kRefused:
+            fatal_fault(t, kSigsegv, "segmentation fault");
+          case AddressSpace::Fault::kNoMemory:  // as Linux's OOM killer: SIGKILL
+            fatal_fault(t, kSigkill, "out of memory (no free page; run with a larger --mem)");
+        }
         break;
       }
       case 2:

@@ -42,6 +42,9 @@ struct SpinGuard {
 };
 enum Access : unsigned { kRead = 1, kWrite = 2, kExec = 4 };  // as PROT_READ/WRITE/EXEC
 
+// Bytes of freed user pages kept for the next mapping (free memory the kernel heap does not count).
+uint64_t pooled_page_bytes();
+
 class AddressSpace {
  public:
   bool init();
@@ -53,7 +56,8 @@ class AddressSpace {
   // Whether [start, end) lies inside areas (every page of it).
   bool covered(uint64_t start, uint64_t end) const;
   // A page fault at va needing `need`: maps a zero page if an area allows it.
-  bool handle_fault(uint64_t va, unsigned need);
+  enum class Fault { kMapped, kRefused, kNoMemory };
+  Fault handle_fault(uint64_t va, unsigned need);
   // Moves the pages of [old, old + size) to [to, to + size); both ranges are areas already.
   void move_pages(uint64_t old, uint64_t to, uint64_t size);
   // Top-down placement for mmap without MAP_FIXED.

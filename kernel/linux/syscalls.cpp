@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "linux/files.h"
+#include "mm/heap.h"
 #include "posix/console.h"
 #include "unitag/kernel.h"
 #include "unitag/thread.h"
@@ -24,12 +25,20 @@ uint64_t page_up(uint64_t v) { return (v + kPageSize - 1) & ~(kPageSize - 1); }
 
 int64_t sys_exit_group(Process&, const uint64_t* a) { exit_process(int(a[0])); }
 
+// As Linux's heuristic overcommit: growing memory by more than all the free memory fails at once
+// (malloc returns NULL); less is granted and paged in on first touch, and a touch that finds no
+// free page ends the program as the OOM killer would (main.cpp).
+bool more_than_free(uint64_t bytes) {
+  const HeapStats heap = heap_stats();
+  return bytes > heap.size - heap.in_use + pooled_page_bytes();
+}
+
 int64_t sys_brk(Process& p, const uint64_t* a) {
   const uint64_t want = a[0];
   if (want < p.brk_start) return int64_t(p.brk_end);
   const uint64_t old_top = page_up(p.brk_end), new_top = page_up(want);
   if (new_top > old_top) {
-    if (new_top - p.brk_start > (1ull << 32) ||
+    if (new_top - p.brk_start > (1ull << 32) || more_than_free(new_top - old_top) ||
         !p.memory.map_area(old_top, new_top, kRead | kWrite))
       return int64_t(p.brk_end);
   } else if (new_top < old_top) {
@@ -44,6 +53,7 @@ int64_t sys_mmap(Process& p, const uint64_t* a) {
   const uint64_t length = page_up(a[1]);
   const unsigned prot = unsigned(a[2]) & 7;
   if (length == 0 || (addr & (kPageSize - 1)) || (offset & (kPageSize - 1))) return -kEINVAL;
+  if (prot != 0 && more_than_free(length)) return -kENOMEM;
   uint64_t at;
   if (flags & (kMapFixed | kMapFixedNoReplace)) {
     if ((flags & kMapFixedNoReplace) && p.memory.covered(addr, addr + 1)) return -17;  // EEXIST

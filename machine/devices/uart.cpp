@@ -1,5 +1,6 @@
 #include "machine/devices/uart.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace unitag {
@@ -17,6 +18,11 @@ Uart::~Uart() {
     std::lock_guard<std::mutex> lock(input_->notify_mu);
     input_->notify = nullptr;
   }
+  {
+    std::lock_guard<std::mutex> lock(input_->mu);
+    input_->closed = true;
+  }
+  input_->room.notify_all();
   flush();
 }
 
@@ -66,9 +72,22 @@ void Uart::start_reader() {
     input_->eof = true;
     return;
   }
+  // A regular file is read when the guest looks, without a thread: its bytes are there at once,
+  // so a --deterministic run reads the same input at the same instruction every time.
+  if (struct stat st{}; ::fstat(in_fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+    std::lock_guard<std::mutex> lock(input_->mu);
+    input_->file = in_fd_;
+    return;
+  }
   std::thread([input = input_, fd = in_fd_] {
     unsigned char buf[256];
     for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(input->mu);
+        input->room.wait(lock,
+                         [&] { return input->closed || input->bytes.size() < HostInput::kWindow; });
+        if (input->closed) return;
+      }
       const ssize_t n = ::read(fd, buf, sizeof buf);
       if (n <= 0) break;
       {
@@ -83,19 +102,32 @@ void Uart::start_reader() {
   }).detach();
 }
 
+void Uart::HostInput::read_file() {
+  if (file < 0 || eof || !bytes.empty()) return;
+  unsigned char buf[4096];
+  const ssize_t n = ::read(file, buf, sizeof buf);
+  if (n <= 0)
+    eof = true;
+  else
+    bytes.insert(bytes.end(), buf, buf + n);
+}
+
 bool Uart::has_input() {
   if (!reader_started_) start_reader();
   std::lock_guard<std::mutex> lock(input_->mu);
+  input_->read_file();
   return !input_->bytes.empty();
 }
 
 bool Uart::take_input(unsigned char& byte, bool& eof) {
   if (!reader_started_) start_reader();
   std::lock_guard<std::mutex> lock(input_->mu);
+  input_->read_file();
   eof = input_->eof;
   if (input_->bytes.empty()) return false;
   byte = input_->bytes.front();
   input_->bytes.pop_front();
+  if (input_->bytes.size() == HostInput::kWindow - 1) input_->room.notify_one();
   return true;
 }
 
@@ -154,7 +186,7 @@ bool Uart::read(uint64_t offset, unsigned size, uint64_t& value, unsigned) {
   }
 }
 
-bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
+bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) {
   if (size != 1) return false;
   std::lock_guard<std::mutex> lock(mu_);
   const uint8_t v = static_cast<uint8_t>(value);
@@ -163,7 +195,7 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
       if (lcr_ & kLcrDlab)
         dll_ = v;
       else {
-        if (out_) {
+        if (out_ && (!limit_ || limit_->admit(1, hart) == 1)) {
           std::fputc(v, out_);
           unflushed_ = true;
         }
@@ -201,9 +233,10 @@ bool Uart::write(uint64_t offset, unsigned size, uint64_t value, unsigned) {
   }
 }
 
-void Uart::write_console(const void* data, size_t size) {
+void Uart::write_console(const void* data, size_t size, unsigned hart) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!out_ || size == 0) return;
+  if (limit_) size = static_cast<size_t>(limit_->admit(size, hart));
   std::fwrite(data, 1, size, out_);
   unflushed_ = true;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <functional>
@@ -12,13 +13,16 @@
 #include <thread>
 
 #include "machine/bus/bus.h"
+#include "machine/devices/output_limit.h"
 
 namespace unitag {
 
 class Uart final : public Device {
  public:
   static constexpr uint64_t kBase = 0x10000000, kSize = 0x100;
-  Uart(std::FILE* out, int in_fd) : out_(out), in_fd_(in_fd) {}
+  // `limit` (may be null: no limit) caps what the guest sends to `out`.
+  Uart(std::FILE* out, int in_fd, OutputLimit* limit = nullptr)
+      : out_(out), in_fd_(in_fd), limit_(limit) {}
   ~Uart() override;
   std::string_view name() const override { return "uart"; }
   bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) override;
@@ -27,7 +31,7 @@ class Uart final : public Device {
 
   // Host-side console access for services such as semihosting, so their output interleaves
   // with the guest's UART output and their input comes from the same source.
-  void write_console(const void* data, size_t size);
+  void write_console(const void* data, size_t size, unsigned hart);
   enum class Input { kByte, kEmpty, kEnd };
   // Takes one received byte without blocking: kEmpty when none has arrived yet, kEnd at EOF.
   Input receive(uint8_t& byte);
@@ -40,11 +44,18 @@ class Uart final : public Device {
 
  private:
   // Bytes read from the host. Shared with the reader thread, which may outlive the Uart (it
-  // blocks in read() and is detached), so it owns a reference of its own.
+  // blocks in read() and is detached), so it owns a reference of its own. The reader stops
+  // reading while kWindow bytes wait, so endless input (--uart-in /dev/zero) to a guest that
+  // does not read it costs no host memory.
   struct HostInput {
+    static constexpr size_t kWindow = 64 * 1024;
     std::mutex mu;
+    std::condition_variable room;  // bytes were taken, or the Uart is gone
     std::deque<unsigned char> bytes;
     bool eof = false;
+    bool closed = false;  // the Uart is gone: the reader stops
+    int file = -1;        // a regular file, read on demand (no reader thread)
+    void read_file();     // refills `bytes` from `file` once they are all taken (mu held)
     // Called (under notify_mu, never under mu) after bytes arrive; cleared by ~Uart.
     std::mutex notify_mu;
     std::function<void()> notify;
@@ -57,6 +68,7 @@ class Uart final : public Device {
   bool has_input();
   std::FILE* out_;
   int in_fd_;
+  OutputLimit* limit_;
   std::mutex mu_;
   std::shared_ptr<HostInput> input_ = std::make_shared<HostInput>();
   bool reader_started_ = false;

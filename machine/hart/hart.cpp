@@ -63,7 +63,13 @@ DecodedPage* Hart::decoded_page(uint64_t pc) {
   if (!fetch_location(pc, t)) return nullptr;
   auto& slot = pages_[(t.paddr - Bus::kRamBase) >> Bus::kPageBits];
   if (!slot) {
+    if (live_pages_ >= max_decoded_pages_) {
+      for (auto& p : pages_) p.reset();
+      live_pages_ = 0;
+      ++stats.decode_evictions;
+    }
     slot = std::make_unique<DecodedPage>(labels_);
+    ++live_pages_;
     slot->generation = decode_generation_;
   } else if (slot->generation != decode_generation_) {
     for (unsigned i = 0; i < DecodedPage::kSlots; ++i) mark_undecoded(slot->slots[i]);

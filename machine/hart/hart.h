@@ -52,6 +52,7 @@ struct HartStats {
   uint64_t interrupts[16] = {};  // interrupts by cause
   uint64_t decoded = 0;          // instructions decoded into the cache
   uint64_t code_invalidations = 0;
+  uint64_t decode_evictions = 0;     // times the decode cache was emptied for being over budget
   uint64_t translated_blocks = 0;    // blocks the translation tier compiled (machine/jit)
   uint64_t translation_flushes = 0;  // times its cache was emptied (full, or fence.i)
   double translation_seconds = 0;    // host time spent translating
@@ -186,7 +187,10 @@ class Hart {
             HostWriteSource source = HostWriteSource::kTool);
 
   // Decode cache.
+  // May empty the cache (over budget): a page from an earlier call is stale once
+  // stats.decode_evictions has moved.
   DecodedPage* decoded_page(uint64_t pc);
+  void set_decoded_page_budget(size_t pages) { max_decoded_pages_ = pages; }
   void flush_decode_cache();
   void invalidate_code(uint64_t addr, unsigned size);
   // After privilege, MPRV or PMP changes: drops cached translations and recomputes the window.
@@ -349,6 +353,11 @@ class Hart {
   // the hart next looks it up (Linux runs fence.i at every exec and executable page fault, and
   // emptying every decoded page each time cost a fifth of its boot).
   uint64_t decode_generation_ = 0;
+  // A decoded page is 16 times the guest page it decodes, so a guest that executes code all
+  // over its RAM would cost the host 16x its RAM per hart. Past this many live pages the cache
+  // is emptied and refills with what runs (set from the machine's hart count).
+  size_t max_decoded_pages_ = 4096;
+  size_t live_pages_ = 0;
   const void* const* labels_ = nullptr;  // the hook-free loop's labels: 2 * op + (len == 4)
   // Runs translated blocks from pc (execute_loop.inc, in the loop that runs them): false when
   // the budget is spent, else pc is an instruction for the interpreter (its step not counted).

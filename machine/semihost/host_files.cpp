@@ -106,6 +106,10 @@ HostFiles::Result HostFiles::resolve(const std::string& guest_path, bool for_cre
 }
 
 HostFiles::Result HostFiles::add(Entry entry) {
+  if (handles_.size() >= kMaxHandles) {
+    if (entry.kind == Kind::kFile) ::close(entry.fd);
+    return {-1, EMFILE};
+  }
   uint64_t handle = 1;
   for (const auto& [used, e] : handles_) {
     if (used != handle) break;

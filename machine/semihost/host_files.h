@@ -20,6 +20,10 @@ class HostFiles {
     int error = 0;      // errno when value is -1
   };
 
+  // Open handles a guest may hold at once: past it SYS_OPEN fails with EMFILE, so a guest that
+  // never closes cannot use up unitag's own file descriptors.
+  static constexpr size_t kMaxHandles = 256;
+
   // `root` must name an existing directory (throws UserError otherwise).
   HostFiles(const std::string& root, bool allow_write);
   ~HostFiles();

@@ -196,14 +196,14 @@ int64_t Semihost::dispatch(Call& call) {
       if (!call.hart.peek(call.param, &ch, 1)) return fail(EFAULT);
       if (!machine_.host_reading(call.hart, call.pc, call.param, 1, HostReadSink::kConsole))
         return -1;
-      machine_.uart().write_console(&ch, 1);
+      machine_.uart().write_console(&ch, 1, call.hart.id());
       return 0;
     }
     case kWrite0:
       if (!read_c_string(call, call.param, s)) return -1;
       if (!machine_.host_reading(call.hart, call.pc, call.param, s.size(), HostReadSink::kConsole))
         return -1;
-      machine_.uart().write_console(s.data(), s.size());
+      machine_.uart().write_console(s.data(), s.size(), call.hart.id());
       return 0;
     case kWrite:
       return op_write(call);
@@ -303,15 +303,18 @@ int64_t Semihost::op_write(Call& call) {
     chunk.resize(n);
     call.hart.peek(buffer + done, chunk.data(), n);
     if (kind == HostFiles::Kind::kConsoleOut) {
-      machine_.uart().write_console(chunk.data(), n);
+      machine_.uart().write_console(chunk.data(), n, call.hart.id());
     } else {
-      const auto r = files_->write(handle, chunk.data(), n);
+      // Files count against --max-output too: a guest must not fill the host's disk.
+      const size_t allowed = static_cast<size_t>(machine_.output_limit().admit(n, call.hart.id()));
+      if (allowed == 0) break;
+      const auto r = files_->write(handle, chunk.data(), allowed);
       if (r.value < 0) {
         last_errno_ = r.error;
         break;
       }
       done += static_cast<uint64_t>(r.value);
-      if (static_cast<size_t>(r.value) < n) break;
+      if (static_cast<size_t>(r.value) < n) break;  // short write, or the limit was reached
       continue;
     }
     done += n;

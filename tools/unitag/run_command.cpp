@@ -31,6 +31,7 @@ struct RunOptions {
   uint64_t quantum = 10000;
   uint64_t max_insns = 0;
   double timeout = 0;
+  std::string max_output = "1G";
   std::string stats;
   std::string uart_in;
   std::string uart_out;
@@ -132,6 +133,8 @@ const char* reason_name(StopReason r) {
       return "debugger";
     case StopReason::kPartitionViolation:
       return "partition-violation";
+    case StopReason::kOutputLimit:
+      return "output-limit";
   }
   return "?";
 }
@@ -174,6 +177,7 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
     hj["interrupts_by_cause"] = irqs;
     hj["decoded_instructions"] = h.stats.decoded;
     hj["code_invalidations"] = h.stats.code_invalidations;
+    hj["decode_evictions"] = h.stats.decode_evictions;
     // Hooks (the debugger, traces) keep a hart in the interpreter; a lone tag engine does not.
     const bool hooks_translate = h.hooks() == nullptr || h.hooks()->runs_translated();
     hj["engine"] = h.translating() && hooks_translate ? "jit" : "interp";
@@ -257,6 +261,12 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.max_insns = o.max_insns;
   cfg.translate = o.engine == "jit";
   cfg.timeout_seconds = o.timeout;
+  const auto max_output = parse_size(o.max_output);
+  if (!max_output)
+    throw UserError(
+        exit_code::kUsage,
+        fmt::format("--max-output {}: give a size such as 64M or 1G (0 = no limit)", o.max_output));
+  cfg.max_output = *max_output;
   // A Linux program's arguments travel with it (linux_program.h), not in the boot info.
   const bool firmware_boot = !o.boot.firmware.empty();
   if (o.image.empty() && !firmware_boot) {  // only --dump-dtb: the tree of the configured machine
@@ -398,6 +408,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
             return {};
           },
           "SECONDS"));
+  cmd->add_option("--max-output", opts->max_output,
+                  "Stop (exit 118) once the guest's output (UART, semihosting console and "
+                  "files) passes SIZE (default 1G; 0 = no limit)");
   cmd->add_option("--stats", opts->stats, "Write run statistics as JSON to FILE (- for stderr)");
   cmd->add_option("--uart-in", opts->uart_in, "UART input from FILE instead of stdin");
   cmd->add_option("--uart-out", opts->uart_out, "UART output to FILE instead of stdout");
