@@ -188,10 +188,14 @@ class Bounds final : public Policy {
       if (in.overhang != kNoOverhang && !(in.overhang == kWholeWord && in.op == OpGroup::kLoad64))
         return store ? &kStoreOutside : &kLoadOutside;
     }
-    if (in.op == OpGroup::kLoad64) out.rd = stored(in.mem);
+    const StoredPointerFlow flow = stored_pointer_flow(in.op, in.ci);
+    if (flow.rd_gets_stored) out.rd = stored(in.mem);
     if (store)
-      out.mem = word(location(in.mem), tail(in.mem),
-                     in.op == OpGroup::kStore64 ? static_cast<uint32_t>(in.rs2) : 0);
+      out.mem =
+          flow.writes
+              ? word(location(in.mem), tail(in.mem),
+                     static_cast<uint32_t>(stored_pointer_after(flow, stored(in.mem), in.rs2)))
+              : in.mem;
     return nullptr;
   }
 

@@ -84,11 +84,13 @@ const Denial* Heap::rule(const RuleInputs& in, RuleOutputs& out) const {
   if (!trusted && in.overhang != kNoOverhang &&
       !(in.overhang == kWholeWord && in.op == OpGroup::kLoad64))
     return store ? &kStorePastEnd : &kLoadPastEnd;
-  if (in.op == OpGroup::kLoad64) out.rd = value(in.mem);
-  if (in.op == OpGroup::kStore64)
-    out.mem = word(location_and_tail(in.mem), static_cast<uint32_t>(in.rs2));
-  else if (store)
-    out.mem = word(location_and_tail(in.mem), 0);  // a narrower store breaks a stored pointer
+  const StoredPointerFlow flow = stored_pointer_flow(in.op, in.ci);
+  if (flow.rd_gets_stored) out.rd = value(in.mem);
+  if (store)  // a narrower store breaks a stored pointer
+    out.mem = flow.writes
+                  ? word(location_and_tail(in.mem),
+                         static_cast<uint32_t>(stored_pointer_after(flow, value(in.mem), in.rs2)))
+                  : in.mem;
   return nullptr;
 }
 

@@ -103,8 +103,13 @@ class Mte final : public Policy {
     const bool store = writes_memory(in.op);
     if (!(in.ci & kAllocatorAuthority) && rs1 != 0 && rs1 != key(in.mem))
       return store ? &kStoreMismatch : &kLoadMismatch;
-    if (in.op == OpGroup::kLoad64) out.rd = stored(in.mem);
-    if (store) out.mem = word(key(in.mem), in.op == OpGroup::kStore64 ? rs2 : 0);
+    const StoredPointerFlow flow = stored_pointer_flow(in.op, in.ci);
+    if (flow.rd_gets_stored) out.rd = stored(in.mem);
+    if (store)
+      out.mem = flow.writes
+                    ? word(key(in.mem),
+                           static_cast<unsigned>(stored_pointer_after(flow, stored(in.mem), rs2)))
+                    : in.mem;
     return nullptr;
   }
 

@@ -24,11 +24,63 @@ bool is_allocator_code(const ImageFacts& facts, uint64_t pc) {
 
 namespace unitag::tags {
 
+namespace {
+Meta amo_meta(Op op) {
+  switch (op) {
+    case Op::lr_d:
+      return kAmo64 | kAmoReturnsOld | kAmoOnlyReads;
+    case Op::sc_d:
+      return kAmo64 | kAmoStoresRs2;
+    case Op::amoswap_d:
+      return kAmo64 | kAmoReturnsOld | kAmoStoresRs2;
+    case Op::amoadd_d:
+    case Op::amoxor_d:
+    case Op::amoand_d:
+    case Op::amoor_d:
+    case Op::amomin_d:
+    case Op::amomax_d:
+    case Op::amominu_d:
+    case Op::amomaxu_d:
+      return kAmo64 | kAmoReturnsOld;
+    case Op::lr_w:
+      return kAmoOnlyReads;
+    default:
+      return 0;  // 32-bit AMOs and sc.w break a stored pointer
+  }
+}
+}  // namespace
+
 Meta pointer_code_meta(const ImageFacts& facts, uint64_t pc) {
   DecodedInsn d;
-  if (facts.instruction_at(pc, d) && classify(d) == OpGroup::kAdd)
+  const bool decoded = facts.instruction_at(pc, d);
+  if (decoded && classify(d) == OpGroup::kAdd)
     return d.op == Op::sub ? kSubtracts : 0;  // authority only matters to accesses and tag ops
-  return is_allocator_code(facts, pc) ? kAllocatorAuthority : 0;
+  const Meta authority = is_allocator_code(facts, pc) ? kAllocatorAuthority : 0;
+  return decoded && classify(d) == OpGroup::kAmo ? authority | amo_meta(d.op) : authority;
+}
+
+StoredPointerFlow stored_pointer_flow(OpGroup op, Meta ci) {
+  switch (op) {
+    case OpGroup::kLoad64:
+      return {.rd_gets_stored = true};
+    case OpGroup::kStore64:
+      return {.writes = true, .stores_rs2 = true};
+    case OpGroup::kStore:
+      return {.writes = true};
+    case OpGroup::kAmo:
+      return {.rd_gets_stored = (ci & kAmo64) && (ci & kAmoReturnsOld),
+              .writes = !(ci & kAmoOnlyReads),
+              .stores_rs2 = (ci & kAmo64) && (ci & kAmoStoresRs2),
+              .combines = (ci & kAmo64) && !(ci & kAmoStoresRs2)};
+    default:
+      return {};
+  }
+}
+
+Meta stored_pointer_after(const StoredPointerFlow& flow, Meta stored, Meta rs2) {
+  if (flow.stores_rs2) return rs2;
+  if (flow.combines) return *derived_pointer_tag(OpGroup::kLogic, 0, stored, rs2);
+  return 0;
 }
 
 unsigned pointer_tag_inputs(OpGroup op) {

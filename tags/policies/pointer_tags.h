@@ -24,8 +24,11 @@ bool is_allocator_code(const ImageFacts& facts, uint64_t pc);
 
 // Instruction tags: code with allocator authority (may touch any block's words), or, on a
 // `sub`, that it subtracts: pointer - integer is a pointer, but pointer - pointer (a length)
-// and integer - pointer are integers.
+// and integer - pointer are integers. An AMO's says what it does with a stored pointer (rules
+// see only its opgroup): 64-bit, rd gets the old word, the word gets rs2 (swap, sc), or it
+// only reads (lr).
 inline constexpr Meta kAllocatorAuthority = 1, kSubtracts = 2;
+inline constexpr Meta kAmo64 = 4, kAmoReturnsOld = 8, kAmoStoresRs2 = 16, kAmoOnlyReads = 32;
 Meta pointer_code_meta(const ImageFacts& facts, uint64_t pc);
 // The inputs such a rule reads: the pointer's tag on moves, arithmetic and accesses; the stored
 // pointer's tag (rs2) on 64-bit stores; the memory word's tag on accesses.
@@ -33,5 +36,19 @@ unsigned pointer_tag_inputs(OpGroup op);
 // The tag of rd after a move or pointer arithmetic on operands tagged rs1 and rs2 (nullopt for
 // any other opgroup): pointer +- integer keeps the pointer's tag, two different ones cancel.
 std::optional<Meta> derived_pointer_tag(OpGroup op, Meta ci, Meta rs1, Meta rs2);
+
+// How an access moves the pointer a memory word holds (each word keeps the tag of the pointer
+// stored in it): 64-bit loads, lr.d and 64-bit AMOs hand it to rd; sd, sc.d and amoswap.d store
+// rs2's; the other 64-bit AMOs store the old one combined with rs2 as arithmetic does (a pointer
+// advanced by amoadd.d stays one); narrower stores and AMOs leave none (a broken pointer).
+struct StoredPointerFlow {
+  bool rd_gets_stored = false;  // rd = the word's stored pointer
+  bool writes = false;          // the word is written (else it keeps its tag)
+  bool stores_rs2 = false;      // ... holding rs2's pointer
+  bool combines = false;        // ... holding the stored one combined with rs2's
+};
+StoredPointerFlow stored_pointer_flow(OpGroup op, Meta ci);
+// The pointer a word holds after `flow` ran on it (0: none).
+Meta stored_pointer_after(const StoredPointerFlow& flow, Meta stored, Meta rs2);
 
 }  // namespace unitag::tags

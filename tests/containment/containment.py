@@ -44,7 +44,8 @@ CASES = {
                                               r"within --timeout 1 s"),
     "spin_all_max_insns": dict(image="contain_spin_all",
                                args=["--harts", "4", "--max-insns", "20000000"], exit=123,
-                               stderr=r"^unitag: stopped: the guest retired 2000\d{4} "
+                               # parallel harts each finish their block: up to 0.5 % over
+                               stderr=r"^unitag: stopped: the guest retired 200\d{5} "
                                       r"instructions without finishing"),
     "uart_flood": dict(image="contain_uart_flood",
                        args=["--max-output", "1M", "--uart-out", "out.txt"], exit=118,
