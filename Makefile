@@ -59,5 +59,5 @@ fuzzers: setup
 	  -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_C_FLAGS="$(FUZZ_FLAGS)" >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 
-fuzz: fuzzers
-	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+fuzz: fuzzers build
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) $(BUILD)

@@ -25,6 +25,12 @@ std::string scalar(const json& v) {
 
 bool is_scalar(const json& v) { return !v.is_object() && !v.is_array(); }
 
+// A field shown as text whatever its type: a damaged or hand-edited file still gets a report.
+std::string field(const json& j, const char* key, const char* missing) {
+  auto it = j.find(key);
+  return it == j.end() ? missing : scalar(*it);
+}
+
 double number(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
@@ -121,11 +127,10 @@ std::string format_report(const json& stats, const std::string& name) {
                     "with `unitag run IMAGE --stats FILE`",
                     name));
   std::ostringstream out;
-  out << fmt::format("run of {}\n", stats.value("image", std::string("(unknown image)")));
+  out << fmt::format("run of {}\n", field(stats, "image", "(unknown image)"));
   out << fmt::format("  {} hart(s), {} mode; stopped: {}, exit code {}\n",
-                     scalar(stats.value("harts", json(0))), stats.value("mode", std::string("?")),
-                     stats.value("stop_reason", std::string("?")),
-                     scalar(stats.value("exit_code", json(0))));
+                     field(stats, "harts", "0"), field(stats, "mode", "?"),
+                     field(stats, "stop_reason", "?"), field(stats, "exit_code", "0"));
   if (stats.contains("message")) out << fmt::format("  message: {}\n", scalar(stats["message"]));
   out << fmt::format("  {} instructions in {} s wall time: {} MIPS overall\n",
                      scalar(stats.value("instructions", json(0))),
