@@ -519,6 +519,11 @@ bool Machine::run_turn_blocks(uint64_t quantum) {
 
 void Machine::wait_for_interrupt(Hart& h) {
   std::unique_lock<std::mutex> lock(wait_mu_);
+  h.asleep = true;
+  struct Awake {
+    Hart& h;
+    ~Awake() { h.asleep = false; }  // still under the lock: it is released after this
+  } awake{h};
   while (!stop_requested() && h.park == Hart::kRunning) {
     if (h.pending_interrupts() & h.mie) {
       h.waiting_for_interrupt = false;
@@ -567,19 +572,23 @@ void Machine::run_parallel() {
   {
     std::unique_lock<std::mutex> lock(wait_mu_);
     while (!stop_requested()) {
-      // Deadlock: every hart waits and no timer is armed.
+      // Deadlock: every hart sleeps and no timer is armed. Only sleeping harts' state is read:
+      // their threads hold still while this one holds wait_mu_ (Hart::asleep).
       // A partition in another process may ring any time (docs/distributed.md).
       bool all_waiting = true, timer_armed = config_.remote_harts != 0;
+      for (auto& h : harts_)  // idle, not in a partition: cannot be woken
+        if (h->park == Hart::kRunning && !h->asleep) all_waiting = false;
       for (auto& h : harts_) {
-        if (h->park != Hart::kRunning) continue;  // idle, not in a partition: cannot be woken
-        all_waiting &= h->waiting_for_interrupt;
+        if (!all_waiting) break;
+        if (h->park != Hart::kRunning) continue;
         timer_armed |= (h->mie & irq::kMtip) && clint_->mtimecmp(h->id()) != ~uint64_t{0};
         timer_armed |= external_interrupt_possible(*h);
         if (h->pending_interrupts() & h->mie) all_waiting = false;
       }
       if (all_waiting && !timer_armed) {
+        std::string message = deadlock_message();  // while the harts still sleep
         lock.unlock();
-        request_stop(StopReason::kDeadlock, exit_code::kDeadlock, deadlock_message());
+        request_stop(StopReason::kDeadlock, exit_code::kDeadlock, std::move(message));
         lock.lock();
         break;
       }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "abi/unitag/trap_causes.h"
+#include "machine/bus/guest_memory.h"
 #include "machine/isa/decoder.h"
 #include "machine/machine.h"
 #if UNITAG_HAS_JIT
@@ -85,7 +86,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
     return false;
   }
   uint16_t low;
-  std::memcpy(&low, t.host, 2);
+  guest_memory::read(&low, t.host, 2);  // another hart may be writing this code
   uint32_t bits = low;
   if (insn_length(low) == 4) {
     Translation high_half;
@@ -96,7 +97,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
       return false;
     }
     uint16_t high;
-    std::memcpy(&high, high_half.host, 2);
+    guest_memory::read(&high, high_half.host, 2);
     bits |= uint32_t{high} << 16;
     bus_.mark_code_page(high_half.paddr - Bus::kRamBase);
   }

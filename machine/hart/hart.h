@@ -104,6 +104,10 @@ class Hart {
 
   // --- run state ---------------------------------------------------------------------------
   std::atomic<bool> waiting_for_interrupt{false};  // executed WFI with nothing pending
+  // Parallel mode: its host thread sleeps in Machine::wait_for_interrupt, its state at rest.
+  // Guarded by the machine's wait mutex: the deadlock watchdog, holding it, may read the state
+  // of a hart that sleeps (pc, mie) without racing its thread.
+  bool asleep = false;
   // In no running partition: the run loops skip it until a partition starts on it. kRequested:
   // told to stop (it finishes its block); kParked: its run loop acknowledged, it is idle.
   enum ParkState : int { kRunning = 0, kRequested = 1, kParked = 2 };

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "machine/bus/guest_memory.h"
 #include "machine/hart/hart.h"
 #include "machine/machine.h"
 
@@ -233,7 +234,7 @@ bool Hart::load(uint64_t addr, unsigned size, uint64_t& value) {
   }
   if (t.host != nullptr) {
     value = 0;
-    std::memcpy(&value, t.host, size);
+    guest_memory::read(&value, t.host, size);
     if (paged_data_) [[unlikely]]
       window_to_page(addr);
     return true;
@@ -266,7 +267,7 @@ bool Hart::store(uint64_t addr, unsigned size, uint64_t value) {
     return false;
   }
   if (t.host != nullptr) {
-    std::memcpy(t.host, &value, size);
+    guest_memory::write(t.host, &value, size);
     const uint64_t off = t.paddr - Bus::kRamBase;
     if (bus_.is_code_page(off) || bus_.is_code_page(off + size - 1)) invalidate_code(t.paddr, size);
     if (paged_data_) [[unlikely]]
@@ -286,14 +287,14 @@ bool Hart::store(uint64_t addr, unsigned size, uint64_t value) {
 bool Hart::peek(uint64_t addr, void* out, size_t size) {
   Translation t;
   if (!locate(addr, size, t)) return false;
-  std::memcpy(out, t.host, size);
+  guest_memory::read(out, t.host, size);
   return true;
 }
 
 bool Hart::poke(uint64_t addr, const void* in, size_t size, HostWriteSource source) {
   Translation t;
   if (!locate(addr, size, t)) return false;
-  std::memcpy(t.host, in, size);
+  guest_memory::write(t.host, in, size);
   if (size) invalidate_code(t.paddr, static_cast<unsigned>(size));
   machine_.host_wrote(t.paddr, size, source);
   return true;
