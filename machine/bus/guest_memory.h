@@ -25,8 +25,8 @@ inline void read(void* to, const uint8_t* from, size_t size) {
   if constexpr (kRelaxedAtomics) {
     auto* out = static_cast<uint8_t*>(to);
     for (size_t i = 0; i < size; ++i)
-      out[i] = std::atomic_ref<uint8_t>(*const_cast<uint8_t*>(from + i))
-                   .load(std::memory_order_relaxed);
+      out[i] =
+          std::atomic_ref<uint8_t>(*const_cast<uint8_t*>(from + i)).load(std::memory_order_relaxed);
   } else {
     std::memcpy(to, from, size);
   }

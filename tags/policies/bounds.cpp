@@ -32,6 +32,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -410,7 +411,9 @@ class Bounds final : public Policy {
   void bound_stack_locals(const ImageFacts& facts) {
     stack_ = find_stack_locals(facts);
     if (!stack_.missing.empty()) {
-      fmt::print(stderr, "unitag: bounds: {}: stack buffers stay unbounded\n", stack_.missing);
+      static std::atomic<bool> said{false};  // once per process: fuzzers build many machines
+      if (!said.exchange(true))
+        fmt::print(stderr, "unitag: bounds: {}: stack buffers stay unbounded\n", stack_.missing);
       return;
     }
     for (const StackLocal& l : stack_.locals) {
