@@ -52,9 +52,10 @@ class Mutator {
   size_t pick(size_t n) { return n ? std::uniform_int_distribution<size_t>(0, n - 1)(rng_) : 0; }
 
   void mutate_once(Bytes& b, const std::vector<Bytes>& seeds) {
-    static constexpr uint64_t kInteresting[] = {0,    1,          0x7f,       0x80,       0xff,
-                                                0x7fff, 0x8000,   0xffff,     0x7fffffff, 0x80000000,
-                                                0xffffffff, 0x80000000ull << 32, ~0ull};
+    static constexpr uint64_t kInteresting[] = {
+        0,      1,      0x7f,       0x80,       0xff,       0x7fff,
+        0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0x80000000ull << 32,
+        ~0ull};
     switch (pick(b.empty() ? 2 : 8)) {
       case 0:  // insert random bytes
       case 1: {
@@ -126,8 +127,7 @@ int run(int argc, char** argv) {
   }
   Mutator mutator(seed, name == "elf_loader" ? 65536 : 8192);
   const std::string crash_file = "fuzz-crash-" + name;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   uint64_t runs = 0;
   while (std::chrono::steady_clock::now() < deadline) {
     const Bytes input = mutator.mutate(seeds);

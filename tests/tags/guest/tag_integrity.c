@@ -6,6 +6,10 @@
    REBUILT        a pointer hidden as an integer (xor-ed with a key) and rebuilt, then used to
                   write into the next block
    RACE           a second hart keeps a pointer to a block the first hart frees, and uses it
+   MEMCPY         a struct holding a pointer copied with picolibc's memcpy, then the copy used
+                  to write into the next block
+   DEBUGGER       gdb writes the address of a global over a word holding a heap pointer
+                  (tests/tags/debugger_write.py); the word must lose the pointer's colour
    Each prints what the tags say; the last line of a case is the access the policy must judge. */
 #include <stdlib.h>
 
@@ -101,5 +105,44 @@ int main(void) {
   for (volatile long i = 0; i < 100000000; ++i) {
   }
   return 3; /* not reached: hart 1's access stops the machine */
+}
+#elif defined(MEMCPY)
+#include <string.h>
+struct holder {
+  long* p;
+  long pad;
+};
+
+int main(void) {
+  long* block = malloc(16);
+  long* neighbour = malloc(16);
+  static struct holder a, b;
+  a.p = block;
+  memcpy(&b, &a, sizeof a);
+  print("the copy carries the colour", same_tag(&b.p, &a.p));
+  volatile long* copied = b.p;
+  copied[neighbour - block] = 7; /* BUG: into the neighbour through the copied pointer */
+  print("neighbour written", ((volatile long*)neighbour)[0] == 7);
+  return 0;
+}
+#elif defined(DEBUGGER)
+static long target = 4242; /* a non-heap word */
+long** volatile holder;    /* global: the debugger names it */
+
+__attribute__((noinline)) void checkpoint(void) { __asm__ volatile(""); }
+
+int main(void) {
+  holder = malloc(4 * sizeof(long*));
+  long* other = malloc(16);
+  holder[0] = other; /* a pointer word */
+  holder[1] = 0;     /* a data word */
+  print("pointer word differs from data", !same_tag(&holder[0], &holder[1]));
+  checkpoint(); /* gdb: set var holder[0] = &target */
+  print("after the debugger's write: data", same_tag(&holder[0], &holder[1]));
+  long* loaded = holder[0];
+  print("loaded points at the global", loaded == &target);
+  print("value", *loaded); /* with the stale colour: a false heap violation */
+  free(other);
+  return 0;
 }
 #endif
