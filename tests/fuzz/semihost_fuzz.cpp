@@ -100,7 +100,9 @@ int semihost(const uint8_t* data, size_t size) {
       uint64_t block[4];
       for (uint64_t& word : block) word = hostile_value(in);
       FUZZ_CHECK(hart.poke(kBlock, block, sizeof block));
-      const size_t string_bytes = std::min<size_t>(in.take<uint8_t>(), in.left());
+      // Two statements: in one call, left() might be read before take() consumed its byte.
+      const size_t wanted = in.take<uint8_t>();
+      const size_t string_bytes = std::min<size_t>(wanted, in.left());
       FUZZ_CHECK(hart.poke(kStrings, in.rest(), string_bytes));
       in.skip(string_bytes);
       FUZZ_CHECK(semihost.on_ebreak(hart, kSite));
