@@ -32,7 +32,9 @@ const std::vector<SuiteInfo>& all_suites() {
        0, make_parallel_suite},
       {"kernel", "library OS: boot to main, thread start and switch, image sizes", 0,
        make_kernel_suite},
-      {"security", "every attack program x every policy, and the Juliet-style corpus (question 5)",
+      {"security",
+       "every attack program x every policy, the RIPE-style attack matrix and the Juliet-style "
+       "corpus (question 5)",
        0, make_security_suite},
       {"offload",
        "multikernel: channel round trips, Mandelbrot SMP vs partitions, critical code offloaded "

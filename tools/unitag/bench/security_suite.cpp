@@ -1,6 +1,8 @@
 // `security`: every attack program of tests/tags/guest under every policy -> caught or missed,
 // checked against the matrix the tag tests assert (read from CTest, so the two cannot drift),
-// and in full runs the Juliet-style heap corpus through tests/juliet/summary.py.
+// and in full runs the attack matrix (tests/attacks/matrix.py: RIPE-style hijacks and the
+// single-purpose attacks under every policy, checked against its expected.txt) and the
+// Juliet-style heap corpus through tests/juliet/summary.py.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -66,6 +68,14 @@ class SecuritySuite final : public Suite {
                                ctx, "tags_" + attack, {"--deterministic", "--policy", p}, {}, 60);
                          }});
     if (!ctx.quick)
+      steps.push_back({"attack matrix (tests/attacks/matrix.py)", [this, &ctx] {
+                         const std::vector<std::string> argv = {
+                             ctx.python, ctx.source_dir + "/tests/attacks/matrix.py", ctx.build_dir,
+                             "--markdown"};
+                         matrix_ = run_process(argv, ctx.scratch_dir, 1800);
+                         matrix_command_ = ctx.shown(argv);
+                       }});
+    if (!ctx.quick)
       steps.push_back({"Juliet-style heap corpus (tests/juliet/summary.py)", [this, &ctx] {
                          const std::vector<std::string> argv = {
                              ctx.python, ctx.source_dir + "/tests/juliet/summary.py",
@@ -117,6 +127,23 @@ class SecuritySuite final : public Suite {
         surprises.empty() ? "" : "; missed: " + fmt::format("{}", fmt::join(surprises, ", ")),
         ctx.shown(runs_[{kAttacks[0], "heap"}].argv));
     o.markdown += markdown_table(headers, cells);
+    nlohmann::json matrix = {{"kind", "attack_matrix"}};
+    if (ctx.quick) {
+      matrix["status"] = "skipped in --quick";
+      o.markdown += "\nAttack matrix: skipped in `--quick` (run without it).\n";
+    } else {
+      matrix["status"] = matrix_.exit_code == 0 ? "ok" : fmt::format("exit {}", matrix_.exit_code);
+      matrix["caught"] = after(matrix_.out, "| **caught** | ");
+      matrix["command"] = matrix_command_;
+      o.markdown += fmt::format(
+          "\nAttack matrix: 75 RIPE-style hijacks and 15 single-purpose attacks under each policy "
+          "(`{}`; exit {}: 0 = every cell as `tests/attacks/expected.txt` says, every benign twin "
+          "clean; docs/security.md explains the columns). A cell names the violation, `fault` "
+          "where the corrupted program faulted or spun without a policy stopping it, `–` where "
+          "the attack succeeded:\n\n{}",
+          matrix_command_, matrix_.exit_code, matrix_.out);
+    }
+    o.rows.push_back(matrix);
     nlohmann::json juliet = {{"kind", "juliet"}};
     if (ctx.quick) {
       juliet["status"] = "skipped in --quick";
@@ -137,8 +164,8 @@ class SecuritySuite final : public Suite {
  private:
   std::set<std::pair<std::string, std::string>> expected_;
   std::map<std::pair<std::string, std::string>, GuestRun> runs_;
-  ProcessResult juliet_;
-  std::string juliet_command_;
+  ProcessResult matrix_, juliet_;
+  std::string matrix_command_, juliet_command_;
 };
 
 }  // namespace
