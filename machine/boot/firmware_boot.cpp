@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string_view>
@@ -51,6 +52,11 @@ uint64_t load_elf(Machine& m, const ElfImage& image, uint64_t limit, const std::
 }  // namespace
 
 std::vector<uint8_t> read_boot_file(const std::string& path, const char* flag) {
+  // Found by tests/fuzz/cli_fuzz.py: a directory opens, then fails to read (an internal error).
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw UserError(exit_code::kNoInput,
+                    fmt::format("{} {}: is a directory; give a file", flag, path));
   std::ifstream f(path, std::ios::binary);
   if (!f)
     throw UserError(exit_code::kNoInput,

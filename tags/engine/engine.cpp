@@ -320,9 +320,15 @@ std::string TagEngine::describe(Tag t, Site site) const {
   return s.empty() ? "default" : s;
 }
 
-void TagEngine::record_violation(Violation v) {
+uint64_t TagEngine::record_violation(Violation v) {
   std::lock_guard<std::mutex> lock(mu_);
-  violations_.push_back(std::move(v));
+  if (violations_.size() < kKeptViolations) violations_.push_back(std::move(v));
+  return ++violation_count_;
+}
+
+uint64_t TagEngine::violation_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return violation_count_;
 }
 
 std::vector<Violation> TagEngine::violations() const {
@@ -374,7 +380,7 @@ nlohmann::json TagEngine::stats() const {
   j["modeled_overhead"] =
       instructions ? static_cast<double>(cycles - instructions) / instructions : 0.0;
   j["shadow_bytes"] = shadow_.pages_allocated() * ShadowMemory::kWordsPerPage * sizeof(Tag);
-  j["violations"] = violations_.size();
+  j["violations"] = violation_count_;
   // Each member's distinct rules, counted here rather than on the evaluation path (a composite
   // evaluates every member for every rule): each memoised key's tuples are read once.
   std::vector<std::unordered_set<uint64_t>> member_rules(policies_.size());

@@ -110,8 +110,13 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   const Denial& denial(uint16_t index) const;
   // "heap: pointer to allocation #3; cfi: -" (or "default").
   std::string describe(Tag t, Site site) const;
-  void record_violation(Violation v);
+  // Keeps the first kKeptViolations (monitor `violations`), counts them all: a guest that traps
+  // on violations in a loop (--on-violation trap) costs no host memory. Returns how many there
+  // have been, this one included.
+  static constexpr size_t kKeptViolations = 1000;
+  uint64_t record_violation(Violation v);
   std::vector<Violation> violations() const;
+  uint64_t violation_count() const;
 
  private:
   void tag_image();
@@ -143,6 +148,7 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   std::vector<uint64_t> evaluations_;  // per member
   uint64_t memo_hits_ = 0;
   std::vector<Violation> violations_;
+  uint64_t violation_count_ = 0;
 };
 
 }  // namespace unitag::tags

@@ -113,11 +113,20 @@ bool HartTagger::deny_call(uint8_t member, const Denial& den, uint64_t where, ui
 
 bool HartTagger::stop_or_trap(uint64_t pc, uint64_t tval, Violation v) {
   const std::string report = v.report;
-  engine_.record_violation(std::move(v));
+  const uint64_t count = engine_.record_violation(std::move(v));
   if (engine_.config().trap_on_violation) {
-    std::fprintf(stderr, "unitag: %s  delivered to the guest: mcause %llu, mtval 0x%llx\n",
-                 report.c_str(), static_cast<unsigned long long>(kTagViolationCause),
-                 static_cast<unsigned long long>(tval));
+    // A guest that handles violations may cause millions: the first reports tell the story.
+    constexpr uint64_t kPrinted = 100;
+    if (count <= kPrinted)
+      std::fprintf(stderr, "unitag: %s  delivered to the guest: mcause %llu, mtval 0x%llx\n",
+                   report.c_str(), static_cast<unsigned long long>(kTagViolationCause),
+                   static_cast<unsigned long long>(tval));
+    if (count == kPrinted)
+      std::fprintf(stderr,
+                   "unitag: %llu tag violations delivered to the guest; further ones go without a "
+                   "report (--stats counts them all, the debugger's `monitor violations` shows "
+                   "the first %zu)\n",
+                   static_cast<unsigned long long>(kPrinted), TagEngine::kKeptViolations);
     hart_.raise_trap(kTagViolationCause, tval);
     return false;
   }

@@ -10,6 +10,7 @@ Usage: containment.py BUILD_DIR CASE MODE [--sanitized | --tsan]
 
 Each case runs unitag once and checks its exit code, its report (a stderr regex), what the
 guest said or wrote, and unitag's peak resident memory (this process's only child)."""
+import json
 import os
 import re
 import resource
@@ -66,6 +67,16 @@ CASES = {
                              args=["--semihost", "--semihost-root", "."], exit=0,
                              create={"flood.txt": b"x"},
                              stdout=r"open refused after 256 handles, errno 24\n"),
+    # 100,000 tag violations delivered to the guest's handler: the first 100 reported, a note,
+    # all counted in --stats, no report per violation and no record of each kept.
+    "violation_flood": dict(image="contain_violation_flood",
+                            args=["--policy", "rwx", "--on-violation", "trap", "--stats",
+                                  "stats.json"],
+                            exit=0, stdout=r"violations delivered: 100000\n",
+                            stderr=r"^unitag: 100 tag violations delivered to the guest; further "
+                                   r"ones go without a report",
+                            stderr_max_lines=1300, stats={"tags.violations": 100000},
+                            rss_mib=120),
     # Endless input to a guest that reads one byte: the host reads ahead a bounded window only.
     "uart_input_hog": dict(image="contain_uart_input_hog", args=["--uart-in", "/dev/zero"],
                            exit=0, stdout=r"done\n", rss_mib=120),
@@ -108,6 +119,15 @@ def main():
             failures.append(f"stdout is not {case['stdout']!r}")
         if "stdout_tail" in case and not re.search(case["stdout_tail"] + r"\Z", stdout):
             failures.append(f"stdout does not end with {case['stdout_tail']!r}")
+        if "stderr_max_lines" in case and len(stderr.splitlines()) > case["stderr_max_lines"]:
+            failures.append(f"{len(stderr.splitlines())} lines on stderr, more than "
+                            f"{case['stderr_max_lines']}")
+        for path, want in case.get("stats", {}).items():
+            value = json.load(open(os.path.join(work, "stats.json")))
+            for key in path.split("."):
+                value = value.get(key) if isinstance(value, dict) else None
+            if value != want:
+                failures.append(f"--stats {path} is {value}, expected {want}")
         if re.search(r"AddressSanitizer|runtime error:|internal error", stderr):
             failures.append("the host reported an error of its own")
         for file, size in case.get("files", {}).items():

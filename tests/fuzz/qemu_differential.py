@@ -207,8 +207,11 @@ class Program:
 
 
 def run(cmd, timeout=30):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                       stdin=subprocess.DEVNULL)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:  # a hang is a finding, not the fuzzer's end
+        return -1, "", f"{cmd[0]} did not finish within {timeout} s"
     return p.returncode, p.stdout, p.stderr
 
 
