@@ -103,9 +103,15 @@ uint64_t TagEngine::update_range(size_t m, uint64_t base, uint64_t size, Meta (*
                                  Meta arg) {
   if (size == 0) return 0;
   size = std::min(size, machine_.bus().ram_size());
+  // Counted in words, not compared against base + size: a range that ends at the top of the
+  // address space (a guest's sp near 2^64, found by tests/fuzz/qemu_differential.py) would
+  // wrap the address to 0 and never end.
+  if (const uint64_t to_top = 0 - base; to_top != 0) size = std::min(size, to_top);
+  const uint64_t first = base & ~uint64_t{7};
+  const uint64_t words = ((base - first) + size + 7) / 8;
   Tag last_old = ~Tag{0}, last_new = 0;  // runs of equal tags are the common case
-  uint64_t words = 0;
-  for (uint64_t a = base & ~uint64_t{7}; a < base + size; a += 8, ++words) {
+  for (uint64_t i = 0; i < words; ++i) {
+    const uint64_t a = first + 8 * i;
     const Tag old = shadow_.get(a);
     if (old != last_old) {
       last_old = old;

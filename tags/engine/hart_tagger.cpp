@@ -79,11 +79,16 @@ class HartTagger::Access final : public TagAccess {
   template <class Fn>
   void for_each_page(uint64_t base, uint64_t size, Fn fn) const {
     constexpr uint64_t kPage = uint64_t{1} << Bus::kPageBits;
-    size = std::min(size, t_.hart_.bus().ram_size());
-    for (uint64_t va = base, end = base + size; va < end;) {
-      const uint64_t n = std::min(end, (va & ~(kPage - 1)) + kPage) - va;
+    // Counted down, never compared with base + size: a range in the top page of the address
+    // space (a guest's sp near 2^64, found by tests/fuzz/qemu_differential.py) wrapped to 0 and
+    // the loop never ended.
+    uint64_t left = std::min(size, t_.hart_.bus().ram_size());
+    if (const uint64_t to_top = 0 - base; to_top != 0) left = std::min(left, to_top);
+    for (uint64_t va = base; left > 0;) {
+      const uint64_t n = std::min(left, kPage - (va & (kPage - 1)));
       fn(va, n);
       va += n;
+      left -= n;
     }
   }
   // One tag instruction plus one tag-line write per 8 words (a 64-byte line of tags).

@@ -77,6 +77,10 @@ CASES = {
                                    r"ones go without a report",
                             stderr_max_lines=1300, stats={"tags.violations": 100000},
                             rss_mib=120),
+    # sp moved inside the top page of the address space under `frame` and all ten policies:
+    # the words it releases end at 2^64 (a range that wrapped to 0 and hung the host).
+    "sp_at_top_tagged": dict(image="contain_sp_at_top", args=["--policy", ALL_POLICIES],
+                             exit=0, stdout=r"sp moved at the top of the address space\n"),
     # Endless input to a guest that reads one byte: the host reads ahead a bounded window only.
     "uart_input_hog": dict(image="contain_uart_input_hog", args=["--uart-in", "/dev/zero"],
                            exit=0, stdout=r"done\n", rss_mib=120),
