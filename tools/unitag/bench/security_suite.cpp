@@ -68,21 +68,14 @@ class SecuritySuite final : public Suite {
                                ctx, "tags_" + attack, {"--deterministic", "--policy", p}, {}, 60);
                          }});
     if (!ctx.quick)
-      steps.push_back({"attack matrix (tests/attacks/matrix.py)", [this, &ctx] {
-                         const std::vector<std::string> argv = {
-                             ctx.python, ctx.source_dir + "/tests/attacks/matrix.py", ctx.build_dir,
-                             "--markdown"};
-                         matrix_ = run_process(argv, ctx.scratch_dir, 1800);
-                         matrix_command_ = ctx.shown(argv);
-                       }});
-    if (!ctx.quick)
-      steps.push_back({"Juliet-style heap corpus (tests/juliet/summary.py)", [this, &ctx] {
-                         const std::vector<std::string> argv = {
-                             ctx.python, ctx.source_dir + "/tests/juliet/summary.py",
-                             ctx.build_dir};
-                         juliet_ = run_process(argv, ctx.scratch_dir, 1800);
-                         juliet_command_ = ctx.shown(argv);
-                       }});
+      for (ScriptRun& script : scripts_)
+        steps.push_back({script.step, [&script, &ctx] {
+                           std::vector<std::string> argv = {
+                               ctx.python, ctx.source_dir + "/" + script.path, ctx.build_dir};
+                           argv.insert(argv.end(), script.extra.begin(), script.extra.end());
+                           script.result = run_process(argv, ctx.scratch_dir, 1800);
+                           script.command = ctx.shown(argv);
+                         }});
     return steps;
   }
 
@@ -127,45 +120,57 @@ class SecuritySuite final : public Suite {
         surprises.empty() ? "" : "; missed: " + fmt::format("{}", fmt::join(surprises, ", ")),
         ctx.shown(runs_[{kAttacks[0], "heap"}].argv));
     o.markdown += markdown_table(headers, cells);
-    nlohmann::json matrix = {{"kind", "attack_matrix"}};
-    if (ctx.quick) {
-      matrix["status"] = "skipped in --quick";
-      o.markdown += "\nAttack matrix: skipped in `--quick` (run without it).\n";
-    } else {
-      matrix["status"] = matrix_.exit_code == 0 ? "ok" : fmt::format("exit {}", matrix_.exit_code);
-      matrix["caught"] = after(matrix_.out, "| **caught** | ");
-      matrix["command"] = matrix_command_;
-      o.markdown += fmt::format(
-          "\nAttack matrix: 75 RIPE-style hijacks and 15 single-purpose attacks under each policy "
-          "(`{}`; exit {}: 0 = every cell as `tests/attacks/expected.txt` says, every benign twin "
-          "clean; docs/security.md explains the columns). A cell names the violation, `fault` "
-          "where the corrupted program faulted or spun without a policy stopping it, `–` where "
-          "the attack succeeded:\n\n{}",
-          matrix_command_, matrix_.exit_code, matrix_.out);
+    for (const ScriptRun& script : scripts_) {
+      nlohmann::json row = {{"kind", script.kind}};
+      if (ctx.quick) {
+        row["status"] = "skipped in --quick";
+        o.markdown += fmt::format("\n{}: skipped in `--quick` (run without it).\n", script.step);
+      } else {
+        const ProcessResult& r = script.result;
+        row["status"] = r.exit_code == 0 ? "ok" : fmt::format("exit {}", r.exit_code);
+        row["summary"] = after(r.out, script.summary_after);
+        row["command"] = script.command;
+        o.markdown += fmt::format("\n{} (`{}`; exit {}: {}):\n\n{}", script.step, script.command,
+                                  r.exit_code, script.meaning, r.out);
+      }
+      o.rows.push_back(row);
     }
-    o.rows.push_back(matrix);
-    nlohmann::json juliet = {{"kind", "juliet"}};
-    if (ctx.quick) {
-      juliet["status"] = "skipped in --quick";
-      o.markdown += "\nJuliet-style corpus: skipped in `--quick` (run without it).\n";
-    } else {
-      juliet["status"] = juliet_.exit_code == 0 ? "ok" : fmt::format("exit {}", juliet_.exit_code);
-      juliet["summary_all"] = after(juliet_.out, "| **all** | ");
-      juliet["command"] = juliet_command_;
-      o.markdown += fmt::format(
-          "\nJuliet-style heap corpus (`{}`; exit {}: 0 = every case as "
-          "expected):\n\n{}",
-          juliet_command_, juliet_.exit_code, juliet_.out);
-    }
-    o.rows.push_back(juliet);
     return o;
   }
 
  private:
   std::set<std::pair<std::string, std::string>> expected_;
   std::map<std::pair<std::string, std::string>, GuestRun> runs_;
-  ProcessResult matrix_, juliet_;
-  std::string matrix_command_, juliet_command_;
+  // Scripts of the repository run in full (not --quick) runs, their output in the report.
+  struct ScriptRun {
+    const char* step;  // the progress line and the report's heading
+    const char* kind;  // the results.json row
+    const char* path;  // under the source tree; gets the build directory
+    std::vector<std::string> extra;
+    const char* meaning;        // what its exit code says
+    const char* summary_after;  // results.json "summary": the rest of the line after this
+    ProcessResult result;
+    std::string command;
+  };
+  std::vector<ScriptRun> scripts_ = {
+      {"Attack matrix: 75 RIPE-style hijacks and 15 single-purpose attacks under each policy",
+       "attack_matrix",
+       "tests/attacks/matrix.py",
+       {"--markdown"},
+       "0 = every cell as tests/attacks/expected.txt says and every benign twin clean; a cell "
+       "names the violation, `fault` where the corrupted program faulted or spun without a "
+       "policy stopping it, `–` where the attack succeeded; docs/security.md explains it",
+       "| **caught** | ",
+       {},
+       {}},
+      {"Juliet-style heap corpus",
+       "juliet",
+       "tests/juliet/summary.py",
+       {},
+       "0 = every case as expected",
+       "| **all** | ",
+       {},
+       {}}};
 };
 
 }  // namespace
