@@ -27,7 +27,6 @@ class OutputLimit {
     if (!reported_.exchange(true) && exceeded_) exceeded_(hart);
     return before >= limit_ ? 0 : limit_ - before;
   }
-  uint64_t limit() const { return limit_; }
 
  private:
   uint64_t limit_;

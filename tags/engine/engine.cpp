@@ -332,11 +332,6 @@ uint64_t TagEngine::record_violation(Violation v) {
   return ++violation_count_;
 }
 
-uint64_t TagEngine::violation_count() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return violation_count_;
-}
-
 std::vector<Violation> TagEngine::violations() const {
   std::lock_guard<std::mutex> lock(mu_);
   return violations_;

@@ -116,7 +116,6 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   static constexpr size_t kKeptViolations = 1000;
   uint64_t record_violation(Violation v);
   std::vector<Violation> violations() const;
-  uint64_t violation_count() const;
 
  private:
   void tag_image();
