@@ -10,6 +10,10 @@
  * tagged hart; from anywhere else they are a policy violation. On an untagged hart (and with no
  * heap policy) alloc copies rs1 to rd, free does nothing, get returns 0. These encodings are
  * illegal on QEMU: guests execute them only when the boot info's `policies` field is non-zero.
+ * The loader family (funct7 = 2):
+ *   0  tag.image x0, rs1, rs2   the page at physical rs2 holds the program image's virtual page
+ *                               rs1: the engine gives its words their load-time tags (code,
+ *                               globals). Machine mode only (illegal below it).
  * Full description: docs/tag-isa.md. */
 #ifndef UNITAG_ABI_TAG_ISA_H
 #define UNITAG_ABI_TAG_ISA_H
@@ -52,5 +56,11 @@ static inline uint64_t unitag_tag_get(const void* p) {
                      : "r"((void*)(p)), "r"((size_t)(n))); \
     unitag_bound_;                                         \
   })
+
+/* A loader (machine mode) has copied a page of a program image to `page`, where the program
+ * sees it at virtual address `va`. */
+static inline void unitag_tag_image(uint64_t va, const void* page) {
+  __asm__ volatile(".insn r 0x0b, 0, 2, x0, %0, %1" : : "r"(va), "r"(page) : "memory");
+}
 
 #endif

@@ -7,6 +7,7 @@
 #include "arch/riscv64/clint.h"
 #include "linux/process.h"
 #include "unitag/kernel.h"
+#include "unitag/tag_isa.h"
 
 namespace uk::linux_abi {
 namespace {
@@ -333,6 +334,13 @@ bool AddressSpace::copy_out(uint64_t va, const void* src, size_t n) {
 bool AddressSpace::write_initial(uint64_t va, const void* src, size_t n) {
   SpinGuard g(lock_);
   return copy(va, const_cast<void*>(src), n, true, 0, true);
+}
+
+void AddressSpace::tag_image_pages(uint64_t va, size_t n) {
+  if (uk_boot_info()->policies == 0 || n == 0) return;  // no engine: tag.image is not needed
+  SpinGuard g(lock_);
+  for (uint64_t page = va & ~(kPageSize - 1); page < va + n; page += kPageSize)
+    if (const uint8_t* p = page_for(page, 0, true)) unitag_tag_image(page, p);
 }
 
 bool AddressSpace::copy_string_in(char* dst, uint64_t va, size_t max) {

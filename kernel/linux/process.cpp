@@ -73,6 +73,12 @@ bool load_program(Process& p, UserContext& ctx) {
     if (end > highest) highest = end;
     last_prot = prot;
   }
+  // Once every segment is in (two may share a page), the words get their load-time tags.
+  for (unsigned i = 0; i < eh.e_phnum; ++i) {
+    Elf64_Phdr ph;
+    memcpy(&ph, elf + eh.e_phoff + i * sizeof ph, sizeof ph);
+    if (ph.p_type == PT_LOAD) p.memory.tag_image_pages(ph.p_vaddr + bias, ph.p_filesz);
+  }
   p.entry = eh.e_entry + bias;
   p.brk_start = p.brk_end = highest;
 

@@ -68,6 +68,9 @@ class AddressSpace {
   bool copy_out(uint64_t va, const void* src, size_t n);
   // Loading the program: writes whatever the page permissions.
   bool write_initial(uint64_t va, const void* src, size_t n);
+  // Hands the pages holding [va, va + n) of the program image to the tag engine (tag.image), so
+  // its code and globals get their load-time tags; nothing without tag policies.
+  void tag_image_pages(uint64_t va, size_t n);
   // A NUL-terminated string of at most max bytes (incl. NUL); false if unreadable or too long.
   bool copy_string_in(char* dst, uint64_t va, size_t max);
 

@@ -11,12 +11,13 @@
 namespace unitag::tags {
 
 TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config,
-                     Machine& machine, const ElfImage& image)
+                     Machine& machine, const ElfImage& image, const ElfImage* program)
     : policies_(std::move(policies)),
       config_(config),
       machine_(machine),
-      facts_(image),
-      lines_(image),
+      facts_(image, program),
+      lines_(image, program),
+      program_ranges_(policies_.size()),
       shadow_(machine.bus().ram_size()),
       evaluations_(policies_.size()) {
   if (policies_.size() > kMaxPolicies)
@@ -85,6 +86,10 @@ void TagEngine::tag_image() {
       offsets.push_back(layout.window(p).phys_base - PartitionWindow::kGuestBase);
   for (size_t m = 0; m < policies_.size(); ++m) {
     for (const auto& [lo, hi] : policies_[m]->tagged_at_load(facts_)) {
+      if (facts_.in_program(lo)) {  // not in memory yet: tagged as the personality maps it
+        program_ranges_[m].emplace_back(lo, hi);
+        continue;
+      }
       for (uint64_t w = lo & ~uint64_t{7}; w < hi; w += 8) {
         const Meta meta = policies_[m]->memory_meta_at_load(facts_, w);
         for (const uint64_t offset : offsets)
@@ -92,6 +97,21 @@ void TagEngine::tag_image() {
       }
     }
   }
+}
+
+uint64_t TagEngine::tag_program_page(uint64_t va, uint64_t pa, uint64_t size) {
+  uint64_t words = 0;
+  const uint64_t end = va + size;
+  for (size_t m = 0; m < policies_.size(); ++m)
+    for (const auto& [lo, hi] : program_ranges_[m]) {
+      const uint64_t from = std::max(lo & ~uint64_t{7}, va & ~uint64_t{7}), to = std::min(hi, end);
+      for (uint64_t w = from; w < to; w += 8, ++words) {
+        const uint64_t at = pa + (w - va);
+        shadow_.set(at, table_.with_member(shadow_.get(at), m,
+                                           policies_[m]->memory_meta_at_load(facts_, w)));
+      }
+    }
+  return words;
 }
 
 void TagEngine::attach(Hart& hart) {

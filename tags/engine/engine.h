@@ -56,8 +56,10 @@ struct Violation {
 
 class TagEngine final : public HostWriteObserver, public HostReadObserver {
  public:
+  // `program`: the Linux program the image (the personality) runs, whose words are tagged when
+  // the personality maps them (tag_program_page).
   TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
-            const ElfImage& image);
+            const ElfImage& image, const ElfImage* program = nullptr);
   ~TagEngine() override;
 
   // Makes `hart` a tagged hart (its hooks run the checked loop).
@@ -81,6 +83,9 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   const EngineConfig& config() const { return config_; }
   Machine& machine() { return machine_; }
   const SourceLines& lines() const { return lines_; }
+  // tag.image: the program's words at virtual [va, va+size) now live at physical pa; gives them
+  // every member's load-time tags. Returns the words tagged (the caller models the cost).
+  uint64_t tag_program_page(uint64_t va, uint64_t pa, uint64_t size);
   // Union over members of the inputs read for (op, pc tag is default).
   unsigned mask(OpGroup op, bool pc_default) const {
     return masks_[static_cast<size_t>(op)][pc_default];
@@ -132,6 +137,8 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   Machine& machine_;
   ImageFacts facts_;
   SourceLines lines_;
+  // Per member: its load-time ranges inside the program (tagged by tag_program_page).
+  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> program_ranges_;
   TagTable table_;
   ShadowMemory shadow_;
   std::array<std::array<unsigned, 2>, static_cast<size_t>(OpGroup::kCount)> masks_{};

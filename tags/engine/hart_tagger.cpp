@@ -156,7 +156,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   const bool memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
   const bool special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree ||
                        op == OpGroup::kTagBound || op == OpGroup::kTagSetType ||
-                       op == OpGroup::kTagTypeOf;
+                       op == OpGroup::kTagTypeOf || op == OpGroup::kTagImage;
   e.flags =
       (memory ? kMemory : 0) | (writes_memory(op) ? kWritesMemory : 0) | (special ? kSpecial : 0);
   k.access_size = ops.mem_bytes;
@@ -301,6 +301,18 @@ void HartTagger::finish_bound_call(uint64_t pc) {
 }
 
 bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag) {
+  if (classify(d) == OpGroup::kTagImage) {
+    // Below machine mode the instruction is illegal (its body traps); nothing is tagged.
+    if (hart_.priv == Priv::M) {
+      const uint64_t page = uint64_t{1} << Bus::kPageBits;
+      const uint64_t cycles =
+          1 + engine_.tag_program_page(hart_.x[d.rs1], hart_.x[d.rs2], page) / 8;
+      tag_op_cycles_ += cycles;
+      hart_.extra_cycles += cycles;
+    }
+    prev_pc_ = pc;
+    return true;
+  }
   TagInstruction event{classify(d), d.arch_rd(), hart_.x[d.rs1], hart_.x[d.rs2]};
   tag_result_ = 0;
   for (const uint8_t m : engine_.subscribers<TagInstruction>()) {

@@ -95,7 +95,7 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
   if (c.flags & kWritesMemory) shadow_.set(addr, r.mem);
   if (c.flags & kSpecial) {
     if (c.op == OpGroup::kTagAlloc || c.op == OpGroup::kTagFree || c.op == OpGroup::kTagBound ||
-        c.op == OpGroup::kTagSetType || c.op == OpGroup::kTagTypeOf)
+        c.op == OpGroup::kTagSetType || c.op == OpGroup::kTagTypeOf || c.op == OpGroup::kTagImage)
       return tag_instruction(d, pc, rs1_tag);
     if (c.flags & kWritesSp) return stack_pointer_written(d, pc);
     // The entry of a bound function (checked above like any instruction, e.g. as a call target).

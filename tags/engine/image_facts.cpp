@@ -4,13 +4,41 @@
 #include <cstring>
 
 #include "machine/isa/decoder.h"
+#include "tags/engine/landing_pads.h"
 
 namespace unitag::tags {
+namespace {
 
-ImageFacts::ImageFacts(const ElfImage& image) : image_(image) {
+bool read_u64(const ElfImage& image, uint64_t addr, uint64_t& out) {
+  for (const ElfSegment& s : image.segments())
+    if (addr >= s.vaddr && addr + 8 <= s.vaddr + s.filesz) {
+      std::memcpy(&out, image.bytes().data() + s.offset + (addr - s.vaddr), 8);
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+ImageFacts::ImageFacts(const ElfImage& image, const ElfImage* program) : images_{&image} {
+  if (program != nullptr) images_.push_back(program);
+  for (const ElfImage* i : images_) add_code_and_functions(*i);
+  std::sort(functions_.begin(), functions_.end(),
+            [](const FunctionInfo& a, const FunctionInfo& b) { return a.start < b.start; });
+  // A name both images define (malloc in the personality and in glibc) finds the program's,
+  // which sits at the lower addresses.
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    functions_[i].index = static_cast<uint32_t>(i + 1);
+    by_name_.emplace(functions_[i].name, i);
+  }
+  for (const ElfImage* i : images_) find_return_sites(*i);
+}
+
+void ImageFacts::add_code_and_functions(const ElfImage& image) {
+  const size_t first = code_.size();
   for (const ElfSection& s : image.sections())
     if (s.alloc && s.executable && s.size) code_.emplace_back(s.addr, s.addr + s.size);
-  if (code_.empty())  // stripped section headers: fall back to executable segments
+  if (code_.size() == first)  // stripped section headers: fall back to executable segments
     for (const ElfSegment& s : image.segments())
       if (s.executable) code_.emplace_back(s.vaddr, s.vaddr + s.memsz);
   std::sort(code_.begin(), code_.end());
@@ -21,13 +49,27 @@ ImageFacts::ImageFacts(const ElfImage& image) : image_(image) {
     functions_.push_back(FunctionInfo{s.name, s.value, s.value + std::max<uint64_t>(s.size, 2), 0});
   }
   entries_.insert(image.entry());
-  std::sort(functions_.begin(), functions_.end(),
-            [](const FunctionInfo& a, const FunctionInfo& b) { return a.start < b.start; });
-  for (size_t i = 0; i < functions_.size(); ++i) {
-    functions_[i].index = static_cast<uint32_t>(i + 1);
-    by_name_.emplace(functions_[i].name, i);
+  landing_pads_.merge(find_landing_pads(image));
+  // Constructors and destructors are called through these arrays, some of them unnamed or
+  // untyped (glibc's load_gp in .preinit_array): each word is a legal indirect-call target.
+  for (const ElfSection& s : image.sections()) {
+    if (s.name != ".preinit_array" && s.name != ".init_array" && s.name != ".fini_array") continue;
+    for (uint64_t a = s.addr; a + 8 <= s.addr + s.size; a += 8)
+      if (uint64_t target = 0; read_u64(image, a, target) && is_code(target))
+        entries_.insert(target);
   }
-  find_return_sites();
+}
+
+bool ImageFacts::in_unwinder(uint64_t pc) const {
+  const FunctionInfo* f = function_at(pc);
+  return f != nullptr && is_unwinder_function(f->name);
+}
+
+bool ImageFacts::in_program(uint64_t addr) const {
+  if (const ElfImage* p = program())
+    for (const ElfSegment& s : p->segments())
+      if (addr >= s.vaddr && addr - s.vaddr < s.memsz) return true;
+  return false;
 }
 
 bool ImageFacts::is_code(uint64_t addr) const {
@@ -44,14 +86,15 @@ const FunctionInfo* ImageFacts::function_at(uint64_t addr) const {
 }
 
 bool ImageFacts::instruction_at(uint64_t pc, DecodedInsn& out) const {
-  for (const ElfSegment& s : image_.segments()) {
-    if (pc < s.vaddr || pc + 2 > s.vaddr + s.filesz) continue;
-    uint32_t bits = 0;
-    const size_t avail = std::min<uint64_t>(4, s.vaddr + s.filesz - pc);
-    std::memcpy(&bits, image_.bytes().data() + s.offset + (pc - s.vaddr), avail);
-    out = decode(bits);
-    return true;
-  }
+  for (const ElfImage* image : images_)
+    for (const ElfSegment& s : image->segments()) {
+      if (pc < s.vaddr || pc + 2 > s.vaddr + s.filesz) continue;
+      uint32_t bits = 0;
+      const size_t avail = std::min<uint64_t>(4, s.vaddr + s.filesz - pc);
+      std::memcpy(&bits, image->bytes().data() + s.offset + (pc - s.vaddr), avail);
+      out = decode(bits);
+      return true;
+    }
   return false;
 }
 
@@ -62,12 +105,12 @@ const FunctionInfo* ImageFacts::function_named(const std::string& name) const {
 
 // Linear sweep of every code range, resynchronised at each function start (so padding between
 // functions cannot shift the decoding); a call's return site is the next instruction.
-void ImageFacts::find_return_sites() {
+void ImageFacts::find_return_sites(const ElfImage& image) {
   std::vector<uint64_t> starts;
   for (const FunctionInfo& f : functions_) starts.push_back(f.start);
   for (const auto& [lo, hi] : code_) {
     const ElfSegment* seg = nullptr;
-    for (const ElfSegment& s : image_.segments())
+    for (const ElfSegment& s : image.segments())
       if (lo >= s.vaddr && lo < s.vaddr + s.filesz) seg = &s;
     if (seg == nullptr) continue;
     const uint64_t file_end = std::min(hi, seg->vaddr + seg->filesz);
@@ -81,7 +124,7 @@ void ImageFacts::find_return_sites() {
       uint32_t bits = 0;
       const uint64_t off = seg->offset + (pc - seg->vaddr);
       const size_t avail = std::min<uint64_t>(4, file_end - pc);
-      std::memcpy(&bits, image_.bytes().data() + off, avail);
+      std::memcpy(&bits, image.bytes().data() + off, avail);
       const DecodedInsn d = decode(bits);
       const uint8_t rd = d.arch_rd();
       if ((d.op == Op::jal || d.op == Op::jalr) && (rd == 1 || rd == 5))

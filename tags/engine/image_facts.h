@@ -1,6 +1,10 @@
 // What the loader learns about an image from the ELF alone, for tagging at load: which addresses
 // are code, where functions start, where calls return to, which functions are the allocator.
 // Policies read these facts to choose instruction (CI) and memory tags; they never parse ELF.
+// A Linux program run by the library OS's personality is a second image in the same facts: its
+// addresses (user virtual, below RAM) never overlap the personality's, so one set of facts
+// answers for both; its words get their load-time tags when the personality maps them
+// (tag.image, docs/tag-isa.md).
 #pragma once
 
 #include <cstdint>
@@ -22,9 +26,14 @@ struct FunctionInfo {
 
 class ImageFacts {
  public:
-  explicit ImageFacts(const ElfImage& image);
+  explicit ImageFacts(const ElfImage& image, const ElfImage* program = nullptr);
 
-  const ElfImage& image() const { return image_; }
+  // The image the machine loaded (a library-OS app, bare-metal program or the personality).
+  const ElfImage& image() const { return *images_.front(); }
+  // The Linux program the personality runs, or nullptr.
+  const ElfImage* program() const { return images_.size() > 1 ? images_[1] : nullptr; }
+  // Inside one of the program's loadable segments (a user virtual address).
+  bool in_program(uint64_t addr) const;
   // Inside an executable section.
   bool is_code(uint64_t addr) const;
   const std::vector<std::pair<uint64_t, uint64_t>>& code_ranges() const { return code_; }
@@ -32,6 +41,10 @@ class ImageFacts {
   bool is_function_entry(uint64_t addr) const { return entries_.count(addr) != 0; }
   // The instruction right after a call (jal/jalr that writes ra or t0).
   bool is_return_site(uint64_t addr) const { return return_sites_.count(addr) != 0; }
+  // A C++ exception landing pad (from .eh_frame and the LSDAs).
+  bool is_landing_pad(uint64_t addr) const { return landing_pads_.count(addr) != 0; }
+  // Inside a libgcc function that returns into a landing pad (__builtin_eh_return).
+  bool in_unwinder(uint64_t pc) const;
   // The function containing addr (nullptr outside every function symbol).
   const FunctionInfo* function_at(uint64_t addr) const;
   const FunctionInfo* function_by_index(uint64_t index) const {
@@ -45,13 +58,15 @@ class ImageFacts {
   size_t entry_count() const { return entries_.size(); }
 
  private:
-  void find_return_sites();
+  void add_code_and_functions(const ElfImage& image);
+  void find_return_sites(const ElfImage& image);
 
-  const ElfImage& image_;
+  std::vector<const ElfImage*> images_;
   std::vector<std::pair<uint64_t, uint64_t>> code_;  // [start, end)
   std::vector<FunctionInfo> functions_;              // sorted by start
   std::unordered_set<uint64_t> entries_;
   std::unordered_set<uint64_t> return_sites_;
+  std::unordered_set<uint64_t> landing_pads_;
   std::unordered_map<std::string, size_t> by_name_;
 };
 

@@ -55,6 +55,8 @@ OpGroup classify(const DecodedInsn& d) {
     case Op::tag_tsub:
     case Op::tag_tlt:
       return OpGroup::kTypedAlu;
+    case Op::tag_image:
+      return OpGroup::kTagImage;
     default:
       break;
   }
@@ -91,12 +93,11 @@ OpGroup classify(const DecodedInsn& d) {
 
 std::string_view opgroup_name(OpGroup g) {
   static constexpr std::string_view kNames[] = {
-      "move",      "add",         "logic",         "alu",       "load",
-      "load64",    "store",       "store64",       "amo",       "branch",
-      "jump",      "call",        "call-indirect", "return",    "jump-indirect",
-      "csr",       "system",      "tag.alloc",     "tag.free",  "tag.get",
-      "tag.bound", "tag.settype", "tag.typeof",    "typed-alu", "fp-load",
-      "fp-store",  "fp",          "illegal"};
+      "move",          "add",     "logic",         "alu",         "load",       "load64",
+      "store",         "store64", "amo",           "branch",      "jump",       "call",
+      "call-indirect", "return",  "jump-indirect", "csr",         "system",     "tag.alloc",
+      "tag.free",      "tag.get", "tag.bound",     "tag.settype", "tag.typeof", "typed-alu",
+      "tag.image",     "fp-load", "fp-store",      "fp",          "illegal"};
   return kNames[static_cast<size_t>(g)];
 }
 

@@ -36,6 +36,7 @@ enum class OpGroup : uint8_t {
   kTagSetType,  // tag.settype: rd = rs1 with the type tag rs2 (the types policy)
   kTagTypeOf,   // tag.typeof: rd = rs1's type tag
   kTypedAlu,    // tag.tadd, tag.tsub, tag.tlt: integer ALU whose rule checks operand types
+  kTagImage,    // tag.image: a loader hands over a page of a program image (machine mode)
   kFpLoad,
   kFpStore,
   kFpOther,

@@ -4,6 +4,8 @@
 // The jump sets the PC tag, the landing instruction's CI tag is checked against it. Costs a CI
 // tag per function (entry, return-site bits + function index) and 4 PC states. Cannot catch:
 // a call to the wrong function entry, a return to the wrong return site (stack does that).
+// C++ exceptions: the unwinder's return (__builtin_eh_return in libgcc's _Unwind_* functions)
+// may land on a landing pad named by the image's exception tables, or on a return site.
 #include <fmt/format.h>
 
 #include "tags/policies/registry.h"
@@ -11,10 +13,12 @@
 namespace unitag::tags {
 namespace {
 
-// Instruction tag: bit 0 function entry, bit 1 return site, bits 32.. function index (0: none).
-constexpr Meta kEntry = 1, kReturnSite = 2;
-// PC tag: what the next instruction must be.
-constexpr Meta kExpectEntry = 1, kExpectReturnSite = 2, kExpectJumpTarget = 3;
+// Instruction tag: bit 0 function entry, bit 1 return site, bit 2 landing pad, bit 3 inside an
+// unwinder, bits 32.. function index (0: none).
+constexpr Meta kEntry = 1, kReturnSite = 2, kLandingPad = 4, kInUnwinder = 8;
+// PC tag (bits 0-2): what the next instruction must be.
+constexpr Meta kExpectEntry = 1, kExpectReturnSite = 2, kExpectJumpTarget = 3,
+               kExpectLandingPad = 4;
 
 Meta function_of(Meta m) { return m >> 32; }
 
@@ -36,7 +40,8 @@ class Cfi final : public Policy {
   }
   void prepare(const ImageFacts& facts, const SourceLines&) override { facts_ = &facts; }
   unsigned inputs(OpGroup op, bool pc_is_default) const override {
-    return !pc_is_default || op == OpGroup::kJumpIndirect ? kPc | kCi : unsigned{kPc};
+    return !pc_is_default || op == OpGroup::kJumpIndirect || op == OpGroup::kReturn ? kPc | kCi
+                                                                                    : unsigned{kPc};
   }
   // Function indices are only compared (an indirect jump stays in its function) and copied.
   std::vector<IdentityField> identity_fields() const override {
@@ -46,11 +51,13 @@ class Cfi final : public Policy {
     Meta m = 0;
     if (facts.is_function_entry(pc)) m |= kEntry;
     if (facts.is_return_site(pc)) m |= kReturnSite;
+    if (facts.is_landing_pad(pc)) m |= kLandingPad;
+    if (facts.in_unwinder(pc)) m |= kInUnwinder;
     if (const FunctionInfo* f = facts.function_at(pc)) m |= Meta{f->index} << 32;
     return m;
   }
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
-    switch (in.pc & 3) {
+    switch (in.pc & 7) {
       case kExpectEntry:
         if (!(in.ci & kEntry)) return &kCallTarget;
         break;
@@ -60,13 +67,16 @@ class Cfi final : public Policy {
       case kExpectJumpTarget:
         if (!(in.ci & kEntry) && function_of(in.ci) != function_of(in.pc)) return &kJumpTarget;
         break;
+      case kExpectLandingPad:
+        if (!(in.ci & (kLandingPad | kReturnSite))) return &kReturnTarget;
+        break;
     }
     switch (in.op) {
       case OpGroup::kCallIndirect:
         out.pc = kExpectEntry;
         break;
       case OpGroup::kReturn:
-        out.pc = kExpectReturnSite;
+        out.pc = in.ci & kInUnwinder ? kExpectLandingPad : kExpectReturnSite;
         break;
       case OpGroup::kJumpIndirect:
         out.pc = kExpectJumpTarget | (function_of(in.ci) << 32);
@@ -81,14 +91,16 @@ class Cfi final : public Policy {
     if (site == Site::kPc) {
       static constexpr const char* kStates[] = {
           "-", "after an indirect call: expects a function entry",
-          "after a return: expects a return site", "after a computed jump"};
-      std::string s = kStates[m & 3];
-      if ((m & 3) == kExpectJumpTarget) s += " from " + function_name(function_of(m));
+          "after a return: expects a return site", "after a computed jump",
+          "after the unwinder's return: expects a landing pad or a return site"};
+      std::string s = (m & 7) <= kExpectLandingPad ? kStates[m & 7] : "?";
+      if ((m & 7) == kExpectJumpTarget) s += " from " + function_name(function_of(m));
       return s;
     }
     std::string s = "in " + function_name(function_of(m));
     if (m & kEntry) s += ", function entry";
     if (m & kReturnSite) s += ", return site";
+    if (m & kLandingPad) s += ", landing pad";
     return s;
   }
   Explanation explain(const Denial& d, const RuleInputs& in, bool, uint64_t) const override {

@@ -6,12 +6,16 @@
 // Cannot catch: overwrites of other stack data (locals, frame pointers), or a return address
 // replaced by another genuine return address (e.g. copied from elsewhere on the stack).
 // `addi ra, ra, k` keeps the tag (rule inputs do not include immediates).
+// C++ exceptions: libgcc's unwinder returns into a handler through an ra it computed from the
+// exception tables (__builtin_eh_return); its returns are exempt, and cfi checks where they land.
+// That exemption is what a forged unwind context could abuse: stack alone does not see it.
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
 namespace {
 
 constexpr Meta kReturnAddress = 1;
+constexpr Meta kUnwinderCode = 1;  // instruction tag: inside an unwinder (_Unwind_RaiseException)
 
 constexpr Denial kNotAReturnAddress{
     "return-address",
@@ -27,8 +31,9 @@ class Stack final : public Policy {
   unsigned inputs(OpGroup op, bool) const override {
     switch (op) {
       case OpGroup::kMove:
-      case OpGroup::kReturn:
         return kRs1;
+      case OpGroup::kReturn:
+        return kRs1 | kCi;
       case OpGroup::kAdd:
         return kRs1 | kRs2;
       case OpGroup::kLoad64:
@@ -38,6 +43,9 @@ class Stack final : public Policy {
       default:
         return 0;
     }
+  }
+  Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
+    return facts.in_unwinder(pc) ? kUnwinderCode : 0;
   }
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.op) {
@@ -58,7 +66,7 @@ class Stack final : public Policy {
         out.mem = in.rs2;
         break;
       case OpGroup::kReturn:
-        if (in.rs1 != kReturnAddress) return &kNotAReturnAddress;
+        if (in.rs1 != kReturnAddress && !(in.ci & kUnwinderCode)) return &kNotAReturnAddress;
         break;
       default:
         break;
@@ -67,6 +75,7 @@ class Stack final : public Policy {
   }
   std::string describe(Meta m, Site site) const override {
     if (m == 0) return "-";
+    if (site == Site::kInstruction) return "in the unwinder (its returns go to landing pads)";
     return site == Site::kMemory ? "holds a return address" : "return address";
   }
   Explanation explain(const Denial&, const RuleInputs&, bool, uint64_t) const override {

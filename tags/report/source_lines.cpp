@@ -23,7 +23,8 @@ bool find_cu(Dwarf* dwarf, uint64_t addr, Dwarf_Die& cu) {
 
 }  // namespace
 
-SourceLines::SourceLines(const ElfImage& image) : image_(image) {
+SourceLines::SourceLines(const ElfImage& image, const ElfImage* program) : image_(image) {
+  if (program != nullptr) program_ = std::make_unique<SourceLines>(*program);
   fd_ = ::open(image.path().c_str(), O_RDONLY);
   if (fd_ >= 0) dwarf_ = dwarf_begin(fd_, DWARF_C_READ);  // nullptr: no debug info
 }
@@ -33,7 +34,15 @@ SourceLines::~SourceLines() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+const SourceLines* SourceLines::owner_of(uint64_t addr) const {
+  if (program_)
+    for (const ElfSegment& s : program_->image_.segments())
+      if (addr >= s.vaddr && addr - s.vaddr < s.memsz) return program_.get();
+  return nullptr;
+}
+
 std::optional<std::string> SourceLines::line(uint64_t addr) const {
+  if (const SourceLines* p = owner_of(addr)) return p->line(addr);
   if (!dwarf_) return std::nullopt;
   std::lock_guard<std::mutex> lock(mu_);
   Dwarf_Die cu;
@@ -48,6 +57,7 @@ std::optional<std::string> SourceLines::line(uint64_t addr) const {
 }
 
 std::string SourceLines::where(uint64_t addr) const {
+  if (const SourceLines* p = owner_of(addr)) return p->where(addr);
   std::string s = fmt::format("0x{:x}", addr);
   if (const ElfSymbol* f = image_.function_at(addr)) s += fmt::format(" in {}", f->name);
   if (auto l = line(addr)) s += fmt::format(" at {}", *l);

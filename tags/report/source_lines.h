@@ -1,9 +1,10 @@
 // Source locations for reports: address -> "file:line" from the image's DWARF line table
 // (elfutils libdw), and "function+offset" from its symbols. Images without debug info give
-// the symbol only.
+// the symbol only. A Linux program beside the personality answers for its own addresses.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -16,7 +17,7 @@ namespace unitag::tags {
 
 class SourceLines {
  public:
-  explicit SourceLines(const ElfImage& image);
+  explicit SourceLines(const ElfImage& image, const ElfImage* program = nullptr);
   ~SourceLines();
   SourceLines(const SourceLines&) = delete;
   SourceLines& operator=(const SourceLines&) = delete;
@@ -27,7 +28,11 @@ class SourceLines {
   std::string where(uint64_t addr) const;
 
  private:
+  // The program's lines when addr is inside one of its segments, else nullptr.
+  const SourceLines* owner_of(uint64_t addr) const;
+
   const ElfImage& image_;
+  std::unique_ptr<SourceLines> program_;
   int fd_ = -1;
   Dwarf* dwarf_ = nullptr;
   mutable std::mutex mu_;

@@ -341,7 +341,11 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   if (linux_program)
     place_linux_program(machine, image, *linux_program, o.guest_args, o.files,
                         linux_environment(o.env_clear, o.env));
-  for (auto& e : extensions) e->attach(machine, image);
+  // The program's own symbols and code, for the tag policies (its words are tagged as the
+  // personality maps them).
+  std::optional<ElfImage> program;
+  if (linux_program) program = ElfImage::load(o.image);
+  for (auto& e : extensions) e->attach(machine, image, program ? &*program : nullptr);
   std::optional<RunResult> driven;
   for (auto& e : extensions)
     if (!driven) driven = e->run(machine);

@@ -19,8 +19,9 @@ class RunExtension {
   virtual void add_options(CLI::App& run) = 0;
   // Before the machine is built. Throw UserError for inconsistent flags.
   virtual void configure(MachineConfig& config) {}
-  // After the image is loaded, before the first instruction.
-  virtual void attach(Machine& machine, const ElfImage& image) {}
+  // After the image is loaded, before the first instruction. `program`: the Linux program the
+  // image (the personality) runs, or nullptr.
+  virtual void attach(Machine& machine, const ElfImage& image, const ElfImage* program) {}
   // The machine's run; an extension that must drive execution itself (a debugger) returns a
   // result here, otherwise nullopt and Machine::run() is used. The first extension to answer wins.
   virtual std::optional<RunResult> run(Machine& machine) { return std::nullopt; }

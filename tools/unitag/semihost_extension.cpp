@@ -32,7 +32,7 @@ class SemihostExtension final : public RunExtension {
   }
 
   // Always attached: without --semihost it still turns a semihosting call into a clear stop.
-  void attach(Machine& machine, const ElfImage& image) override {
+  void attach(Machine& machine, const ElfImage& image, const ElfImage*) override {
     SemihostConfig config = config_;
     // As QEMU builds it: the image name as given, then the guest arguments, space-separated.
     config.command_line = image.path();

@@ -94,7 +94,7 @@ class TagsExtension final : public RunExtension {
     config.policies = tags::policy_bits(tags::make_policies(names_));
   }
 
-  void attach(Machine& machine, const ElfImage& image) override {
+  void attach(Machine& machine, const ElfImage& image, const ElfImage* program) override {
     if (names_.empty()) return;
     for (size_t p = 0; p < machine.partitions().count(); ++p)
       if ((machine.partitions().harts(p) & mask_) && machine.partition_image(p) != &image)
@@ -105,8 +105,8 @@ class TagsExtension final : public RunExtension {
                         machine.describe_partition(p), machine.partition_image(p)->path(),
                         machine.partition_image(p)->path()));
     try {
-      engine_ =
-          std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine, image);
+      engine_ = std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine,
+                                                  image, program);
     } catch (const std::invalid_argument& e) {
       throw UserError(exit_code::kUsage, fmt::format("--policy {}: {}", policy_, e.what()));
     }

@@ -43,7 +43,7 @@ class DebugExtension final : public RunExtension {
     if (gdb_.port >= 0) config.deterministic = true;
   }
 
-  void attach(Machine& machine, const ElfImage& image) override {
+  void attach(Machine& machine, const ElfImage& image, const ElfImage*) override {
     if (!trace_path_.empty()) {
       TraceOptions options;
       options.limit = trace_limit_;

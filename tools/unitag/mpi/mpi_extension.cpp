@@ -99,7 +99,7 @@ class MpiExtension final : public RunExtension {
     max_insns_ = cfg.max_insns;
   }
 
-  void attach(Machine& machine, const ElfImage&) override {
+  void attach(Machine& machine, const ElfImage&, const ElfImage*) override {
     if (window_) window_->charge(&machine);
   }
 
