@@ -24,10 +24,10 @@ ATTACKS = ["heap_overflow", "heap_underflow", "heap_uaf", "heap_double_free",
            "heap_fp_launder", "tag_forgery", "tag_allocator", "stack_smash", "frame_overflow",
            "frame_dangling", "frame_read", "cfi_call", "cfi_return", "cfi_jump",
            "rwx_write_code", "rwx_exec_data"]
-PENDING = {"rules": 14}
+PENDING = {}  # suites whose feature has not landed: name -> issue
 TYPES_BENCHMARKS = ("fib", "tables", "strings", "nbody", "bintrees", "wordcount")
 PLOTS = ["machine_mips.png", "cache_hit_rate.png", "cache_overhead.png", "parallel_speedup.png",
-         "mandel_smp_multikernel.png"]
+         "mandel_smp_multikernel.png", "rules_unikernel_vs_linux.png"]
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 failures = []
@@ -59,7 +59,8 @@ def main():
     check(bad.returncode == 64 and "--suite nosuch: no such suite" in bad.stderr,
           f"unknown suite: exit {bad.returncode}, stderr {bad.stderr!r}")
     listed = subprocess.run([a.unitag, "bench", "--list"], capture_output=True, text=True)
-    check(listed.returncode == 0 and "not yet available: issue 14" in listed.stdout,
+    check(listed.returncode == 0 and "\nrules" in listed.stdout
+          and "not yet available" not in listed.stdout,
           f"--list: exit {listed.returncode}, stdout {listed.stdout!r}")
 
     shutil.rmtree(a.out, ignore_errors=True)
@@ -75,7 +76,7 @@ def main():
     check(res.get("quick") is True, "results.json: quick is not true")
     suites = res["suites"]
     for name in ["machine", "policies", "cache", "composite", "parallel", "kernel", "security",
-                 "offload", "enclave", "types"]:
+                 "offload", "enclave", "types", "rules"]:
         check(suites.get(name, {}).get("status") == "ok", f"{name}: status "
               f"{suites.get(name, {}).get('status')!r}")
         check(suites.get(name, {}).get("command", "").startswith("build/unitag bench --suite"),
@@ -181,6 +182,18 @@ def main():
                   f"types: {r['benchmark']}: hardware build runs more instructions {r}")
     check(any(r["miss_rate"] > 0 for r in t), "types: no benchmark takes the fallback (nbody)")
 
+    # rules: the same sources as unikernel apps and as Linux binaries, whole-system rule counts.
+    rows = [r for r in suites["rules"]["rows"] if "summary" not in r]
+    expect_rows("rules", rows, [(w, "rwx,stack,cfi,frame") for w in ("hello", "sort")],
+                "workload", "policy")
+    for r in rows:
+        check(r["unikernel_rules"] > 0 and r["linux_binary_rules"] > 0
+              and 0 < r["unikernel_canonical_rules"] <= r["unikernel_rules"]
+              and 0 <= r["linux_binary_modeled_overhead"] < 10
+              and r["rules_linux_over_unikernel"] > 0, f"rules: implausible row {r}")
+    check(any(r.get("summary") == "rules_linux_over_unikernel_geomean" and r["value"] > 0
+              for r in suites["rules"]["rows"]), "rules: no geometric-mean summary")
+
     # monolithic: measured when the Linux kernel build is cached, else skipped saying why.
     mono = suites.get("monolithic", {})
     kernel = subprocess.run([os.path.join(SOURCE, "scripts", "build-linux"), "--cached"],
@@ -208,7 +221,7 @@ def main():
     with open(os.path.join(a.out, "report.md")) as f:
         md = f.read()
     available = ["machine", "policies", "cache", "composite", "parallel", "kernel", "security",
-                 "offload", "enclave", "types", "monolithic"]
+                 "offload", "enclave", "types", "monolithic", "rules"]
     for name in list(PENDING) + available:
         check(f"\n## {name}: " in md, f"report.md: no section {name}")
     check(md.count("Reproduce: `build/unitag bench --suite") == len(available),

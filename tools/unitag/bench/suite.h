@@ -96,6 +96,7 @@ std::unique_ptr<Suite> make_security_suite();
 std::unique_ptr<Suite> make_offload_suite();
 std::unique_ptr<Suite> make_types_suite();
 std::unique_ptr<Suite> make_monolithic_suite();
+std::unique_ptr<Suite> make_rules_suite();
 
 // Markdown helpers.
 std::string markdown_table(const std::vector<std::string>& headers,
