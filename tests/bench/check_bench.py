@@ -17,7 +17,7 @@ POLICIES = ["rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi",
             "rwx,heap,stack,cfi,frame"]
 MACHINE = ["bench_mandel_int", "bench_memory", "fmandel_big", "tags_bench_matmul",
            "tags_bench_crc", "tags_bench_sort", "tags_benign_hash", "sh_malloc", "sh_stdio",
-           "threads", "cat"]
+           "threads", "cat", "heldout_crc32"]
 POLICY_WORKLOADS = ["tags_bench_matmul", "tags_bench_crc", "tags_bench_sort", "tags_benign_hash"]
 ATTACKS = ["heap_overflow", "heap_underflow", "heap_uaf", "heap_double_free",
            "heap_free_interior", "heap_free_nonheap", "heap_realloc_stale", "heap_sub_underflow",
@@ -92,6 +92,9 @@ def main():
     for r in m:
         check(r["instructions"] > 0 and r["unitag_mips"] > 0, f"machine: empty row {r}")
         check(re.match(r"\S*unitag run ", r["command"]) is not None, f"machine: command {r['command']}")
+        if r["workload"].startswith("heldout_"):  # the same C built for the host, timed too
+            check(r.get("native_status") == "ok" and r.get("unitag_over_native", 0) > 0,
+                  f"machine: {r['workload']} has no native time: {r.get('native_status')}")
         if r["workload"] in ("bench_mandel_int", "bench_memory"):
             check(r["qemu_status"] == "ok" and r["qemu_over_unitag"] > 0,
                   f"machine: {r['workload']} did not run on QEMU: {r['qemu_status']}")
