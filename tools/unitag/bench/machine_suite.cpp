@@ -133,11 +133,10 @@ class MachineSuite final : public Suite {
         "differs), process CPU time; *unitag/native*: unitag's process CPU time over it, the "
         "cost of emulation. One row's command: `{}` and `{}`.\n\n",
         repeat, results_[kWorkloads[0].image].command, results_[kWorkloads[0].image].qemu_command);
-    o.markdown +=
-        markdown_table({"workload", "kind", "instructions", "unitag MIPS", "unitag process CPU s",
-                        "qemu process CPU s", "qemu MIPS", "qemu/unitag", "native CPU s",
-                        "unitag/native"},
-                       cells);
+    o.markdown += markdown_table(
+        {"workload", "kind", "instructions", "unitag MIPS", "unitag process CPU s",
+         "qemu process CPU s", "qemu MIPS", "qemu/unitag", "native CPU s", "unitag/native"},
+        cells);
     o.markdown += "\n![MIPS per workload](machine_mips.png)\n";
     o.plots.push_back({{"file", "machine_mips.png"},
                        {"kind", "bar"},

@@ -17,9 +17,9 @@ namespace unitag::bench {
 namespace {
 
 struct Workload {
-  std::string name;         // as shown
-  std::string unikernel;    // build/guest/NAME.elf
-  std::string linux_bin;    // build/tests/linux/bin/NAME
+  std::string name;       // as shown
+  std::string unikernel;  // build/guest/NAME.elf
+  std::string linux_bin;  // build/tests/linux/bin/NAME
   std::vector<std::string> args;
   bool quick;
 };
@@ -70,7 +70,9 @@ class RulesSuite final : public Suite {
         const GuestRun& u = runs_.at(key(w.name, policy, kSystems[0]));
         const GuestRun& l = runs_.at(key(w.name, policy, kSystems[1]));
         const nlohmann::json &ut = u.stats["tags"], &lt = l.stats["tags"];
-        const auto rules = [](const nlohmann::json& t) { return t["distinct_rules"].get<uint64_t>(); };
+        const auto rules = [](const nlohmann::json& t) {
+          return t["distinct_rules"].get<uint64_t>();
+        };
         const auto canonical = [](const nlohmann::json& t) {
           return t["canonical_rules"]["rules"].get<uint64_t>();
         };
@@ -102,8 +104,7 @@ class RulesSuite final : public Suite {
                          grouped(ut["distinct_tags"].get<uint64_t>()),
                          percent(ut["modeled_overhead"].get<double>(), 2), grouped(rules(lt)),
                          grouped(canonical(lt)), grouped(lt["distinct_tags"].get<uint64_t>()),
-                         percent(lt["modeled_overhead"].get<double>(), 2),
-                         fixed(ratio, 2) + "x"});
+                         percent(lt["modeled_overhead"].get<double>(), 2), fixed(ratio, 2) + "x"});
       }
     const double geomean = logs ? std::exp(log_sum / logs) : 0;
     const Workload& first = workloads_.front();
@@ -125,8 +126,8 @@ class RulesSuite final : public Suite {
         ctx.shown(runs_.at(key(first.name, policies_.back(), kSystems[1])).argv), geomean, logs);
     o.markdown += markdown_table(
         {"workload", "policy", "unikernel rules", "unikernel canonical", "unikernel tags",
-         "unikernel overhead", "Linux-binary rules", "Linux-binary canonical",
-         "Linux-binary tags", "Linux-binary overhead", "rules Linux/unikernel"},
+         "unikernel overhead", "Linux-binary rules", "Linux-binary canonical", "Linux-binary tags",
+         "Linux-binary overhead", "rules Linux/unikernel"},
         cells);
     o.rows.push_back({{"summary", "rules_linux_over_unikernel_geomean"},
                       {"policy", kComposite},
