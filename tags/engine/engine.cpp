@@ -400,6 +400,18 @@ nlohmann::json TagEngine::stats() const {
   j["modeled_cycles"] = cycles;
   j["modeled_overhead"] =
       instructions ? static_cast<double>(cycles - instructions) / instructions : 0.0;
+  // The same misses and tag writes absorbed by a decoupled co-processor (coprocessor_model.h).
+  nlohmann::json coprocessor = nlohmann::json::array();
+  for (size_t i = 0; i < CoprocessorModel::kConfigs.size(); ++i) {
+    double stalls = 0;
+    for (const auto& h : harts_)
+      stalls += h->coprocessor().stall_cycles(i, h->checked(), h->trusted());
+    coprocessor.push_back({{"width", CoprocessorModel::kConfigs[i].width},
+                           {"queue", CoprocessorModel::kConfigs[i].queue},
+                           {"stall_cycles", stalls},
+                           {"modeled_overhead", instructions ? stalls / instructions : 0.0}});
+  }
+  j["coprocessor"] = coprocessor;
   j["shadow_bytes"] = shadow_.pages_allocated() * ShadowMemory::kWordsPerPage * sizeof(Tag);
   j["violations"] = violation_count_;
   // Each member's distinct rules, counted here rather than on the evaluation path (a composite

@@ -96,6 +96,7 @@ class HartTagger::Access final : public TagAccess {
     const uint64_t cycles = 1 + words / 8;
     t_.tag_op_cycles_ += cycles;
     t_.hart_.extra_cycles += cycles;
+    t_.coproc_.add_work(t_.checked_, t_.trusted_, static_cast<double>(cycles));
   }
   TagTable& table() const { return t_.engine_.table(); }
   HartTagger& t_;
@@ -225,7 +226,10 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
     const size_t ch = canonical_set_hash(key.last_result.canonical);
     bool modeled_miss;
     if (cache_.lookup(canonical, ch, modeled_miss) == nullptr) [[unlikely]] {
-      if (modeled_miss) hart.extra_cycles += engine_.config().miss_cost;
+      if (modeled_miss) {
+        hart.extra_cycles += engine_.config().miss_cost;
+        coproc_.add_work(checked_, trusted_, engine_.config().miss_cost);
+      }
       cache_.insert(canonical, ch, RuleResult{});
       current_epoch_ = fast_epoch();
     }
@@ -309,6 +313,7 @@ bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag)
           1 + engine_.tag_program_page(hart_.x[d.rs1], hart_.x[d.rs2], page) / 8;
       tag_op_cycles_ += cycles;
       hart_.extra_cycles += cycles;
+      coproc_.add_work(checked_, trusted_, static_cast<double>(cycles));
     }
     prev_pc_ = pc;
     return true;

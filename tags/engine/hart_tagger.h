@@ -12,6 +12,7 @@
 
 #include "machine/hart/hart.h"
 #include "machine/jit/tag_check_emitter.h"
+#include "tags/engine/coprocessor_model.h"
 #include "tags/engine/engine.h"
 
 namespace unitag::tags {
@@ -45,6 +46,13 @@ class HartTagger final : public ExecutionHooks {
   bool check_insn(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t addr,
                   uint64_t& checked);
   void add_checked(uint64_t n) { checked_ += n; }
+  // A loop's own count of checked instructions, moved into checked_ (which the slow path and the
+  // co-processor model read); checked_ itself is passed by callers without a loop.
+  void flush_checked(uint64_t& checked) {
+    if (&checked == &checked_) return;
+    checked_ += checked;
+    checked = 0;
+  }
   // The check of the loop that runs a bound (trusted) call: counts trusted instructions until
   // the call returns, then ends the loop (false, with switch_ set) before the return site.
   bool check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted);
@@ -58,6 +66,7 @@ class HartTagger final : public ExecutionHooks {
   uint64_t checked() const { return checked_; }
   uint64_t trusted() const { return trusted_; }
   uint64_t tag_op_cycles() const { return tag_op_cycles_; }
+  const CoprocessorModel& coprocessor() const { return coproc_; }
   Hart& hart() { return hart_; }
 
   // Tag state, for TagAccess and the monitor.
@@ -154,6 +163,8 @@ class HartTagger final : public ExecutionHooks {
   uint64_t checked_ = 0;
   uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call
   uint64_t tag_op_cycles_ = 0;
+  // The same misses and tag writes, as a decoupled co-processor would absorb them.
+  CoprocessorModel coproc_;
   uint64_t tag_result_ = 0;  // tag.typeof's answer, read by its body right after the check
   uint64_t prev_pc_ = 0;     // the last instruction allowed (violation reports)
   uint64_t lookups_ = 0;     // checked instructions whose rule differed from their entry's last

@@ -32,8 +32,10 @@ template <Op O>
       mem = shadow_.get(addr);
       differs |= mem ^ c.last_mem;
     }
-    if (differs != 0) [[unlikely]]
+    if (differs != 0) [[unlikely]] {
+      flush_checked(checked);  // the co-processor model needs the exact position of a miss
       return check_slowly(hart, d, pc, addr);
+    }
     ++checked;
     tag_file[kPcSlot] = c.out_pc;
     if constexpr (kOps.rd != RegFile::kNone) tag_file[base(kOps.rd) + d.rd] = c.out_rd;
@@ -59,8 +61,10 @@ bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t a
                            (tag_file[c.rs2_slot] ^ c.last_rs2) |
                            (tag_file[c.rs3_slot] ^ c.last_rs3) | (mem ^ c.last_mem) |
                            (c.epoch ^ current_epoch_);
-  if (differs != 0) [[unlikely]]
+  if (differs != 0) [[unlikely]] {
+    flush_checked(checked);
     return check_slowly(hart, d, pc, addr);
+  }
   ++checked;
   tag_file[kPcSlot] = c.out_pc;
   tag_file[c.rd_slot] = c.out_rd;
@@ -116,7 +120,13 @@ bool HartTagger::check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted) {
     ++trusted;
     return true;
   }
-  if (in_bound_) finish_bound_call(pc);
+  if (in_bound_) {
+    if (&trusted != &trusted_) {  // the co-processor model reads the position at the return
+      trusted_ += trusted;
+      trusted = 0;
+    }
+    finish_bound_call(pc);
+  }
   switch_ = true;  // the return site is checked as usual, in the tagged loop
   return false;
 }
