@@ -236,6 +236,10 @@ def main():
         md = f.read()
     available = ["machine", "policies", "cache", "composite", "parallel", "kernel", "security",
                  "offload", "enclave", "types", "monolithic", "rules"]
+    answers = md.split("\n## Answers to the research questions\n", 1)
+    check(len(answers) == 2 and all(f"\n### {q}. " in answers[1].split("\n## ")[0]
+                                    for q in range(1, 7)),
+          "report.md: no answer section for each of the six research questions")
     for name in list(PENDING) + available:
         check(f"\n## {name}: " in md, f"report.md: no section {name}")
     check(md.count("Reproduce: `build/unitag bench --suite") == len(available),

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "machine/errors.h"
+#include "tools/unitag/bench/answers.h"
 #include "tools/unitag/bench/suite.h"
 
 namespace unitag {
@@ -251,6 +252,10 @@ int run_bench(const BenchOptions& o) {
     results["suites"][p.info->name] = sj;
   }
   progress.end();
+  // The answers go first (after the header): they are what the report is for.
+  const size_t body = report.find("\n## ");
+  report.insert(body == std::string::npos ? report.size() : body,
+                bench::research_answers(results["suites"]));
 
   const std::string json_path = ctx.out_dir + "/results.json";
   std::ofstream(json_path) << results.dump(2) << "\n";

@@ -129,6 +129,7 @@ class RulesSuite final : public Suite {
          "unikernel overhead", "Linux-binary rules", "Linux-binary canonical", "Linux-binary tags",
          "Linux-binary overhead", "rules Linux/unikernel"},
         cells);
+    o.markdown += "\n![rules](rules_unikernel_vs_linux.png)\n";
     o.rows.push_back({{"summary", "rules_linux_over_unikernel_geomean"},
                       {"policy", kComposite},
                       {"value", geomean},
