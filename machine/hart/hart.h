@@ -179,6 +179,14 @@ class Hart {
     Translation t;
     return locate(a, 1, t) ? t.paddr : a;
   }
+  // The physical address a data access to `vaddr` reaches now, for checkers that name memory
+  // by the guest's addresses (the tag engine's ranges): through the page tables when data is
+  // paged; the address itself when it is unmapped or outside RAM.
+  uint64_t checker_paddr(uint64_t vaddr) const {
+    if (paged_data_) return paged_address_for_checker(vaddr);
+    Translation t;
+    return locate(vaddr, 1, t) ? t.paddr : vaddr;
+  }
   // Loads and stores outside the window (the execute loop inlines the window). On failure they
   // record the trap with raise_trap and return false.
   bool load(uint64_t addr, unsigned size, uint64_t& value);

@@ -69,13 +69,11 @@ class HartTagger::Access final : public TagAccess {
   void set_result(uint64_t value) override { t_.tag_result_ = value; }
 
  private:
-  uint64_t physical(uint64_t va) const {
-    Translation t;
-    return t_.hart_.locate(va, 1, t) ? t.paddr : va;
-  }
+  uint64_t physical(uint64_t va) const { return t_.hart_.checker_paddr(va); }
   // Splits [base, base+size) at page boundaries (translations are per page).
   // (copy_values splits by its destination's pages and takes the source's translation at each
-  // piece's start: exact for the identity translation of M and U.)
+  // piece's start: exact for the identity translation of M and U; under paging the source's
+  // pages must lie alike.)
   template <class Fn>
   void for_each_page(uint64_t base, uint64_t size, Fn fn) const {
     constexpr uint64_t kPage = uint64_t{1} << Bus::kPageBits;

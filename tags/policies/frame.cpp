@@ -27,6 +27,9 @@
 // through sp at offsets below 128 mark the word as a possible outgoing argument; a pointer of
 // depth d may read such a word of depth d-1 (a variadic callee walking its va_list into its
 // caller's stack arguments).
+// C++ exceptions: libgcc's unwinder (_Unwind_*, uw_*, the personality routines) crosses frames
+// by design and is not checked; `sub` of pointers into two frames keeps the first's frame, so a
+// copy loop re-basing one on the other (glibc's memcpy) yields an unchecked pointer.
 // Cannot catch: overflows inside one frame (between locals of the same function); accesses
 // through sp with constant offsets; accesses through pointers that lost their tag (byte-wise
 // copies, integers cast to pointers) or never had one (addresses of stack words computed from
@@ -71,7 +74,18 @@ unsigned prev_depth(unsigned d) { return d <= 1 ? kDepths : d - 1; }
 
 // Instruction metadata: how an instruction writing sp moves frames, and stores through sp that
 // may write an outgoing argument.
-constexpr Meta kOpensFrame = 1, kAdjustsFrame = 2, kReloadsSp = 4, kArgumentStore = 8;
+constexpr Meta kOpensFrame = 1, kAdjustsFrame = 2, kReloadsSp = 4, kArgumentStore = 8,
+               kSubtracts = 16, kWalksFrames = 32;
+
+// libgcc's DWARF unwinder (and the C++ personality routine it calls) reads and writes the
+// saved registers of every frame it unwinds, through pointers it computes from its own sp: its
+// accesses cross frames by design.
+bool walks_frames(const std::string& function) {
+  for (const char* prefix : {"_Unwind_", "uw_", "execute_cfa_program", "execute_stack_op",
+                             "__gxx_personality", "__gcc_personality"})
+    if (function.rfind(prefix, 0) == 0) return true;
+  return false;
+}
 constexpr Meta kWritesSp = kOpensFrame | kAdjustsFrame | kReloadsSp;
 constexpr int32_t kArgumentBytes = 128;  // 16 stack-passed argument words
 
@@ -112,7 +126,7 @@ class Frame final : public Policy {
       case OpGroup::kLoad64:
       case OpGroup::kFpLoad:
       case OpGroup::kAmo:
-        return kRs1 | kMem;
+        return kRs1 | kMem | kCi;
       case OpGroup::kStore64:
         return kCi | kRs1 | kRs2 | kMem;
       case OpGroup::kStore:
@@ -136,10 +150,18 @@ class Frame final : public Policy {
     if ((op == OpGroup::kStore || op == OpGroup::kStore64 || op == OpGroup::kFpStore) &&
         d.rs1 == kSp && d.imm >= 0 && d.imm < kArgumentBytes)
       return kArgumentStore;
-    return 0;
+    const FunctionInfo* f = facts.function_at(pc);
+    if (f != nullptr && walks_frames(f->name)) return kWalksFrames;
+    return d.op == Op::sub ? kSubtracts : 0;
   }
 
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
+    // The unwinder's pointers into other frames (handed to memcpy to restore registers) are
+    // not frame pointers to check.
+    if ((in.ci & kWalksFrames) && (in.op == OpGroup::kMove || in.op == OpGroup::kAdd)) {
+      out.rd = 0;
+      return nullptr;
+    }
     switch (in.op) {
       case OpGroup::kMove:
         // A write to sp keeps sp's identity (the stack-pointer hook then moves the frame; for a
@@ -150,6 +172,12 @@ class Frame final : public Policy {
         if (in.ci & kWritesSp) {
           const Meta from = kind(in.rs1) == kStackPointer ? in.rs1 : in.rs2;
           out.rd = reg(kStackPointer, depth(from));
+        } else if ((in.ci & kSubtracts) && kind(in.rs1) && kind(in.rs2) &&
+                   depth(in.rs1) != depth(in.rs2)) {
+          // Pointers into two frames: the difference keeps the first's frame, so adding it back
+          // to the second (glibc's memcpy: `src + (dst - src)`) cancels to an unchecked value
+          // instead of giving the first frame's words the second's identity.
+          out.rd = derived(in.rs1);
         } else {
           out.rd = in.rs1 && in.rs2 ? 0 : derived(in.rs1 | in.rs2);  // ptr +- int; ptr - ptr
         }
@@ -218,6 +246,8 @@ class Frame final : public Policy {
         if (m & kOpensFrame) return "opens a frame";
         if (m & kAdjustsFrame) return "adjusts the frame";
         if (m & kReloadsSp) return "reloads sp";
+        if (m & kSubtracts) return "subtracts";
+        if (m & kWalksFrames) return "in the unwinder (reads and writes other frames)";
         return "store to a possible outgoing argument";
       case Site::kRegister:
         if (kind(m) == kStackPointer) return fmt::format("stack pointer, frame depth {}", depth(m));
@@ -263,6 +293,7 @@ class Frame final : public Policy {
  private:
   static const Denial* check_access(const RuleInputs& in, bool store) {
     if (kind(in.rs1) != kFramePointer || depth(in.rs1) == 0) return nullptr;
+    if (in.ci & kWalksFrames) return nullptr;
     const unsigned f = depth(in.rs1), g = owner(in.mem);
     if (g == 0 || g == f) return nullptr;
     if (g == kDead) return &kDeadFrame;

@@ -61,7 +61,11 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
                 key.last_key.overhang_for(p.invalid_tail_bytes(table.member(mem, member))),
                 key.access_size,
                 table.member(rs3, member)};
-  const uint64_t guest_addr = hart_.guest_address(addr);  // allocations are in guest addresses
+  // Allocations are in guest addresses: under paging the access's virtual address (the denial
+  // comes before the instruction runs, so its registers are as it found them).
+  const uint64_t guest_addr = hart_.paged_data() && d.operands().accesses_memory()
+                                  ? hart_.x[d.rs1] + static_cast<uint64_t>(d.imm)
+                                  : hart_.guest_address(addr);
   const Explanation ex = p.explain(den, in, has_addr, guest_addr);
   const std::string kind = kind_of(ex, den, p);
   const SourceLines& lines = engine_.lines();
