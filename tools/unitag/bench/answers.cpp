@@ -81,8 +81,8 @@ std::string q1(const Json& suites) {
       s += fmt::format(
           "- **Compute**: within {:.0f}% either way (Linux/library OS {:.2f}-{:.2f}x): the same "
           "user code runs.\n",
-          100 * std::max(std::abs(compute.first - 1), std::abs(compute.second - 1)),
-          compute.first, compute.second);
+          100 * std::max(std::abs(compute.first - 1), std::abs(compute.second - 1)), compute.first,
+          compute.second);
   } else {
     s += "- " + not_measured(suites, "monolithic") + "\n";
   }
@@ -142,16 +142,14 @@ std::string q3(const Json& suites) {
         "identities), more frames and more code to tag. `rwx` and `stack` need about as few "
         "rules either way; `cfi` and `frame` grow with the code.\n",
         number(*summary, "value") > 1 ? "Yes." : "No.", number(*summary, "value"),
-        static_cast<int>(number(*summary, "workloads")), ratio.first,
-        ratio.second);
+        static_cast<int>(number(*summary, "workloads")), ratio.first, ratio.second);
   s += "\n*Limits*: the Linux process on the Linux baseline (the third column) is not measured "
        "(no tags on a Linux boot yet); `heap` does not bind to glibc's allocator yet.\n\n";
   return s;
 }
 
 std::string q4(const Json& suites) {
-  std::string s =
-      "### 4. Is tag processing cheap enough without a dedicated co-processor?\n\n";
+  std::string s = "### 4. Is tag processing cheap enough without a dedicated co-processor?\n\n";
   const Json* comp = rows_of(suites, "composite");
   if (!comp) return s + "- " + not_measured(suites, "composite") + "\n\n";
   const auto in_core = range(*comp, "canonical_overhead", [](const Json&) { return true; });
