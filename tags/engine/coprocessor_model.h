@@ -31,19 +31,21 @@ class CoprocessorModel {
 
   // Work for the co-processor (a miss's cost, a tag write's cycles) at the hart's position:
   // `checked` instructions checked so far, `unchecked` retired without a check (trusted).
-  void add_work(uint64_t checked, uint64_t unchecked, double cycles);
+  void add_work(uint64_t checked, uint64_t unchecked, uint64_t cycles);
   // Core cycles lost to a full queue, and to the drain at the end if the run ended at this
-  // position (what is left of the backlog then).
+  // position (what is left of the backlog then). Computes in floating point: after the run.
   double stall_cycles(size_t config, uint64_t checked, uint64_t unchecked) const;
 
  private:
+  // In units of half a cycle (coprocessor_model.cpp: integers only).
   struct Lane {
-    double backlog = 0;  // cycles of co-processor work not done yet
-    double stalls = 0;   // core cycles spent waiting for queue space
-    uint64_t checked = 0, core_time = 0;
+    uint64_t backlog = 0;  // co-processor work not done yet
+    uint64_t stalls = 0;   // core time spent waiting for queue space
+    uint64_t checked = 0;  // position of the last event (instructions checked)
+    uint64_t core_time = 0;
   };
   // The backlog at the position (before any new work), as add_work advances it.
-  static double drained(const Config& c, const Lane& l, uint64_t checked, uint64_t unchecked);
+  static uint64_t drained(const Config& c, const Lane& l, uint64_t checked, uint64_t unchecked);
   std::array<Lane, kConfigs.size()> lanes_{};
 };
 

@@ -94,7 +94,7 @@ class HartTagger::Access final : public TagAccess {
     const uint64_t cycles = 1 + words / 8;
     t_.tag_op_cycles_ += cycles;
     t_.hart_.extra_cycles += cycles;
-    t_.coproc_.add_work(t_.checked_, t_.trusted_, static_cast<double>(cycles));
+    t_.coproc_.add_work(t_.checked_, t_.trusted_, cycles);
   }
   TagTable& table() const { return t_.engine_.table(); }
   HartTagger& t_;
@@ -311,7 +311,7 @@ bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag)
           1 + engine_.tag_program_page(hart_.x[d.rs1], hart_.x[d.rs2], page) / 8;
       tag_op_cycles_ += cycles;
       hart_.extra_cycles += cycles;
-      coproc_.add_work(checked_, trusted_, static_cast<double>(cycles));
+      coproc_.add_work(checked_, trusted_, cycles);
     }
     prev_pc_ = pc;
     return true;
