@@ -196,6 +196,14 @@ def main():
                   f"types: {r['benchmark']}: hardware build runs more instructions {r}")
     check(any(r["miss_rate"] > 0 for r in t), "types: no benchmark takes the fallback (nbody)")
 
+    # offload: the elastic system grows and shrinks with its load and computes the same.
+    off = suites["offload"]["rows"]
+    expect_rows("offload", off, [("elastic",), ("fixed",)], "config", kind="elastic")
+    el = [r for r in off if r.get("kind") == "elastic_summary"]
+    check(len(el) == 1 and el[0]["same_result"] and el[0]["partitions_started"] >= 2
+          and el[0]["partitions_stopped"] >= 2 and el[0]["heavy_phase_speedup"] > 0,
+          f"offload: elastic summary {el}")
+
     # rules: the same sources as unikernel apps and as Linux binaries, whole-system rule counts.
     rows = [r for r in suites["rules"]["rows"] if "summary" not in r]
     expect_rows("rules", rows, [(w, "rwx,stack,cfi,frame") for w in ("hello", "sort")],

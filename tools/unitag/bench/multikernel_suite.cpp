@@ -2,7 +2,8 @@
 // instruction per turn, so a cycle on one hart is a cycle on the other) and in host time,
 // messages per second, the Mandelbrot as SMP vs one partition per hart, and the offload
 // experiment — the gateway app under all-tagged, critical-only and none-tagged placement, with
-// benign and attack inputs: wall time, modeled cycles, and which attacks were caught.
+// benign and attack inputs: wall time, modeled cycles, and which attacks were caught; and an
+// elastic system (apps/elastic) growing and shrinking with its load.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -93,6 +94,16 @@ class OffloadSuite final : public Suite {
                            gateway_[fmt::format("{}/{}", placement, attack)] =
                                run_guest(ctx, "gateway", flags, {requests, attack, work});
                          }});
+    // Elastic partitions (question 5): the same rising and falling load with and without a
+    // partition slot to grow into.
+    for (const bool elastic : {true, false})
+      steps.push_back(
+          {fmt::format("elastic load, {}", elastic ? "elastic" : "fixed"), [this, &ctx, elastic] {
+             std::vector<std::string> flags = {"--harts", "3", "--partition", "0"};
+             if (elastic) flags.insert(flags.end(), {"--elastic", "1"});
+             elastic_[elastic] =
+                 run_guest_ok(ctx, "elastic", flags, {"4", "32", ctx.quick ? "50000" : "200000"});
+           }});
     return steps;
   }
 
@@ -101,6 +112,7 @@ class OffloadSuite final : public Suite {
     channels(ctx, o);
     mandel(ctx, o);
     offload(ctx, o);
+    elastic(ctx, o);
     return o;
   }
 
@@ -269,6 +281,71 @@ class OffloadSuite final : public Suite {
                                  cells);
   }
 
+  // apps/elastic's report: per phase "phase N: K tasks, ..., T ms", and the partitions it
+  // started and stopped.
+  struct ElasticRun {
+    double heavy_ms = 0, light_ms = 0;
+    unsigned starts = 0, stops = 0;
+    std::string checksum;
+  };
+  static ElasticRun parse_elastic(const GuestRun& r) {
+    ElasticRun e;
+    std::string line;
+    for (size_t at = 0; at <= r.process.out.size();) {
+      const size_t end = std::min(r.process.out.find('\n', at), r.process.out.size());
+      line = r.process.out.substr(at, end - at);
+      at = end + 1;
+      unsigned phase = 0, tasks = 0;
+      double ms = 0;
+      if (line.find("started partition") != std::string::npos) ++e.starts;
+      if (line.find("stopped partition") != std::string::npos) ++e.stops;
+      if (line.rfind("elastic: checksum ", 0) == 0)
+        e.checksum = line.substr(18, line.find(',') - 18);
+      const size_t comma = line.rfind(", ");
+      if (std::sscanf(line.c_str(), "phase %u: %u tasks", &phase, &tasks) == 2 &&
+          comma != std::string::npos && std::sscanf(line.c_str() + comma + 2, "%lf ms", &ms) == 1)
+        (tasks > 4 ? e.heavy_ms : e.light_ms) += ms;
+    }
+    return e;
+  }
+  void elastic(const BenchContext& ctx, SuiteOutput& o) {
+    std::vector<std::vector<std::string>> cells;
+    const ElasticRun grow = parse_elastic(elastic_[true]),
+                     fixed_one = parse_elastic(elastic_[false]);
+    for (const bool is_elastic : {true, false}) {
+      const ElasticRun& e = is_elastic ? grow : fixed_one;
+      o.rows.push_back({{"kind", "elastic"},
+                        {"config", is_elastic ? "elastic" : "fixed"},
+                        {"partitions_started", e.starts},
+                        {"partitions_stopped", e.stops},
+                        {"heavy_phase_ms", e.heavy_ms},
+                        {"light_phase_ms", e.light_ms},
+                        {"checksum", e.checksum},
+                        {"command", ctx.shown(elastic_[is_elastic].argv)}});
+      cells.push_back({is_elastic ? "elastic (`--elastic 1`)" : "fixed (one partition)",
+                       std::to_string(e.starts), std::to_string(e.stops), fixed(e.heavy_ms, 0),
+                       fixed(e.light_ms, 0), e.checksum});
+    }
+    const double speedup = grow.heavy_ms > 0 ? fixed_one.heavy_ms / grow.heavy_ms : 0;
+    o.rows.push_back(
+        {{"kind", "elastic_summary"},
+         {"heavy_phase_speedup", speedup},
+         {"same_result", grow.checksum == fixed_one.checksum && !grow.checksum.empty()},
+         {"partitions_started", grow.starts},
+         {"partitions_stopped", grow.stops}});
+    o.markdown += fmt::format(
+        "\nElastic partitions (`apps/elastic`: phases of 4, 32, 4, 32, 4 tasks on partition 0 of "
+        "3 harts; with `--elastic 1` it starts a second partition on the 2 idle harts when the "
+        "queue reaches 16 and stops it when the load falls). Phase times as the guest measures "
+        "them (ms, its timer). Heavy phases **{}x** faster when the system may grow. Command: "
+        "`{}`.\n\n",
+        fixed(speedup, 2), ctx.shown(elastic_[true].argv));
+    o.markdown += markdown_table({"configuration", "partitions started", "partitions stopped",
+                                  "heavy phases ms", "light phases ms", "checksum"},
+                                 cells);
+  }
+
+  std::map<bool, GuestRun> elastic_;
   std::map<std::string, GuestRun> rtt_lockstep_, rtt_parallel_;
   GuestRun stress_;
   std::vector<unsigned> harts_;
