@@ -156,6 +156,22 @@ std::optional<uint64_t> ElfImage::symbol_address(const std::string& name) const 
   return std::nullopt;
 }
 
+bool ElfImage::covers(uint64_t vaddr) const {
+  for (const ElfSegment& s : segments_)
+    if (vaddr >= s.vaddr && vaddr - s.vaddr < s.memsz) return true;
+  return false;
+}
+
+size_t ElfImage::read(uint64_t vaddr, void* out, size_t n) const {
+  for (const ElfSegment& s : segments_)
+    if (vaddr >= s.vaddr && vaddr - s.vaddr < s.filesz) {
+      const size_t copied = std::min<uint64_t>(n, s.filesz - (vaddr - s.vaddr));
+      std::memcpy(out, bytes_.data() + s.offset + (vaddr - s.vaddr), copied);
+      return copied;
+    }
+  return 0;
+}
+
 const ElfSymbol* ElfImage::function_at(uint64_t addr) const {
   auto it = std::upper_bound(functions_by_address_.begin(), functions_by_address_.end(), addr,
                              [](uint64_t a, const ElfSymbol* s) { return a < s->value; });

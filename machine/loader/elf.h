@@ -49,6 +49,12 @@ class ElfImage {
   // Whether any segment or section uses F/D (e_flags float ABI).
   bool float_abi() const { return float_abi_; }
 
+  // Whether a loadable segment covers vaddr (its memory size: bss included).
+  bool covers(uint64_t vaddr) const;
+  // Copies up to `n` bytes of file contents from vaddr on, within the segment holding vaddr
+  // (bss and gaps have none); returns how many it copied.
+  size_t read(uint64_t vaddr, void* out, size_t n) const;
+
   std::optional<uint64_t> symbol_address(const std::string& name) const;
   // The function symbol containing addr, if any (sorted lookup).
   const ElfSymbol* function_at(uint64_t addr) const;

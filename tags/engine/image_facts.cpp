@@ -1,24 +1,11 @@
 #include "tags/engine/image_facts.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "machine/isa/decoder.h"
 #include "tags/engine/landing_pads.h"
 
 namespace unitag::tags {
-namespace {
-
-bool read_u64(const ElfImage& image, uint64_t addr, uint64_t& out) {
-  for (const ElfSegment& s : image.segments())
-    if (addr >= s.vaddr && addr + 8 <= s.vaddr + s.filesz) {
-      std::memcpy(&out, image.bytes().data() + s.offset + (addr - s.vaddr), 8);
-      return true;
-    }
-  return false;
-}
-
-}  // namespace
 
 ImageFacts::ImageFacts(const ElfImage& image, const ElfImage* program) : images_{&image} {
   if (program != nullptr) images_.push_back(program);
@@ -31,7 +18,7 @@ ImageFacts::ImageFacts(const ElfImage& image, const ElfImage* program) : images_
     functions_[i].index = static_cast<uint32_t>(i + 1);
     by_name_.emplace(functions_[i].name, i);
   }
-  for (const ElfImage* i : images_) find_return_sites(*i);
+  find_return_sites();
 }
 
 void ImageFacts::add_code_and_functions(const ElfImage& image) {
@@ -55,7 +42,7 @@ void ImageFacts::add_code_and_functions(const ElfImage& image) {
   for (const ElfSection& s : image.sections()) {
     if (s.name != ".preinit_array" && s.name != ".init_array" && s.name != ".fini_array") continue;
     for (uint64_t a = s.addr; a + 8 <= s.addr + s.size; a += 8)
-      if (uint64_t target = 0; read_u64(image, a, target) && is_code(target))
+      if (uint64_t target = 0; image.read(a, &target, 8) == 8 && is_code(target))
         entries_.insert(target);
   }
 }
@@ -66,10 +53,13 @@ bool ImageFacts::in_unwinder(uint64_t pc) const {
 }
 
 bool ImageFacts::in_program(uint64_t addr) const {
-  if (const ElfImage* p = program())
-    for (const ElfSegment& s : p->segments())
-      if (addr >= s.vaddr && addr - s.vaddr < s.memsz) return true;
-  return false;
+  return program() != nullptr && program()->covers(addr);
+}
+
+size_t ImageFacts::read(uint64_t addr, void* out, size_t n) const {
+  for (const ElfImage* image : images_)
+    if (const size_t got = image->read(addr, out, n)) return got;
+  return 0;
 }
 
 bool ImageFacts::is_code(uint64_t addr) const {
@@ -86,16 +76,10 @@ const FunctionInfo* ImageFacts::function_at(uint64_t addr) const {
 }
 
 bool ImageFacts::instruction_at(uint64_t pc, DecodedInsn& out) const {
-  for (const ElfImage* image : images_)
-    for (const ElfSegment& s : image->segments()) {
-      if (pc < s.vaddr || pc + 2 > s.vaddr + s.filesz) continue;
-      uint32_t bits = 0;
-      const size_t avail = std::min<uint64_t>(4, s.vaddr + s.filesz - pc);
-      std::memcpy(&bits, image->bytes().data() + s.offset + (pc - s.vaddr), avail);
-      out = decode(bits);
-      return true;
-    }
-  return false;
+  uint32_t bits = 0;
+  if (read(pc, &bits, 4) < 2) return false;
+  out = decode(bits);
+  return true;
 }
 
 const FunctionInfo* ImageFacts::function_named(const std::string& name) const {
@@ -105,26 +89,19 @@ const FunctionInfo* ImageFacts::function_named(const std::string& name) const {
 
 // Linear sweep of every code range, resynchronised at each function start (so padding between
 // functions cannot shift the decoding); a call's return site is the next instruction.
-void ImageFacts::find_return_sites(const ElfImage& image) {
+void ImageFacts::find_return_sites() {
   std::vector<uint64_t> starts;
   for (const FunctionInfo& f : functions_) starts.push_back(f.start);
   for (const auto& [lo, hi] : code_) {
-    const ElfSegment* seg = nullptr;
-    for (const ElfSegment& s : image.segments())
-      if (lo >= s.vaddr && lo < s.vaddr + s.filesz) seg = &s;
-    if (seg == nullptr) continue;
-    const uint64_t file_end = std::min(hi, seg->vaddr + seg->filesz);
     auto next_start = std::upper_bound(starts.begin(), starts.end(), lo);
-    uint64_t pc = lo;
-    while (pc + 2 <= file_end) {
+    for (uint64_t pc = lo; pc + 2 <= hi;) {
       while (next_start != starts.end() && *next_start <= pc) {
         if (*next_start < pc) pc = *next_start;  // the sweep overran a function start
         ++next_start;
       }
+      // The range's own bytes only (a section's code ends at hi), and only what the file holds.
       uint32_t bits = 0;
-      const uint64_t off = seg->offset + (pc - seg->vaddr);
-      const size_t avail = std::min<uint64_t>(4, file_end - pc);
-      std::memcpy(&bits, image.bytes().data() + off, avail);
+      if (read(pc, &bits, std::min<uint64_t>(4, hi - pc)) < 2) break;
       const DecodedInsn d = decode(bits);
       const uint8_t rd = d.arch_rd();
       if ((d.op == Op::jal || d.op == Op::jalr) && (rd == 1 || rd == 5))

@@ -59,7 +59,9 @@ class ImageFacts {
 
  private:
   void add_code_and_functions(const ElfImage& image);
-  void find_return_sites(const ElfImage& image);
+  void find_return_sites();
+  // File bytes at addr from whichever image holds them (ElfImage::read).
+  size_t read(uint64_t addr, void* out, size_t n) const;
 
   std::vector<const ElfImage*> images_;
   std::vector<std::pair<uint64_t, uint64_t>> code_;  // [start, end)

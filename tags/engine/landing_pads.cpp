@@ -1,7 +1,6 @@
 #include "tags/engine/landing_pads.h"
 
 #include <array>
-#include <cstring>
 #include <string>
 
 namespace unitag::tags {
@@ -92,11 +91,12 @@ class Cursor {
 
  private:
   uint8_t byte() {
-    for (const ElfSegment& s : image_.segments())
-      if (addr_ >= s.vaddr && addr_ < s.vaddr + s.filesz)
-        return image_.bytes()[s.offset + (addr_++ - s.vaddr)];
-    ok_ = false;
-    return 0;
+    uint8_t b = 0;
+    if (image_.read(addr_, &b, 1) == 1)
+      ++addr_;
+    else
+      ok_ = false;
+    return b;
   }
   const ElfImage& image_;
   uint64_t addr_;
@@ -205,6 +205,13 @@ bool is_unwinder_function(const std::string& name) {
       "_Unwind_ForcedUnwind"};
   for (std::string_view u : kUnwinders)
     if (name == u) return true;
+  return false;
+}
+
+bool is_unwinder_code(const std::string& name) {
+  for (const char* prefix : {"_Unwind_", "uw_", "execute_cfa_program", "execute_stack_op",
+                             "__gxx_personality", "__gcc_personality"})
+    if (name.rfind(prefix, 0) == 0) return true;
   return false;
 }
 

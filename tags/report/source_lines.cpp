@@ -35,10 +35,7 @@ SourceLines::~SourceLines() {
 }
 
 const SourceLines* SourceLines::owner_of(uint64_t addr) const {
-  if (program_)
-    for (const ElfSegment& s : program_->image_.segments())
-      if (addr >= s.vaddr && addr - s.vaddr < s.memsz) return program_.get();
-  return nullptr;
+  return program_ && program_->image_.covers(addr) ? program_.get() : nullptr;
 }
 
 std::optional<std::string> SourceLines::line(uint64_t addr) const {
