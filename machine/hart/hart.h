@@ -171,13 +171,15 @@ class Hart {
   // fault.
   uint64_t access_address(const DecodedInsn& d) const {
     if (!d.operands().accesses_memory()) return 0;
-    const uint64_t a = x[d.rs1] + static_cast<int64_t>(d.imm);
+    const uint64_t a = access_vaddr(d);
     const Window& w = tlb_.window;
     if (a - w.base < w.limit) [[likely]]
       return a - w.base + w.paddr;
-    if (paged_data_) return paged_address_for_checker(a);
-    Translation t;
-    return locate(a, 1, t) ? t.paddr : a;
+    return checker_paddr(a);
+  }
+  // The address, as the guest names it, that the data access of `d` makes when it runs now.
+  uint64_t access_vaddr(const DecodedInsn& d) const {
+    return x[d.rs1] + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
   }
   // The physical address a data access to `vaddr` reaches now, for checkers that name memory
   // by the guest's addresses (the tag engine's ranges): through the page tables when data is

@@ -89,13 +89,7 @@ class HartTagger::Access final : public TagAccess {
       left -= n;
     }
   }
-  // One tag instruction plus one tag-line write per 8 words (a 64-byte line of tags).
-  void charge(uint64_t words) {
-    const uint64_t cycles = 1 + words / 8;
-    t_.tag_op_cycles_ += cycles;
-    t_.hart_.extra_cycles += cycles;
-    t_.coproc_.add_work(t_.checked_, t_.trusted_, cycles);
-  }
+  void charge(uint64_t words) { t_.charge_tag_op(words); }
   TagTable& table() const { return t_.engine_.table(); }
   HartTagger& t_;
   size_t m_;
@@ -302,17 +296,19 @@ void HartTagger::finish_bound_call(uint64_t pc) {
   }
 }
 
+void HartTagger::charge_tag_op(uint64_t words) {
+  const uint64_t cycles = 1 + words / 8;
+  tag_op_cycles_ += cycles;
+  hart_.extra_cycles += cycles;
+  coproc_.add_work(checked_, trusted_, cycles);
+}
+
 bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag) {
   if (classify(d) == OpGroup::kTagImage) {
     // Below machine mode the instruction is illegal (its body traps); nothing is tagged.
-    if (hart_.priv == Priv::M) {
-      const uint64_t page = uint64_t{1} << Bus::kPageBits;
-      const uint64_t cycles =
-          1 + engine_.tag_program_page(hart_.x[d.rs1], hart_.x[d.rs2], page) / 8;
-      tag_op_cycles_ += cycles;
-      hart_.extra_cycles += cycles;
-      coproc_.add_work(checked_, trusted_, cycles);
-    }
+    if (hart_.priv == Priv::M)
+      charge_tag_op(
+          engine_.tag_program_page(hart_.x[d.rs1], hart_.x[d.rs2], uint64_t{1} << Bus::kPageBits));
     prev_pc_ = pc;
     return true;
   }

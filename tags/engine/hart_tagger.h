@@ -46,12 +46,12 @@ class HartTagger final : public ExecutionHooks {
   bool check_insn(Hart& hart, const DecodedInsn& insn, uint64_t pc, uint64_t addr,
                   uint64_t& checked);
   void add_checked(uint64_t n) { checked_ += n; }
-  // A loop's own count of checked instructions, moved into checked_ (which the slow path and the
-  // co-processor model read); checked_ itself is passed by callers without a loop.
-  void flush_checked(uint64_t& checked) {
-    if (&checked == &checked_) return;
-    checked_ += checked;
-    checked = 0;
+  // A loop's own count (of checked or trusted instructions) moved into the member the slow path
+  // and the co-processor model read; callers without a loop pass the member itself.
+  static void flush_count(uint64_t& local, uint64_t& total) {
+    if (&local == &total) return;
+    total += local;
+    local = 0;
   }
   // The check of the loop that runs a bound (trusted) call: counts trusted instructions until
   // the call returns, then ends the loop (false, with switch_ set) before the return site.
@@ -139,6 +139,9 @@ class HartTagger final : public ExecutionHooks {
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
   void finish_bound_call(uint64_t pc);
   [[gnu::noinline]] bool tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag);
+  // A tag write of `words` words: one tag instruction plus one tag-line write per 8 words (a
+  // 64-byte line of tags), in the in-core and co-processor models.
+  void charge_tag_op(uint64_t words);
   // A watched write to sp, before it runs: tells the members its old and new value.
   [[gnu::noinline]] bool stack_pointer_written(const DecodedInsn& d, uint64_t pc);
   bool stop_or_trap(uint64_t pc, uint64_t tval, Violation v);

@@ -33,7 +33,7 @@ template <Op O>
       differs |= mem ^ c.last_mem;
     }
     if (differs != 0) [[unlikely]] {
-      flush_checked(checked);  // the co-processor model needs the exact position of a miss
+      flush_count(checked, checked_);  // the co-processor model needs a miss's exact position
       return check_slowly(hart, d, pc, addr);
     }
     ++checked;
@@ -62,7 +62,7 @@ bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t a
                            (tag_file[c.rs3_slot] ^ c.last_rs3) | (mem ^ c.last_mem) |
                            (c.epoch ^ current_epoch_);
   if (differs != 0) [[unlikely]] {
-    flush_checked(checked);
+    flush_count(checked, checked_);
     return check_slowly(hart, d, pc, addr);
   }
   ++checked;
@@ -121,10 +121,7 @@ bool HartTagger::check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted) {
     return true;
   }
   if (in_bound_) {
-    if (&trusted != &trusted_) {  // the co-processor model reads the position at the return
-      trusted_ += trusted;
-      trusted = 0;
-    }
+    flush_count(trusted, trusted_);  // the co-processor model reads the position at the return
     finish_bound_call(pc);
   }
   switch_ = true;  // the return site is checked as usual, in the tagged loop

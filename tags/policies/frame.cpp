@@ -41,6 +41,7 @@
 #include <unordered_set>
 
 #include "machine/isa/insn.h"
+#include "tags/engine/landing_pads.h"
 #include "tags/policies/registry.h"
 
 namespace unitag::tags {
@@ -77,15 +78,6 @@ unsigned prev_depth(unsigned d) { return d <= 1 ? kDepths : d - 1; }
 constexpr Meta kOpensFrame = 1, kAdjustsFrame = 2, kReloadsSp = 4, kArgumentStore = 8,
                kSubtracts = 16, kWalksFrames = 32;
 
-// libgcc's DWARF unwinder (and the C++ personality routine it calls) reads and writes the
-// saved registers of every frame it unwinds, through pointers it computes from its own sp: its
-// accesses cross frames by design.
-bool walks_frames(const std::string& function) {
-  for (const char* prefix : {"_Unwind_", "uw_", "execute_cfa_program", "execute_stack_op",
-                             "__gxx_personality", "__gcc_personality"})
-    if (function.rfind(prefix, 0) == 0) return true;
-  return false;
-}
 constexpr Meta kWritesSp = kOpensFrame | kAdjustsFrame | kReloadsSp;
 constexpr int32_t kArgumentBytes = 128;  // 16 stack-passed argument words
 
@@ -151,7 +143,7 @@ class Frame final : public Policy {
         d.rs1 == kSp && d.imm >= 0 && d.imm < kArgumentBytes)
       return kArgumentStore;
     const FunctionInfo* f = facts.function_at(pc);
-    if (f != nullptr && walks_frames(f->name)) return kWalksFrames;
+    if (f != nullptr && is_unwinder_code(f->name)) return kWalksFrames;  // crosses frames
     return d.op == Op::sub ? kSubtracts : 0;
   }
 

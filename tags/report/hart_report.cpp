@@ -64,7 +64,7 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   // Allocations are in guest addresses: under paging the access's virtual address (the denial
   // comes before the instruction runs, so its registers are as it found them).
   const uint64_t guest_addr = hart_.paged_data() && d.operands().accesses_memory()
-                                  ? hart_.x[d.rs1] + static_cast<uint64_t>(d.imm)
+                                  ? hart_.access_vaddr(d)
                                   : hart_.guest_address(addr);
   const Explanation ex = p.explain(den, in, has_addr, guest_addr);
   const std::string kind = kind_of(ex, den, p);
