@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <map>
+#include <sstream>
 
 #include "tools/unitag/bench/suite.h"
 
@@ -29,6 +30,9 @@ std::vector<std::string> one_partition_per_hart(unsigned harts) {
   }
   return flags;
 }
+
+// apps/elastic's phases: light, heavy, light, heavy, light tasks.
+constexpr unsigned kLightTasks = 4, kHeavyTasks = 32;
 
 const std::vector<std::string> kPlacements = {"all-tagged", "critical-only", "none-tagged"};
 const std::vector<std::string> kAttacks = {"none", "overflow", "uaf"};
@@ -102,7 +106,9 @@ class OffloadSuite final : public Suite {
              std::vector<std::string> flags = {"--harts", "3", "--partition", "0"};
              if (elastic) flags.insert(flags.end(), {"--elastic", "1"});
              elastic_[elastic] =
-                 run_guest_ok(ctx, "elastic", flags, {"4", "32", ctx.quick ? "50000" : "200000"});
+                 run_guest_ok(ctx, "elastic", flags,
+                              {std::to_string(kLightTasks), std::to_string(kHeavyTasks),
+                               ctx.quick ? "50000" : "200000"});
            }});
     return steps;
   }
@@ -290,22 +296,19 @@ class OffloadSuite final : public Suite {
   };
   static ElasticRun parse_elastic(const GuestRun& r) {
     ElasticRun e;
-    std::string line;
-    for (size_t at = 0; at <= r.process.out.size();) {
-      const size_t end = std::min(r.process.out.find('\n', at), r.process.out.size());
-      line = r.process.out.substr(at, end - at);
-      at = end + 1;
+    std::istringstream out(r.process.out);
+    for (std::string line; std::getline(out, line);) {
       unsigned phase = 0, tasks = 0;
       double ms = 0;
       if (line.find("started partition") != std::string::npos) ++e.starts;
       if (line.find("stopped partition") != std::string::npos) ++e.stops;
-      if (line.rfind("elastic: checksum ", 0) == 0)
-        e.checksum = line.substr(18, line.find(',') - 18);
       const size_t comma = line.rfind(", ");
       if (std::sscanf(line.c_str(), "phase %u: %u tasks", &phase, &tasks) == 2 &&
           comma != std::string::npos && std::sscanf(line.c_str() + comma + 2, "%lf ms", &ms) == 1)
-        (tasks > 4 ? e.heavy_ms : e.light_ms) += ms;
+        (tasks == kHeavyTasks ? e.heavy_ms : e.light_ms) += ms;
     }
+    const std::string prefix = "elastic: checksum ", done = r.output_line(prefix);
+    if (!done.empty()) e.checksum = done.substr(prefix.size(), done.find(',') - prefix.size());
     return e;
   }
   void elastic(const BenchContext& ctx, SuiteOutput& o) {
@@ -334,12 +337,12 @@ class OffloadSuite final : public Suite {
          {"partitions_started", grow.starts},
          {"partitions_stopped", grow.stops}});
     o.markdown += fmt::format(
-        "\nElastic partitions (`apps/elastic`: phases of 4, 32, 4, 32, 4 tasks on partition 0 of "
-        "3 harts; with `--elastic 1` it starts a second partition on the 2 idle harts when the "
-        "queue reaches 16 and stops it when the load falls). Phase times as the guest measures "
-        "them (ms, its timer). Heavy phases **{}x** faster when the system may grow. Command: "
-        "`{}`.\n\n",
-        fixed(speedup, 2), ctx.shown(elastic_[true].argv));
+        "\nElastic partitions (`apps/elastic`: phases of {0}, {1}, {0}, {1}, {0} tasks on "
+        "partition 0 of 3 harts; with `--elastic 1` it starts a second partition on the 2 idle "
+        "harts when the queue reaches 16 and stops it when the load falls). Phase times as the "
+        "guest measures them (ms, its timer). Heavy phases **{2}x** faster when the system may "
+        "grow. Command: `{3}`.\n\n",
+        kLightTasks, kHeavyTasks, fixed(speedup, 2), ctx.shown(elastic_[true].argv));
     o.markdown += markdown_table({"configuration", "partitions started", "partitions stopped",
                                   "heavy phases ms", "light phases ms", "checksum"},
                                  cells);

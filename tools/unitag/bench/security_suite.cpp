@@ -130,14 +130,8 @@ class SecuritySuite final : public Suite {
         row["status"] = r.exit_code == 0 ? "ok" : fmt::format("exit {}", r.exit_code);
         row["summary"] = after(r.out, script.summary_after);
         // The table's header names the summary's cells (the first Markdown table line).
-        for (size_t at = 0; at < r.out.size();) {
-          const size_t end = std::min(r.out.find('\n', at), r.out.size());
-          if (r.out.compare(at, 2, "| ") == 0) {
-            row["columns"] = r.out.substr(at + 2, end - at - 2);
-            break;
-          }
-          at = end + 1;
-        }
+        if (const std::string header = line_starting(r.out, "| "); !header.empty())
+          row["columns"] = header.substr(2);
         row["command"] = script.command;
         o.markdown += fmt::format("\n{} (`{}`; exit {}: {}):\n\n{}", script.step, script.command,
                                   r.exit_code, script.meaning, r.out);

@@ -33,11 +33,15 @@ double GuestRun::guest_cpu_seconds() const {
   return sum;
 }
 
-std::string GuestRun::output_line(std::string_view prefix) const {
-  std::istringstream in(process.out);
+std::string line_starting(const std::string& text, std::string_view prefix) {
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);)
     if (line.rfind(prefix, 0) == 0) return line;
   return {};
+}
+
+std::string GuestRun::output_line(std::string_view prefix) const {
+  return line_starting(process.out, prefix);
 }
 
 uint64_t GuestRun::number_after(std::string_view prefix, const char* format) const {

@@ -98,6 +98,9 @@ std::unique_ptr<Suite> make_types_suite();
 std::unique_ptr<Suite> make_monolithic_suite();
 std::unique_ptr<Suite> make_rules_suite();
 
+// The first line of `text` that starts with `prefix` (empty if none).
+std::string line_starting(const std::string& text, std::string_view prefix);
+
 // Markdown helpers.
 std::string markdown_table(const std::vector<std::string>& headers,
                            const std::vector<std::vector<std::string>>& rows);
