@@ -35,8 +35,10 @@ function(unitag_guest_test)
     if(engine STREQUAL "interp")
       set(name ${T_NAME}.interp)
       list(PREPEND run_args --engine interp)
+      # A sibling, not a subdirectory: the default engine's run empties its own directory
+      # first, which would pull this one from under a run going on in parallel.
       if(scratch_dir)
-        set(scratch_dir ${scratch_dir}/interp)
+        set(scratch_dir ${scratch_dir}.interp)
       endif()
     endif()
     _unitag_add_guest_test()
