@@ -1,9 +1,10 @@
 /* lisp: a small Lisp interpreter for the library OS, the runtime of the type-tag experiment.
- *   lisp [-s] [-n N] FILE      run the program in FILE (from the ramfs: /bench/fib.lisp, ...)
- *   lisp [-s] [-n N] -e EXPR   run EXPR
- *   lisp [-s] [-n N]           run the embedded demo
+ *   lisp [-s] [-n N] [-p] FILE      run the program in FILE (from the ramfs: /bench/fib.lisp, ...)
+ *   lisp [-s] [-n N] [-p] -e EXPR   run EXPR
+ *   lisp [-s] [-n N]                run the embedded demo
  * -s prints a statistics line at the end (fast-path type checks, misses, collections); -n binds
- * the global `scale` (default 1), which the benchmarks size their work by. Built
+ * the global `scale` (default 1), which the benchmarks size their work by; -p runs the program
+ * on every partition (parallel.c: /bench/par-*.lisp). Built
  * twice: `lisp` (software type checks) and `lisp-hw` (type tags, needs --policy types). */
 #include "lisp.h"
 
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unitag/channel.h>
 #if LISP_TYPES_HW
 #include <unitag/bootinfo.h>
 #include <unitag/kernel.h>
@@ -54,24 +56,51 @@ static char* slurp(const char* path) {
   return buf;
 }
 
+static int g_runtime_ready;
+
+void runtime_init(void) {
+  if (g_runtime_ready) return;
+  g_runtime_ready = 1;
+#if LISP_TYPES_HW
+  NIL = unitag_settype(NIL_BITS, T_NIL);
+  TRUE = unitag_settype(TRUE_BITS, T_TRUE);
+#endif
+  builtins_init();
+}
+
+void bind_global(const char* name, int64_t value) {
+  const val sym = intern(name, (int64_t)strlen(name));
+  OBJ(sym, sym)->global = mkint(value);
+  OBJ(sym, sym)->bound = 1;
+}
+
+val run_program(const char* src) {
+  push(read_all(src));
+  val last = NIL;
+  for (val forms = stack[sp - 1]; type_of(forms) == T_CONS; forms = OBJ(forms, cons)->cdr)
+    last = eval(OBJ(forms, cons)->car, NIL);
+  --sp;
+  return last;
+}
+
 int main(int argc, char** argv) {
 #if LISP_TYPES_HW
   if (!(uk_boot_info()->policies & UNITAG_POLICY_TYPES)) {
     printf("lisp-hw: this build keeps types in tags: run it with --policy types\n");
     return 2;
   }
-  NIL = unitag_settype(NIL_BITS, T_NIL);
-  TRUE = unitag_settype(TRUE_BITS, T_TRUE);
 #endif
-  int stats = 0, arg = 1;
+  int stats = 0, parallel = 0, arg = 1;
   int64_t scale = 1;
   for (; arg < argc && argv[arg][0] == '-' && strcmp(argv[arg], "-e"); ++arg) {
     if (!strcmp(argv[arg], "-s")) {
       stats = 1;
+    } else if (!strcmp(argv[arg], "-p")) {
+      parallel = 1;
     } else if (!strcmp(argv[arg], "-n") && arg + 1 < argc && atoi(argv[arg + 1]) > 0) {
       scale = atoi(argv[++arg]);
     } else {
-      fail("usage: lisp [-s] [-n N] [FILE | -e EXPR]");
+      fail("usage: lisp [-s] [-n N] [-p] [FILE | -e EXPR]");
     }
   }
   const char* src = kDemo;
@@ -79,14 +108,17 @@ int main(int argc, char** argv) {
     src = argv[arg + 1];
   } else if (arg < argc) {
     src = slurp(argv[arg]);
+  } else if (parallel) {
+    fail("lisp -p: give a program (e.g. /bench/par-fib.lisp)");
   }
-  builtins_init();
-  const val scale_name = intern("scale", 5);
-  OBJ(scale_name, sym)->global = mkint(scale);
-  OBJ(scale_name, sym)->bound = 1;
-  push(read_all(src));
-  for (val forms = stack[sp - 1]; type_of(forms) == T_CONS; forms = OBJ(forms, cons)->cdr)
-    eval(OBJ(forms, cons)->car, NIL);
+  if (parallel) {
+    /* Partition 0 hands out the shares; the others serve them (their main ends here). */
+    if (uk_partition_self() != 0) return 0;
+    return run_parallel(src, scale, stats);
+  }
+  runtime_init();
+  bind_global("scale", scale);
+  run_program(src);
   fflush(stdout);
   if (stats)
     printf("stats: %llu fast-path type checks, %llu misses, %llu collections\n",

@@ -143,6 +143,13 @@ void print_val(val v, int display);
 uint64_t value_hash(val v);
 int values_equal(val a, val b);
 
+/* The runtime (lisp.c): set up once per partition, a global bound to an integer, a program's
+ * forms evaluated in order (the last one's value returned), and a run on every partition. */
+void runtime_init(void);
+void bind_global(const char* name, int64_t value);
+val run_program(const char* src);
+int run_parallel(const char* src, int64_t scale, int stats);
+
 /* Evaluator (eval.c) and builtins (builtins.c). */
 val eval(val x, val env);
 void builtins_init(void);
