@@ -12,6 +12,8 @@
 #include "lisp.h"
 
 uint64_t stat_fast_ops, stat_type_misses;
+static int64_t local_units;
+int64_t* unit_counter = &local_units;
 
 enum {
   P_ADD,
@@ -59,6 +61,7 @@ enum {
   P_TRUNCATE,
   P_STRINGP,
   P_NUMBERP,
+  P_NEXTUNIT,
   P_COUNT
 };
 static const char* const kNames[P_COUNT] = {"+",
@@ -105,7 +108,8 @@ static const char* const kNames[P_COUNT] = {"+",
                                             "float",
                                             "truncate",
                                             "string?",
-                                            "number?"};
+                                            "number?",
+                                            "next-unit"};
 
 void builtins_init(void) {
   static const char* const specials[] = {"quote", "if",    "define", "set!", "lambda",
@@ -440,6 +444,9 @@ val call_prim(int id, int64_t n, val* a) {
       arity(id, n, 1);
       if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number");
       return mkint((int64_t)as_double(a[0]));
+    case P_NEXTUNIT:
+      arity(id, n, 0);
+      return mkint(__atomic_fetch_add(unit_counter, 1, __ATOMIC_RELAXED));
     default:
       fail("unknown builtin");
   }

@@ -146,6 +146,9 @@ int values_equal(val a, val b);
 /* The runtime (lisp.c): set up once per partition, a global bound to an integer, a program's
  * forms evaluated in order (the last one's value returned), and a run on every partition. */
 void runtime_init(void);
+/* What (next-unit) hands out and advances: a counter in channel memory that every partition of
+ * a parallel run shares (a work queue), or this run's own. */
+extern int64_t* unit_counter;
 void bind_global(const char* name, int64_t value);
 val run_program(const char* src);
 int run_parallel(const char* src, int64_t scale, int stats);

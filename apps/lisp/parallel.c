@@ -1,9 +1,9 @@
 /* lisp -p: the same program on every partition of a multikernel, each partition a separate
- * unikernel with its own interpreter, heap and collector. The program sees `worker` (0 to
- * workers-1) and `workers`, takes its share of the work by them, and ends with an integer; the
- * partitions share only the program text and their results (channel memory), and partition 0
- * adds the results up. A strong-scaling run: the total work and the result do not depend on the
- * number of partitions, only who does which part. */
+ * unikernel with its own interpreter, heap and collector. The program takes units of work from a
+ * queue shared by all partitions ((next-unit): an atomic counter in channel memory; `worker` and
+ * `workers` are bound too) and ends with an integer; the partitions share only the program text,
+ * the counter and their results, and partition 0 adds the results up. A strong-scaling run: the
+ * total work and the result do not depend on the number of partitions, only who did which unit. */
 #include <stdio.h>
 #include <string.h>
 #include <unitag/channel.h>
@@ -14,6 +14,7 @@
 /* One worker's part, in channel memory: what it runs and what it reports. */
 struct share {
   const char* src;
+  int64_t* next_unit;
   int64_t scale;
   int worker, workers;
   int64_t result;
@@ -23,6 +24,7 @@ struct share {
 static void* run_share(void* arg) {
   struct share* s = arg;
   runtime_init();
+  unit_counter = s->next_unit;
   bind_global("scale", s->scale);
   bind_global("worker", s->worker);
   bind_global("workers", s->workers);
@@ -49,14 +51,16 @@ int run_parallel(const char* src, int64_t scale, int stats) {
   const size_t len = strlen(src) + 1;
   char* text = uk_shared_alloc(len);
   struct share* shares = uk_shared_alloc((size_t)workers * sizeof *shares);
+  int64_t* next_unit = uk_shared_alloc(sizeof *next_unit);
   long ids[64];
-  if (!text || !shares || workers > 64) {
+  if (!text || !shares || !next_unit || workers > 64) {
     printf("lisp -p: the program does not fit in channel memory (use --channel-mem)\n");
     return 1;
   }
   memcpy(text, src, len);
+  *next_unit = 0;
   for (int w = 0; w < workers; ++w) {
-    shares[w] = (struct share){text, scale, w, workers, 0, 0, 0, 0};
+    shares[w] = (struct share){text, next_unit, scale, w, workers, 0, 0, 0, 0};
     ids[w] = uk_task_start(w, share_task, (long)&shares[w]);
   }
   int64_t total = 0;

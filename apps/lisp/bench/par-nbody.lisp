@@ -1,5 +1,6 @@
-; Parallel n-body (lisp -p): each unit runs the five-body simulation from the start for its own
-; number of steps (floats) and adds its final energy in units of 1e-9.
+; Parallel n-body (lisp -p): each unit (from the shared queue, longest first) runs the five-body
+; simulation from the start for its own number of steps (floats) and adds its final energy in
+; units of 1e-9.
 (define pi 3.141592653589793)
 (define solar-mass (* 4.0 (* pi pi)))
 (define days 365.24)
@@ -60,13 +61,13 @@
         (vector-set! b 1 (+ (get b 1) (* dt (get b 4))))
         (vector-set! b 2 (+ (get b 2) (* dt (get b 5)))))
       (set! i (+ i 1)))))
-(define units (* 6 scale))
+(define units (* 12 scale))
 (define total 0)
-(define u worker)
+(define u (next-unit))
 (while (< u units)
   (reset)
   (let ((step 0))
-    (while (< step (+ 4 (mod u 6))) (advance 0.01) (set! step (+ step 1))))
+    (while (< step (- 9 (mod u 6))) (advance 0.01) (set! step (+ step 1))))
   (set! total (+ total (truncate (* (energy) 1000000000.0))))
-  (set! u (+ u workers)))
+  (set! u (next-unit)))
 total

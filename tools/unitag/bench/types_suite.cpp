@@ -3,9 +3,12 @@
 // tags (the types policy: tag.typeof and typed add/sub/compare). Per benchmark: instructions,
 // modeled cycles and host CPU time of both builds on the same tagged machine (--policy types),
 // the typed-operation miss rate the interpreter counts, the rule-cache hit rate, and the same
-// with heap and cfi composed in. The software build untagged is the baseline machine.
+// with heap and cfi composed in. The software build untagged is the baseline machine. And the
+// parallel variant (lisp -p) on 1, 2 and 4 partitions of a multikernel, both builds on tagged
+// harts: the modeled critical path (the busiest hart's cycles) and host wall time.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "tools/unitag/bench/suite.h"
@@ -27,6 +30,29 @@ const std::vector<Config> kConfigs = {{"software, untagged", "lisp", ""},
 
 std::string key(const std::string& benchmark, const std::string& config) {
   return fmt::format("{}|{}", benchmark, config);
+}
+
+const std::vector<std::string> kParallelBenchmarks = {"fib", "bintrees", "tables", "nbody"};
+const std::vector<int> kPartitions = {1, 2, 4};
+const std::vector<Config> kParallelConfigs = {{"software", "lisp", "types"},
+                                              {"hardware", "lisp-hw", "types"}};
+
+std::string parallel_key(const std::string& benchmark, const std::string& build, int partitions) {
+  return fmt::format("{}|{}|{}", benchmark, build, partitions);
+}
+
+// What lisp -p printed as the sum of the workers' results ("result R from N workers: ...").
+std::string summed_result(const GuestRun& r) {
+  const std::string line = r.output_line("result ");
+  return line.substr(0, line.find(" from"));
+}
+
+// A run's modeled time when its harts work side by side: the busiest hart's cycles.
+uint64_t critical_path_cycles(const GuestRun& r) {
+  uint64_t most = 0;
+  if (r.stats.contains("per_hart"))
+    for (const auto& h : r.stats["per_hart"]) most = std::max(most, h.value("cycles", uint64_t{0}));
+  return most;
 }
 
 uint64_t modeled_cycles(const GuestRun& r) {
@@ -58,10 +84,32 @@ class TypesSuite final : public Suite {
                  keep_min(m.cpu, r.guest_cpu_seconds());
                  m.run = std::move(r);
                }});
+    for (const std::string& b : kParallelBenchmarks)
+      for (const Config& c : kParallelConfigs)
+        for (const int n : kPartitions)
+          steps.push_back({fmt::format("lisp -p par-{} {} on {} partition(s)", b, c.label, n),
+                           [this, &ctx, b, c, n] {
+                             std::vector<std::string> flags = {"--harts", std::to_string(n),
+                                                               "--deterministic", "--policy",
+                                                               c.policy};
+                             for (int p = 0; p < n; ++p)
+                               flags.insert(flags.end(), {"--partition", std::to_string(p)});
+                             parallel_[parallel_key(b, c.label, n)] =
+                                 run_guest_ok(ctx, c.image, flags,
+                                              {"-s", "-n", std::to_string(scale_), "-p",
+                                               fmt::format("/bench/par-{}.lisp", b)});
+                           }});
     return steps;
   }
 
   SuiteOutput finish(const BenchContext& ctx) override {
+    SuiteOutput o = sequential(ctx);
+    parallel(ctx, o);
+    return o;
+  }
+
+ private:
+  SuiteOutput sequential(const BenchContext& ctx) {
     SuiteOutput o;
     std::vector<std::vector<std::string>> cells;
     for (const std::string& b : kBenchmarks) {
@@ -114,7 +162,66 @@ class TypesSuite final : public Suite {
     return o;
   }
 
- private:
+  // Strong scaling of the same total work; the software build on 1 partition is the reference
+  // of both builds' speedups, so the hardware build's lead shows in them.
+  void parallel(const BenchContext& ctx, SuiteOutput& o) {
+    std::vector<std::vector<std::string>> cells;
+    nlohmann::json series = nlohmann::json::array();
+    for (const std::string& b : kParallelBenchmarks) {
+      const GuestRun& one = parallel_[parallel_key(b, "software", 1)];
+      const double one_cycles = static_cast<double>(critical_path_cycles(one));
+      const double one_wall = one.stats.value("wall_seconds", 0.0);
+      for (const Config& c : kParallelConfigs) {
+        nlohmann::json xs = nlohmann::json::array(), ys = nlohmann::json::array();
+        for (const int n : kPartitions) {
+          const GuestRun& r = parallel_[parallel_key(b, c.label, n)];
+          const uint64_t path = critical_path_cycles(r);
+          const double wall = r.stats.value("wall_seconds", 0.0);
+          const double speedup = one_cycles / static_cast<double>(path);
+          const double wall_speedup = wall > 0 ? one_wall / wall : 0.0;
+          const bool same_result = summed_result(r) == summed_result(one);
+          o.rows.push_back({{"benchmark", "par-" + b},
+                            {"build", c.label},
+                            {"partitions", n},
+                            {"instructions", r.instructions()},
+                            {"critical_path_cycles", path},
+                            {"modeled_speedup", speedup},
+                            {"wall_seconds", wall},
+                            {"wall_speedup", wall_speedup},
+                            {"same_result", same_result},
+                            {"command", ctx.shown(r.argv)}});
+          cells.push_back({"par-" + b, c.label, std::to_string(n), grouped(r.instructions()),
+                           grouped(path), fixed(speedup, 2) + "x", fixed(wall, 3),
+                           fixed(wall_speedup, 2) + "x", same_result ? "same" : "DIFFERS"});
+          xs.push_back(n);
+          ys.push_back(speedup);
+        }
+        series.push_back({{"label", fmt::format("par-{} {}", b, c.label)}, {"x", xs}, {"y", ys}});
+      }
+    }
+    series.push_back({{"label", "ideal"}, {"x", kPartitions}, {"y", kPartitions}});
+    o.markdown += fmt::format(
+        "\n\n**The parallel variant** (`lisp -p`, `-n {}`): every partition (one hart each) runs "
+        "its own interpreter and heap on its share of the units and partition 0 adds the "
+        "results up; both builds on tagged harts (`--policy types`), deterministic. *Critical "
+        "path*: the busiest hart's modeled cycles; *speedup*: the software build's critical "
+        "path on 1 partition over this row's (so the hardware build's lead is in it); *wall "
+        "speedup*: the same with host wall time, which this 2-core host caps near 2x. A row: "
+        "`{}`.\n\n",
+        scale_, ctx.shown(parallel_[parallel_key("fib", "hardware", 4)].argv));
+    o.markdown +=
+        markdown_table({"benchmark", "build", "partitions", "guest insns", "critical path cycles",
+                        "speedup", "wall s", "wall speedup", "result"},
+                       cells);
+    o.markdown += "\n![lisp -p speedup](types_parallel_speedup.png)\n";
+    o.plots.push_back({{"file", "types_parallel_speedup.png"},
+                       {"kind", "line"},
+                       {"title", "lisp -p: modeled speedup over the software build on 1 partition"},
+                       {"xlabel", "partitions"},
+                       {"ylabel", "speedup"},
+                       {"series", series}});
+  }
+
   struct Measured {
     double cpu = 0;
     GuestRun run;
@@ -122,6 +229,7 @@ class TypesSuite final : public Suite {
   int repeat_ = 1;
   int scale_ = 1;
   std::map<std::string, Measured> runs_;
+  std::map<std::string, GuestRun> parallel_;
 };
 
 }  // namespace
