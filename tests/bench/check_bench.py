@@ -179,7 +179,22 @@ def main():
     check(any(r.get("kind") == "juliet" and r["status"] == "skipped in --quick" for r in s),
           "security: no juliet row")
 
-    t = suites["types"]["rows"]
+    t = [r for r in suites["types"]["rows"] if r.get("kind") != "parallel"]
+    par = [r for r in suites["types"]["rows"] if r.get("kind") == "parallel"]
+    expect_rows("types", par, [("par-" + b, build, n) for b in ("fib", "bintrees", "tables", "nbody")
+                               for build in ("software", "hardware") for n in (1, 2, 4)],
+                "benchmark", "build", "partitions", kind="parallel")
+    for r in par:
+        check(r["same_result"], f"types: lisp -p gives another sum on more partitions {r}")
+        if r["partitions"] == 4:
+            # Units come from a shared queue, so four partitions split the work well; each
+            # partition's busiest hart must carry well under half of it.
+            check(r["modeled_speedup"] > 2, f"types: lisp -p does not scale to 4 partitions {r}")
+        if r["build"] == "hardware":
+            sw = next(x for x in par if x["benchmark"] == r["benchmark"] and
+                      x["partitions"] == r["partitions"] and x["build"] == "software")
+            check(r["instructions"] < sw["instructions"],
+                  f"types: lisp -p: hardware build runs more instructions {r}")
     configs = ("software, untagged", "software", "hardware", "software +heap,cfi",
                "hardware +heap,cfi")
     expect_rows("types", t, [(b, c) for b in TYPES_BENCHMARKS for c in configs],

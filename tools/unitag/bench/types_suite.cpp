@@ -180,7 +180,8 @@ class TypesSuite final : public Suite {
           const double speedup = one_cycles / static_cast<double>(path);
           const double wall_speedup = wall > 0 ? one_wall / wall : 0.0;
           const bool same_result = summed_result(r) == summed_result(one);
-          o.rows.push_back({{"benchmark", "par-" + b},
+          o.rows.push_back({{"kind", "parallel"},
+                            {"benchmark", "par-" + b},
                             {"build", c.label},
                             {"partitions", n},
                             {"instructions", r.instructions()},
