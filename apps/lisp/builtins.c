@@ -62,6 +62,7 @@ enum {
   P_STRINGP,
   P_NUMBERP,
   P_NEXTUNIT,
+  P_LOAD,
   P_COUNT
 };
 static const char* const kNames[P_COUNT] = {"+",
@@ -109,7 +110,8 @@ static const char* const kNames[P_COUNT] = {"+",
                                             "truncate",
                                             "string?",
                                             "number?",
-                                            "next-unit"};
+                                            "next-unit",
+                                            "load"};
 
 void builtins_init(void) {
   static const char* const specials[] = {"quote", "if",    "define", "set!", "lambda",
@@ -444,6 +446,14 @@ val call_prim(int id, int64_t n, val* a) {
       arity(id, n, 1);
       if (!is_number(a[0])) need(id, a[0], T_FLOAT, "a number");
       return mkint((int64_t)as_double(a[0]));
+    case P_LOAD: {  /* evaluates a file's forms at top level; gives the last one's value */
+      arity(id, n, 1);
+      need(id, a[0], T_STR, "a path");
+      push(read_file(a[0]));  /* the text stays reachable while it is read */
+      const val last = run_program(OBJ(stack[sp - 1], str)->s);
+      --sp;
+      return last;
+    }
     case P_NEXTUNIT:
       arity(id, n, 0);
       return mkint(__atomic_fetch_add(unit_counter, 1, __ATOMIC_RELAXED));
