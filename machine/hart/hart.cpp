@@ -133,7 +133,7 @@ void Hart::invalidate_code(uint64_t addr, unsigned size) {
   machine_.stored_to_watched_page(addr, size);
   ++stats.code_invalidations;
 #if UNITAG_HAS_JIT
-  if (jit_) jit_->invalidate(addr, size);
+  if (jit_) jit_->invalidate(guest_address(addr), size);  // blocks are keyed by guest pc
 #endif
   for (uint64_t a = (addr & ~uint64_t{1}) - 2; a < addr + size; a += 2) {
     if (!bus_.in_ram(a, 2)) continue;

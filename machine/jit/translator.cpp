@@ -9,10 +9,12 @@
 
 namespace unitag {
 
-// Only where guest addresses are physical ones (no Sv39 for fetches, no partition window): the
-// cache is keyed by physical pc and the translator reads the decode cache by it.
+// Not where fetches are translated by Sv39 (a pc's physical address may change under the
+// cache). The cache is keyed by the guest pc: physical, or in a multikernel partition the
+// guest address of a fixed window (invalidate_code maps stores back through it), so a hart
+// whose window changes starts from an empty cache.
 bool Hart::run_translated(uint64_t& pc, uint64_t& count, uint64_t limit) {
-  if (paged_fetch_ || partition_.partitioned()) return true;
+  if (paged_fetch_) return true;
   return jit_->run(*this, pc, count, limit);
 }
 
@@ -61,6 +63,12 @@ void Translator::use_tags(const TagLayout* tags) {
 // occasions (block_emitter.cpp), so a run stops after exactly the instructions the
 // interpreter's would. Blocks in the same page chain directly; this loop finds the others.
 bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) {
+  const PartitionWindow& partition = hart.partition();
+  if (partition.index != partition_index_ || partition.phys_base != partition_phys_base_) {
+    flush();
+    partition_index_ = partition.index;
+    partition_phys_base_ = partition.phys_base;
+  }
   const Window& w = hart.tlb_.window;
   BlockContext ctx;
   ctx.x = hart.x;

@@ -61,6 +61,9 @@ class Translator {
   const TagLayout* tags_ = nullptr;
   uint64_t resume_pc_ = ~uint64_t{0};
   Block uncached_;  // with tags: the empty block at an instruction the interpreter must decode
+  // The multikernel window the cached blocks' pcs are guest addresses of (hart.partition()).
+  int partition_index_ = -1;
+  uint64_t partition_phys_base_ = 0;
 };
 
 }  // namespace unitag::jit

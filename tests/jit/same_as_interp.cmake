@@ -1,15 +1,16 @@
 # Runs IMAGE on --engine interp and on --engine jit (cmake -P; see tests/jit/CMakeLists.txt):
 # stdout and exit code must be equal and, with COMPARE_COUNTS, the instructions retired too
 # (--stats), which holds where no host timing (timer interrupts) steers the guest. EXPECT_JIT:
-# the host has the tier, so the jit run must report `engine: jit`. COMPARE_TAGS: a tagged run
-# (ARGS has --policy), whose modeled cycles and tag statistics (rule cache, checks, violations)
-# must be equal too.
+# the host has the tier, so the jit run must report `engine: jit`; with EXPECT_TRANSLATED every
+# hart must also have run translated blocks. COMPARE_TAGS: a tagged run (ARGS has --policy),
+# whose modeled cycles and tag statistics (rule cache, checks, violations) must be equal too.
+# GUEST_ARGS follow the image after `--`.
 if(NOT EXISTS "${IMAGE}")
   message(FATAL_ERROR "guest image ${IMAGE} is missing: was the guest build run?")
 endif()
 foreach(engine interp jit)
   execute_process(COMMAND ${UNITAG} run ${ARGS} --engine ${engine} --stats ${WORK_DIR}/${engine}.json
-                          ${IMAGE}
+                          ${IMAGE} ${GUEST_ARGS}
     INPUT_FILE /dev/null OUTPUT_VARIABLE out_${engine} ERROR_VARIABLE err_${engine}
     RESULT_VARIABLE code_${engine} TIMEOUT 120)
   file(READ ${WORK_DIR}/${engine}.json stats_${engine})
@@ -28,6 +29,16 @@ if(COMPARE_TAGS AND NOT tags_interp STREQUAL tags_jit)
 endif()
 if(EXPECT_JIT AND NOT engine_jit STREQUAL "jit")
   message(SEND_ERROR "--engine jit ran on ${engine_jit}")
+endif()
+if(EXPECT_JIT AND EXPECT_TRANSLATED)
+  string(JSON harts LENGTH "${stats_jit}" per_hart)
+  math(EXPR last "${harts} - 1")
+  foreach(h RANGE ${last})
+    string(JSON blocks GET "${stats_jit}" per_hart ${h} translated_blocks)
+    if(NOT blocks GREATER 0)
+      message(SEND_ERROR "hart ${h} translated no block on --engine jit")
+    endif()
+  endforeach()
 endif()
 if(NOT "${code_interp}" STREQUAL "${code_jit}")
   message(SEND_ERROR "exit code ${code_jit} on jit, ${code_interp} on interp\n${err_jit}")
