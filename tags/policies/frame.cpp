@@ -28,7 +28,9 @@
 // short calls (a spin lock, "who am I"): 62 % fewer tag-write cycles on the mutex selftest.
 // Leaves only, so no coloured frame returns into one; a trap frame that interrupted one
 // releases by counting one frame up (kClosesFrame: the single-decrement frame's matching
-// `addi sp, sp, +N`) instead of reading the unclaimed word at sp.
+// `addi sp, sp, +N`) instead of reading the unclaimed word at sp. Not in a Linux program run by
+// the personality: there a trap switches stacks and returns by reloading sp, which would read
+// that unclaimed word (a stale depth after an exception or longjmp skipped frames).
 // Accesses through sp itself (the compiler's own constant-offset slots: saved registers,
 // spills, incoming stack arguments) are not checked, only pointers derived from it. Stores
 // through sp at offsets below 128 mark the word as a possible outgoing argument; a pointer of
@@ -339,7 +341,9 @@ class Frame final : public Policy {
       if (f == nullptr) break;
       if (f->name.rfind("__riscv_save", 0) == 0) continue;
       const FrameShape shape = frame_shape(facts, *f);
-      if (shape.is_private) {
+      // Not in a Linux program: its traps switch to the kernel's stack and come back by
+      // reloading sp, which reads the word at sp that a private leaf never claimed.
+      if (shape.is_private && !facts.in_program(f->start)) {
         private_.insert(shape.private_pcs.begin(), shape.private_pcs.end());
         private_fp_.insert(shape.frame_pointer_pcs.begin(), shape.frame_pointer_pcs.end());
         continue;
