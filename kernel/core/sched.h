@@ -76,6 +76,10 @@ void make_runnable(uk_thread* t);  // queue t on its home hart, IPI that hart if
 void on_timer_interrupt();
 void on_software_interrupt();
 void sleep_until(uint64_t deadline);  // block the current thread until mtime >= deadline
+// Whether another thread waits for this hart: a thread about to wait should not spin then.
+inline bool others_runnable() {
+  return __atomic_load_n(&this_cpu()->rq_head, __ATOMIC_RELAXED) != nullptr;
+}
 // Puts the current thread on wq (whose spinlock `lock` is held), releases the lock keeping
 // interrupts disabled, and switches away until woken.
 void block_on(uk_waitq* wq, uk_spinlock* lock);

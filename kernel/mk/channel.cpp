@@ -302,7 +302,8 @@ bool ring_full(const Ring* r) {
   count(g_stats.full_waits);
   uint32_t* my_flag = &layout().header()->mailbox[self()].sender_sleeping;
   for (;;) {
-    for (unsigned spin = 0; spin < kSpinBeforeSleep && ring_full(r); ++spin) arch::pause();
+    for (unsigned spin = 0; spin < kSpinBeforeSleep && !others_runnable() && ring_full(r); ++spin)
+      arch::pause();
     if (flags & UK_CHAN_POLL) {
       uk_yield();
     } else {
@@ -349,8 +350,12 @@ namespace {
 // Nothing for the port yet: waits as flags say. Out of line, like wait_for_room.
 [[gnu::noinline]] void wait_for_message(int flags, uint64_t seen, uint32_t stalled) {
   // Spin on the rings' tails (cheap, no lock) first: a message often follows within a few
-  // hundred cycles, and sleeping costs an interrupt round trip to wake up.
-  for (unsigned spin = 0; spin < kSpinBeforeSleep && !messages_waiting(stalled); ++spin)
+  // hundred cycles, and sleeping costs an interrupt round trip to wake up. Not while another
+  // thread waits for this hart: every waiter wakes on every event, so a thread woken for
+  // someone else's message would hold the hart from the very thread the message is for (the
+  // lockstep ping-pong's round trip grew 30-fold from that).
+  for (unsigned spin = 0;
+       spin < kSpinBeforeSleep && !others_runnable() && !messages_waiting(stalled); ++spin)
     arch::pause();
   if (flags & UK_CHAN_POLL) {
     if (!messages_waiting(stalled)) uk_yield();
