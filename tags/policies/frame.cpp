@@ -154,7 +154,7 @@ class Frame final : public Policy {
       if (closes_.count(pc)) return kAdjustsFrame | kClosesFrame;
       return opens_.count(pc) ? kOpensFrame : kAdjustsFrame;
     }
-    if (private_fp_.count(pc)) return kPrivateFramePointer;
+    if (private_.count(pc)) return kPrivateFramePointer;  // the rest of a private frame's pcs
     if ((op == OpGroup::kStore || op == OpGroup::kStore64 || op == OpGroup::kFpStore) &&
         d.rs1 == kSp && d.imm >= 0 && d.imm < kArgumentBytes)
       return kArgumentStore;
@@ -345,7 +345,6 @@ class Frame final : public Policy {
       // reloading sp, which reads the word at sp that a private leaf never claimed.
       if (shape.is_private && !facts.in_program(f->start)) {
         private_.insert(shape.private_pcs.begin(), shape.private_pcs.end());
-        private_fp_.insert(shape.frame_pointer_pcs.begin(), shape.frame_pointer_pcs.end());
         continue;
       }
       if (shape.open_pc) opens_.insert(shape.open_pc);
@@ -367,8 +366,7 @@ class Frame final : public Policy {
     // its caller's depth. Leaves only, so that no coloured frame ever returns into one (except
     // a trap frame, which releases by kClosesFrame without reading the word at sp).
     bool is_private = false;
-    std::vector<uint64_t> private_pcs;        // its sp moves
-    std::vector<uint64_t> frame_pointer_pcs;  // `addi s0, sp, N`
+    std::vector<uint64_t> private_pcs;  // its sp moves and frame-pointer set-ups (`addi s0, sp, N`)
   };
 
   static FrameShape frame_shape(const ImageFacts& facts, const FunctionInfo& f) {
@@ -404,7 +402,7 @@ class Frame final : public Policy {
           shape.increments.emplace_back(pc, int64_t{d.imm});
         }
       } else if (sets_fp) {
-        shape.frame_pointer_pcs.push_back(pc);
+        shape.private_pcs.push_back(pc);
         has_fp = true;
       } else if ((reads_sp && !sp_as_base) || d.arch_rd() == kSp) {
         exposes = true;
@@ -414,12 +412,13 @@ class Frame final : public Policy {
         exposes = true;  // not a leaf
       pc += d.len;
     }
-    shape.is_private = !exposes && !(has_fp && s0_read_as_value) && shape.decrements > 0;
+    shape.is_private = !exposes && !s0_read_as_value && shape.decrements > 0;
     return shape;
   }
 
   const ImageFacts* facts_ = nullptr;
-  std::unordered_set<uint64_t> opens_, closes_, private_, private_fp_;
+  std::unordered_set<uint64_t> opens_, closes_;
+  std::unordered_set<uint64_t> private_;  // a private frame's sp moves and frame-pointer set-ups
 };
 
 }  // namespace
