@@ -15,22 +15,6 @@
 namespace unitag::bench {
 namespace {
 
-uint64_t total_cycles(const GuestRun& r) {
-  uint64_t cycles = 0;
-  for (const auto& h : r.stats.value("per_hart", nlohmann::json::array()))
-    cycles += h.value("cycles", uint64_t{0});
-  return cycles;
-}
-
-std::vector<std::string> one_partition_per_hart(unsigned harts) {
-  std::vector<std::string> flags = {"--harts", std::to_string(harts)};
-  for (unsigned h = 0; h < harts; ++h) {
-    flags.push_back("--partition");
-    flags.push_back(std::to_string(h));
-  }
-  return flags;
-}
-
 // apps/elastic's phases: light, heavy, light, heavy, light tasks.
 constexpr unsigned kLightTasks = 4, kHeavyTasks = 32;
 
@@ -247,7 +231,7 @@ class OffloadSuite final : public Suite {
                           {"outcome", outcome},
                           {"wall_seconds", wall},
                           {"cpu_seconds", r.guest_cpu_seconds()},
-                          {"modeled_cycles", total_cycles(r)},
+                          {"modeled_cycles", r.modeled_cycles()},
                           {"instructions", r.instructions()},
                           {"command", ctx.shown(r.argv)}});
         if (attack == "none") {
@@ -255,7 +239,7 @@ class OffloadSuite final : public Suite {
           benign_cpu[placement] = r.guest_cpu_seconds();
           row.push_back(fixed(wall, 3));
           row.push_back(fixed(r.guest_cpu_seconds(), 3));
-          row.push_back(grouped(total_cycles(r)));
+          row.push_back(grouped(r.modeled_cycles()));
         } else {
           row.push_back(outcome);
         }

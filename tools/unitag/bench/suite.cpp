@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -31,6 +32,27 @@ double GuestRun::guest_cpu_seconds() const {
   if (stats.contains("per_hart"))
     for (const auto& h : stats["per_hart"]) sum += h.value("cpu_seconds", 0.0);
   return sum;
+}
+
+uint64_t GuestRun::modeled_cycles() const {
+  uint64_t sum = 0;
+  if (stats.contains("per_hart"))
+    for (const auto& h : stats["per_hart"]) sum += h.value("cycles", uint64_t{0});
+  return sum;
+}
+
+uint64_t GuestRun::busiest_hart_cycles() const {
+  uint64_t most = 0;
+  if (stats.contains("per_hart"))
+    for (const auto& h : stats["per_hart"]) most = std::max(most, h.value("cycles", uint64_t{0}));
+  return most;
+}
+
+std::vector<std::string> one_partition_per_hart(unsigned harts) {
+  std::vector<std::string> flags = {"--harts", std::to_string(harts)};
+  for (unsigned h = 0; h < harts; ++h)
+    flags.insert(flags.end(), {"--partition", std::to_string(h)});
+  return flags;
 }
 
 std::string line_starting(const std::string& text, std::string_view prefix) {

@@ -35,6 +35,9 @@ struct GuestRun {
   std::vector<std::string> argv;
   uint64_t instructions() const;
   double guest_cpu_seconds() const;  // summed over harts: host CPU time inside the run loops
+  uint64_t modeled_cycles() const;   // summed over harts
+  // The busiest hart's modeled cycles: a run's modeled time when its harts work side by side.
+  uint64_t busiest_hart_cycles() const;
   std::string output_line(std::string_view prefix) const;  // first guest stdout line with prefix
   // The number `format` (sscanf, one %llu) reads after `prefix` on that line; throws, naming
   // the command, when there is no such line or number.
@@ -100,6 +103,8 @@ std::unique_ptr<Suite> make_rules_suite();
 
 // The first line of `text` that starts with `prefix` (empty if none).
 std::string line_starting(const std::string& text, std::string_view prefix);
+// `--harts N --partition 0 ... --partition N-1`: a multikernel of one-hart partitions.
+std::vector<std::string> one_partition_per_hart(unsigned harts);
 
 // Markdown helpers.
 std::string markdown_table(const std::vector<std::string>& headers,

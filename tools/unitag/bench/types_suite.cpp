@@ -8,7 +8,6 @@
 // harts: the modeled critical path (the busiest hart's cycles) and host wall time.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <map>
 
 #include "tools/unitag/bench/suite.h"
@@ -33,11 +32,12 @@ std::string key(const std::string& benchmark, const std::string& config) {
 }
 
 const std::vector<std::string> kParallelBenchmarks = {"fib", "bintrees", "tables", "nbody"};
-const std::vector<int> kPartitions = {1, 2, 4};
+const std::vector<unsigned> kPartitions = {1, 2, 4};
 const std::vector<Config> kParallelConfigs = {{"software", "lisp", "types"},
                                               {"hardware", "lisp-hw", "types"}};
 
-std::string parallel_key(const std::string& benchmark, const std::string& build, int partitions) {
+std::string parallel_key(const std::string& benchmark, const std::string& build,
+                         unsigned partitions) {
   return fmt::format("{}|{}|{}", benchmark, build, partitions);
 }
 
@@ -45,21 +45,6 @@ std::string parallel_key(const std::string& benchmark, const std::string& build,
 std::string summed_result(const GuestRun& r) {
   const std::string line = r.output_line("result ");
   return line.substr(0, line.find(" from"));
-}
-
-// A run's modeled time when its harts work side by side: the busiest hart's cycles.
-uint64_t critical_path_cycles(const GuestRun& r) {
-  uint64_t most = 0;
-  if (r.stats.contains("per_hart"))
-    for (const auto& h : r.stats["per_hart"]) most = std::max(most, h.value("cycles", uint64_t{0}));
-  return most;
-}
-
-uint64_t modeled_cycles(const GuestRun& r) {
-  uint64_t cycles = 0;
-  if (r.stats.contains("per_hart"))
-    for (const auto& h : r.stats["per_hart"]) cycles += h.value("cycles", uint64_t{0});
-  return cycles;
 }
 
 class TypesSuite final : public Suite {
@@ -89,17 +74,15 @@ class TypesSuite final : public Suite {
     // --quick).
     for (const std::string& b : kParallelBenchmarks)
       for (const Config& c : kParallelConfigs)
-        for (const int n : kPartitions)
+        for (const unsigned n : kPartitions)
           for (const bool deterministic : {true, false}) {
             if (!deterministic && ctx.quick) continue;
             steps.push_back({fmt::format("lisp -p par-{} {} on {} partition(s){}", b, c.label, n,
                                          deterministic ? "" : ", wall time"),
                              [this, &ctx, b, c, n, deterministic] {
-                               std::vector<std::string> flags = {"--harts", std::to_string(n),
-                                                                 "--policy", c.policy};
+                               std::vector<std::string> flags = one_partition_per_hart(n);
+                               flags.insert(flags.end(), {"--policy", c.policy});
                                if (deterministic) flags.push_back("--deterministic");
-                               for (int p = 0; p < n; ++p)
-                                 flags.insert(flags.end(), {"--partition", std::to_string(p)});
                                GuestRun r = run_guest_ok(ctx, c.image, flags,
                                                          {"-s", "-n", std::to_string(scale_), "-p",
                                                           fmt::format("/bench/par-{}.lisp", b)});
@@ -131,9 +114,9 @@ class TypesSuite final : public Suite {
         const Measured& m = runs_[key(b, c.label)];
         const bool hardware = c.image == "lisp-hw";
         const Measured& reference = c.policy == "types,heap,cfi" ? sw_composed : sw;
-        const uint64_t cycles = modeled_cycles(m.run);
+        const uint64_t cycles = m.run.modeled_cycles();
         const double speedup =
-            static_cast<double>(modeled_cycles(reference.run)) / static_cast<double>(cycles);
+            static_cast<double>(reference.run.modeled_cycles()) / static_cast<double>(cycles);
         const bool same_output = m.run.process.out == base.run.process.out;
         const nlohmann::json tags = m.run.stats.value("tags", nlohmann::json::object());
         const double hit_rate = tags.value("rule_cache_hit_rate", 1.0);
@@ -178,13 +161,13 @@ class TypesSuite final : public Suite {
     nlohmann::json series = nlohmann::json::array();
     for (const std::string& b : kParallelBenchmarks) {
       const GuestRun& one = parallel_[parallel_key(b, "software", 1)];
-      const double one_cycles = static_cast<double>(critical_path_cycles(one));
+      const double one_cycles = static_cast<double>(one.busiest_hart_cycles());
       const double one_wall = wall_seconds(b, "software", 1);
       for (const Config& c : kParallelConfigs) {
         nlohmann::json xs = nlohmann::json::array(), ys = nlohmann::json::array();
-        for (const int n : kPartitions) {
+        for (const unsigned n : kPartitions) {
           const GuestRun& r = parallel_[parallel_key(b, c.label, n)];
-          const uint64_t path = critical_path_cycles(r);
+          const uint64_t path = r.busiest_hart_cycles();
           const double wall = wall_seconds(b, c.label, n);
           const double speedup = one_cycles / static_cast<double>(path);
           const double wall_speedup = wall > 0 ? one_wall / wall : 0.0;
@@ -245,7 +228,7 @@ class TypesSuite final : public Suite {
   std::map<std::string, Measured> runs_;
   std::map<std::string, GuestRun> parallel_, parallel_wall_;  // deterministic; a thread per hart
 
-  double wall_seconds(const std::string& b, const std::string& build, int n) const {
+  double wall_seconds(const std::string& b, const std::string& build, unsigned n) const {
     const auto it = parallel_wall_.find(parallel_key(b, build, n));
     return it == parallel_wall_.end() ? 0.0 : it->second.stats.value("wall_seconds", 0.0);
   }
