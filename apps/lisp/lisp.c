@@ -74,6 +74,13 @@ void bind_global(const char* name, int64_t value) {
   OBJ(sym, sym)->bound = 1;
 }
 
+/* The -s line; the types suite and the tests read it. */
+void print_stats(uint64_t fast_ops, uint64_t type_misses, uint64_t collections) {
+  printf("stats: %llu fast-path type checks, %llu misses, %llu collections\n",
+         (unsigned long long)fast_ops, (unsigned long long)type_misses,
+         (unsigned long long)collections);
+}
+
 val run_program(const char* src) {
   push(read_all(src));
   val last = NIL;
@@ -120,9 +127,6 @@ int main(int argc, char** argv) {
   bind_global("scale", scale);
   run_program(src);
   fflush(stdout);
-  if (stats)
-    printf("stats: %llu fast-path type checks, %llu misses, %llu collections\n",
-           (unsigned long long)stat_fast_ops, (unsigned long long)stat_type_misses,
-           (unsigned long long)gc_collections);
+  if (stats) print_stats(stat_fast_ops, stat_type_misses, gc_collections);
   return 0;
 }

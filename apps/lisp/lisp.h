@@ -152,6 +152,7 @@ extern int64_t* unit_counter;
 void bind_global(const char* name, int64_t value);
 val run_program(const char* src);
 int run_parallel(const char* src, int64_t scale, int stats);
+void print_stats(uint64_t fast_ops, uint64_t type_misses, uint64_t collections);
 
 /* Evaluator (eval.c) and builtins (builtins.c). */
 val eval(val x, val env);

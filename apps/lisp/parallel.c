@@ -79,9 +79,6 @@ int run_parallel(const char* src, int64_t scale, int stats) {
   printf("result %lld from %d worker%s:", (long long)total, workers, workers == 1 ? "" : "s");
   for (int w = 0; w < workers; ++w) printf(" %lld", (long long)shares[w].result);
   printf("\n");
-  if (stats)
-    printf("stats: %llu fast-path type checks, %llu misses, %llu collections\n",
-           (unsigned long long)fast_ops, (unsigned long long)misses,
-           (unsigned long long)collections);
+  if (stats) print_stats(fast_ops, misses, collections);
   return 0;
 }
