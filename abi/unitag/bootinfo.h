@@ -19,6 +19,7 @@
 #define UNITAG_POLICY_STACK (1u << 2)
 #define UNITAG_POLICY_CFI (1u << 3)
 #define UNITAG_POLICY_FRAME (1u << 4)
+#define UNITAG_POLICY_MTE (1u << 8)
 #define UNITAG_POLICY_BOUNDS (1u << 9)
 #define UNITAG_POLICY_TYPES (1u << 10)
 

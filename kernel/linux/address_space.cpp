@@ -6,6 +6,7 @@
 
 #include "arch/riscv64/clint.h"
 #include "linux/process.h"
+#include "unitag/bootinfo.h"
 #include "unitag/kernel.h"
 #include "unitag/tag_isa.h"
 
@@ -334,6 +335,16 @@ bool AddressSpace::copy_out(uint64_t va, const void* src, size_t n) {
 bool AddressSpace::write_initial(uint64_t va, const void* src, size_t n) {
   SpinGuard g(lock_);
   return copy(va, const_cast<void*>(src), n, true, 0, true);
+}
+
+void AddressSpace::populate_for_tags(uint64_t start, uint64_t end) {
+  constexpr uint64_t kColouring = UNITAG_POLICY_HEAP | UNITAG_POLICY_BOUNDS | UNITAG_POLICY_MTE;
+  if (!(uk_boot_info()->policies & kColouring)) return;
+  SpinGuard g(lock_);
+  for (uint64_t page = start & ~(kPageSize - 1); page < end; page += kPageSize) {
+    const Area* a = area_of(page);
+    if (a && (a->prot & Access::kWrite)) (void)page_for(page, 0, true);
+  }
 }
 
 void AddressSpace::tag_image_pages(uint64_t va, size_t n) {

@@ -68,6 +68,10 @@ class AddressSpace {
   bool copy_out(uint64_t va, const void* src, size_t n);
   // Loading the program: writes whatever the page permissions.
   bool write_initial(uint64_t va, const void* src, size_t n);
+  // With an allocation-colouring policy on (heap, mte, bounds: they colour a block when the
+  // program's malloc returns it, by the pages mapped then), maps every page of a writable
+  // [start, end) now instead of on first touch. Untagged runs keep demand paging.
+  void populate_for_tags(uint64_t start, uint64_t end);
   // Hands the pages holding [va, va + n) of the program image to the tag engine (tag.image), so
   // its code and globals get their load-time tags; nothing without tag policies.
   void tag_image_pages(uint64_t va, size_t n);

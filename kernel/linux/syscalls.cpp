@@ -15,7 +15,8 @@ namespace uk::linux_abi {
 namespace {
 
 constexpr uint64_t kPid = 1;  // the only process, and its only thread
-constexpr uint64_t kMapFixed = 0x10, kMapAnonymous = 0x20, kMapFixedNoReplace = 0x100000;
+constexpr uint64_t kMapFixed = 0x10, kMapAnonymous = 0x20, kMapStack = 0x20000,
+                   kMapFixedNoReplace = 0x100000;
 constexpr uint64_t kMremapMaymove = 1;
 constexpr int kSigabrt = 6, kSigkill = 9, kSigstop = 19;
 
@@ -41,6 +42,7 @@ int64_t sys_brk(Process& p, const uint64_t* a) {
     if (new_top - p.brk_start > (1ull << 32) || more_than_free(new_top - old_top) ||
         !p.memory.map_area(old_top, new_top, kRead | kWrite))
       return int64_t(p.brk_end);
+    p.memory.populate_for_tags(old_top, new_top);
   } else if (new_top < old_top) {
     p.memory.unmap(new_top, old_top);
   }
@@ -78,6 +80,8 @@ int64_t sys_mmap(Process& p, const uint64_t* a) {
       p.memory.unmap(at, at + length);
       return r;
     }
+  } else if (!(flags & kMapStack)) {
+    p.memory.populate_for_tags(at, at + length);  // malloc's large blocks and arenas
   }
   return int64_t(at);
 }
@@ -90,7 +94,9 @@ int64_t sys_munmap(Process& p, const uint64_t* a) {
 
 int64_t sys_mprotect(Process& p, const uint64_t* a) {
   if (a[0] & (kPageSize - 1)) return -kEINVAL;
-  return p.memory.protect(a[0], a[0] + page_up(a[1]), unsigned(a[2]) & 7) ? 0 : -kENOMEM;
+  if (!p.memory.protect(a[0], a[0] + page_up(a[1]), unsigned(a[2]) & 7)) return -kENOMEM;
+  p.memory.populate_for_tags(a[0], a[0] + page_up(a[1]));  // a malloc arena growing
+  return 0;
 }
 
 int64_t sys_mremap(Process& p, const uint64_t* a) {
@@ -106,6 +112,7 @@ int64_t sys_mremap(Process& p, const uint64_t* a) {
   if (!at || !p.memory.map_area(at, at + new_size, kRead | kWrite)) return -kENOMEM;
   p.memory.move_pages(old, at, old_size);
   p.memory.unmap(old, old + old_size);
+  p.memory.populate_for_tags(at + old_size, at + new_size);
   return int64_t(at);
 }
 

@@ -50,7 +50,8 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
       for (const auto& p : policies_) masks_[op][pc_default] |= p->inputs(OpGroup(op), pc_default);
   for (const uint8_t m : subscribers<BoundCallEntry>())
     for (const std::string& name : policies_[m]->bound_functions(facts_))
-      if (const FunctionInfo* f = facts_.function_named(name)) {
+      if (const FunctionInfo* f = facts_.function_named(name);
+          f != nullptr && (facts_.program() == nullptr || facts_.in_program(f->start))) {
         bound_.try_emplace(f->start, BoundEntry{0, name}).first->second.members |= 1u << m;
       }
   tag_image();
@@ -112,6 +113,20 @@ uint64_t TagEngine::tag_program_page(uint64_t va, uint64_t pa, uint64_t size) {
       }
     }
   return words;
+}
+
+void TagEngine::park_bound_call(ParkedCall call) {
+  std::lock_guard<std::mutex> lock(mu_);
+  parked_[call.trap_sp] = std::move(call);
+}
+
+bool TagEngine::resume_bound_call(uint64_t sp, uint8_t priv, ParkedCall& out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = parked_.find(sp);
+  if (it == parked_.end() || it->second.priv != priv) return false;
+  out = std::move(it->second);
+  parked_.erase(it);
+  return true;
 }
 
 void TagEngine::attach(Hart& hart) {

@@ -105,6 +105,22 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   uint64_t update_range(size_t m, uint64_t base, uint64_t size, Meta (*f)(Meta, Meta), Meta arg);
   uint64_t copy_values(size_t m, uint64_t from, uint64_t to, uint64_t size,
                        Meta (*merge)(Meta dst, Meta src));
+  // A bound call whose hart trapped into a more privileged mode (glibc's malloc making a system
+  // call into the Linux personality): the handler runs checked, and the call waits here, keyed
+  // by the sp it trapped with, until a return to its mode with that sp (on any hart) resumes it.
+  struct ParkedCall {
+    BoundCall call;
+    std::string name;
+    uint32_t members = 0;
+    uint64_t return_pc = 0, sp = 0;  // the call's return address and sp at entry
+    uint64_t trap_sp = 0;            // sp when it trapped: what the handler returns with
+    uint8_t priv = 0;
+  };
+  // Whether bound calls may trap (a Linux program's allocator is bound): then xRETs are
+  // special, and bound calls run on the interpreter, which sees the trap.
+  bool parks_bound_calls() const { return facts_.program() != nullptr && !bound_.empty(); }
+  void park_bound_call(ParkedCall call);
+  bool resume_bound_call(uint64_t sp, uint8_t priv, ParkedCall& out);
   const BoundEntry* bound_at(uint64_t pc) const {
     auto it = bound_.find(pc);
     return it == bound_.end() ? nullptr : &it->second;
@@ -143,6 +159,7 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   ShadowMemory shadow_;
   std::array<std::array<unsigned, 2>, static_cast<size_t>(OpGroup::kCount)> masks_{};
   std::unordered_map<uint64_t, BoundEntry> bound_;
+  std::unordered_map<uint64_t, ParkedCall> parked_;  // by sp; under mu_
   std::array<std::vector<uint8_t>, std::variant_size_v<Event>> subscribers_;
   std::vector<std::unique_ptr<HartTagger>> harts_;
 

@@ -147,9 +147,11 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   CodeKey k{};
   e.op = op;
   const bool memory = accesses_memory(op) || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree;
-  const bool special = bound || op == OpGroup::kTagAlloc || op == OpGroup::kTagFree ||
-                       op == OpGroup::kTagBound || op == OpGroup::kTagSetType ||
-                       op == OpGroup::kTagTypeOf || op == OpGroup::kTagImage;
+  const bool trap_return = (d.op == Op::mret || d.op == Op::sret) && engine_.parks_bound_calls();
+  const bool special = bound || trap_return || op == OpGroup::kTagAlloc ||
+                       op == OpGroup::kTagFree || op == OpGroup::kTagBound ||
+                       op == OpGroup::kTagSetType || op == OpGroup::kTagTypeOf ||
+                       op == OpGroup::kTagImage;
   e.flags =
       (memory ? kMemory : 0) | (writes_memory(op) ? kWritesMemory : 0) | (special ? kSpecial : 0);
   k.access_size = ops.mem_bytes;
@@ -254,6 +256,7 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   bound_members_ = b->members;
   bound_return_ = ra;
   bound_sp_ = hart_.x[kSp];
+  bound_priv_ = static_cast<uint8_t>(hart_.priv);
   call_ = BoundCall{};
   call_name_ = b->name;
   call_.function = call_name_;
@@ -301,6 +304,36 @@ void HartTagger::charge_tag_op(uint64_t words) {
   tag_op_cycles_ += cycles;
   hart_.extra_cycles += cycles;
   coproc_.add_work(checked_, trusted_, cycles);
+}
+
+void HartTagger::park_bound_call() {
+  // Called at the handler's first instruction: sp is still the one the call trapped with.
+  engine_.park_bound_call(TagEngine::ParkedCall{call_, call_name_, bound_members_, bound_return_,
+                                                bound_sp_, hart_.x[kSp], bound_priv_});
+  in_bound_ = false;
+  current_epoch_ = fast_epoch();
+  bound_return_ = ~uint64_t{0};
+}
+
+bool HartTagger::trap_returned(const DecodedInsn& d, uint64_t pc) {
+  prev_pc_ = pc;
+  // The mode the xRET returns to, and the sp it returns with (restored before it).
+  const Priv to = d.op == Op::mret
+                      ? static_cast<Priv>((hart_.mstatus & mstatus::kMpp) >> mstatus::kMppShift)
+                      : ((hart_.mstatus & mstatus::kSpp) ? Priv::S : Priv::U);
+  TagEngine::ParkedCall p;
+  if (in_bound_ || !engine_.resume_bound_call(hart_.x[kSp], static_cast<uint8_t>(to), p))
+    return true;
+  call_name_ = std::move(p.name);
+  call_ = p.call;
+  call_.function = call_name_;
+  bound_members_ = p.members;
+  bound_return_ = p.return_pc;
+  bound_sp_ = p.sp;
+  bound_priv_ = p.priv;
+  in_bound_ = true;
+  current_epoch_ = kInBound;  // the next instruction takes check_slowly: the trusted loop
+  return true;
 }
 
 bool HartTagger::tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag) {

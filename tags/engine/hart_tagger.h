@@ -138,6 +138,10 @@ class HartTagger final : public ExecutionHooks {
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
   [[gnu::noinline]] bool start_bound_call(uint64_t pc);
   void finish_bound_call(uint64_t pc);
+  // The bound call's hart trapped (its privilege changed): the call waits in the engine and the
+  // handler is checked; an xRET back to the caller's mode and sp resumes it (trap_returned).
+  void park_bound_call();
+  bool trap_returned(const DecodedInsn& d, uint64_t pc);
   [[gnu::noinline]] bool tag_instruction(const DecodedInsn& d, uint64_t pc, Tag rs1_tag);
   // A tag write of `words` words: one tag instruction plus one tag-line write per 8 words (a
   // 64-byte line of tags), in the in-core and co-processor models.
@@ -186,6 +190,7 @@ class HartTagger final : public ExecutionHooks {
   bool switch_ = false;
   uint32_t bound_members_ = 0;  // BoundEntry::members of the call in progress
   uint64_t bound_return_ = ~uint64_t{0}, bound_sp_ = 0;
+  uint8_t bound_priv_ = 0;  // the caller's privilege (a trap changes it)
   BoundCall call_;
   std::string call_name_;
 

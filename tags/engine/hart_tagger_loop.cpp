@@ -74,6 +74,7 @@ bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t a
 }
 
 bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t addr) {
+  if (in_bound_ && static_cast<uint8_t>(hart.priv) != bound_priv_) park_bound_call();
   if (in_bound_) {
     // The allocator runs trusted and untracked (in hardware: under a PC tag whose rules always
     // allow) until it returns to the recorded return address with the caller's stack; its
@@ -102,6 +103,7 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
         c.op == OpGroup::kTagSetType || c.op == OpGroup::kTagTypeOf || c.op == OpGroup::kTagImage)
       return tag_instruction(d, pc, rs1_tag);
     if (c.flags & kWritesSp) return stack_pointer_written(d, pc);
+    if (c.op == OpGroup::kSystem) return trap_returned(d, pc);
     // The entry of a bound function (checked above like any instruction, e.g. as a call target).
     // prev_pc_ is still the instruction that jumped here: the call site, even for a tail call.
     return start_bound_call(pc);
@@ -116,9 +118,17 @@ bool HartTagger::before_instruction(Hart& hart, const DecodedInsn& d, uint64_t p
 }
 
 bool HartTagger::check_trusted(Hart& hart, uint64_t pc, uint64_t& trusted) {
-  if (in_bound_ && !returns_from_bound(hart, pc)) [[likely]] {
+  if (in_bound_ && !returns_from_bound(hart, pc) && static_cast<uint8_t>(hart.priv) == bound_priv_)
+      [[likely]] {
     ++trusted;
     return true;
+  }
+  if (in_bound_ && static_cast<uint8_t>(hart.priv) != bound_priv_) {
+    // A trap inside the call: its handler (another mode's code) is checked, in the tagged loop.
+    flush_count(trusted, trusted_);
+    park_bound_call();
+    switch_ = true;
+    return false;
   }
   if (in_bound_) {
     flush_count(trusted, trusted_);  // the co-processor model reads the position at the return
@@ -188,7 +198,7 @@ uint64_t HartTagger::execute(Hart& hart, uint64_t budget) {
   uint64_t done = 0;
   for (;;) {
     switch_ = false;
-    if (in_bound_ && translated) {
+    if (in_bound_ && translated && !engine_.parks_bound_calls()) {
       hart.translate_trusted(bound_return_, &trusted_);
       done += hart.execute_loop(TrustedTranslatedChecks{{this}}, budget - done);
       hart.translate_trusted(0, nullptr);

@@ -6,7 +6,8 @@
 // multiple of 8 records how many of its bytes are past the end (HWASan's short granules), and a
 // store or narrow load touching them is a heap-buffer-overflow, so off-by-one errors inside that
 // word are caught. Binds to picolibc's malloc/free/calloc/realloc/aligned_alloc/memalign/
-// posix_memalign by symbol, or to the custom-0 tag instructions of a tag-aware allocator.
+// posix_memalign by symbol (or a Linux program's glibc ones), or to the custom-0 tag
+// instructions of a tag-aware allocator.
 // Costs: tags grow with allocations (a colour each, plus one per odd-sized last word), so
 // pointer-heavy code misses the rule cache more; option colours=N bounds that with a reused
 // palette (neighbours always differ), at the price of missing stale pointers whose block was
@@ -23,6 +24,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 
 #include "tags/policies/pointer_tags.h"
@@ -32,6 +34,30 @@ namespace heap {
 namespace {
 // Data accesses the colours must match for (tag.get only reads a tag, not the data).
 bool is_access(OpGroup op) { return accesses_memory(op) && op != OpGroup::kTagGet; }
+
+// a + b (a - b when subtracting) as a formal sum of colours: equal terms of one sign merge, a
+// term and its negation cancel, and a sum left with two different colours of one sign says
+// nothing (0, unchecked).
+Meta add_sums(Meta a, Meta b, bool subtract) {
+  std::array<uint32_t, 2> p{plus(a), subtract ? minus(b) : plus(b)};
+  std::array<uint32_t, 2> m{minus(a), subtract ? plus(b) : minus(b)};
+  for (uint32_t& x : p)
+    for (uint32_t& y : m)
+      if (x != kNoColour && x == y) x = y = kNoColour;
+  auto one = [](const std::array<uint32_t, 2>& t, bool& ok) {
+    if (t[0] && t[1] && t[0] != t[1]) ok = false;
+    return t[0] ? t[0] : t[1];
+  };
+  bool ok = true;
+  const uint32_t plus_colour = one(p, ok), minus_colour = one(m, ok);
+  return ok ? sum(plus_colour, minus_colour) : 0;
+}
+
+// The register a move or pointer arithmetic leaves (nullopt for other opgroups).
+std::optional<Meta> pointer_arithmetic(OpGroup op, Meta ci, Meta rs1, Meta rs2) {
+  if (op == OpGroup::kAdd) return add_sums(rs1, rs2, (ci & kSubtracts) != 0);
+  return derived_pointer_tag(op, ci, rs1, rs2);  // moves and masks: as for any pointer tag
+}
 }  // namespace
 
 std::string_view Heap::summary() const {
@@ -66,7 +92,7 @@ Meta Heap::code_meta(const ImageFacts& facts, uint64_t pc) const {
 }
 
 const Denial* Heap::rule(const RuleInputs& in, RuleOutputs& out) const {
-  if (const auto rd = derived_pointer_tag(in.op, in.ci, in.rs1, in.rs2)) {
+  if (const auto rd = pointer_arithmetic(in.op, in.ci, in.rs1, in.rs2)) {
     out.rd = *rd;
     return nullptr;
   }
@@ -74,7 +100,7 @@ const Denial* Heap::rule(const RuleInputs& in, RuleOutputs& out) const {
     return in.ci & kAuthority ? nullptr : &kTagAuthority;
   if (!is_access(in.op)) return nullptr;
   const bool trusted = in.ci & kAuthority;
-  const uint32_t ptr = static_cast<uint32_t>(in.rs1), loc = location(in.mem);
+  const uint32_t ptr = pointee(in.rs1), loc = location(in.mem);
   const bool store = writes_memory(in.op);
   if (!trusted && ptr != kNoColour && ptr != loc) return store ? &kStoreColour : &kLoadColour;
   // The bytes past an allocation's end in its last word belong to nobody, whatever the
@@ -85,11 +111,11 @@ const Denial* Heap::rule(const RuleInputs& in, RuleOutputs& out) const {
       !(in.overhang == kWholeWord && in.op == OpGroup::kLoad64))
     return store ? &kStorePastEnd : &kLoadPastEnd;
   const StoredPointerFlow flow = stored_pointer_flow(in.op, in.ci);
-  if (flow.rd_gets_stored) out.rd = value(in.mem);
+  if (flow.rd_gets_stored) out.rd = from_stored(value(in.mem));
   if (store)  // a narrower store breaks a stored pointer
     out.mem = flow.writes
                   ? word(location_and_tail(in.mem),
-                         static_cast<uint32_t>(stored_pointer_after(flow, value(in.mem), in.rs2)))
+                         to_stored(stored_pointer_after(flow, from_stored(value(in.mem)), in.rs2)))
                   : in.mem;
   return nullptr;
 }

@@ -24,6 +24,20 @@ namespace unitag::tags::heap {
 inline constexpr Meta kAuthority = kAllocatorAuthority;  // kSubtracts: pointer_tags.h
 inline constexpr unsigned kMetaTailShift = 29;
 inline constexpr uint32_t kColourMask = (1u << kMetaTailShift) - 1;
+// A register's metadata is a formal sum of pointers: bits 0-31 the colour it adds, bits 32-63
+// the colour it subtracts (x - p: 0 - p, or q - p for another object's q), so that adding p
+// back cancels (compilers re-base one array on another: `src + (dst - src)` in glibc's memcpy
+// is dst). Only a value with no subtracted colour points into an allocation.
+inline uint32_t plus(Meta r) { return static_cast<uint32_t>(r); }
+inline uint32_t minus(Meta r) { return static_cast<uint32_t>(r >> 32); }
+inline Meta sum(uint32_t plus, uint32_t minus) { return Meta{plus} | Meta{minus} << 32; }
+// The allocation a register points into (kNoColour: none, unchecked).
+inline uint32_t pointee(Meta r) { return minus(r) == kNoColour ? plus(r) : kNoColour; }
+// A stored pointer (a memory word's bits 32-63) is one colour, or one subtracted colour marked
+// kMinus; a value with both loses the added one (it then cancels to unchecked, never wrong).
+inline constexpr uint32_t kMinus = 1u << 31;
+inline uint32_t to_stored(Meta r) { return minus(r) ? minus(r) | kMinus : plus(r); }
+inline Meta from_stored(uint32_t v) { return v & kMinus ? sum(0, v & ~kMinus) : sum(v, 0); }
 inline uint32_t location(Meta m) { return static_cast<uint32_t>(m) & kColourMask; }
 inline uint32_t location_and_tail(Meta m) { return static_cast<uint32_t>(m); }
 inline unsigned tail(Meta m) { return static_cast<uint32_t>(m) >> kMetaTailShift; }
@@ -60,7 +74,10 @@ class Heap final : public Policy {
   // heap.cpp: the rule and the tags at load.
   std::string_view name() const override { return "heap"; }
   std::string_view summary() const override;
-  void prepare(const ImageFacts&, const SourceLines& lines) override { lines_ = &lines; }
+  void prepare(const ImageFacts& facts, const SourceLines& lines) override {
+    facts_ = &facts;
+    lines_ = &lines;
+  }
   std::optional<std::string> set_option(std::string_view key, std::string_view value) override;
   std::vector<std::string> options() const override;
   unsigned inputs(OpGroup op, bool) const override;
@@ -70,10 +87,11 @@ class Heap final : public Policy {
   // Colours are only compared and copied: one modeled rule serves every allocation.
   std::vector<IdentityField> identity_fields() const override {
     return {{Site::kRegister, 0, 32, kFirstColour, kColourMask},
+            {Site::kRegister, 32, 32, kFirstColour, kColourMask},
             {Site::kMemory, 0, kMetaTailShift, kFirstColour, kColourMask},
             // The tail bytes: the rule only copies them (the engine turns them into overhangs).
             {Site::kMemory, kMetaTailShift, 3, 1, 7},
-            {Site::kMemory, 32, 32, kFirstColour, kColourMask}};
+            {Site::kMemory, 32, kMetaTailShift, kFirstColour, kColourMask}};
   }
 
   // heap_binding.cpp: the allocator's calls and tag instructions, and host writes.
@@ -101,6 +119,7 @@ class Heap final : public Policy {
   Explanation colour_mismatch(const RuleInputs& in, bool has_addr, uint64_t addr) const;
 
   AllocationRegistry registry_;
+  const ImageFacts* facts_ = nullptr;
   const SourceLines* lines_ = nullptr;
 };
 

@@ -48,10 +48,11 @@ EventSet Heap::events() const {
 const Denial* Heap::on_event(const Event& e, TagAccess& tags) {
   if (const auto* entry = std::get_if<BoundCallEntry>(&e)) {
     const BoundCall& call = entry->call;
+    if (called_by_allocator(*facts_, call)) return nullptr;
     if ((call.function == "free" || call.function == "realloc") && call.args[0] != 0)
-      return check_free(call.args[0], static_cast<uint32_t>(call.arg_meta[0]));
+      return check_free(call.args[0], pointee(call.arg_meta[0]));
   } else if (const auto* ret = std::get_if<BoundCallReturn>(&e)) {
-    allocator_returned(ret->call, tags);
+    if (!called_by_allocator(*facts_, ret->call)) allocator_returned(ret->call, tags);
   } else if (const auto* t = std::get_if<TagInstruction>(&e)) {
     return tag_instruction(*t, tags);
   } else if (const auto* w = std::get_if<HostWrite>(&e)) {
@@ -98,7 +99,7 @@ const Denial* Heap::tag_instruction(const TagInstruction& t, TagAccess& tags) {
     tags.set_reg_meta(t.rd, colour);
     return nullptr;
   }
-  if (const Denial* d = check_free(t.rs1, static_cast<uint32_t>(tags.reg_meta(0)))) return d;
+  if (const Denial* d = check_free(t.rs1, pointee(tags.reg_meta(0)))) return d;
   release(t.rs1, tags.pc(), tags);
   return nullptr;
 }

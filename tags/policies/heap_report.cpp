@@ -14,12 +14,17 @@ std::string Heap::describe(Meta m, Site site) const {
     case Site::kInstruction:
       return m & kAuthority ? "allocator authority" : m & kSubtracts ? "subtracts" : "-";
     case Site::kRegister:
-      return m ? "pointer to " + colour_name(static_cast<uint32_t>(m)) : "-";
+      if (minus(m) == kNoColour) return m ? "pointer to " + colour_name(plus(m)) : "-";
+      return (plus(m) ? "pointer to " + colour_name(plus(m)) + " " : std::string()) +
+             "minus a pointer to " + colour_name(minus(m));
     case Site::kMemory: {
       if (m == 0) return "-";
       std::string s = "word of " + colour_name(location(m));
       if (tail(m)) s += fmt::format(", its last {} bytes past the allocation's end", tail(m));
-      if (value(m)) s += ", holds a pointer to " + colour_name(value(m));
+      if (value(m) & kMinus)
+        s += ", holds minus a pointer to " + colour_name(value(m) & ~kMinus);
+      else if (value(m))
+        s += ", holds a pointer to " + colour_name(value(m));
       return s;
     }
   }
@@ -31,7 +36,7 @@ Explanation Heap::explain(const Denial& d, const RuleInputs& in, bool has_addr,
   if (&d == &kTagAuthority) return {{}, "application code tried to colour or free memory tags"};
   if (&d == &kDoubleFree || &d == &kFreeInterior || &d == &kFreeNonHeap) {
     std::string s = fmt::format("free(0x{:x})\n", addr);
-    if (auto a = registry_.by_colour(static_cast<uint32_t>(in.rs1), addr))
+    if (auto a = registry_.by_colour(pointee(in.rs1), addr))
       s += allocation_text(*a);
     else if (auto live = registry_.live_containing(addr))
       s += allocation_text(*live);
@@ -61,7 +66,7 @@ std::string Heap::overflow_text(const RuleInputs& in, uint64_t addr) const {
 // The pointer's colour differs from the word's: the pointer's allocation says what went wrong
 // (freed: a use after free; the address outside it: an overflow or underflow).
 Explanation Heap::colour_mismatch(const RuleInputs& in, bool has_addr, uint64_t addr) const {
-  const auto mine = registry_.by_colour(static_cast<uint32_t>(in.rs1), addr);
+  const auto mine = registry_.by_colour(pointee(in.rs1), addr);
   std::string kind, s;
   if (mine) {
     if (mine->freed)
@@ -91,7 +96,14 @@ Explanation Heap::colour_mismatch(const RuleInputs& in, bool has_addr, uint64_t 
       s += "\n";
   } else if (auto other = registry_.by_colour(loc, addr);
              other && (!mine || other->id != mine->id)) {
-    s += "the word belongs to another allocation:\n" + allocation_text(*other);
+    // A Linux program's pages come from the library OS's heap, in blocks the kernel allocated:
+    // its malloc's metadata and unused memory still carry the kernel block's colour.
+    if (facts_->program() != nullptr && mine && facts_->in_program(mine->alloc_site) &&
+        !facts_->in_program(other->alloc_site))
+      s += "the word is not in any of the program's allocations (its malloc's metadata or free "
+           "memory)\n";
+    else
+      s += "the word belongs to another allocation:\n" + allocation_text(*other);
   }
   return {kind, s};
 }

@@ -5,7 +5,10 @@
 namespace unitag::tags {
 
 std::vector<std::string> standard_allocator_bindings(const ImageFacts& facts) {
-  if (facts.image().symbol_address(UNITAG_TAG_AWARE_ALLOCATOR_SYMBOL)) return {};
+  // A tag-aware image (the library OS) colours its own blocks; a Linux program it runs is bound
+  // by its own symbols (the engine binds only the program's functions then).
+  if (facts.program() == nullptr && facts.image().symbol_address(UNITAG_TAG_AWARE_ALLOCATOR_SYMBOL))
+    return {};
   return {std::begin(kStandardAllocators), std::end(kStandardAllocators)};
 }
 
@@ -17,7 +20,9 @@ bool is_allocator_code(const ImageFacts& facts, uint64_t pc) {
   return n.rfind(UNITAG_ALLOCATOR_PREFIX, 0) == 0 ||
          n.rfind(UNITAG_ALLOCATOR_RESERVED_PREFIX, 0) == 0 ||
          std::find(std::begin(kStandardAllocators), std::end(kStandardAllocators),
-                   std::string_view(n)) != std::end(kStandardAllocators);
+                   std::string_view(n)) != std::end(kStandardAllocators) ||
+         std::find(std::begin(kGlibcAllocatorInternals), std::end(kGlibcAllocatorInternals),
+                   std::string_view(n)) != std::end(kGlibcAllocatorInternals);
 }
 
 }  // namespace unitag::tags
@@ -53,8 +58,10 @@ Meta amo_meta(Op op) {
 Meta pointer_code_meta(const ImageFacts& facts, uint64_t pc) {
   DecodedInsn d;
   const bool decoded = facts.instruction_at(pc, d);
-  if (decoded && classify(d) == OpGroup::kAdd)
-    return d.op == Op::sub ? kSubtracts : 0;  // authority only matters to accesses and tag ops
+  // Authority only matters to accesses and tag ops.
+  if (decoded && classify(d) == OpGroup::kAdd) return d.op == Op::sub ? kSubtracts : 0;
+  if (decoded && classify(d) == OpGroup::kLogic)
+    return d.op == Op::andi && d.imm >= 0 ? kMasksLow : 0;
   const Meta authority = is_allocator_code(facts, pc) ? kAllocatorAuthority : 0;
   return decoded && classify(d) == OpGroup::kAmo ? authority | amo_meta(d.op) : authority;
 }
@@ -90,9 +97,8 @@ unsigned pointer_tag_inputs(OpGroup op) {
     case OpGroup::kTagSetType:  // giving a value a type keeps the pointer
       return kRs1;
     case OpGroup::kAdd:
-      return kCi | kRs1 | kRs2;
     case OpGroup::kLogic:
-      return kRs1 | kRs2;
+      return kCi | kRs1 | kRs2;
     case OpGroup::kStore64:
     case OpGroup::kAmo:
     case OpGroup::kFpStore:
@@ -118,7 +124,8 @@ std::optional<Meta> derived_pointer_tag(OpGroup op, Meta ci, Meta rs1, Meta rs2)
       // (`path + strlen(s)`) then carried it into a different object: a false positive.
       if (ci & kSubtracts) return rs2 ? 0 : rs1;
       [[fallthrough]];
-    case OpGroup::kLogic:  // alignment masks keep the tag
+    case OpGroup::kLogic:  // alignment masks keep the tag; `p & 7` is an offset
+      if (ci & kMasksLow) return 0;
       return rs1 && rs2 ? (rs1 == rs2 ? rs1 : 0) : rs1 | rs2;
     default:
       return std::nullopt;

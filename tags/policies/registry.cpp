@@ -9,7 +9,7 @@ namespace unitag::tags {
 // Guests read the same bits from the ABI header.
 static_assert(policy_bit::rwx == UNITAG_POLICY_RWX && policy_bit::heap == UNITAG_POLICY_HEAP &&
               policy_bit::stack == UNITAG_POLICY_STACK && policy_bit::cfi == UNITAG_POLICY_CFI &&
-              policy_bit::frame == UNITAG_POLICY_FRAME &&
+              policy_bit::frame == UNITAG_POLICY_FRAME && policy_bit::mte == UNITAG_POLICY_MTE &&
               policy_bit::bounds == UNITAG_POLICY_BOUNDS &&
               policy_bit::types == UNITAG_POLICY_TYPES);
 

@@ -69,10 +69,61 @@ TEST(HeapRule, PointerPlusOrMinusAnIntegerKeepsTheColour) {
   EXPECT_EQ(arithmetic(kColour, 0, /*sub*/ 2), kColour);
 }
 
-TEST(HeapRule, ADifferenceOfPointersOrIntegerMinusPointerIsAnInteger) {
+// A register holds a formal sum: the colour it adds (bits 0-31) and the one it subtracts
+// (bits 32-63).
+constexpr Meta minus(Meta colour) { return colour << 32; }
+constexpr Meta kOther = 9;
+
+TEST(HeapRule, ADifferenceOfPointersIntoOneAllocationIsAnInteger) {
   EXPECT_EQ(arithmetic(kColour, kColour, /*sub*/ 2), 0u);  // end - start: a length
-  EXPECT_EQ(arithmetic(0, kColour, /*sub*/ 2), 0u);        // -p, 8 - (p & 7)
-  EXPECT_EQ(arithmetic(kColour, 9, /*sub*/ 2), 0u);
+}
+
+TEST(HeapRule, SubtractingAPointerCancelsWhenItIsAddedBack) {
+  EXPECT_EQ(arithmetic(0, kColour, /*sub*/ 2), minus(kColour));                // -p
+  EXPECT_EQ(arithmetic(kOther, kColour, /*sub*/ 2), kOther | minus(kColour));  // dst - src
+  // src + (dst - src) is dst (glibc's memcpy re-bases dst on src): checked as dst.
+  EXPECT_EQ(arithmetic(kColour, kOther | minus(kColour), 0), kOther);
+  EXPECT_EQ(arithmetic(kOther | minus(kColour), kColour, 0), kOther);
+  // A stack destination (untagged): src + (stack - src) is untagged, not src.
+  EXPECT_EQ(arithmetic(kColour, minus(kColour), 0), 0u);
+  // x - (q - p) = x + p - q
+  EXPECT_EQ(arithmetic(0, kOther | minus(kColour), /*sub*/ 2), kColour | minus(kOther));
+}
+
+TEST(HeapRule, ASumOfTwoDifferentPointersIsNothing) {
+  EXPECT_EQ(arithmetic(kColour, kOther, 0), 0u);
+  EXPECT_EQ(arithmetic(minus(kColour), kOther, /*sub*/ 2), 0u);  // -p - q
+}
+
+TEST(HeapRule, AValueThatSubtractsAPointerIsNotChecked) {
+  static const auto heap = make_heap_policy();
+  RuleInputs in{OpGroup::kStore, 0, 0, kOther | minus(kColour), 0, kColour, kNoOverhang};
+  RuleOutputs out;
+  EXPECT_FALSE(heap->rule(in, out));
+  in.rs1 = kOther;  // the same word through a plain pointer to another allocation
+  EXPECT_TRUE(heap->rule(in, out));
+}
+
+TEST(HeapRule, AStoredDifferenceKeepsItsSubtractedPointer) {
+  static const auto heap = make_heap_policy();
+  RuleInputs in{OpGroup::kStore64, 0, 0, 0, kOther | minus(kColour), 0, kNoOverhang};
+  RuleOutputs out;
+  EXPECT_FALSE(heap->rule(in, out));
+  RuleInputs load{OpGroup::kLoad64, 0, 0, 0, 0, out.mem, kNoOverhang};
+  RuleOutputs loaded;
+  EXPECT_FALSE(heap->rule(load, loaded));
+  EXPECT_EQ(loaded.rd, minus(kColour));  // the added colour is dropped: it cancels to nothing
+}
+
+TEST(HeapRule, MaskingToLowBitsGivesAnOffset) {
+  static const auto heap = make_heap_policy();
+  RuleInputs in{OpGroup::kLogic, 0, /*masks low*/ 64, kColour, 0, 0, kNoOverhang};
+  RuleOutputs out;
+  EXPECT_FALSE(heap->rule(in, out));
+  EXPECT_EQ(out.rd, 0u);  // p & 7
+  in.ci = 0;
+  EXPECT_FALSE(heap->rule(in, out));
+  EXPECT_EQ(out.rd, kColour);  // p & -8
 }
 
 }  // namespace

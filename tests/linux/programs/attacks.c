@@ -6,6 +6,12 @@
  *                (BUG 0: the same store into a data page)
  *   call BUG     calls through a pointer into the middle of a function (BUG 0: its entry)
  *   tagimage     executes the loader's tag.image in user mode (illegal: SIGILL)
+ *   overflow N   writes N bytes into a 24-byte malloc'd record (N > 24 overflows into the next
+ *                chunk's header)
+ *   memcpy N     copies N bytes into the record's 16-byte name with glibc's memcpy (N > 16
+ *                overflows)
+ *   uaf BUG      reads a malloc'd record's field after free (BUG 0: before free)
+ *   doublefree BUG  frees a record twice (BUG 0: once); glibc's own tcache check aborts
  * Built with -fno-stack-protector so the smash reaches the return address. */
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +52,53 @@ extern long (*const answer_inside)(void);
 
 static long data_word[512] __attribute__((aligned(4096)));
 
+struct record {
+  long id;
+  char name[16];
+};
+
+__attribute__((noinline)) void fill_name(char* dst, int n) {
+  for (int i = 0; i < n; ++i) dst[i] = (char)('a' + i % 26);
+}
+
+__attribute__((noinline)) long record_checksum(const struct record* r) {
+  long sum = r->id;
+  for (int i = 0; i < 16; ++i) sum += r->name[i];
+  return sum;
+}
+
+static int heap_mode(const char* mode, long arg) {
+  /* volatile: the compiler must not see (and warn about) the bugs below */
+  struct record* volatile r = malloc(sizeof *r);
+  struct record* neighbour = malloc(sizeof *neighbour);
+  if (r == NULL || neighbour == NULL) return 1;
+  r->id = 1;
+  neighbour->id = 2;
+  memset(r->name, 0, sizeof r->name);
+  memset(neighbour->name, 0, sizeof neighbour->name);
+  long sum = 0;
+  if (strcmp(mode, "overflow") == 0) {
+    fill_name(r->name, (int)arg - 8); /* the bug when arg > 24: past the record's 24 bytes */
+    sum = record_checksum(r);
+    free(r);
+  } else if (strcmp(mode, "memcpy") == 0) {
+    static const char text[64] = "a name longer than the sixteen bytes of the field";
+    memcpy(r->name, text, (size_t)arg); /* the bug when arg > 16 */
+    sum = record_checksum(r);
+    free(r);
+  } else if (strcmp(mode, "uaf") == 0) {
+    if (!arg) sum = record_checksum(r);
+    free(r);
+    if (arg) sum = record_checksum(r); /* the bug: r is freed */
+  } else {
+    free(r);
+    if (arg) free(r); /* the bug */
+  }
+  printf("%s %ld %ld\n", mode, sum, record_checksum(neighbour));
+  free(neighbour);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "";
   const long arg = argc > 2 ? strtol(argv[2], NULL, 0) : 0;
@@ -68,8 +121,14 @@ int main(int argc, char** argv) {
   } else if (strcmp(mode, "tagimage") == 0) {
     __asm__ volatile(".insn r 0x0b, 0, 2, x0, %0, %1" : : "r"(0x10000L), "r"(0x80000000L));
     printf("tag.image ran in user mode\n");
+  } else if (strcmp(mode, "overflow") == 0 || strcmp(mode, "memcpy") == 0 ||
+             strcmp(mode, "uaf") == 0 || strcmp(mode, "doublefree") == 0) {
+    return heap_mode(mode, arg);
   } else {
-    fprintf(stderr, "usage: attacks smash N | code 0|1 | call 0|1 | tagimage\n");
+    fprintf(stderr,
+            "usage: attacks smash N | code 0|1 | call 0|1 | tagimage | overflow N | memcpy N | "
+            "uaf 0|1 | "
+            "doublefree 0|1\n");
     return 2;
   }
   return 0;

@@ -16,7 +16,9 @@
 #include "abi/unitag/tag_isa.h"
 #include "tags_rt.h"
 
-__attribute__((unused)) static long same_tag(const void* a, const void* b) { return unitag_tag_get(a) == unitag_tag_get(b); }
+__attribute__((unused)) static long same_tag(const void* a, const void* b) {
+  return unitag_tag_get(a) == unitag_tag_get(b);
+}
 
 #if defined(PARTIAL_STORE)
 int main(void) {
@@ -73,7 +75,10 @@ int main(void) {
   volatile uintptr_t hidden = (uintptr_t)block ^ key;
   long* rebuilt = (long*)(hidden ^ key);
   print("rebuilt equals the pointer", rebuilt == block);
-  rebuilt[(neighbour - block)] = 7; /* BUG: into the neighbour; the xors kept the colour */
+  /* The index an attacker supplies: an integer (a pointer difference held in a register would
+     carry "minus block", and rebuilt + (neighbour - block) is then neighbour itself). */
+  volatile int index = (int)(neighbour - block);
+  rebuilt[index] = 7; /* BUG: into the neighbour; the xors kept the colour */
   print("neighbour written", neighbour[0] == 7);
   free(neighbour);
   free(block);
@@ -84,7 +89,8 @@ static long* volatile shared;
 static volatile int freed;
 
 void secondary_main(unsigned long hart) {
-  if (hart != 1) for (;;) __asm__ volatile("wfi");
+  if (hart != 1)
+    for (;;) __asm__ volatile("wfi");
   while (!shared) {
   }
   long* mine = shared; /* hart 1's copy of the pointer */
