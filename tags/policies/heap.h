@@ -111,7 +111,8 @@ class Heap final : public Policy {
   uint32_t allocate(uint64_t p, uint64_t size, uint64_t site, TagAccess& tags, bool keep_values);
   void allocator_returned(const BoundCall& call, TagAccess& tags);
   const Denial* tag_instruction(const TagInstruction& t, TagAccess& tags);
-  void release(uint64_t p, uint64_t site, TagAccess& tags);
+  // Ends the allocation at p that a pointer of `colour` (kNoColour: unknown) names.
+  void release(uint64_t p, uint32_t colour, uint64_t site, TagAccess& tags);
 
   std::string colour_name(uint32_t c) const;
   std::string allocation_text(const Allocation& a) const;

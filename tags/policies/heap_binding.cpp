@@ -73,12 +73,13 @@ void Heap::allocator_returned(const BoundCall& call, TagAccess& tags) {
   else if (call.function == "aligned_alloc" || call.function == "memalign")
     allocate(result, a[1], site, tags, false);
   else if (call.function == "free")
-    release(a[0], site, tags);
+    release(a[0], pointee(call.arg_meta[0]), site, tags);
   else if (call.function == "realloc") {
     const auto old = a[0] ? registry_.live_containing(a[0]) : std::nullopt;
     if (result != 0 && old && result != a[0])  // the block moved: so do its stored pointers
       tags.copy_values(old->base, result, std::min(old->size, a[1]), &take_value);
-    if (a[0] != 0 && (result != 0 || a[1] == 0)) release(a[0], site, tags);
+    if (a[0] != 0 && (result != 0 || a[1] == 0))
+      release(a[0], pointee(call.arg_meta[0]), site, tags);
     allocate(result, a[1], site, tags, true);
   } else if (call.function == "posix_memalign" && result == 0) {
     uint64_t p = 0;
@@ -100,7 +101,7 @@ const Denial* Heap::tag_instruction(const TagInstruction& t, TagAccess& tags) {
     return nullptr;
   }
   if (const Denial* d = check_free(t.rs1, pointee(tags.reg_meta(0)))) return d;
-  release(t.rs1, tags.pc(), tags);
+  release(t.rs1, pointee(tags.reg_meta(0)), tags.pc(), tags);
   return nullptr;
 }
 
@@ -125,8 +126,16 @@ uint32_t Heap::allocate(uint64_t p, uint64_t size, uint64_t site, TagAccess& tag
   return colour;
 }
 
-void Heap::release(uint64_t p, uint64_t site, TagAccess& tags) {
+void Heap::release(uint64_t p, uint32_t colour, uint64_t site, TagAccess& tags) {
   auto a = registry_.live_containing(p);
+  if (a && a->base == p && colour != kNoColour && a->colour != colour) {
+    // Another thread's malloc got the block back while this free was still running (parked at
+    // a system call or preempted inside glibc): the words are the new block's now. Only the
+    // pointer's own allocation ends.
+    if (auto mine = registry_.by_colour(colour, p); mine && !mine->freed && mine->base == p)
+      registry_.mark_freed(mine->id, site, tags.hart());
+    return;
+  }
   if (!a || a->base != p) return;
   registry_.mark_freed(a->id, site, tags.hart());
   tags.update_range(a->base, a->size, &colour_keep_values, kFreedColour);

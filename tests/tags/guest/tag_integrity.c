@@ -16,9 +16,7 @@
 #include "abi/unitag/tag_isa.h"
 #include "tags_rt.h"
 
-__attribute__((unused)) static long same_tag(const void* a, const void* b) {
-  return unitag_tag_get(a) == unitag_tag_get(b);
-}
+__attribute__((unused)) static long same_tag(const void* a, const void* b) { return unitag_tag_get(a) == unitag_tag_get(b); }
 
 #if defined(PARTIAL_STORE)
 int main(void) {
@@ -89,8 +87,7 @@ static long* volatile shared;
 static volatile int freed;
 
 void secondary_main(unsigned long hart) {
-  if (hart != 1)
-    for (;;) __asm__ volatile("wfi");
+  if (hart != 1) for (;;) __asm__ volatile("wfi");
   while (!shared) {
   }
   long* mine = shared; /* hart 1's copy of the pointer */
