@@ -221,7 +221,7 @@ def main():
 
     # rules: the same sources as unikernel apps and as Linux binaries, whole-system rule counts.
     rows = [r for r in suites["rules"]["rows"] if "summary" not in r]
-    expect_rows("rules", rows, [(w, "rwx,stack,cfi,frame") for w in ("hello", "sort")],
+    expect_rows("rules", rows, [(w, "rwx,heap,stack,cfi,frame") for w in ("hello", "sort")],
                 "workload", "policy")
     for r in rows:
         check(r["unikernel_rules"] > 0 and r["linux_binary_rules"] > 0

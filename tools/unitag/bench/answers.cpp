@@ -139,9 +139,8 @@ std::string q3(const Json& suites) {
   const Json* rows = rows_of(suites, "rules");
   if (!rows) return s + "- " + not_measured(suites, "rules") + "\n\n";
   const Json* summary = row_where(*rows, "summary", "rules_linux_over_unikernel_geomean");
-  const auto ratio = range(*rows, "rules_linux_over_unikernel", [](const Json& r) {
-    return r.value("policy", "") == "rwx,stack,cfi,frame";
-  });
+  const auto ratio = range(*rows, "rules_linux_over_unikernel",
+                           [](const Json& r) { return r.value("policy", "") == kRulesComposite; });
   // Each policy's geometric mean over the workloads, in the order the rows name them.
   std::vector<std::pair<std::string, std::pair<double, int>>> per_policy;
   for (const Json& r : *rows) {
@@ -157,17 +156,17 @@ std::string q3(const Json& suites) {
   for (const auto& [p, sum] : per_policy)
     policies +=
         fmt::format("{}{} {:.2f}x", policies.empty() ? "" : ", ",
-                    p == "rwx,stack,cfi,frame" ? "composite" : p, std::exp(sum.first / sum.second));
+                    p == kRulesComposite ? "composite" : p, std::exp(sum.first / sum.second));
   if (summary && found(ratio))
     s += fmt::format(
         "- **{}** The same C source as a Linux binary (with glibc, on the library OS's Linux "
-        "personality) needs {:.2f}x the distinct rules of the unikernel app (geometric mean of "
-        "{} workloads, {:.2f}-{:.2f}x) under `rwx,stack,cfi,frame`{}.\n",
+        "personality) needs {:.2f}x the canonical rules of the unikernel app (geometric mean of "
+        "{} workloads, {:.2f}-{:.2f}x) under `{}`{}.\n",
         number(*summary, "value") > 1 ? "Yes." : "No.", number(*summary, "value"),
-        static_cast<int>(number(*summary, "workloads")), ratio.first, ratio.second,
+        static_cast<int>(number(*summary, "workloads")), ratio.first, ratio.second, kRulesComposite,
         per_policy.size() > 1 ? ". Per policy (geometric means): " + policies : std::string());
   s += "\n*Limits*: the Linux process on the Linux baseline (the third column) is not measured "
-       "(no tags on a Linux boot yet); `heap` does not bind to glibc's allocator yet.\n\n";
+       "(no tags on a Linux boot yet).\n\n";
   return s;
 }
 

@@ -100,6 +100,8 @@ std::unique_ptr<Suite> make_offload_suite();
 std::unique_ptr<Suite> make_types_suite();
 std::unique_ptr<Suite> make_monolithic_suite();
 std::unique_ptr<Suite> make_rules_suite();
+// The rules suite's composite (question 3's answer reads its rows by it).
+inline constexpr const char* kRulesComposite = "rwx,heap,stack,cfi,frame";
 
 // The first line of `text` that starts with `prefix` (empty if none).
 std::string line_starting(const std::string& text, std::string_view prefix);
