@@ -41,9 +41,8 @@ bool CanonicalRules::rename(size_t m, Site site, bool output, std::vector<uint64
   return true;
 }
 
-uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> members,
-                                  uint32_t denial) {
-  if (!enabled_) return next_id_++;
+CanonicalRules::Rule CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> members,
+                                              uint32_t denial) {
   // Scratch buffers reused across calls (the engine calls this under its lock).
   std::vector<uint64_t>& key = key_scratch_;
   std::vector<uint64_t>& outcome = outcome_scratch_;
@@ -56,7 +55,7 @@ uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> 
     const MemberRule& r = members[m];
     RuleInputs in = r.in;
     RuleOutputs out = r.out;
-    bool canonical = r.identities_suffice && !fields_[m].empty();
+    bool canonical = enabled_ && r.identities_suffice && !fields_[m].empty();
     if (canonical) {
       ids.clear();
       // Inputs in a fixed order, so equal patterns of identities give equal keys.
@@ -75,14 +74,16 @@ uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> 
                            in.mem, in.overhang});
     outcome.insert(outcome.end(), {out.pc, out.rd, out.mem});
   }
+  const auto set_index = static_cast<uint32_t>(VectorHash{}(key));
+  if (!enabled_) return {next_id_++, set_index};  // raw keys: every concrete rule is its own
   auto it = rules_.find(key);
   if (it == rules_.end()) {
     rules_.emplace(key, Entry{next_id_, outcome});
-    return next_id_++;
+    return {next_id_++, set_index};
   }
   if (it->second.outcome == outcome) {
     ++merged_;
-    return it->second.id;
+    return {it->second.id, set_index};
   }
   if (unsound_++ == 0) {
     size_t m = 0;
@@ -95,7 +96,7 @@ uint32_t CanonicalRules::classify(uint32_t op_word, std::span<const MemberRule> 
         "identity pattern give different outcomes",
         names_[m], m, op_word);
   }
-  return next_id_++;
+  return {next_id_++, set_index};
 }
 
 }  // namespace unitag::tags

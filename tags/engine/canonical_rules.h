@@ -32,10 +32,16 @@ class CanonicalRules {
   CanonicalRules(std::vector<std::string> names,
                  std::vector<std::vector<IdentityField>> fields_per_member, bool enabled);
 
-  // The id of the canonical rule a concrete rule belongs to: op_word is the rule key's op
-  // (opgroup, pc-default bit, access shape); denial is 0 when allowed (else the engine's index
-  // + 1).
-  uint32_t classify(uint32_t op_word, std::span<const MemberRule> members, uint32_t denial);
+  // A canonical rule: its id (consecutive, in order of first appearance), and a hash of its
+  // key's content, which is what a hardware cache would index its sets by: where a rule lands
+  // must not depend on which unrelated rules were met before it.
+  struct Rule {
+    uint32_t id = 0;
+    uint32_t set_index = 0;
+  };
+  // The canonical rule a concrete rule belongs to: op_word is the rule key's op (opgroup,
+  // pc-default bit, access shape); denial is 0 when allowed (else the engine's index + 1).
+  Rule classify(uint32_t op_word, std::span<const MemberRule> members, uint32_t denial);
 
   bool enabled() const { return enabled_; }
   uint64_t canonical_rules() const { return next_id_; }

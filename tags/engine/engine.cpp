@@ -338,9 +338,11 @@ RuleResult TagEngine::evaluate(const RuleKey& key) {
     out_mem.member[m] = out.mem;
     members[m] = MemberRule{in, out, policies_[m]->identities_suffice(in)};
   }
-  result.canonical =
+  const CanonicalRules::Rule canonical =
       canonical_->classify(key.op(), std::span<const MemberRule>(members.data(), policies_.size()),
                            result.allow ? 0u : result.denial + 1u);
+  result.canonical = canonical.id;
+  result.canonical_set_index = canonical.set_index;
   if (result.allow) {
     result.pc = table_.intern(out_pc);
     result.rd = table_.intern(out_rd);

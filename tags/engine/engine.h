@@ -120,6 +120,12 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   // special, and bound calls run on the interpreter, which sees the trap.
   bool parks_bound_calls() const { return facts_.program() != nullptr && !bound_.empty(); }
   void park_bound_call(ParkedCall call);
+  // Held while a bound call's entry or return events run: what one hart's free does to a
+  // block's tags and what another hart's malloc, handed the same block meanwhile, does to them
+  // happen one after the other, never interleaved word by word.
+  std::unique_lock<std::mutex> lock_allocator_effects() {
+    return std::unique_lock<std::mutex>(allocator_effects_mu_);
+  }
   bool resume_bound_call(uint64_t sp, uint8_t priv, ParkedCall& out);
   const BoundEntry* bound_at(uint64_t pc) const {
     auto it = bound_.find(pc);
@@ -163,6 +169,7 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   std::array<std::vector<uint8_t>, std::variant_size_v<Event>> subscribers_;
   std::vector<std::unique_ptr<HartTagger>> harts_;
 
+  std::mutex allocator_effects_mu_;
   mutable std::mutex mu_;  // guards everything below
   std::unordered_map<RuleKey, RuleResult, RuleKeyHash> memo_;
   std::unique_ptr<CanonicalRules> canonical_;

@@ -14,9 +14,9 @@ namespace unitag::tags {
 namespace {
 constexpr unsigned kRa = 1, kA0 = 10;
 
-// Canonical ids are small consecutive numbers: mixed (splitmix64's finalizer) so that they
-// spread over the modeled cache's sets as a hardware index of the canonical key's bits would,
-// instead of piling into a few sets.
+// A canonical rule's content hash, mixed again (splitmix64's finalizer) so that its low bits,
+// the set index, spread over the modeled cache's sets as a hardware index of the key's bits
+// would.
 size_t canonical_set_hash(uint64_t id) {
   id = (id ^ (id >> 30)) * 0xbf58476d1ce4e5b9ull;
   id = (id ^ (id >> 27)) * 0x94d049bb133111ebull;
@@ -217,7 +217,7 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
     // The modeled cache holds canonical rules: a concrete rule is a hit when its canonical one
     // is cached.
     const RuleKey canonical{key.last_result.canonical};
-    const size_t ch = canonical_set_hash(key.last_result.canonical);
+    const size_t ch = canonical_set_hash(key.last_result.canonical_set_index);
     bool modeled_miss;
     if (cache_.lookup(canonical, ch, modeled_miss) == nullptr) [[unlikely]] {
       if (modeled_miss) {
@@ -262,16 +262,23 @@ bool HartTagger::start_bound_call(uint64_t pc) {
   call_.function = call_name_;
   for (unsigned i = 0; i < 3; ++i) call_.args[i] = hart_.x[kA0 + i];
   // The call site is the instruction that jumped to the entry (a tail call's jump leaves ra
-  // pointing into its caller's caller); failing that, the 4- or 2-byte one before ra.
-  uint32_t word = 0;
+  // pointing into its caller's caller); failing that, the 4- or 2-byte one before ra. Not an
+  // xRET: a trap taken at the entry returns there, and the call then comes from its caller
+  // (glibc's thread-cache shutdown, say, which must still count as allocator code).
+  const auto is_jump = [&](uint64_t at) {
+    uint32_t word = 0;
+    if (!hart_.peek(at, &word, 4)) return false;
+    const DecodedInsn insn = decode(word);
+    return insn.op == Op::jal || insn.op == Op::jalr;
+  };
   call_.call_site = ra - 2;
-  if (prev_pc_ != 0 && prev_pc_ != pc) {
+  if (prev_pc_ != 0 && prev_pc_ != pc && is_jump(prev_pc_)) {
     call_.call_site = prev_pc_;
-  } else if (hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
-    const DecodedInsn prev = decode(word);
-    if (prev.op == Op::jal || prev.op == Op::jalr) call_.call_site = ra - 4;
+  } else if (uint32_t word = 0; hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
+    if (is_jump(ra - 4)) call_.call_site = ra - 4;
   }
   prev_pc_ = pc;
+  const auto effects = engine_.lock_allocator_effects();
   for (uint8_t m = 0; m < engine_.member_count(); ++m) {
     if (!(b->members >> m & 1)) continue;
     for (unsigned i = 0; i < 3; ++i) call_.arg_meta[i] = engine_.table().member(xtag()[kA0 + i], m);
@@ -292,6 +299,7 @@ void HartTagger::finish_bound_call(uint64_t pc) {
   current_epoch_ = fast_epoch();
   pctag() = 0;  // returned to the recorded return address with the caller's stack: a legal return
   bound_return_ = ~uint64_t{0};
+  const auto effects = engine_.lock_allocator_effects();
   for (uint8_t m = 0; m < engine_.member_count(); ++m) {
     if (!(bound_members_ >> m & 1)) continue;
     Access access(*this, m, pc);

@@ -70,7 +70,8 @@ struct RuleResult {
   uint8_t denying_policy = 0;  // member index when !allow
   uint16_t denial = 0;         // engine's denial index when !allow
   Tag pc = 0, rd = 0, mem = 0;
-  uint32_t canonical = 0;  // the canonical rule it belongs to (the modeled cache's key)
+  uint32_t canonical = 0;            // the canonical rule it belongs to (the modeled cache's key)
+  uint32_t canonical_set_index = 0;  // where the modeled cache looks for it (its content's hash)
 };
 
 class RuleCache {

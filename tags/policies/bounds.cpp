@@ -20,7 +20,8 @@
 // (one per heap block its frames live in, for threads' stacks: a child of the block, so the
 // block's pointer still reaches it), so tags stay few.
 // Cannot catch: accesses through pointers without bounds (built from integers, byte-wise copies,
-// a local indexed from sp itself, a global reached from another's address); sub-object and global
+// a local indexed from sp itself, a global reached from another's address where the access's
+// static address is not the global's start: global_addresses.h); sub-object and global
 // bounds are 8-byte granular (a word shared by two fields belongs to the one narrowed last);
 // locals and globals that share a word with another object get no bounds; an address where one
 // global ends and the next starts is taken as the next one's (an end pointer `a + n` of a global
@@ -40,6 +41,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "tags/policies/global_addresses.h"
 #include "tags/policies/pointer_tags.h"
 #include "tags/policies/registry.h"
 #include "tags/policies/stack_locals.h"
@@ -128,8 +130,12 @@ class Bounds final : public Policy {
     }
   }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
-    auto it = address_at_.find(pc);
-    return pointer_code_meta(facts, pc) | (it == address_at_.end() ? 0 : Meta{it->second} << 8);
+    uint32_t object = 0;
+    if (auto it = address_at_.find(pc); it != address_at_.end())
+      object = it->second;
+    else if (auto reach = reaches_at_.find(pc); reach != reaches_at_.end())
+      object = reach->second;
+    return pointer_code_meta(facts, pc) | Meta{object} << 8;
   }
   std::vector<std::pair<uint64_t, uint64_t>> tagged_at_load(const ImageFacts&) const override {
     std::vector<std::pair<uint64_t, uint64_t>> ranges;
@@ -163,8 +169,8 @@ class Bounds final : public Policy {
             {Site::kMemory, 32, 28, 1, kMaxRegions}};
   }
   bool identities_suffice(const RuleInputs& in) const override {
-    const uint32_t ptr = static_cast<uint32_t>(in.rs1), loc = location(in.mem);
-    return !is_access(in.op) || ptr == 0 || loc == 0 || ptr == loc;
+    const uint32_t bound = bounds_of_access(in), loc = location(in.mem);
+    return !is_access(in.op) || bound == 0 || loc == 0 || bound == loc;
   }
 
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
@@ -181,9 +187,9 @@ class Bounds final : public Policy {
       return in.ci & kAllocatorAuthority ? nullptr : &kTagAuthority;
     if (!is_access(in.op)) return nullptr;
     const bool store = writes_memory(in.op);
-    const uint32_t ptr = static_cast<uint32_t>(in.rs1);
-    if (!(in.ci & kAllocatorAuthority) && ptr != 0) {
-      if (!contains(ptr, location(in.mem))) return store ? &kStoreOutside : &kLoadOutside;
+    const uint32_t bound = bounds_of_access(in);
+    if (!(in.ci & kAllocatorAuthority) && bound != 0) {
+      if (!contains(bound, location(in.mem))) return store ? &kStoreOutside : &kLoadOutside;
       // The bytes past a block's end in its last word; word-at-a-time string code may read the
       // whole word (see heap).
       if (in.overhang != kNoOverhang && !(in.overhang == kWholeWord && in.op == OpGroup::kLoad64))
@@ -198,6 +204,13 @@ class Bounds final : public Policy {
                      static_cast<uint32_t>(stored_pointer_after(flow, stored(in.mem), in.rs2)))
               : in.mem;
     return nullptr;
+  }
+
+  // The bounds an access is checked against: its pointer's, or, for a pointer without bounds,
+  // the global the access reaches through a section anchor (its CI).
+  static uint32_t bounds_of_access(const RuleInputs& in) {
+    const uint32_t ptr = static_cast<uint32_t>(in.rs1);
+    return ptr != 0 || !is_access(in.op) ? ptr : object_of(in.ci);
   }
 
   std::vector<std::string> bound_functions(const ImageFacts& facts) const override {
@@ -228,7 +241,8 @@ class Bounds final : public Policy {
                       : m & kSubtracts        ? "subtracts"
                                               : "";
       if (object_of(m))
-        s += (s.empty() ? "" : ", ") + fmt::format("address of {}", region_text(object_of(m)));
+        s += (s.empty() ? "" : ", ") +
+             fmt::format("address of (or access meant for) {}", region_text(object_of(m)));
       return s.empty() ? "?" : s;
     }
     if (site == Site::kRegister) return "bounds of " + region_text(static_cast<uint32_t>(m));
@@ -240,11 +254,14 @@ class Bounds final : public Policy {
   Explanation explain(const Denial&, const RuleInputs& in, bool has_addr,
                       uint64_t addr) const override {
     std::lock_guard lock(mu_);
-    const uint32_t ptr = static_cast<uint32_t>(in.rs1);
+    const uint32_t ptr = bounds_of_access(in);
     if (ptr == 0 || ptr >= regions_.size()) return {};
     const Region& r = regions_[ptr];
-    std::string s = fmt::format("pointer bounds [0x{:x}, 0x{:x}) of {}", r.base, r.base + r.size,
-                                text_locked(ptr));
+    std::string s = fmt::format("{} [0x{:x}, 0x{:x}) of {}",
+                                in.rs1 ? "pointer bounds"
+                                       : "bounds of the global the access is meant for (reached "
+                                         "through another global's address)",
+                                r.base, r.base + r.size, text_locked(ptr));
     std::string kind;
     if (has_addr) {
       const unsigned n = in.access_size ? in.access_size : 1;
@@ -322,87 +339,14 @@ class Bounds final : public Policy {
       if (id) globals_.emplace(s.value, id);
     }
   }
-  uint32_t global_containing(uint64_t addr) const {
-    auto it = globals_.upper_bound(addr);
-    if (it == globals_.begin()) return 0;
-    --it;
-    return addr < it->first + regions_[it->second].size ? it->second : 0;
-  }
-  // Where code materialises a global's address (auipc or lui, then addi on the same register, or
-  // addi from gp, as the linker relaxes `la`), the addi's instruction tag names the global and
-  // the result gets its bounds, if the address is the global's start or escapes as a C pointer
-  // (passed to a call in a0-a7 or stored by sd, maybe after a `mv`), and no access through the
-  // register (or a pointer derived from it in the same block) reaches another object: the
-  // compiler reaches several globals from one base (section anchors: `buf.33` as 96(buf.37 +
-  // 4i); `ops[i]` as 64(CSWTCH.7 + 8i)), which is no overflow.
+  // Where code materialises or reaches each global (global_addresses.h).
   void find_global_addresses(const ImageFacts& facts) {
-    constexpr unsigned kA7 = 17, kRa = 1, kSp = 2, kGp = 3, kTp = 4, kT0 = 5;
-    std::optional<uint64_t> gp;
-    for (const ElfSymbol& s : facts.image().symbols())
-      if (s.name == "__global_pointer$") gp = s.value;
-    std::unordered_set<uint64_t> shared_bases;
-    for (const auto& [start, end] : facts.code_ranges()) {
-      uint64_t known[32] = {};
-      bool valid[32] = {};
-      struct Candidate {
-        uint32_t global = 0;  // 0: none
-        uint64_t pc = 0;      // the addi that materialised the address
-        uint64_t addr = 0;    // the register's value, when exact
-        bool exact = false;
-      } candidate[32] = {};
-      DecodedInsn d;
-      for (uint64_t pc = start; pc < end && facts.instruction_at(pc, d); pc += d.len) {
-        if (gp) known[kGp] = *gp, valid[kGp] = true;
-        const unsigned rd = d.arch_rd();
-        const Operands& ops = d.operands();
-        const auto escapes = [&](unsigned r) {
-          if (candidate[r].global) address_at_[candidate[r].pc] = candidate[r].global;
-        };
-        if (d.op == Op::sd) escapes(d.rs2);
-        if (const Candidate& c = candidate[d.rs1]; ops.mem != MemAccess::kNone && c.global) {
-          const int64_t imm = static_cast<int64_t>(d.imm), size = regions_[c.global].size;
-          if (c.exact ? global_containing(c.addr + imm) != c.global : imm >= size || imm <= -size)
-            shared_bases.insert(c.pc);
-        }
-        const bool call = (d.op == Op::jal || d.op == Op::jalr) && (rd == kRa || rd == kT0);
-        if (call)
-          for (unsigned r = kA0; r <= kA7; ++r) escapes(r);
-        Candidate next;  // what rd holds after this instruction
-        if (d.op == Op::addi && valid[d.rs1]) {
-          // Where one global ends and the next starts, the address is taken as the next one's
-          // start: an end pointer dereferenced at a negative offset is then a false positive.
-          // An address that is also a linker-defined boundary (__bss_start: start code clears
-          // the whole section from it) names no one object: no bounds.
-          const uint64_t target = known[d.rs1] + static_cast<int64_t>(d.imm);
-          const uint32_t g = boundaries_.count(target) ? 0 : global_containing(target);
-          if (g) next = {g, pc, target, true};
-          if (g && regions_[g].base == target && rd != kSp && rd != kGp && rd != kTp &&
-              !used_as_anchor(facts, pc, rd, regions_[g].size))
-            address_at_[pc] = g;
-        } else if (d.op == Op::addi && candidate[d.rs1].global) {  // pointer + constant
-          next = candidate[d.rs1];
-          next.addr += static_cast<int64_t>(d.imm);
-        } else if (d.op == Op::add &&
-                   (candidate[d.rs1].global != 0) != (candidate[d.rs2].global != 0)) {
-          next = candidate[d.rs1].global ? candidate[d.rs1] : candidate[d.rs2];
-          next.exact = next.exact && (d.rs1 == 0 || d.rs2 == 0);  // a `mv` stays exact
-        }
-        const bool flow = ops.may_jump || ops.ends_block;
-        if (flow) {
-          std::fill(std::begin(valid), std::end(valid), false);
-          std::fill(std::begin(candidate), std::end(candidate), Candidate{});
-        }
-        if (ops.rd == RegFile::kX && rd != 0) valid[rd] = false, candidate[rd] = {};
-        if (!flow && rd != 0 && (d.op == Op::auipc || d.op == Op::lui)) {
-          known[rd] =
-              d.op == Op::auipc ? pc + static_cast<int64_t>(d.imm) : static_cast<int64_t>(d.imm);
-          valid[rd] = true;
-        }
-        // sp, gp and tp are the ABI's base registers, never a C pointer to one object.
-        if (!flow && rd != 0 && rd != kSp && rd != kGp && rd != kTp) candidate[rd] = next;
-      }
-    }
-    for (const uint64_t pc : shared_bases) address_at_.erase(pc);
+    std::map<uint64_t, GlobalObject> objects;
+    for (const auto& [base, id] : globals_)
+      objects.emplace(base, GlobalObject{id, regions_[id].size});
+    GlobalAddressSites sites = find_global_address_sites(facts, objects, boundaries_);
+    address_at_ = std::move(sites.materialises);
+    reaches_at_ = std::move(sites.reaches);
   }
 
   // Stack locals (DWARF): one region per local object, for every activation of its function
@@ -584,6 +528,8 @@ class Bounds final : public Policy {
   std::map<uint64_t, uint32_t> globals_;     // base -> region, for globals with bounds
   // addi pc -> the region of the global or stack local whose address it materialises
   std::unordered_map<uint64_t, uint32_t> address_at_;
+  // access pc -> the global it reaches through another global's address (a section anchor)
+  std::unordered_map<uint64_t, uint32_t> reaches_at_;
   StackLocals stack_;
   std::vector<uint32_t> local_regions_;                             // by index in stack_.locals
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> local_copies_;  // (local, block) -> region

@@ -25,6 +25,12 @@ Meta take_value(Meta dst, Meta src) { return word(location_and_tail(dst), value(
 Meta set_value(Meta old, Meta colour) {
   return word(location_and_tail(old), static_cast<uint32_t>(colour));
 }
+// Freeing: only the words still of the block's colour. A free's effect comes at its return, and
+// the allocator may have handed the block to another thread's malloc, which coloured it, before
+// that (the words are the new block's then).
+Meta free_if_still(Meta old, Meta colour) {
+  return location(old) == colour ? word(kFreedColour, value(old)) : old;
+}
 
 // Colours [p, p + size) and marks the bytes past its end in its last word.
 void colour_range(uint64_t p, uint64_t size, Meta (*f)(Meta, Meta), uint32_t colour,
@@ -50,7 +56,13 @@ const Denial* Heap::on_event(const Event& e, TagAccess& tags) {
     const BoundCall& call = entry->call;
     if (called_by_allocator(*facts_, call)) return nullptr;
     if ((call.function == "free" || call.function == "realloc") && call.args[0] != 0)
-      return check_free(call.args[0], pointee(call.arg_meta[0]));
+      if (const Denial* d = check_free(call.args[0], pointee(call.arg_meta[0]))) return d;
+    // A free ends its block here, before the allocator runs: once it does, another thread's
+    // malloc may get the block back, and a release at free's return (which can come late: a
+    // free preempted or parked at a system call) could no longer tell the two blocks apart
+    // when the pointer's colour was lost.
+    if (call.function == "free" && call.args[0] != 0)
+      release(call.args[0], pointee(call.arg_meta[0]), call.call_site, tags);
   } else if (const auto* ret = std::get_if<BoundCallReturn>(&e)) {
     if (!called_by_allocator(*facts_, ret->call)) allocator_returned(ret->call, tags);
   } else if (const auto* t = std::get_if<TagInstruction>(&e)) {
@@ -72,8 +84,6 @@ void Heap::allocator_returned(const BoundCall& call, TagAccess& tags) {
     allocate(result, a[0] * a[1], site, tags, false);
   else if (call.function == "aligned_alloc" || call.function == "memalign")
     allocate(result, a[1], site, tags, false);
-  else if (call.function == "free")
-    release(a[0], pointee(call.arg_meta[0]), site, tags);
   else if (call.function == "realloc") {
     const auto old = a[0] ? registry_.live_containing(a[0]) : std::nullopt;
     if (result != 0 && old && result != a[0])  // the block moved: so do its stored pointers
@@ -138,7 +148,7 @@ void Heap::release(uint64_t p, uint32_t colour, uint64_t site, TagAccess& tags) 
   }
   if (!a || a->base != p) return;
   registry_.mark_freed(a->id, site, tags.hart());
-  tags.update_range(a->base, a->size, &colour_keep_values, kFreedColour);
+  tags.update_range(a->base, a->size, &free_if_still, a->colour);
 }
 
 }  // namespace unitag::tags::heap

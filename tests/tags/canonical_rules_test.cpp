@@ -24,7 +24,10 @@ MemberRule load(Meta pointer, Meta word, Meta result) {
 }
 
 uint32_t classify(CanonicalRules& c, const MemberRule& r, uint32_t denial = 0) {
-  return c.classify(static_cast<uint32_t>(OpGroup::kLoad64), std::span(&r, 1), denial);
+  return c.classify(static_cast<uint32_t>(OpGroup::kLoad64), std::span(&r, 1), denial).id;
+}
+uint32_t set_index(CanonicalRules& c, const MemberRule& r) {
+  return c.classify(static_cast<uint32_t>(OpGroup::kLoad64), std::span(&r, 1), 0).set_index;
 }
 
 }  // namespace
@@ -76,6 +79,17 @@ TEST(CanonicalRules, AMemberWhoseIdentitiesDoNotSufficeIsKeyedOnValues) {
   a.identities_suffice = b.identities_suffice = false;
   EXPECT_NE(classify(c, a), classify(c, b));
   EXPECT_EQ(c.unsound(), 0u);
+}
+
+// Where the modeled cache looks a rule up follows its content, not the order rules were met in:
+// the same rule lands in the same set whatever came before it.
+TEST(CanonicalRules, TheSetIndexIsTheRulesContentNotItsArrival) {
+  CanonicalRules first = colours(), second = colours();
+  (void)classify(second, load(3, 4, 0), 1);  // an unrelated rule met first
+  (void)classify(second, load(0, 0, 0));
+  EXPECT_NE(classify(first, load(7, 7, 0)), classify(second, load(7, 7, 0)));  // ids differ
+  EXPECT_EQ(set_index(first, load(7, 7, 0)), set_index(second, load(9, 9, 0)));
+  EXPECT_NE(set_index(first, load(7, 7, 0)), set_index(first, load(0, 0, 0)));
 }
 
 }  // namespace unitag::tags

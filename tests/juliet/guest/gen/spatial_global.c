@@ -32,7 +32,6 @@ JULIET_FN void global_int_loop_obo_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor), which carries no one object's bounds. */
 JULIET_FN void global_int_index_way_bad(void) {
   static int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
@@ -98,7 +97,7 @@ JULIET_FN void global_copy_loop_obo_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor), which carries no one object's bounds. */
+/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor) and folds the index's -1 into that constant, so the access's static address is not the global's start and names no one object. */
 JULIET_FN void global_index_minus1_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -129,7 +128,6 @@ JULIET_FN void global_int_loop_down_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor), which carries no one object's bounds. */
 JULIET_FN void global_int_index_way_under_bad(void) {
   static int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
@@ -196,7 +194,6 @@ JULIET_FN void global_int_read_loop_obo_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor), which carries no one object's bounds. */
 JULIET_FN void global_int_read_index_way_bad(void) {
   static int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
@@ -248,7 +245,7 @@ JULIET_FN void global_strlen_unterminated_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor), which carries no one object's bounds. */
+/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor) and folds the index's -1 into that constant, so the access's static address is not the global's start and names no one object. */
 JULIET_FN void global_read_index_minus1_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -285,7 +282,6 @@ JULIET_FN void global_int_read_loop_down_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor), which carries no one object's bounds. */
 JULIET_FN void global_int_read_index_way_under_bad(void) {
   static int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
