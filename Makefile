@@ -37,14 +37,16 @@ test-asan: asan
 # and its own locking reports falsely (docs/machine.md#threads).
 TSAN_BUILD ?= build-tsan
 TSAN_TESTS ?= harts|^mk\.|threads|race|parallel|^kernel\.|TwoHart|MachineRun
-# Timing-sensitive under TSan's slowdown (the wake order of sleeps a few ms apart), not racy.
-TSAN_EXCLUDE ?= \.sleep$$
+# Timing-sensitive under TSan's slowdown (the wake order of sleeps a few ms apart), not racy; and
+# the threaded Linux programs under heap, 5-10 minutes each there (their short twin runs).
+TSAN_EXCLUDE ?= \.sleep$$|^linux\.(pthreads|malloc_threads)\.tagged$$
 tsan: setup
 	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE_THREAD=ON >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 
 test-tsan: tsan
-	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir $(TSAN_BUILD) \
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" UNITAG_GUEST_TIMEOUT=900 \
+	  ctest --test-dir $(TSAN_BUILD) \
 	  --output-on-failure -j $(JOBS) -LE slow -R '$(TSAN_TESTS)' -E '$(TSAN_EXCLUDE)'
 
 bench: build

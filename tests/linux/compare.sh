@@ -7,7 +7,8 @@
 # Lines the Linux personality itself prints ("linux: ...": an unimplemented call, a fault) share
 # the console with the program's output: they are set aside before the comparison, and any one
 # fails the test unless it matches $LINUX_TEST_NOTE.
-# $UNITAG_RUN_ARGS (e.g. "--harts 4") go to `unitag run`.
+# $UNITAG_RUN_ARGS (e.g. "--harts 4") go to `unitag run`; $UNITAG_GUEST_TIMEOUT is its --timeout
+# (120 s; sanitizer builds raise it).
 # Without qemu-riscv64 the comparison is skipped and only the status is checked.
 set -u
 unitag=$1 program=$2 expect=$3
@@ -28,7 +29,7 @@ done
 export UNITAG_TEST_VAR=from-the-host
 
 # shellcheck disable=SC2086
-"$unitag" run --timeout 120 ${UNITAG_RUN_ARGS:-} "${unitag_files[@]}" "$program" -- "$@" >"$work/unitag.out" 2>"$work/unitag.err"
+"$unitag" run --timeout "${UNITAG_GUEST_TIMEOUT:-120}" ${UNITAG_RUN_ARGS:-} "${unitag_files[@]}" "$program" -- "$@" >"$work/unitag.out" 2>"$work/unitag.err"
 status=$?
 echo "unitag: exit $status"
 cat "$work/unitag.out"

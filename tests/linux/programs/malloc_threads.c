@@ -3,20 +3,22 @@
  * blocks are freed by other threads than the ones that allocated them, across glibc's arenas,
  * with realloc growth into mmap'd chunks now and then. Under `heap` (bound to glibc's malloc) a
  * free that is preempted or parked at a system call must not end a block another thread's
- * malloc already got back. Prints the number of buffers left and a checksum of the bytes read. */
+ * malloc already got back. Prints the number of buffers left and a checksum of the bytes read.
+ * argv[1]: rounds per thread (20000). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { kThreads = 4, kSlots = 256, kRounds = 20000 };
+enum { kThreads = 4, kSlots = 256 };
+static int rounds = 20000; /* per thread; argv[1] overrides */
 static unsigned char* slots[kSlots];
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void* churn(void* arg) {
   unsigned seed = (unsigned)(long)arg;
   long checksum = 0;
-  for (int i = 0; i < kRounds; i++) {
+  for (int i = 0; i < rounds; i++) {
     seed = seed * 1103515245u + 12345u;
     const unsigned slot = (seed >> 8) % kSlots;
     const size_t size = (seed >> 16) % 300 + 1;
@@ -41,7 +43,8 @@ static void* churn(void* arg) {
   return (void*)checksum;
 }
 
-int main(void) {
+int main(int argc, char** argv) {
+  if (argc > 1) rounds = atoi(argv[1]);
   pthread_t threads[kThreads];
   long checksum = 0;
   for (long i = 0; i < kThreads; i++) pthread_create(&threads[i], NULL, churn, (void*)(i + 1));
