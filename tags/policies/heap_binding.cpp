@@ -25,9 +25,9 @@ Meta take_value(Meta dst, Meta src) { return word(location_and_tail(dst), value(
 Meta set_value(Meta old, Meta colour) {
   return word(location_and_tail(old), static_cast<uint32_t>(colour));
 }
-// Freeing: only the words still of the block's colour. A free's effect comes at its return, and
-// the allocator may have handed the block to another thread's malloc, which coloured it, before
-// that (the words are the new block's then).
+// Freeing: only the words still of the block's colour. realloc's release of the old block comes
+// at its return, and the allocator may have handed that block to another thread's malloc, which
+// coloured it, before then (the words are the new block's then).
 Meta free_if_still(Meta old, Meta colour) {
   return location(old) == colour ? word(kFreedColour, value(old)) : old;
 }
