@@ -40,6 +40,7 @@ class Bus {
   Bus& operator=(const Bus&) = delete;
 
   uint8_t* ram() { return ram_; }
+  const uint8_t* ram() const { return ram_; }
   uint64_t ram_size() const { return ram_size_; }
   bool in_ram(uint64_t addr, uint64_t size) const {
     return addr >= kRamBase && addr - kRamBase <= ram_size_ &&

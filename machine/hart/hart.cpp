@@ -105,6 +105,7 @@ bool Hart::fill_slot(uint64_t pc, DecodedInsn& slot) {
   slot = decode(bits, DecodeOptions{.fp = fp_});
   slot.handler = handler_in(labels_, slot);
   ++stats.decoded;
+  decode_paddr_ = t.paddr;
   if (hooks_) hooks_->on_decode(*this, slot, pc);
   return true;
 }

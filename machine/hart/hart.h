@@ -250,6 +250,8 @@ class Hart {
   // the privilege they are made at below M).
   bool paged_fetch() const { return paged_fetch_; }
   bool paged_data() const { return paged_data_; }
+  // During ExecutionHooks::on_decode: the physical address the instruction was fetched from.
+  uint64_t decode_paddr() const { return decode_paddr_; }
   // sfence.vma: drops cached translations of `vaddr`'s leaf page (all when `all`).
   void sfence_vma(bool all, uint64_t vaddr);
   // The cause of the fault the last failed translate() calls for: a page fault (12/13/15) or
@@ -360,6 +362,7 @@ class Hart {
   PartitionWindow partition_;
   bool pmp_locked_ = false;                        // a locked PMP entry also binds M-mode
   bool paged_fetch_ = false, paged_data_ = false;  // see paged_fetch()
+  uint64_t decode_paddr_ = 0;
   bool page_fault_ = false;  // the last failed translation was a page fault (fault_cause)
   uint64_t seen_code_generation_ = 0;
   std::vector<std::unique_ptr<DecodedPage>> pages_;

@@ -45,7 +45,7 @@ ElfImage ElfImage::load(const std::string& path) {
   return parse(std::move(bytes), path);
 }
 
-ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
+ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name, ElfKind kind) {
   ElfImage img;
   img.path_ = name;
   img.bytes_ = std::move(bytes);
@@ -60,7 +60,7 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
     bad(name, fmt::format(
                   "ELF machine {} is not RISC-V (243); cross-compile with riscv64-unknown-elf-gcc",
                   eh.e_machine));
-  if (eh.e_type != ET_EXEC)
+  if (eh.e_type != ET_EXEC && !(kind == ElfKind::kExecutableOrShared && eh.e_type == ET_DYN))
     bad(name,
         eh.e_type == ET_DYN
             ? "position-independent or shared object; link a static executable (-static, no -pie)"
@@ -105,6 +105,11 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
       return std::string(p, strnlen(p, max));
     };
     const Elf64_Shdr* shstr = eh.e_shstrndx < shdrs.size() ? &shdrs[eh.e_shstrndx] : nullptr;
+    // A stripped shared object (the kernel's vDSO) keeps only its dynamic symbols.
+    const bool has_symtab = std::any_of(
+        shdrs.begin(), shdrs.end(), [](const Elf64_Shdr& sh) { return sh.sh_type == SHT_SYMTAB; });
+    const uint32_t symbol_table = has_symtab ? SHT_SYMTAB : SHT_DYNSYM;
+    img.has_symbol_table_ = has_symtab;
     for (const auto& sh : shdrs) {
       ElfSection sec;
       sec.name = shstr ? str_at(*shstr, sh.sh_name) : std::string();
@@ -114,7 +119,7 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
       sec.writable = sh.sh_flags & SHF_WRITE;
       sec.executable = sh.sh_flags & SHF_EXECINSTR;
       img.sections_.push_back(sec);
-      if (sh.sh_type != SHT_SYMTAB || sh.sh_entsize != sizeof(Elf64_Sym) ||
+      if (sh.sh_type != symbol_table || sh.sh_entsize != sizeof(Elf64_Sym) ||
           sh.sh_link >= shdrs.size())
         continue;
       const Elf64_Shdr& strtab = shdrs[sh.sh_link];
@@ -145,7 +150,7 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string& name) {
       std::any_of(img.segments_.begin(), img.segments_.end(), [&](const ElfSegment& s) {
         return s.executable && img.entry_ >= s.vaddr && img.entry_ < s.vaddr + s.memsz;
       });
-  if (!entry_ok)
+  if (!entry_ok && eh.e_type == ET_EXEC)
     bad(name, fmt::format("entry point 0x{:x} is not inside an executable segment", img.entry_));
   return img;
 }

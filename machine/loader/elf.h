@@ -38,7 +38,11 @@ class ElfImage {
  public:
   // Reads and validates; throws UserError (kNoInput / kBadImage).
   static ElfImage load(const std::string& path);
-  static ElfImage parse(std::vector<uint8_t> bytes, const std::string& name);
+  // kExecutableOrShared also takes a shared object (ET_DYN, e.g. the vDSO a kernel maps into
+  // processes), which is never loaded, only read for its code and symbols.
+  enum class ElfKind { kExecutable, kExecutableOrShared };
+  static ElfImage parse(std::vector<uint8_t> bytes, const std::string& name,
+                        ElfKind kind = ElfKind::kExecutable);
 
   const std::string& path() const { return path_; }
   uint64_t entry() const { return entry_; }
@@ -48,6 +52,8 @@ class ElfImage {
   const std::vector<ElfSymbol>& symbols() const { return symbols_; }
   // Whether any segment or section uses F/D (e_flags float ABI).
   bool float_abi() const { return float_abi_; }
+  // Whether it has a full symbol table (.symtab), not only dynamic symbols or none (stripped).
+  bool has_symbol_table() const { return has_symbol_table_; }
 
   // Whether a loadable segment covers vaddr (its memory size: bss included).
   bool covers(uint64_t vaddr) const;
@@ -66,6 +72,7 @@ class ElfImage {
   std::vector<uint8_t> bytes_;
   uint64_t entry_ = 0;
   bool float_abi_ = false;
+  bool has_symbol_table_ = false;
   std::vector<ElfSegment> segments_;
   std::vector<ElfSection> sections_;
   std::vector<ElfSymbol> symbols_;

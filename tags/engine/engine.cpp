@@ -12,11 +12,21 @@ namespace unitag::tags {
 
 TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config,
                      Machine& machine, const ElfImage& image, const ElfImage* program)
+    : TagEngine(std::move(policies), config, machine, ImageFacts::placed(image, program), nullptr) {
+}
+
+TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config,
+                     Machine& machine, const SystemLayout& system)
+    : TagEngine(std::move(policies), config, machine, system.images(), &system) {}
+
+TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config,
+                     Machine& machine, std::vector<PlacedImage> images, const SystemLayout* system)
     : policies_(std::move(policies)),
       config_(config),
       machine_(machine),
-      facts_(image, program),
-      lines_(image, program),
+      system_(system),
+      facts_(images),
+      lines_(images),
       program_ranges_(policies_.size()),
       shadow_(machine.bus().ram_size()),
       evaluations_(policies_.size()) {
@@ -93,6 +103,11 @@ void TagEngine::tag_image() {
       }
       for (uint64_t w = lo & ~uint64_t{7}; w < hi; w += 8) {
         const Meta meta = policies_[m]->memory_meta_at_load(facts_, w);
+        if (system_) {  // a firmware boot: where the word's image sits, if it has a fixed place
+          if (const auto pa = system_->physical(w))
+            shadow_.set(*pa, table_.with_member(shadow_.get(*pa), m, meta));
+          continue;
+        }
         for (const uint64_t offset : offsets)
           shadow_.set(w + offset, table_.with_member(shadow_.get(w + offset), m, meta));
       }
@@ -250,6 +265,18 @@ bool TagEngine::on_host_read(Hart& hart, uint64_t pc, uint64_t addr, uint64_t si
     return false;
   }
   return true;
+}
+
+std::string TagEngine::where(Hart& hart, uint64_t pc) const {
+  if (!system_) return lines_.where(pc);
+  const uint64_t paddr = hart.priv == Priv::M || !hart.paged_data() ? pc : hart.checker_paddr(pc);
+  const uint64_t at = code_address(hart, pc, paddr);
+  if (SystemLayout::is_unknown(at))
+    return fmt::format("0x{:x} (physical 0x{:x}, in no image given)", pc, paddr);
+  std::string s = lines_.where(at);
+  if (at != pc && hart.priv != Priv::U && !(at >> 63 && pc >> 63))
+    s += fmt::format(" [fetched at 0x{:x}]", pc);
+  return s;
 }
 
 Tag TagEngine::code_tag(uint64_t pc) {

@@ -20,6 +20,7 @@
 #include "tags/engine/image_facts.h"
 #include "tags/engine/policy.h"
 #include "tags/engine/rule_cache.h"
+#include "tags/engine/system_layout.h"
 #include "tags/report/source_lines.h"
 #include "tags/store/shadow_memory.h"
 #include "tags/store/tag_table.h"
@@ -60,6 +61,10 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   // the personality maps them (tag_program_page).
   TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
             const ElfImage& image, const ElfImage* program = nullptr);
+  // A firmware boot: the firmware, the kernel, its vDSO and the user programs, as `system`
+  // places them (it must outlive the engine).
+  TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
+            const SystemLayout& system);
   ~TagEngine() override;
 
   // Makes `hart` a tagged hart (its hooks run the checked loop).
@@ -90,8 +95,16 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   unsigned mask(OpGroup op, bool pc_default) const {
     return masks_[static_cast<size_t>(op)][pc_default];
   }
-  // The instruction tag and its per-(pc default) projections, for the instruction at pc.
-  Tag code_tag(uint64_t pc);
+  // The instruction tag and its per-(pc default) projections, for the instruction at `at` (the
+  // facts' address: code_address).
+  Tag code_tag(uint64_t at);
+  // The facts' address of the instruction `hart` fetches at pc from physical address `paddr`:
+  // pc itself, except on a firmware boot (SystemLayout::fact_address).
+  uint64_t code_address(const Hart& hart, uint64_t pc, uint64_t paddr) const {
+    return system_ ? system_->fact_address(hart.priv == Priv::U, pc, paddr, machine_.bus()) : pc;
+  }
+  // For reports: where the instruction at pc, in `hart`'s current address space, is.
+  std::string where(Hart& hart, uint64_t pc) const;
   Tag project(Tag t, OpGroup op, bool pc_default, unsigned input);
   // The members subscribed to events of type E, in member order.
   template <typename E>
@@ -145,6 +158,8 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   std::vector<Violation> violations() const;
 
  private:
+  TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,
+            std::vector<PlacedImage> images, const SystemLayout* system);
   void tag_image();
   // A rule key's tag tuples, and member m's projected inputs from them.
   struct KeyTuples {
@@ -157,6 +172,7 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   std::vector<std::unique_ptr<Policy>> policies_;
   EngineConfig config_;
   Machine& machine_;
+  const SystemLayout* system_ = nullptr;
   ImageFacts facts_;
   SourceLines lines_;
   // Per member: its load-time ranges inside the program (tagged by tag_program_page).

@@ -133,11 +133,13 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
 }
 
 void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
-  const OpGroup op = classify(d);
-  const Tag ci = engine_.code_tag(pc);
-  const bool bound = engine_.bound_at(pc) != nullptr;
+  // On a firmware boot the facts name code by image, not by pc (SystemLayout).
+  const uint64_t at = engine_.code_address(hart, pc, hart.decode_paddr());
+  const OpGroup op = engine_.facts().is_dispatch_jump(at) ? OpGroup::kJumpIndirect : classify(d);
+  const Tag ci = engine_.code_tag(at);
+  const bool bound = engine_.bound_at(at) != nullptr;
   const Operands& ops = d.operands();
-  auto [it, fresh] = code_index_.emplace(pc, static_cast<uint32_t>(code_.size()));
+  auto [it, fresh] = code_index_.emplace(at, static_cast<uint32_t>(code_.size()));
   if (fresh) {
     code_.emplace_back();
     keys_.emplace_back();
@@ -158,6 +160,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   if (!bound && ops.rd == RegFile::kX && d.rd == kSp && engine_.watches_stack_pointer())
     e.flags |= kSpecial | kWritesSp;
   k.ci = ci;
+  k.at = at;
   const unsigned operands = (ops.rs1 != RegFile::kNone ? unsigned{kRs1} : 0u) |
                             (ops.rs2 != RegFile::kNone ? unsigned{kRs2} : 0u) |
                             (ops.rs3 != RegFile::kNone ? unsigned{kRs3} : 0u);
@@ -248,8 +251,8 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
   return r;
 }
 
-bool HartTagger::start_bound_call(uint64_t pc) {
-  const BoundEntry* b = engine_.bound_at(pc);
+bool HartTagger::start_bound_call(uint64_t pc, uint64_t at) {
+  const BoundEntry* b = engine_.bound_at(at);
   const uint64_t ra = hart_.x[kRa];
   in_bound_ = true;
   current_epoch_ = kInBound;

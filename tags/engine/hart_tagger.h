@@ -106,6 +106,7 @@ class HartTagger final : public ExecutionHooks {
   };
   static_assert(sizeof(CodeEntry) == 64, "one cache line: indexing the entries is a shift");
   struct CodeKey {
+    uint64_t at = 0;       // the facts' address of the instruction (TagEngine::code_address)
     Tag ci = 0;            // the full instruction tag
     Tag ci_key[2] = {};    // projected for the rule key: [pc tag is default]
     uint8_t mask[2] = {};  // inputs the key holds: [pc tag is default]
@@ -136,7 +137,8 @@ class HartTagger final : public ExecutionHooks {
   [[gnu::noinline]] const RuleResult& lookup_rule(Hart& hart, uint32_t entry, uint64_t addr);
   // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
-  [[gnu::noinline]] bool start_bound_call(uint64_t pc);
+  // `at`: the entry's address in the facts (the bound function's).
+  [[gnu::noinline]] bool start_bound_call(uint64_t pc, uint64_t at);
   void finish_bound_call(uint64_t pc);
   // The bound call's hart trapped (its privilege changed): the call waits in the engine and the
   // handler is checked; an xRET back to the caller's mode and sp resumes it (trap_returned).

@@ -106,7 +106,7 @@ bool HartTagger::check_slowly(Hart& hart, const DecodedInsn& d, uint64_t pc, uin
     if (c.op == OpGroup::kSystem) return trap_returned(d, pc);
     // The entry of a bound function (checked above like any instruction, e.g. as a call target).
     // prev_pc_ is still the instruction that jumped here: the call site, even for a tail call.
-    return start_bound_call(pc);
+    return start_bound_call(pc, keys_[d.hook_data].at);
   }
   prev_pc_ = pc;
   return true;

@@ -7,9 +7,17 @@
 
 namespace unitag::tags {
 
-ImageFacts::ImageFacts(const ElfImage& image, const ElfImage* program) : images_{&image} {
-  if (program != nullptr) images_.push_back(program);
-  for (const ElfImage* i : images_) add_code_and_functions(*i);
+std::vector<PlacedImage> ImageFacts::placed(const ElfImage& image, const ElfImage* program) {
+  std::vector<PlacedImage> images{{&image, PlacedImage::Role::kMain, 0, {}, false}};
+  if (program != nullptr) images.push_back({program, PlacedImage::Role::kProgram, 0, {}, false});
+  return images;
+}
+
+ImageFacts::ImageFacts(const ElfImage& image, const ElfImage* program)
+    : ImageFacts(placed(image, program)) {}
+
+ImageFacts::ImageFacts(std::vector<PlacedImage> images) : images_(std::move(images)) {
+  for (const PlacedImage& i : images_) add_code_and_functions(i);
   std::sort(functions_.begin(), functions_.end(),
             [](const FunctionInfo& a, const FunctionInfo& b) { return a.start < b.start; });
   // A name both images define (malloc in the personality and in glibc) finds the program's,
@@ -19,31 +27,81 @@ ImageFacts::ImageFacts(const ElfImage& image, const ElfImage* program) : images_
     by_name_.emplace(functions_[i].name, i);
   }
   find_return_sites();
+  for (const PlacedImage& i : images_)
+    if (i.role == PlacedImage::Role::kKernel) find_linkage_returns(i);
 }
 
-void ImageFacts::add_code_and_functions(const ElfImage& image) {
+// Linux's RISC-V entry code returns through labels no call precedes: handle_exception sets
+// `ra = ret_from_exception` before it jumps to a C handler (whose `ret` then goes there), and
+// copy_thread stores ret_from_fork (ret_from_kernel_thread for a kernel thread) as a new task's
+// saved ra, so __switch_to's `ret` starts the task there. These are return sites by convention,
+// and the auipc/addi pairs that compute them make return addresses. Any other computed return
+// address stays a violation.
+namespace {
+constexpr const char* kLinuxLinkageReturns[] = {"ret_from_exception", "ret_from_fork",
+                                                "ret_from_kernel_thread"};
+}  // namespace
+
+void ImageFacts::find_linkage_returns(const PlacedImage& kernel) {
+  std::unordered_set<uint64_t> targets;
+  for (const char* name : kLinuxLinkageReturns)
+    if (const auto a = kernel.elf->symbol_address(name)) targets.insert(*a + kernel.bias);
+  return_sites_.insert(targets.begin(), targets.end());
+  for (const auto& [lo, hi] : code_) {
+    if (!kernel.covers(lo)) continue;
+    uint8_t auipc_rd = 0;
+    uint64_t auipc_value = 0, next_pc = 0;  // the auipc's result, and the pc right after it
+    uint64_t after_table_load = 0;          // the pc after `ld t0, k(t0)`
+    constexpr uint8_t kT0 = 5;
+    for (uint64_t pc = lo; pc + 2 <= hi;) {
+      uint32_t bits = 0;
+      if (read(pc, &bits, std::min<uint64_t>(4, hi - pc)) < 2) break;
+      const DecodedInsn d = decode(bits);
+      if (d.op == Op::ld && d.arch_rd() == kT0 && d.rs1 == kT0) after_table_load = pc + d.len;
+      if (d.op == Op::jalr && d.arch_rd() == 0 && d.rs1 == kT0 && d.imm == 0 &&
+          pc == after_table_load)
+        dispatch_jumps_.insert(pc);
+      if (d.op == Op::auipc) {
+        auipc_rd = d.arch_rd();
+        auipc_value = pc + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+        next_pc = pc + d.len;
+      } else if (d.op == Op::addi && pc == next_pc && d.arch_rd() == auipc_rd &&
+                 d.rs1 == auipc_rd &&
+                 targets.count(auipc_value + static_cast<uint64_t>(static_cast<int64_t>(d.imm)))) {
+        linkage_makers_.insert(pc);
+      }
+      pc += d.len;
+    }
+  }
+}
+
+void ImageFacts::add_code_and_functions(const PlacedImage& placed) {
+  const ElfImage& image = *placed.elf;
+  const uint64_t bias = placed.bias;
   const size_t first = code_.size();
   for (const ElfSection& s : image.sections())
-    if (s.alloc && s.executable && s.size) code_.emplace_back(s.addr, s.addr + s.size);
+    if (s.alloc && s.executable && s.size)
+      code_.emplace_back(s.addr + bias, s.addr + bias + s.size);
   if (code_.size() == first)  // stripped section headers: fall back to executable segments
     for (const ElfSegment& s : image.segments())
-      if (s.executable) code_.emplace_back(s.vaddr, s.vaddr + s.memsz);
+      if (s.executable) code_.emplace_back(s.vaddr + bias, s.vaddr + bias + s.memsz);
   std::sort(code_.begin(), code_.end());
   for (const ElfSymbol& s : image.symbols()) {
-    if (!is_code(s.value)) continue;
-    if (s.is_function || s.is_global) entries_.insert(s.value);
+    const uint64_t at = s.value + bias;
+    if (!is_code(at)) continue;
+    if (s.is_function || s.is_global) entries_.insert(at);
     if (!s.is_function) continue;
-    functions_.push_back(FunctionInfo{s.name, s.value, s.value + std::max<uint64_t>(s.size, 2), 0});
+    functions_.push_back(FunctionInfo{s.name, at, at + std::max<uint64_t>(s.size, 2), 0});
   }
-  entries_.insert(image.entry());
-  landing_pads_.merge(find_landing_pads(image));
+  if (placed.role != PlacedImage::Role::kVdso) entries_.insert(image.entry() + bias);
+  for (const uint64_t pad : find_landing_pads(image)) landing_pads_.insert(pad + bias);
   // Constructors and destructors are called through these arrays, some of them unnamed or
   // untyped (glibc's load_gp in .preinit_array): each word is a legal indirect-call target.
   for (const ElfSection& s : image.sections()) {
     if (s.name != ".preinit_array" && s.name != ".init_array" && s.name != ".fini_array") continue;
     for (uint64_t a = s.addr; a + 8 <= s.addr + s.size; a += 8)
-      if (uint64_t target = 0; image.read(a, &target, 8) == 8 && is_code(target))
-        entries_.insert(target);
+      if (uint64_t target = 0; image.read(a, &target, 8) == 8 && is_code(target + bias))
+        entries_.insert(target + bias);
   }
 }
 
@@ -52,13 +110,32 @@ bool ImageFacts::in_unwinder(uint64_t pc) const {
   return f != nullptr && is_unwinder_function(f->name);
 }
 
+const ElfImage* ImageFacts::program() const {
+  for (const PlacedImage& i : images_)
+    if (i.role == PlacedImage::Role::kProgram) return i.elf;
+  return nullptr;
+}
+
+const PlacedImage* ImageFacts::image_at(uint64_t addr) const {
+  for (const PlacedImage& i : images_)
+    if (i.covers(addr)) return &i;
+  return nullptr;
+}
+
 bool ImageFacts::in_program(uint64_t addr) const {
-  return program() != nullptr && program()->covers(addr);
+  const PlacedImage* i = image_at(addr);
+  return i != nullptr && i->role == PlacedImage::Role::kProgram;
+}
+
+bool ImageFacts::in_trusted_image(uint64_t addr) const {
+  const PlacedImage* i = image_at(addr);
+  return i != nullptr && i->trusted;
 }
 
 size_t ImageFacts::read(uint64_t addr, void* out, size_t n) const {
-  for (const ElfImage* image : images_)
-    if (const size_t got = image->read(addr, out, n)) return got;
+  for (const PlacedImage& i : images_)
+    if (addr >= i.bias)
+      if (const size_t got = i.elf->read(addr - i.bias, out, n)) return got;
   return 0;
 }
 

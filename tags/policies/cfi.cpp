@@ -48,6 +48,8 @@ class Cfi final : public Policy {
     return {{Site::kPc, 32, 32, 1, UINT32_MAX}, {Site::kInstruction, 32, 32, 1, UINT32_MAX}};
   }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
+    // Code whose functions nobody named (a stripped firmware) takes any transfer.
+    if (facts.in_trusted_image(pc)) return kEntry | kReturnSite | kLandingPad;
     Meta m = 0;
     if (facts.is_function_entry(pc)) m |= kEntry;
     if (facts.is_return_site(pc)) m |= kReturnSite;

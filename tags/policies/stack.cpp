@@ -16,6 +16,9 @@ namespace {
 
 constexpr Meta kReturnAddress = 1;
 constexpr Meta kUnwinderCode = 1;  // instruction tag: inside an unwinder (_Unwind_RaiseException)
+// Instruction tag: computes a kernel's return-by-convention address (ImageFacts::
+// makes_linkage_return), which is a return address though no call wrote it.
+constexpr Meta kMakesReturnAddress = 2;
 
 constexpr Denial kNotAReturnAddress{
     "return-address",
@@ -35,7 +38,7 @@ class Stack final : public Policy {
       case OpGroup::kReturn:
         return kRs1 | kCi;
       case OpGroup::kAdd:
-        return kRs1 | kRs2;
+        return kRs1 | kRs2 | kCi;
       case OpGroup::kLoad64:
         return kMem;
       case OpGroup::kStore64:
@@ -45,7 +48,9 @@ class Stack final : public Policy {
     }
   }
   Meta code_meta(const ImageFacts& facts, uint64_t pc) const override {
-    return facts.in_unwinder(pc) ? kUnwinderCode : 0;
+    // A stripped firmware's returns are not checked either (cfi trusts its control flow).
+    if (facts.in_unwinder(pc) || facts.in_trusted_image(pc)) return kUnwinderCode;
+    return facts.makes_linkage_return(pc) ? kMakesReturnAddress : 0;
   }
   const Denial* rule(const RuleInputs& in, RuleOutputs& out) const override {
     switch (in.op) {
@@ -57,7 +62,9 @@ class Stack final : public Policy {
         out.rd = in.rs1;
         break;
       case OpGroup::kAdd:  // c.mv is `add rd, x0, rs2`: one return-address operand, one default
-        out.rd = (in.rs1 ^ in.rs2) == kReturnAddress ? kReturnAddress : 0;
+        out.rd = (in.rs1 ^ in.rs2) == kReturnAddress || (in.ci & kMakesReturnAddress)
+                     ? kReturnAddress
+                     : 0;
         break;
       case OpGroup::kLoad64:
         out.rd = in.mem;
@@ -75,7 +82,9 @@ class Stack final : public Policy {
   }
   std::string describe(Meta m, Site site) const override {
     if (m == 0) return "-";
-    if (site == Site::kInstruction) return "in the unwinder (its returns go to landing pads)";
+    if (site == Site::kInstruction)
+      return m & kMakesReturnAddress ? "computes a return-by-convention address"
+                                     : "returns not checked (an unwinder's, or unnamed firmware)";
     return site == Site::kMemory ? "holds a return address" : "return address";
   }
   Explanation explain(const Denial&, const RuleInputs&, bool, uint64_t) const override {

@@ -68,12 +68,11 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
                                   : hart_.guest_address(addr);
   const Explanation ex = p.explain(den, in, has_addr, guest_addr);
   const std::string kind = kind_of(ex, den, p);
-  const SourceLines& lines = engine_.lines();
   std::string s = fmt::format("tag violation: {}\n", kind);
   s += fmt::format("  policy {}, rule {}: {}\n", p.name(), den.rule, den.reason);
-  s += fmt::format("  hart {}, pc {}\n", hart_.id(), lines.where(pc));
+  s += fmt::format("  hart {}, pc {}\n", hart_.id(), engine_.where(hart_, pc));
   s += fmt::format("  instruction: {} (opgroup {})\n", disassemble(d, pc), opgroup_name(c.op));
-  if (prev_pc_) s += fmt::format("  previous instruction: {}\n", lines.where(prev_pc_));
+  if (prev_pc_) s += fmt::format("  previous instruction: {}\n", engine_.where(hart_, prev_pc_));
   if (has_addr && guest_addr != addr)
     s += fmt::format("  address: 0x{:x} (physical 0x{:x})\n", guest_addr, addr);
   else if (has_addr)
@@ -101,11 +100,10 @@ bool HartTagger::deny_call(uint8_t member, const Denial& den, uint64_t where, ui
   RuleInputs in{OpGroup::kCall, 0, 0, call_.arg_meta[0], call_.arg_meta[1], 0};
   const Explanation ex = p.explain(den, in, true, call_.args[0]);
   const std::string kind = kind_of(ex, den, p);
-  const SourceLines& lines = engine_.lines();
   std::string s = fmt::format("tag violation: {}\n", kind);
   s += fmt::format("  policy {}, rule {}: {}\n", p.name(), den.rule, den.reason);
-  s += fmt::format("  hart {}, pc {}\n", hart_.id(), lines.where(where));
-  if (where != pc) s += fmt::format("  refused at: {}\n", lines.where(pc));
+  s += fmt::format("  hart {}, pc {}\n", hart_.id(), engine_.where(hart_, where));
+  if (where != pc) s += fmt::format("  refused at: {}\n", engine_.where(hart_, pc));
   s += indent(ex.detail);
   s += "  tags:\n";
   s += tag_line("pc", pctag(), Site::kPc);

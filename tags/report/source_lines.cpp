@@ -23,27 +23,38 @@ bool find_cu(Dwarf* dwarf, uint64_t addr, Dwarf_Die& cu) {
 
 }  // namespace
 
-SourceLines::SourceLines(const ElfImage& image, const ElfImage* program) : image_(image) {
-  if (program != nullptr) program_ = std::make_unique<SourceLines>(*program);
-  fd_ = ::open(image.path().c_str(), O_RDONLY);
-  if (fd_ >= 0) dwarf_ = dwarf_begin(fd_, DWARF_C_READ);  // nullptr: no debug info
+SourceLines::SourceLines(const ElfImage& image, const ElfImage* program)
+    : SourceLines(ImageFacts::placed(image, program)) {}
+
+SourceLines::SourceLines(const std::vector<PlacedImage>& images) {
+  for (const PlacedImage& i : images) {
+    Owner o{i.elf, i.bias, i.label};
+    o.fd = ::open(i.elf->path().c_str(), O_RDONLY);
+    if (o.fd >= 0) o.dwarf = dwarf_begin(o.fd, DWARF_C_READ);
+    owners_.push_back(o);
+  }
 }
 
 SourceLines::~SourceLines() {
-  if (dwarf_) dwarf_end(dwarf_);
-  if (fd_ >= 0) ::close(fd_);
+  for (Owner& o : owners_) {
+    if (o.dwarf) dwarf_end(o.dwarf);
+    if (o.fd >= 0) ::close(o.fd);
+  }
 }
 
-const SourceLines* SourceLines::owner_of(uint64_t addr) const {
-  return program_ && program_->image_.covers(addr) ? program_.get() : nullptr;
+const SourceLines::Owner& SourceLines::owner_of(uint64_t addr) const {
+  for (const Owner& o : owners_)
+    if (addr >= o.bias && o.elf->covers(addr - o.bias)) return o;
+  return owners_.front();
 }
 
 std::optional<std::string> SourceLines::line(uint64_t addr) const {
-  if (const SourceLines* p = owner_of(addr)) return p->line(addr);
-  if (!dwarf_) return std::nullopt;
+  const Owner& o = owner_of(addr);
+  if (!o.dwarf) return std::nullopt;
+  addr -= o.bias;
   std::lock_guard<std::mutex> lock(mu_);
   Dwarf_Die cu;
-  if (dwarf_addrdie(dwarf_, addr, &cu) == nullptr && !find_cu(dwarf_, addr, cu))
+  if (dwarf_addrdie(o.dwarf, addr, &cu) == nullptr && !find_cu(o.dwarf, addr, cu))
     return std::nullopt;
   Dwarf_Line* l = dwarf_getsrc_die(&cu, addr);
   if (l == nullptr) return std::nullopt;
@@ -54,10 +65,12 @@ std::optional<std::string> SourceLines::line(uint64_t addr) const {
 }
 
 std::string SourceLines::where(uint64_t addr) const {
-  if (const SourceLines* p = owner_of(addr)) return p->where(addr);
-  std::string s = fmt::format("0x{:x}", addr);
-  if (const ElfSymbol* f = image_.function_at(addr)) s += fmt::format(" in {}", f->name);
+  const Owner& o = owner_of(addr);
+  const uint64_t at = addr - o.bias;
+  std::string s = fmt::format("0x{:x}", at);
+  if (const ElfSymbol* f = o.elf->function_at(at)) s += fmt::format(" in {}", f->name);
   if (auto l = line(addr)) s += fmt::format(" at {}", *l);
+  if (!o.label.empty()) s += fmt::format(" ({})", o.label);
   return s;
 }
 

@@ -40,10 +40,11 @@ struct RunOptions {
   std::string channel_mem = "4M";
   std::string placement = "critical-only";
   unsigned elastic = 0;
-  std::vector<std::string> files;  // --file HOST[=GUEST]: a Linux program's ramfs
-  std::vector<std::string> env;    // --env NAME=VALUE: a Linux program's environment
-  bool env_clear = false;          // --env-clear: start it from nothing, not unitag's own
-  FirmwareBootConfig boot;         // --firmware, --kernel, --initrd, --append
+  std::vector<std::string> files;    // --file HOST[=GUEST]: a Linux program's ramfs
+  std::vector<std::string> env;      // --env NAME=VALUE: a Linux program's environment
+  bool env_clear = false;            // --env-clear: start it from nothing, not unitag's own
+  FirmwareBootConfig boot;           // --firmware, --kernel, --initrd, --append
+  std::vector<std::string> symbols;  // --symbols ELF: vmlinux and the user programs
   std::string dump_dtb;
   std::string engine = "jit";
 };
@@ -228,18 +229,45 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
   return j;
 }
 
-// OpenSBI (or other firmware) with a kernel, as QEMU's -bios/-kernel. Tag policies and the
-// extensions that need an ELF image of the whole system do not attach to this path yet.
+// --symbols: the kernel's vmlinux (linked in the upper half) and user programs (below it).
+BootImages sort_boot_symbols(const std::vector<ElfImage>& images, const ElfImage* firmware) {
+  BootImages boot;
+  boot.firmware = firmware;
+  boot.kernel_load = FirmwareBootLayout::kKernelAddress;
+  for (const ElfImage& image : images) {
+    const bool upper_half = !image.segments().empty() && image.segments().front().vaddr >> 63;
+    if (!upper_half) {
+      boot.programs.push_back(&image);
+      continue;
+    }
+    if (boot.kernel != nullptr)
+      throw UserError(exit_code::kUsage,
+                      fmt::format("--symbols {} and {}: both are kernels; give one vmlinux",
+                                  boot.kernel->path(), image.path()));
+    boot.kernel = &image;
+  }
+  return boot;
+}
+
+// OpenSBI (or other firmware) with a kernel, as QEMU's -bios/-kernel. Tag policies need the
+// kernel's ELF (--symbols vmlinux) and take user programs' ELFs (--symbols PROGRAM); the
+// extensions that need a loaded image (gdb, traces, semihosting) do not attach to this path.
 int run_firmware(const RunOptions& o, const MachineConfig& cfg,
                  std::vector<std::unique_ptr<RunExtension>>& extensions) {
-  if (cfg.policies || cfg.tagged_harts || !cfg.partitions.empty())
+  if (!cfg.partitions.empty())
+    throw UserError(exit_code::kUsage, "--firmware boots run unpartitioned; drop --partition");
+  if (!o.symbols.empty() && !cfg.policies)
     throw UserError(exit_code::kUsage,
-                    "--firmware boots run untagged and unpartitioned for now; drop --policy, "
-                    "--tagged and --partition");
+                    "--symbols names the code a firmware boot runs for the tag policies; add "
+                    "--policy (e.g. --policy rwx,stack,cfi)");
+  std::vector<ElfImage> symbol_images;
+  for (const std::string& path : o.symbols) symbol_images.push_back(ElfImage::load(path));
   Machine machine(cfg);
   DetachExtensions detach_guard{extensions, machine};
   std::unique_ptr<ElfImage> symbols;
   const FirmwareBootLayout layout = boot_firmware(machine, o.boot, symbols);
+  const BootImages boot = sort_boot_symbols(symbol_images, symbols.get());
+  for (auto& e : extensions) e->attach_boot(machine, boot);
   if (!o.dump_dtb.empty())
     write_dtb(o.dump_dtb, machine.bus().ram() + (layout.fdt_address - Bus::kRamBase),
               layout.fdt_size);
@@ -451,6 +479,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--initrd", opts->boot.initrd, "With --firmware: an initrd for the kernel");
   cmd->add_option("--append", opts->boot.bootargs,
                   "With --firmware: the kernel command line (/chosen/bootargs)");
+  cmd->add_option("--symbols", opts->symbols,
+                  "With --firmware and --policy: an ELF whose code the boot runs, repeatable: the "
+                  "kernel's vmlinux (required) and each user program (static, unmodified)");
   cmd->add_option("--dump-dtb", opts->dump_dtb,
                   "Write the machine's device tree blob to FILE (with no IMAGE: only that)");
   cmd->add_option("guest_args", opts->guest_args, "Arguments for the guest, after --");

@@ -12,6 +12,15 @@
 
 namespace unitag {
 
+// The ELF files of a firmware boot (--firmware, --symbols): what the tag engine and reports
+// know of the code that runs. The kernel is raw in RAM at `kernel_load`; its ELF is vmlinux.
+struct BootImages {
+  const ElfImage* firmware = nullptr;  // nullptr: a raw firmware
+  const ElfImage* kernel = nullptr;    // nullptr: no --symbols vmlinux
+  uint64_t kernel_load = 0;
+  std::vector<const ElfImage*> programs;  // user programs the initramfs runs
+};
+
 class RunExtension {
  public:
   virtual ~RunExtension() = default;
@@ -22,6 +31,8 @@ class RunExtension {
   // After the image is loaded, before the first instruction. `program`: the Linux program the
   // image (the personality) runs, or nullptr.
   virtual void attach(Machine& machine, const ElfImage& image, const ElfImage* program) {}
+  // The same, for a firmware boot (the harts are at the firmware's entry).
+  virtual void attach_boot(Machine& machine, const BootImages& images) {}
   // The machine's run; an extension that must drive execution itself (a debugger) returns a
   // result here, otherwise nullopt and Machine::run() is used. The first extension to answer wins.
   virtual std::optional<RunResult> run(Machine& machine) { return std::nullopt; }

@@ -114,6 +114,36 @@ class TagsExtension final : public RunExtension {
       if (mask_ >> i & 1) engine_->attach(machine.hart(i));
   }
 
+  void attach_boot(Machine& machine, const BootImages& boot) override {
+    if (names_.empty()) return;
+    // Policies that colour allocations or frames need more of a Linux system than its code:
+    // malloc's colours would land on pages the kernel maps later (demand paging), and frame and
+    // bounds read stack and object layouts that OpenSBI and the kernel's early boot do not keep.
+    for (const std::string& name : names_)
+      if (name == "heap" || name == "mte" || name == "frame" || name == "bounds")
+        throw UserError(exit_code::kUsage,
+                        fmt::format("--policy {}: {} does not run on a firmware boot yet; rwx, "
+                                    "stack and cfi check the whole system (taint, ifc, "
+                                    "compartment and types run too); run the program on the "
+                                    "library OS for {} (unitag run PROGRAM)",
+                                    policy_, name, name));
+    if (boot.kernel == nullptr)
+      throw UserError(exit_code::kUsage,
+                      "--policy on a firmware boot needs the kernel's ELF: add --symbols vmlinux "
+                      "(beside the Image scripts/build-linux prints), and --symbols PROGRAM for "
+                      "each user program whose code the policies should know");
+    try {
+      system_ = std::make_unique<tags::SystemLayout>(boot.firmware, *boot.kernel, boot.kernel_load,
+                                                     boot.programs);
+      engine_ = std::make_unique<tags::TagEngine>(tags::make_policies(names_), config_, machine,
+                                                  *system_);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(exit_code::kUsage, fmt::format("--policy {}: {}", policy_, e.what()));
+    }
+    for (unsigned i = 0; i < machine.hart_count(); ++i)
+      if (mask_ >> i & 1) engine_->attach(machine.hart(i));
+  }
+
   void finish(Machine&, const RunResult&, nlohmann::json& stats) override {
     if (engine_) stats["tags"] = engine_->stats();
   }
@@ -122,6 +152,7 @@ class TagsExtension final : public RunExtension {
     if (!engine_) return;
     for (unsigned i = 0; i < machine.hart_count(); ++i) machine.hart(i).set_hooks(nullptr);
     engine_.reset();
+    system_.reset();
   }
 
  private:
@@ -129,6 +160,7 @@ class TagsExtension final : public RunExtension {
   std::vector<std::string> names_;
   uint64_t mask_ = 0;
   tags::EngineConfig config_;
+  std::unique_ptr<tags::SystemLayout> system_;  // a firmware boot's images (outlives engine_)
   std::unique_ptr<tags::TagEngine> engine_;
 };
 
