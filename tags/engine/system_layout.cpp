@@ -53,8 +53,8 @@ SystemLayout::SystemLayout(const ElfImage* firmware, const ElfImage& kernel, uin
     std::vector<uint8_t> bytes(*vdso_end - *vdso_start);
     try {
       if (kernel.read(*vdso_start, bytes.data(), bytes.size()) == bytes.size())
-        vdso_ = std::make_unique<ElfImage>(ElfImage::parse(
-            std::move(bytes), "vDSO", ElfImage::ElfKind::kExecutableOrShared));
+        vdso_ = std::make_unique<ElfImage>(
+            ElfImage::parse(std::move(bytes), "vDSO", ElfImage::ElfKind::kExecutableOrShared));
     } catch (const std::exception&) {
       vdso_.reset();  // not an ELF: user code there counts as unknown
     }
@@ -70,9 +70,9 @@ SystemLayout::SystemLayout(const ElfImage* firmware, const ElfImage& kernel, uin
     images_.back().trusted = !firmware->has_symbol_table();
   }
   for (size_t k = 0; k < programs_.size(); ++k)
-    images_.push_back(
-        {programs_[k], PlacedImage::Role::kProgram, program_bias(k),
-         "process " + std::filesystem::path(programs_[k]->path()).filename().string(), false});
+    images_.push_back({programs_[k], PlacedImage::Role::kProgram, program_bias(k),
+                       "process " + std::filesystem::path(programs_[k]->path()).filename().string(),
+                       false});
 }
 
 SystemLayout::~SystemLayout() = default;

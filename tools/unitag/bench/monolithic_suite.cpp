@@ -4,7 +4,9 @@
 // scripts/build-linux's kernel; its /init runs the program named after `--` on the command line).
 // Per workload: guest instructions and host CPU time beyond the do-nothing program `true` on the
 // same system (start-up and exit are in the baseline), system calls (ecalls from U-mode), and
-// whether both printed the same; the baselines themselves are the boot cost. Linux needs the
+// whether both printed the same; the baselines themselves are the boot cost. Then each run once
+// more under the tag policies (kTagged) on both systems, whole runs from reset: the tags and
+// rules each system needs for the same program, and their modeled and host cost. Linux needs the
 // cached kernel build: without it the suite says so and measures nothing.
 #include <fmt/format.h>
 
@@ -34,6 +36,9 @@ const std::vector<Workload> kWorkloads = {
     {"containers", {}, {}, false},
 };
 const std::vector<std::string> kSystems = {"library OS", "Linux"};
+// The policies both systems run whole (docs/linux.md#tags-on-linux: heap does not run on a
+// Linux boot yet).
+constexpr const char* kTagged = "rwx,stack,cfi";
 
 uint64_t user_ecalls(const GuestRun& r) {
   uint64_t n = 0;
@@ -96,12 +101,22 @@ class MonolithicSuite final : public Suite {
     const size_t newline = built.out.find('\n');
     kernel_ = built.out.substr(0, newline);
     initramfs_ = ctx.scratch_dir + "/monolithic.cpio";
+    // The ELF files the tagged Linux runs need: vmlinux beside the Image, and /init's.
+    const ProcessResult cached =
+        run_process({ctx.source_dir + "/scripts/build-linux", "--cached"}, ctx.scratch_dir, 60);
+    const std::string init_cpio = cached.out.substr(cached.out.find('\n') + 1);
+    vmlinux_ = std::filesystem::path(kernel_).parent_path() / "build" / "vmlinux";
+    init_ = std::filesystem::path(init_cpio.substr(0, init_cpio.find('\n'))).parent_path() / "init";
     std::vector<Step> steps;
     for (int rep = 1; rep <= repeat_; ++rep)
       for (const Workload& w : workloads(ctx))
         for (const std::string& system : kSystems)
           steps.push_back({fmt::format("{} on {} (run {}/{})", w.program, system, rep, repeat_),
-                           [this, &ctx, w, system] { measure(ctx, w, system); }});
+                           [this, &ctx, w, system] { measure(ctx, w, system, false); }});
+    for (const Workload& w : workloads(ctx))
+      for (const std::string& system : kSystems)
+        steps.push_back({fmt::format("{} on {} under {}", w.program, system, kTagged),
+                         [this, &ctx, w, system] { measure(ctx, w, system, true); }});
     return steps;
   }
 
@@ -114,7 +129,7 @@ class MonolithicSuite final : public Suite {
     }
     const Measured& lib_base = runs_[key(kBaseline, kSystems[0])];
     const Measured& linux_base = runs_[key(kBaseline, kSystems[1])];
-    std::vector<std::vector<std::string>> cells;
+    std::vector<std::vector<std::string>> cells, tag_cells;
     for (const Workload& w : workloads(ctx)) {
       const Measured& lib = runs_[key(w.program, kSystems[0])];
       const Measured& lin = runs_[key(w.program, kSystems[1])];
@@ -132,7 +147,33 @@ class MonolithicSuite final : public Suite {
       const double linux_ms = 1000 * (baseline ? lin.cpu : lin.cpu - linux_base.cpu);
       const bool same = lib.output == lin.output && lib.status == lin.status;
       const double ratio = lib_insns ? static_cast<double>(linux_insns) / lib_insns : 0.0;
+      const nlohmann::json lib_tags = lib.tagged.stats.value("tags", nlohmann::json::object());
+      const nlohmann::json linux_tags = lin.tagged.stats.value("tags", nlohmann::json::object());
+      const auto tag_figure = [](const nlohmann::json& t, const char* name) {
+        return t.value(name, uint64_t{0});
+      };
+      const auto canonical = [](const nlohmann::json& t) {
+        return t.value("canonical_rules", nlohmann::json::object()).value("rules", uint64_t{0});
+      };
+      const double lib_slowdown = lib.cpu > 0 ? lib.tagged_cpu / lib.cpu : 0.0;
+      const double linux_slowdown = lin.cpu > 0 ? lin.tagged_cpu / lin.cpu : 0.0;
+      tag_cells.push_back({baseline ? "`true` (boot, start, exit)" : w.program,
+                           grouped(tag_figure(lib_tags, "distinct_tags")),
+                           grouped(tag_figure(linux_tags, "distinct_tags")),
+                           grouped(tag_figure(lib_tags, "distinct_rules")),
+                           grouped(tag_figure(linux_tags, "distinct_rules")),
+                           grouped(canonical(lib_tags)), grouped(canonical(linux_tags)),
+                           fixed(100 * lib_tags.value("modeled_overhead", 0.0), 3) + " %",
+                           fixed(100 * linux_tags.value("modeled_overhead", 0.0), 3) + " %",
+                           fixed(lib_slowdown, 2) + "x", fixed(linux_slowdown, 2) + "x"});
       o.rows.push_back({{"workload", w.program},
+                        {"tagged_policies", kTagged},
+                        {"libos_tagged", lib_tags},
+                        {"linux_tagged", linux_tags},
+                        {"libos_tagged_over_untagged_cpu", lib_slowdown},
+                        {"linux_tagged_over_untagged_cpu", linux_slowdown},
+                        {"libos_tagged_command", ctx.shown(lib.tagged.argv)},
+                        {"linux_tagged_command", ctx.shown(lin.tagged.argv)},
                         {"baseline", baseline},
                         {"libos_instructions", lib_insns},
                         {"linux_instructions", linux_insns},
@@ -170,13 +211,26 @@ class MonolithicSuite final : public Suite {
         markdown_table({"workload", "libOS insns", "Linux insns", "Linux/libOS", "libOS host ms",
                         "Linux host ms", "libOS syscalls", "Linux syscalls", "output"},
                        cells);
+    o.markdown += fmt::format(
+        "\nThe same runs under `{}` on every hart, whole runs from reset to exit (boot "
+        "included: these are what each system needs to run the program), once each: `{}` "
+        "and `{}`. *tags*, *rules*: distinct tags and concrete rules; *canonical*: the rules "
+        "the modeled cache holds (identities compared); *modeled*: overhead of the modeled "
+        "1024-entry rule cache; *host*: tagged over untagged host CPU time of the same "
+        "system (single runs).\n\n",
+        kTagged, ctx.shown(runs_[key("syscalls", kSystems[0])].tagged.argv),
+        ctx.shown(runs_[key("syscalls", kSystems[1])].tagged.argv));
+    o.markdown += markdown_table(
+        {"workload", "libOS tags", "Linux tags", "libOS rules", "Linux rules", "libOS canonical",
+         "Linux canonical", "libOS modeled", "Linux modeled", "libOS host", "Linux host"},
+        tag_cells);
     return o;
   }
 
  private:
   struct Measured {
-    double cpu = 0;
-    GuestRun run;
+    double cpu = 0, tagged_cpu = 0;
+    GuestRun run, tagged;  // untagged (least CPU of the rounds) and under kTagged
     std::string output;
     int status = -1;
   };
@@ -191,32 +245,50 @@ class MonolithicSuite final : public Suite {
     return program + "|" + system;
   }
 
-  void measure(const BenchContext& ctx, const Workload& w, const std::string& system) {
+  void measure(const BenchContext& ctx, const Workload& w, const std::string& system, bool tagged) {
     const bool on_linux = system == kSystems[1];
     GuestRun r;
+    std::vector<std::string> policy;
+    if (tagged) policy = {"--policy", kTagged};
     if (on_linux) {
       std::string append = "console=ttyS0 quiet -- /bin/" + w.program;
       for (const std::string& a : w.args)
         append += " " + (a.find(' ') == std::string::npos ? a : "\"" + a + "\"");
-      r = run_unitag(ctx, {"--deterministic", "--firmware", kFirmware, "--kernel", kernel_,
-                           "--initrd", initramfs_, "--append", append});
+      std::vector<std::string> args = {"--deterministic", "--firmware", kFirmware,
+                                       "--kernel",        kernel_,      "--initrd",
+                                       initramfs_,        "--append",   append};
+      if (tagged)
+        policy.insert(policy.end(),
+                      {"--symbols", vmlinux_, "--symbols", init_, "--symbols", bin_ + w.program});
+      args.insert(args.end(), policy.begin(), policy.end());
+      r = run_unitag(ctx, args);
     } else {
       // The environment /init gives the program on Linux.
-      std::vector<std::string> args = {"--deterministic", "--env-clear", "--env", "PATH=/bin",
-                                       bin_ + w.program};
+      std::vector<std::string> args = {"--deterministic", "--env-clear", "--env", "PATH=/bin"};
+      args.insert(args.end(), policy.begin(), policy.end());
+      args.push_back(bin_ + w.program);
       for (const std::string& f : w.files)
         args.insert(args.end(), {"--file", data_ + f + "=/bin/" + f});
       r = run_unitag(ctx, args, w.args);
     }
     r = require_exit_0(ctx, std::move(r));  // every workload exits 0, and so does Linux
     Measured& m = runs_[key(w.program, system)];
+    if (tagged) {  // the policies may not change what the program does
+      int status = -1;
+      if (program_output(r, on_linux, w.program, status) != m.output || status != m.status)
+        throw std::runtime_error(fmt::format("`{}` printed other output under {} than without",
+                                             ctx.shown(r.argv), kTagged));
+      m.tagged_cpu = r.guest_cpu_seconds();
+      m.tagged = std::move(r);
+      return;
+    }
     keep_min(m.cpu, r.guest_cpu_seconds());
     m.output = program_output(r, on_linux, w.program, m.status);
     m.run = std::move(r);
   }
 
   int repeat_ = 1;
-  std::string bin_, data_, kernel_, initramfs_, skipped_;
+  std::string bin_, data_, kernel_, initramfs_, skipped_, vmlinux_, init_;
   std::map<std::string, Measured> runs_;
 };
 
