@@ -189,6 +189,11 @@ class Hart {
     Translation t;
     return locate(vaddr, 1, t) ? t.paddr : vaddr;
   }
+  // Whether data at `vaddr` is mapped now (always, unpaged): a checker's range may reach pages
+  // the OS has not mapped yet (Linux maps a process's heap on first touch).
+  bool checker_mapped(uint64_t vaddr) const {
+    return !paged_data_ || paged_address_for_checker(vaddr, nullptr);
+  }
   // Loads and stores outside the window (the execute loop inlines the window). On failure they
   // record the trap with raise_trap and return false.
   bool load(uint64_t addr, unsigned size, uint64_t& value);
@@ -344,6 +349,8 @@ class Hart {
   void window_to_page(uint64_t vaddr);
   // The physical address a checker sees for a paged data access (no A/D updates, no faults).
   uint64_t paged_address_for_checker(uint64_t vaddr) const;
+  // The same; false (and vaddr) when the page tables do not map it.
+  bool paged_address_for_checker(uint64_t vaddr, uint64_t* paddr) const;
   void compute_window();
 
   uint64_t pending_cause_ = 0, pending_tval_ = 0;

@@ -168,11 +168,21 @@ bool Hart::translate_paged(uint64_t addr, unsigned size, AccessKind kind, Transl
 }
 
 uint64_t Hart::paged_address_for_checker(uint64_t vaddr) const {
-  if (const TranslationCache::Entry* e = tlb_.find(vaddr))
-    return (e->ppage << Bus::kPageBits) + (vaddr & ((uint64_t{1} << Bus::kPageBits) - 1));
+  uint64_t paddr = vaddr;
+  paged_address_for_checker(vaddr, &paddr);
+  return paddr;
+}
+
+bool Hart::paged_address_for_checker(uint64_t vaddr, uint64_t* paddr) const {
+  const uint64_t offset = vaddr & ((uint64_t{1} << Bus::kPageBits) - 1);
+  if (const TranslationCache::Entry* e = tlb_.find(vaddr)) {
+    if (paddr) *paddr = (e->ppage << Bus::kPageBits) + offset;
+    return true;
+  }
   const sv39::Walk w = sv39::walk(*this, bus_, vaddr, AccessKind::kRead, data_priv(), false);
-  if (w.outcome != sv39::Walk::Outcome::kOk) return vaddr;
-  return w.page_paddr + (vaddr & ((uint64_t{1} << Bus::kPageBits) - 1));
+  if (w.outcome != sv39::Walk::Outcome::kOk) return false;
+  if (paddr) *paddr = w.page_paddr + offset;
+  return true;
 }
 
 }  // namespace unitag

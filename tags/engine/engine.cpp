@@ -58,12 +58,12 @@ TagEngine::TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig
   for (size_t op = 0; op < static_cast<size_t>(OpGroup::kCount); ++op)
     for (int pc_default = 0; pc_default < 2; ++pc_default)
       for (const auto& p : policies_) masks_[op][pc_default] |= p->inputs(OpGroup(op), pc_default);
+  // With Linux programs, only theirs (each program's own malloc on a firmware boot).
   for (const uint8_t m : subscribers<BoundCallEntry>())
     for (const std::string& name : policies_[m]->bound_functions(facts_))
-      if (const FunctionInfo* f = facts_.function_named(name);
-          f != nullptr && (facts_.program() == nullptr || facts_.in_program(f->start))) {
-        bound_.try_emplace(f->start, BoundEntry{0, name}).first->second.members |= 1u << m;
-      }
+      for (const FunctionInfo* f : facts_.functions_named(name))
+        if (facts_.program() == nullptr || facts_.in_program(f->start))
+          bound_.try_emplace(f->start, BoundEntry{0, name}).first->second.members |= 1u << m;
   tag_image();
   tag_devices();
   machine_.add_host_write_observer(this);

@@ -103,6 +103,8 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   uint64_t code_address(const Hart& hart, uint64_t pc, uint64_t paddr) const {
     return system_ ? system_->fact_address(hart.priv == Priv::U, pc, paddr, machine_.bus()) : pc;
   }
+  // TagAccess::address_space for `hart`: its satp on a firmware boot, else 0.
+  uint64_t address_space(const Hart& hart) const { return system_ ? hart.satp : 0; }
   // For reports: where the instruction at pc, in `hart`'s current address space, is.
   std::string where(Hart& hart, uint64_t pc) const;
   Tag project(Tag t, OpGroup op, bool pc_default, unsigned input);

@@ -49,7 +49,9 @@ class HartTagger::Access final : public TagAccess {
     if (size == 0) return;
     uint64_t words = 0;
     for_each_page(base, size, [&](uint64_t va, uint64_t n) {
-      words += t_.engine_.update_range(m_, physical(va), n, f, arg);
+      // A page the OS has not mapped yet keeps no tags (Policy::repair sets them at first use).
+      if (t_.hart_.checker_mapped(va))
+        words += t_.engine_.update_range(m_, physical(va), n, f, arg);
     });
     charge(words);
   }
@@ -57,7 +59,8 @@ class HartTagger::Access final : public TagAccess {
                    Meta (*merge)(Meta dst, Meta src)) override {
     uint64_t words = 0;
     for_each_page(to, size, [&](uint64_t va, uint64_t n) {
-      words += t_.engine_.copy_values(m_, physical(from + (va - to)), physical(va), n, merge);
+      if (t_.hart_.checker_mapped(va) && t_.hart_.checker_mapped(from + (va - to)))
+        words += t_.engine_.copy_values(m_, physical(from + (va - to)), physical(va), n, merge);
     });
     charge(words);
   }
@@ -67,6 +70,7 @@ class HartTagger::Access final : public TagAccess {
     return t_.hart_.peek(addr, &value, 8);
   }
   void set_result(uint64_t value) override { t_.tag_result_ = value; }
+  uint64_t address_space() const override { return t_.engine_.address_space(t_.hart_); }
 
  private:
   uint64_t physical(uint64_t va) const { return t_.hart_.checker_paddr(va); }
@@ -280,6 +284,9 @@ bool HartTagger::start_bound_call(uint64_t pc, uint64_t at) {
   } else if (uint32_t word = 0; hart_.peek(ra - 4, &word, 4) && (word & 3) == 3) {
     if (is_jump(ra - 4)) call_.call_site = ra - 4;
   }
+  // The facts name the call site as they name the entry (on a firmware boot a program's code
+  // sits at a bias in them: SystemLayout).
+  call_.call_site += at - pc;
   prev_pc_ = pc;
   const auto effects = engine_.lock_allocator_effects();
   for (uint8_t m = 0; m < engine_.member_count(); ++m) {
@@ -290,7 +297,7 @@ bool HartTagger::start_bound_call(uint64_t pc, uint64_t at) {
       in_bound_ = false;
       current_epoch_ = fast_epoch();
       bound_return_ = ~uint64_t{0};
-      return deny_call(m, *d, call_.call_site, pc);
+      return deny_call(m, *d, call_.call_site - (at - pc), pc);  // where the hart has it
     }
   }
   return true;
@@ -321,6 +328,12 @@ void HartTagger::park_bound_call() {
   // Called at the handler's first instruction: sp is still the one the call trapped with.
   engine_.park_bound_call(TagEngine::ParkedCall{call_, call_name_, bound_members_, bound_return_,
                                                 bound_sp_, hart_.x[kSp], bound_priv_});
+  // The allocator ran unchecked, so its registers' tags are whatever they were before it: its
+  // system call's arguments (a futex word glibc found by masking a chunk's pointer) must not be
+  // checked by the handler against a colour they only seem to have. Caller-saved registers are
+  // dead to the allocator's caller, so nothing it relies on is lost.
+  for (const unsigned r : {5u, 6u, 7u, 10u, 11u, 12u, 13u, 14u, 15u, 16u, 17u, 28u, 29u, 30u, 31u})
+    xtag()[r] = 0;
   in_bound_ = false;
   current_epoch_ = fast_epoch();
   bound_return_ = ~uint64_t{0};
@@ -417,6 +430,12 @@ bool HartTagger::stack_pointer_written(const DecodedInsn& d, uint64_t pc) {
     engine_.policy(m).on_event(event, access);
   }
   return true;
+}
+
+bool HartTagger::repair(size_t member, const Denial& d, const RuleInputs& in, uint64_t guest_addr,
+                        uint64_t pc) {
+  Access access(*this, member, pc);
+  return engine_.policy(member).repair(d, in, guest_addr, access);
 }
 
 void HartTagger::on_trap(Hart& hart, uint64_t cause, uint64_t epc) {

@@ -135,6 +135,10 @@ class HartTagger final : public ExecutionHooks {
   // rule when the projected key is still the same, else the modeled cache, then the memo, then
   // the policies. Records allowed rules in the entry. Out of line: the common path stays small.
   [[gnu::noinline]] const RuleResult& lookup_rule(Hart& hart, uint32_t entry, uint64_t addr);
+  // Policy::repair for the denying member: true when it set the tags the access was refused on
+  // (the instruction is then checked again).
+  bool repair(size_t member, const Denial& d, const RuleInputs& in, uint64_t guest_addr,
+              uint64_t pc);
   // A bound call or tag instruction was refused; `where` is the code to blame (the call site).
   bool deny_call(uint8_t member, const Denial& d, uint64_t where, uint64_t pc);
   // `at`: the entry's address in the facts (the bound function's).

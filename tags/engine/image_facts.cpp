@@ -164,6 +164,13 @@ const FunctionInfo* ImageFacts::function_named(const std::string& name) const {
   return it == by_name_.end() ? nullptr : &functions_[it->second];
 }
 
+std::vector<const FunctionInfo*> ImageFacts::functions_named(const std::string& name) const {
+  std::vector<const FunctionInfo*> out;
+  for (const FunctionInfo& f : functions_)
+    if (f.name == name) out.push_back(&f);
+  return out;
+}
+
 // Linear sweep of every code range, resynchronised at each function start (so padding between
 // functions cannot shift the decoding); a call's return site is the next instruction.
 void ImageFacts::find_return_sites() {

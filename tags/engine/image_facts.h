@@ -86,6 +86,8 @@ class ImageFacts {
   }
   // Address of a function symbol by name.
   const FunctionInfo* function_named(const std::string& name) const;
+  // Every function of that name, in every image (two programs each have their malloc).
+  std::vector<const FunctionInfo*> functions_named(const std::string& name) const;
   // The instruction at pc, decoded from the image's bytes (false outside loaded file contents).
   bool instruction_at(uint64_t pc, DecodedInsn& out) const;
   size_t return_site_count() const { return return_sites_.size(); }

@@ -74,6 +74,9 @@ class TagAccess {
   virtual bool read_u64(uint64_t addr, uint64_t& value) const = 0;
   // For a tag instruction whose value is the policy's answer (tag.typeof): what rd receives.
   virtual void set_result(uint64_t value) {}
+  // Which address space guest addresses name: 0 on the library OS and bare metal (one space),
+  // the hart's satp on a firmware boot (each Linux process its own).
+  virtual uint64_t address_space() const { return 0; }
 };
 
 // A call to a function the policy binds by symbol, from entry to return.
@@ -226,6 +229,14 @@ class Policy {
   // Returns a denial to refuse what the event stands for (a bound call, a tag instruction);
   // ignored for events that cannot be refused.
   virtual const Denial* on_event(const Event& e, TagAccess& tags) { return nullptr; }
+  // Before a denial of a memory access at guest address `addr` is reported: whether the policy
+  // can tell that the tags it refused on are ones it could not set earlier, and has set them now
+  // (then the instruction is checked again). heap colours an allocation's words on a page the OS
+  // mapped after malloc returned (Linux maps a process's heap on first touch), as a tagging
+  // kernel's page-fault handler would.
+  virtual bool repair(const Denial& d, const RuleInputs& in, uint64_t addr, TagAccess& tags) {
+    return false;
+  }
   // Details for a report of this policy's denial at `addr` (has_addr false: no memory access).
   virtual Explanation explain(const Denial& d, const RuleInputs& in, bool has_addr,
                               uint64_t addr) const {

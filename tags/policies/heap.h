@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <string>
 #include <string_view>
 
@@ -98,6 +99,7 @@ class Heap final : public Policy {
   std::vector<std::string> bound_functions(const ImageFacts& facts) const override;
   EventSet events() const override;
   const Denial* on_event(const Event& e, TagAccess& tags) override;
+  bool repair(const Denial& d, const RuleInputs& in, uint64_t addr, TagAccess& tags) override;
 
   // heap_report.cpp: the metadata and violations in words.
   std::string describe(Meta m, Site site) const override;
@@ -107,7 +109,7 @@ class Heap final : public Policy {
  private:
   static constexpr uint32_t kMaxPalette = 1u << 20;
 
-  const Denial* check_free(uint64_t p, uint32_t colour) const;
+  const Denial* check_free(uint64_t p, uint32_t colour, const TagAccess& tags);
   uint32_t allocate(uint64_t p, uint64_t size, uint64_t site, TagAccess& tags, bool keep_values);
   void allocator_returned(const BoundCall& call, TagAccess& tags);
   const Denial* tag_instruction(const TagInstruction& t, TagAccess& tags);
@@ -120,6 +122,9 @@ class Heap final : public Policy {
   Explanation colour_mismatch(const RuleInputs& in, bool has_addr, uint64_t addr) const;
 
   AllocationRegistry registry_;
+  // The address space of the denial being explained (explain() has no TagAccess): set by
+  // repair() and check_free(), which run just before it.
+  std::atomic<uint64_t> report_space_{0};
   const ImageFacts* facts_ = nullptr;
   const SourceLines* lines_ = nullptr;
 };

@@ -4,14 +4,16 @@
 
 namespace unitag::tags {
 
-uint32_t AllocationRegistry::choose_colour(uint64_t base) {
+uint32_t AllocationRegistry::choose_colour(uint64_t base, uint64_t space) {
   if (palette_ == 0) return static_cast<uint32_t>(all_.size()) + kFirstColour;
   // The live neighbours below and above: a linear overflow or underflow from either side must
   // meet a different colour (the guarantee hardware colouring schemes give adjacent blocks).
   uint32_t below = kNoColour, above = kNoColour;
-  auto it = live_by_base_.lower_bound(base);
-  if (it != live_by_base_.end()) above = all_[it->second - kFirstColour].colour;
-  if (it != live_by_base_.begin()) below = all_[std::prev(it)->second - kFirstColour].colour;
+  auto it = live_by_base_.lower_bound({space, base});
+  if (it != live_by_base_.end() && it->first.first == space)
+    above = all_[it->second - kFirstColour].colour;
+  if (it != live_by_base_.begin() && std::prev(it)->first.first == space)
+    below = all_[std::prev(it)->second - kFirstColour].colour;
   for (uint32_t tries = 0; tries < palette_; ++tries) {
     const uint32_t c = kFirstColour + next_;
     next_ = (next_ + 1) % palette_;
@@ -20,12 +22,13 @@ uint32_t AllocationRegistry::choose_colour(uint64_t base) {
   return kFirstColour + next_;  // a palette of 1 or 2: neighbours may share a colour
 }
 
-uint32_t AllocationRegistry::add(uint64_t base, uint64_t size, uint64_t site, unsigned hart) {
+uint32_t AllocationRegistry::add(uint64_t base, uint64_t size, uint64_t site, unsigned hart,
+                                 uint64_t space) {
   std::lock_guard<std::mutex> lock(mu_);
-  const uint32_t colour = choose_colour(base);
+  const uint32_t colour = choose_colour(base, space);
   const uint32_t id = static_cast<uint32_t>(all_.size()) + kFirstColour;
-  all_.push_back(Allocation{id, colour, base, size, site, 0, hart, 0, false});
-  live_by_base_[base] = id;
+  all_.push_back(Allocation{id, colour, base, size, site, 0, hart, 0, false, space});
+  live_by_base_[{space, base}] = id;
   return colour;
 }
 
@@ -60,19 +63,20 @@ std::optional<Allocation> AllocationRegistry::by_colour(uint32_t colour, uint64_
   return *best;
 }
 
-std::optional<Allocation> AllocationRegistry::live_containing(uint64_t addr) const {
+std::optional<Allocation> AllocationRegistry::live_containing(uint64_t addr, uint64_t space) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = live_by_base_.upper_bound(addr);
-  if (it == live_by_base_.begin()) return std::nullopt;
+  auto it = live_by_base_.upper_bound({space, addr});
+  if (it == live_by_base_.begin() || std::prev(it)->first.first != space) return std::nullopt;
   const Allocation& a = all_[std::prev(it)->second - kFirstColour];
   if (contains(a, addr)) return a;
   return std::nullopt;
 }
 
-std::optional<Allocation> AllocationRegistry::freed_containing(uint64_t addr) const {
+std::optional<Allocation> AllocationRegistry::freed_containing(uint64_t addr,
+                                                               uint64_t space) const {
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = all_.rbegin(); it != all_.rend(); ++it)
-    if (it->freed && contains(*it, addr)) return *it;
+    if (it->freed && it->space == space && contains(*it, addr)) return *it;
   return std::nullopt;
 }
 
@@ -83,7 +87,7 @@ void AllocationRegistry::mark_freed(uint32_t id, uint64_t site, unsigned hart) {
   a.freed = true;
   a.free_site = site;
   a.free_hart = hart;
-  auto it = live_by_base_.find(a.base);
+  auto it = live_by_base_.find({a.space, a.base});
   if (it != live_by_base_.end() && it->second == id) live_by_base_.erase(it);
 }
 

@@ -1,6 +1,8 @@
 // The heap policy's allocator binding: what picolibc's malloc family (bound by symbol) and a
 // tag-aware allocator's tag instructions do to colours, and what a host write leaves of them.
 // The rule (heap.cpp) only checks accesses against the colours set here.
+#include <algorithm>
+
 #include "tags/policies/heap.h"
 #include "tags/policies/pointer_tags.h"
 
@@ -56,7 +58,7 @@ const Denial* Heap::on_event(const Event& e, TagAccess& tags) {
     const BoundCall& call = entry->call;
     if (called_by_allocator(*facts_, call)) return nullptr;
     if ((call.function == "free" || call.function == "realloc") && call.args[0] != 0)
-      if (const Denial* d = check_free(call.args[0], pointee(call.arg_meta[0]))) return d;
+      if (const Denial* d = check_free(call.args[0], pointee(call.arg_meta[0]), tags)) return d;
     // A free ends its block here, before the allocator runs: once it does, another thread's
     // malloc may get the block back, and a release at free's return (which can come late: a
     // free preempted or parked at a system call) could no longer tell the two blocks apart
@@ -85,7 +87,7 @@ void Heap::allocator_returned(const BoundCall& call, TagAccess& tags) {
   else if (call.function == "aligned_alloc" || call.function == "memalign")
     allocate(result, a[1], site, tags, false);
   else if (call.function == "realloc") {
-    const auto old = a[0] ? registry_.live_containing(a[0]) : std::nullopt;
+    const auto old = a[0] ? registry_.live_containing(a[0], tags.address_space()) : std::nullopt;
     if (result != 0 && old && result != a[0])  // the block moved: so do its stored pointers
       tags.copy_values(old->base, result, std::min(old->size, a[1]), &take_value);
     if (a[0] != 0 && (result != 0 || a[1] == 0))
@@ -105,39 +107,42 @@ const Denial* Heap::tag_instruction(const TagInstruction& t, TagAccess& tags) {
   // Narrowing keeps the pointer's colour; the types family is not the heap's.
   if (t.op != OpGroup::kTagAlloc && t.op != OpGroup::kTagFree) return nullptr;
   if (t.op == OpGroup::kTagAlloc) {
-    const uint32_t colour = registry_.add(t.rs1, t.rs2, tags.pc(), tags.hart());
+    const uint32_t colour =
+        registry_.add(t.rs1, t.rs2, tags.pc(), tags.hart(), tags.address_space());
     colour_range(t.rs1, t.rs2, &colour_fresh, colour, tags);
     tags.set_reg_meta(t.rd, colour);
     return nullptr;
   }
-  if (const Denial* d = check_free(t.rs1, pointee(tags.reg_meta(0)))) return d;
+  if (const Denial* d = check_free(t.rs1, pointee(tags.reg_meta(0)), tags)) return d;
   release(t.rs1, pointee(tags.reg_meta(0)), tags.pc(), tags);
   return nullptr;
 }
 
-const Denial* Heap::check_free(uint64_t p, uint32_t colour) const {
-  const auto live = registry_.live_containing(p);
+const Denial* Heap::check_free(uint64_t p, uint32_t colour, const TagAccess& tags) {
+  const uint64_t space = tags.address_space();
+  report_space_ = space;
+  const auto live = registry_.live_containing(p, space);
   // The pointer's own allocation was freed: a double free, also when its memory has been
   // handed out again (then only a pointer of the new block's colour passes: with a bounded
   // palette, a stale pointer that happens to share that colour is missed).
   if (colour != kNoColour && !(live && live->colour == colour))
     if (auto mine = registry_.by_colour(colour, p); mine && mine->freed) return &kDoubleFree;
   if (live) return live->base == p ? nullptr : &kFreeInterior;
-  if (registry_.freed_containing(p)) return &kDoubleFree;
+  if (registry_.freed_containing(p, space)) return &kDoubleFree;
   return &kFreeNonHeap;
 }
 
 uint32_t Heap::allocate(uint64_t p, uint64_t size, uint64_t site, TagAccess& tags,
                         bool keep_values) {
   if (p == 0) return 0;
-  const uint32_t colour = registry_.add(p, size, site, tags.hart());
+  const uint32_t colour = registry_.add(p, size, site, tags.hart(), tags.address_space());
   colour_range(p, size, keep_values ? &colour_keep_values : &colour_fresh, colour, tags);
   tags.set_reg_meta(kA0, colour);
   return colour;
 }
 
 void Heap::release(uint64_t p, uint32_t colour, uint64_t site, TagAccess& tags) {
-  auto a = registry_.live_containing(p);
+  auto a = registry_.live_containing(p, tags.address_space());
   if (a && a->base == p && colour != kNoColour && a->colour != colour) {
     // Another thread's malloc got the block back while this free was still running (parked at
     // a system call or preempted inside glibc): the words are the new block's now. Only the
@@ -149,6 +154,24 @@ void Heap::release(uint64_t p, uint32_t colour, uint64_t site, TagAccess& tags) 
   if (!a || a->base != p) return;
   registry_.mark_freed(a->id, site, tags.hart());
   tags.update_range(a->base, a->size, &free_if_still, a->colour);
+}
+
+bool Heap::repair(const Denial& d, const RuleInputs& in, uint64_t addr, TagAccess& tags) {
+  report_space_ = tags.address_space();
+  if (&d != &kLoadColour && &d != &kStoreColour) return false;
+  const uint32_t colour = pointee(in.rs1);
+  if (colour == kNoColour || location(in.mem) == colour) return false;
+  // The pointer's own live allocation holds the word: its colour never landed there (the page
+  // was not mapped when malloc returned, or the OS gave it a fresh page since).
+  const auto a = registry_.by_colour(colour, addr);
+  if (!a || a->freed || a->space != tags.address_space() || addr < a->base ||
+      addr >= a->base + a->size)
+    return false;
+  constexpr uint64_t kPage = uint64_t{1} << 12;
+  const uint64_t page = addr & ~(kPage - 1);
+  const uint64_t from = std::max(a->base, page), to = std::min(a->base + a->size, page + kPage);
+  colour_range(from, to - from, &colour_keep_values, colour, tags);
+  return true;
 }
 
 }  // namespace unitag::tags::heap

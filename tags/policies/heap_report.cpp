@@ -38,9 +38,9 @@ Explanation Heap::explain(const Denial& d, const RuleInputs& in, bool has_addr,
     std::string s = fmt::format("free(0x{:x})\n", addr);
     if (auto a = registry_.by_colour(pointee(in.rs1), addr))
       s += allocation_text(*a);
-    else if (auto live = registry_.live_containing(addr))
+    else if (auto live = registry_.live_containing(addr, report_space_))
       s += allocation_text(*live);
-    else if (auto freed = registry_.freed_containing(addr))
+    else if (auto freed = registry_.freed_containing(addr, report_space_))
       s += allocation_text(*freed);
     return {{}, s};
   }
@@ -90,7 +90,7 @@ Explanation Heap::colour_mismatch(const RuleInputs& in, bool has_addr, uint64_t 
     s += "the word belongs to no allocation (allocator metadata, padding or non-heap memory)\n";
   else if (loc == kFreedColour) {
     s += "the word is freed memory";
-    if (auto f = registry_.freed_containing(addr); f && (!mine || f->id != mine->id))
+    if (auto f = registry_.freed_containing(addr, report_space_); f && (!mine || f->id != mine->id))
       s += ":\n" + allocation_text(*f);
     else
       s += "\n";

@@ -66,6 +66,11 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   const uint64_t guest_addr = hart_.paged_data() && d.operands().accesses_memory()
                                   ? hart_.access_vaddr(d)
                                   : hart_.guest_address(addr);
+  // An access to a page the OS has not mapped traps before it touches memory, and is checked
+  // again when it runs after the fault (Linux maps a process's heap on first touch).
+  if (has_addr && !hart_.checker_mapped(guest_addr)) return true;
+  if (has_addr && repair(member, den, in, guest_addr, pc))
+    return check(hart_, d, pc, addr, checked_);
   const Explanation ex = p.explain(den, in, has_addr, guest_addr);
   const std::string kind = kind_of(ex, den, p);
   std::string s = fmt::format("tag violation: {}\n", kind);

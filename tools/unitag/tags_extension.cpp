@@ -116,16 +116,16 @@ class TagsExtension final : public RunExtension {
 
   void attach_boot(Machine& machine, const BootImages& boot) override {
     if (names_.empty()) return;
-    // Policies that colour allocations or frames need more of a Linux system than its code:
-    // malloc's colours would land on pages the kernel maps later (demand paging), and frame and
-    // bounds read stack and object layouts that OpenSBI and the kernel's early boot do not keep.
+    // frame and bounds read stack and object layouts that OpenSBI and the kernel's early boot do
+    // not keep; mte's pointer keys have not been tried through a Linux process's page tables.
     for (const std::string& name : names_)
-      if (name == "heap" || name == "mte" || name == "frame" || name == "bounds")
+      if (name == "mte" || name == "frame" || name == "bounds")
         throw UserError(exit_code::kUsage,
                         fmt::format("--policy {}: {} does not run on a firmware boot yet; rwx, "
-                                    "stack and cfi check the whole system (taint, ifc, "
-                                    "compartment and types run too); run the program on the "
-                                    "library OS for {} (unitag run PROGRAM)",
+                                    "stack and cfi check the whole system and heap its "
+                                    "processes (taint, ifc, compartment and types run too); "
+                                    "run the program on the library OS for {} (unitag run "
+                                    "PROGRAM)",
                                     policy_, name, name));
     if (boot.kernel == nullptr)
       throw UserError(exit_code::kUsage,
