@@ -189,6 +189,18 @@ class Hart {
     Translation t;
     return locate(vaddr, 1, t) ? t.paddr : vaddr;
   }
+  // The execute loop's second inline path under paging, for a load or store outside the window
+  // (the window is one page): the host address of [vaddr, vaddr + sizeof(T)) when the translation
+  // cache holds its page with permission `perm` (kPermRead / kPermWrite: a store only once D is
+  // set) and the access stays in that page; nullptr sends it down the full memory path.
+  template <typename T>
+  uint8_t* paged_host(uint64_t vaddr, uint8_t perm) const {
+    constexpr uint64_t kPageMask = (uint64_t{1} << Bus::kPageBits) - 1;
+    if (!paged_data_ || (vaddr & kPageMask) > kPageMask + 1 - sizeof(T)) return nullptr;
+    const TranslationCache::Entry* e = tlb_.find(vaddr);
+    if (e == nullptr || e->host == nullptr || !(e->data_perms & perm)) return nullptr;
+    return e->host + (vaddr & kPageMask);
+  }
   // Whether data at `vaddr` is mapped now (always, unpaged): a checker's range may reach pages
   // the OS has not mapped yet (Linux maps a process's heap on first touch).
   bool checker_mapped(uint64_t vaddr) const {
