@@ -168,13 +168,19 @@ class Hart {
   bool locate(uint64_t addr, uint64_t size, Translation& out) const;
   // The physical address of the data access `d` makes when it runs now (for checkers, which see
   // it before it runs); 0 for instructions without one, the unchanged address for one that will
-  // fault.
+  // fault outside paging, and kUnmappedAddress (no RAM, no device) for one to an unmapped page:
+  // a user address could otherwise name some unrelated physical word.
+  static constexpr uint64_t kUnmappedAddress = ~uint64_t{7};
   uint64_t access_address(const DecodedInsn& d) const {
     if (!d.operands().accesses_memory()) return 0;
     const uint64_t a = access_vaddr(d);
     const Window& w = tlb_.window;
     if (a - w.base < w.limit) [[likely]]
       return a - w.base + w.paddr;
+    if (paged_data_) {
+      uint64_t paddr = 0;
+      return paged_address_for_checker(a, &paddr) ? paddr : kUnmappedAddress;
+    }
     return checker_paddr(a);
   }
   // The address, as the guest names it, that the data access of `d` makes when it runs now.
