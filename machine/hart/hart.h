@@ -212,6 +212,13 @@ class Hart {
   bool checker_mapped(uint64_t vaddr) const {
     return !paged_data_ || paged_address_for_checker(vaddr, nullptr);
   }
+  // checker_paddr and checker_mapped in one translation: false for an unmapped page.
+  bool checker_translate(uint64_t vaddr, uint64_t& paddr) const {
+    paddr = vaddr;
+    if (paged_data_) return paged_address_for_checker(vaddr, &paddr);
+    paddr = checker_paddr(vaddr);
+    return true;
+  }
   // Loads and stores outside the window (the execute loop inlines the window). On failure they
   // record the trap with raise_trap and return false.
   bool load(uint64_t addr, unsigned size, uint64_t& value);

@@ -50,8 +50,8 @@ class HartTagger::Access final : public TagAccess {
     uint64_t words = 0;
     for_each_page(base, size, [&](uint64_t va, uint64_t n) {
       // A page the OS has not mapped yet keeps no tags (Policy::repair sets them at first use).
-      if (t_.hart_.checker_mapped(va))
-        words += t_.engine_.update_range(m_, physical(va), n, f, arg);
+      if (uint64_t pa = 0; t_.hart_.checker_translate(va, pa))
+        words += t_.engine_.update_range(m_, pa, n, f, arg);
     });
     charge(words);
   }
@@ -59,8 +59,10 @@ class HartTagger::Access final : public TagAccess {
                    Meta (*merge)(Meta dst, Meta src)) override {
     uint64_t words = 0;
     for_each_page(to, size, [&](uint64_t va, uint64_t n) {
-      if (t_.hart_.checker_mapped(va) && t_.hart_.checker_mapped(from + (va - to)))
-        words += t_.engine_.copy_values(m_, physical(from + (va - to)), physical(va), n, merge);
+      uint64_t from_pa = 0, to_pa = 0;
+      if (t_.hart_.checker_translate(from + (va - to), from_pa) &&
+          t_.hart_.checker_translate(va, to_pa))
+        words += t_.engine_.copy_values(m_, from_pa, to_pa, n, merge);
     });
     charge(words);
   }
