@@ -274,7 +274,7 @@ std::string TagEngine::where(Hart& hart, uint64_t pc) const {
   if (SystemLayout::is_unknown(at))
     return fmt::format("0x{:x} (physical 0x{:x}, in no image given)", pc, paddr);
   std::string s = lines_.where(at);
-  if (at != pc && hart.priv != Priv::U && !(at >> 63 && pc >> 63))
+  if (at != pc && hart.priv != Priv::U)  // the kernel before paging: named by its link address
     s += fmt::format(" [fetched at 0x{:x}]", pc);
   return s;
 }
