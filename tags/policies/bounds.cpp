@@ -20,8 +20,9 @@
 // (one per heap block its frames live in, for threads' stacks: a child of the block, so the
 // block's pointer still reaches it), so tags stay few.
 // Cannot catch: accesses through pointers without bounds (built from integers, byte-wise copies,
-// a local indexed from sp itself, a global reached from another's address where the access's
-// static address is not the global's start: global_addresses.h); sub-object and global
+// a global reached from another's address, or a local indexed from sp itself, where the
+// access's static address is inside another object: global_addresses.h, stack_locals.h);
+// sub-object and global
 // bounds are 8-byte granular (a word shared by two fields belongs to the one narrowed last);
 // locals and globals that share a word with another object get no bounds; an address where one
 // global ends and the next starts is taken as the next one's (an end pointer `a + n` of a global
@@ -368,6 +369,8 @@ class Bounds final : public Policy {
     }
     for (const auto& [pc, local] : stack_.address_at)
       if (local_regions_[local]) address_at_.emplace(pc, local_regions_[local]);
+    for (const auto& [pc, local] : stack_.reaches)
+      if (local_regions_[local]) reaches_at_.emplace(pc, local_regions_[local]);
   }
   // A frame with bounded locals opens: their words get their regions. It closes: the invalid
   // tail bytes go (another function's frame will use them through sp).

@@ -87,8 +87,10 @@ class Finder {
         const uint64_t target = known[d.rs1] + static_cast<int64_t>(d.imm);
         const auto* o = boundaries_.count(target) ? nullptr : containing(target);
         if (o) next = {o->second.id, pc, target, true};
-        if (o && o->first == target && rd != kSp && rd != kGp && rd != kTp &&
-            !used_as_anchor(facts_, pc, rd, o->second.size))
+        // An address inside the object (`buf + 1`, a copy loop's cursor) is a pointer into it,
+        // unless the code reaches from it past the object's end.
+        if (o && rd != kSp && rd != kGp && rd != kTp &&
+            !used_as_anchor(facts_, pc, rd, o->second.size - (target - o->first)))
           sites_.materialises[pc] = o->second.id;
       } else if (d.op == Op::addi && candidate[d.rs1].global) {  // pointer + constant
         next = candidate[d.rs1];

@@ -121,6 +121,79 @@ bool is_sp_addi(const DecodedInsn& d) {
   return d.op == Op::addi && d.arch_rd() == kSp && d.rs1 == kSp;
 }
 
+// Follows, within a basic block, the addresses the compiler computes from the frame's base
+// register (the CFA's) and a run-time index, keeping their constant parts: `addi a5, a0, 48;
+// add a0, a5, sp; lw a5, -32(a0)` accesses sp + 16 + 4i. Offsets are from the CFA.
+class FrameIndexing {
+ public:
+  // The static address of this instruction's access, when its base is the frame plus an index.
+  std::optional<int64_t> step(const DecodedInsn& d,
+                              const std::optional<std::pair<unsigned, int64_t>>& cfa) {
+    const Operands& ops = d.operands();
+    const int64_t imm = static_cast<int64_t>(d.imm);
+    std::optional<int64_t> access;
+    if (ops.mem != MemAccess::kNone && indexed_[d.rs1]) access = *indexed_[d.rs1] + imm;
+    if (ops.may_jump || ops.ends_block) {
+      *this = FrameIndexing{};
+      return access;
+    }
+    const unsigned rd = d.arch_rd();
+    if (rd == 0 || ops.rd != RegFile::kX) return access;
+    Value next;
+    const auto frame = [&](unsigned r) { return cfa && r == cfa->first; };
+    // `mv rd, rs` is `add rd, x0, rs`: an addi of 0.
+    const bool move = d.op == Op::add && (d.rs1 == 0 || d.rs2 == 0);
+    if (d.op == Op::addi || move) {
+      const unsigned src = d.op == Op::addi ? d.rs1 : d.rs1 | d.rs2;
+      const int64_t k = d.op == Op::addi ? imm : 0;
+      if (frame(src))
+        next.exact = k - cfa->second;
+      else if (exact_[src] || indexed_[src])
+        next = {exact_[src] ? std::optional(*exact_[src] + k) : std::nullopt,
+                indexed_[src] ? std::optional(*indexed_[src] + k) : std::nullopt, 0};
+      else
+        next.addend = addend_[src] + k;
+    } else if (d.op == Op::add) {
+      const auto base = [&](unsigned r) -> std::optional<int64_t> {
+        if (frame(r)) return -cfa->second;
+        return exact_[r];
+      };
+      const auto plain = [&](unsigned r) { return !frame(r) && !exact_[r] && !indexed_[r]; };
+      if (base(d.rs1) && plain(d.rs2)) next.indexed = *base(d.rs1) + addend_[d.rs2];
+      if (base(d.rs2) && plain(d.rs1)) next.indexed = *base(d.rs2) + addend_[d.rs1];
+      if (indexed_[d.rs1] && plain(d.rs2)) next.indexed = *indexed_[d.rs1] + addend_[d.rs2];
+      if (indexed_[d.rs2] && plain(d.rs1)) next.indexed = *indexed_[d.rs2] + addend_[d.rs1];
+    }
+    exact_[rd] = next.exact, indexed_[rd] = next.indexed, addend_[rd] = next.addend;
+    return access;
+  }
+
+ private:
+  struct Value {
+    std::optional<int64_t> exact, indexed;
+    int64_t addend = 0;
+  };
+  std::optional<int64_t> exact_[32];    // frame + constant
+  std::optional<int64_t> indexed_[32];  // frame + constant + a run-time index
+  int64_t addend_[32] = {};             // an integer: something unknown plus this
+};
+
+// The local an indexed access at `target` is meant for: the one it starts, or the one whose
+// start is less than a word above it when it lies in no bounded local (`buf[i - 1]` folds its
+// -1 into the offset; from anywhere inside another local it is that local's, e.g. a loop
+// counting down from its last element).
+std::optional<size_t> local_reached(const std::vector<StackLocal>& kept, int64_t target) {
+  std::optional<size_t> above;
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const int64_t start = kept[i].cfa_offset, end = start + static_cast<int64_t>(kept[i].size);
+    if (target == start) return i;
+    if (target > start && target < end) return std::nullopt;
+    if (target < start && target >= start - 8 && (!above || start < kept[*above].cfa_offset))
+      above = i;
+  }
+  return above;
+}
+
 class Finder {
  public:
   Finder(const ImageFacts& facts, const DwarfFile& file, StackLocals& out)
@@ -176,7 +249,12 @@ class Finder {
     const uint32_t first = static_cast<uint32_t>(out_.locals.size());
     DecodedInsn d;
     std::vector<std::pair<int64_t, int64_t>> frame_accesses;  // [from, to) relative to the CFA
+    FrameIndexing indexing;
+    std::vector<std::pair<uint64_t, uint32_t>> reaches;
     for (uint64_t pc = f.start; pc < f.end && facts_.instruction_at(pc, d); pc += d.len) {
+      if (const auto target = indexing.step(d, file_.cfa_at(pc)))
+        if (const auto i = local_reached(kept, *target))
+          reaches.emplace_back(pc, first + static_cast<uint32_t>(*i));
       if (d.operands().mem != MemAccess::kNone) {
         const auto cfa = file_.cfa_at(pc);
         if (cfa && d.rs1 == cfa->first) {
@@ -231,6 +309,7 @@ class Finder {
       out_.locals.push_back(std::move(kept[i]));
     }
     out_.opens[*open_pc] = opening;
+    out_.reaches.insert(reaches.begin(), reaches.end());
     if (!closing.locals.empty())
       for (const auto& [pc, cfa_from_sp] : releases)
         out_.closes[pc] = {cfa_from_sp, closing.locals};

@@ -33,6 +33,11 @@ struct StackLocals {
   std::unordered_map<uint64_t, FrameLocals> opens;    // each function's first `addi sp, sp, -N`
   std::unordered_map<uint64_t, FrameLocals> closes;   // `addi sp, sp, N` of functions with tails
   std::unordered_map<uint64_t, uint32_t> address_at;  // `addi rd, sp, k` giving a local's start
+  // Access pc -> the local it is meant for, where the compiler indexes the frame itself
+  // (`add a0, a5, sp; lw a5, -32(a0)`): no pointer to the local exists, but the access's static
+  // address (the frame's base plus every constant on the way) is the local's start, or lies in
+  // the word below it outside every bounded local (an index's -1 folded into the offset).
+  std::unordered_map<uint64_t, uint32_t> reaches;
 };
 
 // Whether, from the instruction after pc to the end of its function in address order (loops

@@ -78,7 +78,6 @@ JULIET_FN void global_strcpy_obo_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler materialises the copy's destination as `gp + offset` one byte into the global (`buf + 1`), not at its start: the address names no object, so it carries no bounds. */
 JULIET_FN void global_copy_loop_obo_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));

@@ -32,7 +32,6 @@ JULIET_FN void stack_int_loop_obo_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler indexes the local from sp itself (`add a5, a0, sp` or a constant offset from sp): no pointer to the local exists to carry its bounds. */
 JULIET_FN void stack_int_index_way_bad(void) {
   int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
@@ -97,7 +96,6 @@ JULIET_FN void stack_copy_loop_obo_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler indexes the local from sp itself (`add a5, a0, sp` or a constant offset from sp): no pointer to the local exists to carry its bounds. */
 JULIET_FN void stack_index_minus1_bad(void) {
   char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -114,7 +112,6 @@ JULIET_FN void stack_index_minus1_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler indexes the local from sp itself (`add a5, a0, sp` or a constant offset from sp): no pointer to the local exists to carry its bounds. */
 JULIET_FN void stack_int_loop_down_bad(void) {
   int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
@@ -129,7 +126,6 @@ JULIET_FN void stack_int_loop_down_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler indexes the local from sp itself (`add a5, a0, sp` or a constant offset from sp): no pointer to the local exists to carry its bounds. */
 JULIET_FN void stack_int_index_way_under_bad(void) {
   int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
@@ -196,7 +192,6 @@ JULIET_FN void stack_int_read_loop_obo_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler indexes the local from sp itself (`add a5, a0, sp` or a constant offset from sp): no pointer to the local exists to carry its bounds. */
 JULIET_FN void stack_int_read_index_way_bad(void) {
   int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
@@ -248,7 +243,6 @@ JULIET_FN void stack_strlen_unterminated_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler indexes the local from sp itself (`add a5, a0, sp` or a constant offset from sp): no pointer to the local exists to carry its bounds. */
 JULIET_FN void stack_read_index_minus1_bad(void) {
   char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -285,7 +279,6 @@ JULIET_FN void stack_int_read_loop_down_good(void) {
   juliet_use(buf, 8 * sizeof(int));
 }
 
-/* Known miss: the compiler indexes the local from sp itself (`add a5, a0, sp` or a constant offset from sp): no pointer to the local exists to carry its bounds. */
 JULIET_FN void stack_int_read_index_way_under_bad(void) {
   int buf[8];
   juliet_fill(buf, 8 * sizeof(int));
