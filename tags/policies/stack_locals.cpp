@@ -126,13 +126,18 @@ bool is_sp_addi(const DecodedInsn& d) {
 // add a0, a5, sp; lw a5, -32(a0)` accesses sp + 16 + 4i. Offsets are from the CFA.
 class FrameIndexing {
  public:
-  // The static address of this instruction's access, when its base is the frame plus an index.
-  std::optional<int64_t> step(const DecodedInsn& d,
-                              const std::optional<std::pair<unsigned, int64_t>>& cfa) {
+  struct Access {
+    int64_t target = 0;   // static address
+    uint64_t origin = 0;  // the `addi rd, sp, k` whose address the index was added to (0: sp)
+  };
+  // This instruction's access, when its base is the frame plus an index.
+  std::optional<Access> step(uint64_t pc, const DecodedInsn& d,
+                             const std::optional<std::pair<unsigned, int64_t>>& cfa) {
     const Operands& ops = d.operands();
     const int64_t imm = static_cast<int64_t>(d.imm);
-    std::optional<int64_t> access;
-    if (ops.mem != MemAccess::kNone && indexed_[d.rs1]) access = *indexed_[d.rs1] + imm;
+    std::optional<Access> access;
+    if (ops.mem != MemAccess::kNone && indexed_[d.rs1])
+      access = Access{*indexed_[d.rs1] + imm, origin_[d.rs1]};
     if (ops.may_jump || ops.ends_block) {
       *this = FrameIndexing{};
       return access;
@@ -147,10 +152,10 @@ class FrameIndexing {
       const unsigned src = d.op == Op::addi ? d.rs1 : d.rs1 | d.rs2;
       const int64_t k = d.op == Op::addi ? imm : 0;
       if (frame(src))
-        next.exact = k - cfa->second;
+        next.exact = k - cfa->second, next.origin = pc;
       else if (exact_[src] || indexed_[src])
         next = {exact_[src] ? std::optional(*exact_[src] + k) : std::nullopt,
-                indexed_[src] ? std::optional(*indexed_[src] + k) : std::nullopt, 0};
+                indexed_[src] ? std::optional(*indexed_[src] + k) : std::nullopt, 0, origin_[src]};
       else
         next.addend = addend_[src] + k;
     } else if (d.op == Op::add) {
@@ -159,12 +164,14 @@ class FrameIndexing {
         return exact_[r];
       };
       const auto plain = [&](unsigned r) { return !frame(r) && !exact_[r] && !indexed_[r]; };
-      if (base(d.rs1) && plain(d.rs2)) next.indexed = *base(d.rs1) + addend_[d.rs2];
-      if (base(d.rs2) && plain(d.rs1)) next.indexed = *base(d.rs2) + addend_[d.rs1];
-      if (indexed_[d.rs1] && plain(d.rs2)) next.indexed = *indexed_[d.rs1] + addend_[d.rs2];
-      if (indexed_[d.rs2] && plain(d.rs1)) next.indexed = *indexed_[d.rs2] + addend_[d.rs1];
+      for (const auto& [a, b] : {std::pair{d.rs1, d.rs2}, std::pair{d.rs2, d.rs1}}) {
+        if (!plain(b)) continue;
+        if (const auto from = base(a) ? base(a) : indexed_[a])
+          next.indexed = *from + addend_[b], next.origin = origin_[a];
+      }
     }
     exact_[rd] = next.exact, indexed_[rd] = next.indexed, addend_[rd] = next.addend;
+    origin_[rd] = next.origin;
     return access;
   }
 
@@ -172,10 +179,12 @@ class FrameIndexing {
   struct Value {
     std::optional<int64_t> exact, indexed;
     int64_t addend = 0;
+    uint64_t origin = 0;
   };
   std::optional<int64_t> exact_[32];    // frame + constant
   std::optional<int64_t> indexed_[32];  // frame + constant + a run-time index
   int64_t addend_[32] = {};             // an integer: something unknown plus this
+  uint64_t origin_[32] = {};            // where an exact or indexed value's frame address was taken
 };
 
 // The local an indexed access at `target` is meant for: the one it starts, or the one whose
@@ -251,10 +260,16 @@ class Finder {
     std::vector<std::pair<int64_t, int64_t>> frame_accesses;  // [from, to) relative to the CFA
     FrameIndexing indexing;
     std::vector<std::pair<uint64_t, uint32_t>> reaches;
+    // An indexed access from a local's address: the local it reaches (the compiler may fold
+    // another local's offset into the index, `addi a5, s3, 320; addi a4, sp, 64; add a4, a4, a5`,
+    // and then the address is an anchor, not a pointer to the first local).
+    std::vector<std::pair<uint64_t, std::optional<size_t>>> indexed_from;
     for (uint64_t pc = f.start; pc < f.end && facts_.instruction_at(pc, d); pc += d.len) {
-      if (const auto target = indexing.step(d, file_.cfa_at(pc)))
-        if (const auto i = local_reached(kept, *target))
-          reaches.emplace_back(pc, first + static_cast<uint32_t>(*i));
+      if (const auto access = indexing.step(pc, d, file_.cfa_at(pc))) {
+        const auto i = local_reached(kept, access->target);
+        if (i) reaches.emplace_back(pc, first + static_cast<uint32_t>(*i));
+        indexed_from.emplace_back(access->origin, i);
+      }
       if (d.operands().mem != MemAccess::kNone) {
         const auto cfa = file_.cfa_at(pc);
         if (cfa && d.rs1 == cfa->first) {
@@ -288,6 +303,11 @@ class Finder {
             target < kept[i].cfa_offset + static_cast<int64_t>(kept[i].size) &&
             !used_as_anchor(facts_, pc, d.arch_rd(), kept[i].size))
           out_.address_at[pc] = first + static_cast<uint32_t>(i);
+    }
+    for (const auto& [origin, reached] : indexed_from) {
+      const auto it = out_.address_at.find(origin);
+      if (origin && it != out_.address_at.end() && it->second != first + reached.value_or(~0u))
+        out_.address_at.erase(it);
     }
     if (!open_pc) {  // no frame of its own: its locals' addresses stay unbounded
       for (auto it = out_.address_at.begin(); it != out_.address_at.end();)
