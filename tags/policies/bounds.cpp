@@ -21,7 +21,8 @@
 // block's pointer still reaches it), so tags stay few.
 // Cannot catch: accesses through pointers without bounds (built from integers, byte-wise copies,
 // a global reached from another's address, or a local indexed from sp itself, where the
-// access's static address is inside another object: global_addresses.h, stack_locals.h);
+// access's static address is inside another object (for globals: on one of its elements, of
+// the access's size): global_addresses.h, stack_locals.h);
 // sub-object and global
 // bounds are 8-byte granular (a word shared by two fields belongs to the one narrowed last);
 // locals and globals that share a word with another object get no bounds; an address where one
@@ -343,8 +344,12 @@ class Bounds final : public Policy {
   // Where code materialises or reaches each global (global_addresses.h).
   void find_global_addresses(const ImageFacts& facts) {
     std::map<uint64_t, GlobalObject> objects;
-    for (const auto& [base, id] : globals_)
-      objects.emplace(base, GlobalObject{id, regions_[id].size});
+    const auto elements = global_array_elements(facts);
+    for (const auto& [base, id] : globals_) {
+      const auto e = elements.find(base);
+      objects.emplace(base,
+                      GlobalObject{id, regions_[id].size, e == elements.end() ? 0 : e->second});
+    }
     GlobalAddressSites sites = find_global_address_sites(facts, objects, boundaries_);
     address_at_ = std::move(sites.materialises);
     reaches_at_ = std::move(sites.reaches);

@@ -54,10 +54,23 @@ class Finder {
     if (c.exact ? id_containing(c.addr + imm) != c.global : imm >= n || imm <= -n)
       shared_bases_.insert(c.pc);
     // An indexed access whose static address is exactly a global's start is meant for that
-    // global (an index folded into the offset lands elsewhere, and is left unchecked).
+    // global; one element below it, where no other object's element fits the access, too.
     const uint64_t target = c.addr + imm;
-    if (!c.exact && !boundaries_.count(target))
-      if (auto it = objects_.find(target); it != objects_.end()) sites_.reaches[pc] = it->second.id;
+    if (c.exact || boundaries_.count(target)) return;
+    if (auto it = objects_.find(target); it != objects_.end()) {
+      sites_.reaches[pc] = it->second.id;
+      return;
+    }
+    const uint64_t bytes = d.operands().mem_bytes;
+    const auto next = objects_.upper_bound(target);
+    if (next == objects_.end() || next->second.element != bytes || next->first - target != bytes ||
+        boundaries_.count(next->first))
+      return;
+    if (const auto* o = containing(target)) {
+      const uint64_t e = o->second.element;
+      if (e == 0 || (e == bytes && (target - o->first) % e == 0)) return;  // may be o's
+    }
+    sites_.reaches[pc] = next->second.id;
   }
 
   void scan(uint64_t start, uint64_t end) {

@@ -15,6 +15,7 @@ namespace unitag::tags {
 struct GlobalObject {
   uint32_t id = 0;  // the caller's name for it (a bounds region)
   uint64_t size = 0;
+  uint64_t element = 0;  // an array's element size (DWARF), 0 when not known
 };
 
 struct GlobalAddressSites {
@@ -25,7 +26,10 @@ struct GlobalAddressSites {
   // Access pc -> the global its static address starts, where the base register holds a
   // materialised address that is no one object's pointer (a section anchor: the compiler
   // reaches `buf.33` as 96(buf.37 + 4i)). The access, base plus index plus offset, is then
-  // meant for that global, and must stay inside it.
+  // meant for that global, and must stay inside it. So is an access whose static address is
+  // one element below an array's start (`buf[i - 1]`, the -1 folded into the offset) where no
+  // object's element fits it there: padding, or the middle of an element of another array
+  // (a byte of an int array's last element).
   std::unordered_map<uint64_t, uint32_t> reaches;
 };
 

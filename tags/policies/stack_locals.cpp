@@ -68,6 +68,18 @@ std::optional<int64_t> single_op(Dwarf_Die* die, unsigned attr, unsigned atom) {
   return static_cast<int64_t>(ops[0].number);
 }
 
+// Under typedefs and qualifiers.
+bool strip_qualifiers(Dwarf_Die* type) {
+  Dwarf_Attribute a;
+  for (;;) {
+    const int tag = dwarf_tag(type);
+    if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
+        tag != DW_TAG_restrict_type)
+      return true;
+    if (!dwarf_attr_integrate(type, DW_AT_type, &a) || !dwarf_formref_die(&a, type)) return false;
+  }
+}
+
 // The variable's size, and whether its type (under typedefs and qualifiers) is an aggregate.
 std::optional<std::pair<uint64_t, bool>> type_of(Dwarf_Die* var) {
   Dwarf_Attribute a;
@@ -75,19 +87,51 @@ std::optional<std::pair<uint64_t, bool>> type_of(Dwarf_Die* var) {
   if (!dwarf_attr_integrate(var, DW_AT_type, &a) || !dwarf_formref_die(&a, &type))
     return std::nullopt;
   Dwarf_Word size = 0;
-  if (dwarf_aggregate_size(&type, &size) != 0 || size == 0) return std::nullopt;
-  for (;;) {
-    const int tag = dwarf_tag(&type);
-    if (tag == DW_TAG_typedef || tag == DW_TAG_const_type || tag == DW_TAG_volatile_type ||
-        tag == DW_TAG_restrict_type) {
-      if (!dwarf_attr_integrate(&type, DW_AT_type, &a) || !dwarf_formref_die(&a, &type))
-        return std::nullopt;
-      continue;
-    }
-    const bool aggregate = tag == DW_TAG_array_type || tag == DW_TAG_structure_type ||
-                           tag == DW_TAG_union_type || tag == DW_TAG_class_type;
-    return std::make_pair(uint64_t{size}, aggregate);
+  if (dwarf_aggregate_size(&type, &size) != 0 || size == 0 || !strip_qualifiers(&type))
+    return std::nullopt;
+  const int tag = dwarf_tag(&type);
+  const bool aggregate = tag == DW_TAG_array_type || tag == DW_TAG_structure_type ||
+                         tag == DW_TAG_union_type || tag == DW_TAG_class_type;
+  return std::make_pair(uint64_t{size}, aggregate);
+}
+
+template <class F>
+void for_each_unit(Dwarf* dwarf, F&& f) {
+  Dwarf_Off offset = 0, next = 0;
+  size_t header_size = 0;
+  while (dwarf_nextcu(dwarf, offset, &next, &header_size, nullptr, nullptr, nullptr) == 0) {
+    Dwarf_Die cu;
+    if (dwarf_offdie(dwarf, offset + header_size, &cu) != nullptr) f(&cu);
+    offset = next;
   }
+}
+
+// The size of an array variable's elements (0: not an array, or not known).
+uint64_t element_size(Dwarf_Die* var) {
+  Dwarf_Attribute a;
+  Dwarf_Die type;
+  if (!dwarf_attr_integrate(var, DW_AT_type, &a) || !dwarf_formref_die(&a, &type) ||
+      !strip_qualifiers(&type) || dwarf_tag(&type) != DW_TAG_array_type)
+    return 0;
+  Dwarf_Die element;
+  Dwarf_Word size = 0;
+  if (!dwarf_attr_integrate(&type, DW_AT_type, &a) || !dwarf_formref_die(&a, &element) ||
+      dwarf_aggregate_size(&element, &size) != 0)
+    return 0;
+  return size;
+}
+
+void collect_global_arrays(Dwarf_Die* die, std::unordered_map<uint64_t, uint64_t>& out) {
+  Dwarf_Die child;
+  if (dwarf_child(die, &child) != 0) return;
+  do {
+    if (dwarf_tag(&child) == DW_TAG_variable) {
+      if (const auto addr = single_op(&child, DW_AT_location, DW_OP_addr))
+        if (const uint64_t e = element_size(&child)) out.emplace(static_cast<uint64_t>(*addr), e);
+    } else {
+      collect_global_arrays(&child, out);  // functions, lexical blocks, namespaces
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
 }
 
 // Every variable with a frame-base location under die, in lexical blocks and inlined callees
@@ -357,19 +401,39 @@ void visit(Dwarf_Die* die, Finder& finder) {
 bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, uint64_t size) {
   const FunctionInfo* f = facts.function_at(pc);
   if (f == nullptr) return true;
-  uint32_t derived = 1u << reg;
+  // Which registers hold the address or a pointer computed from it, at each instruction,
+  // following branches and loops (a later redefinition in address order may run after the use).
+  std::unordered_map<uint64_t, uint32_t> derived_at;
+  std::vector<uint64_t> work;
+  const auto flow_to = [&](uint64_t to, uint32_t derived) {
+    if (to < f->start || to >= f->end || derived == 0) return;
+    uint32_t& known = derived_at[to];
+    if ((known | derived) == known) return;
+    known |= derived;
+    work.push_back(to);
+  };
   DecodedInsn d;
-  for (uint64_t at = pc; at < f->end && facts.instruction_at(at, d); at += d.len) {
-    if (at == pc) continue;
-    const int64_t imm = static_cast<int64_t>(d.imm), n = static_cast<int64_t>(size);
+  if (!facts.instruction_at(pc, d)) return true;
+  flow_to(pc + d.len, 1u << reg);
+  const int64_t n = static_cast<int64_t>(size);
+  while (!work.empty()) {
+    const uint64_t at = work.back();
+    work.pop_back();
+    if (!facts.instruction_at(at, d)) continue;
+    uint32_t derived = derived_at[at];
+    const int64_t imm = static_cast<int64_t>(d.imm);
     if (d.operands().mem != MemAccess::kNone && (derived >> d.rs1 & 1) && (imm >= n || imm < -n))
       return true;
     const unsigned rd = d.arch_rd();
-    if (rd == 0 || d.operands().rd != RegFile::kX) continue;
-    const bool from = (d.op == Op::addi && (derived >> d.rs1 & 1)) ||
-                      (d.op == Op::add && ((derived >> d.rs1 & 1) || (derived >> d.rs2 & 1)));
-    derived = from ? derived | 1u << rd : derived & ~(1u << rd);
-    if (derived == 0) return false;
+    if (rd != 0 && d.operands().rd == RegFile::kX) {
+      const bool from = (d.op == Op::addi && (derived >> d.rs1 & 1)) ||
+                        (d.op == Op::add && ((derived >> d.rs1 & 1) || (derived >> d.rs2 & 1)));
+      derived = from ? derived | 1u << rd : derived & ~(1u << rd);
+    }
+    const Group g = d.group();
+    if (g == Group::Branch || (g == Group::Jal && rd == 0)) flow_to(at + imm, derived);
+    if (g == Group::Jalr && rd == 0) continue;  // a return or a tail call
+    if (g != Group::Jal || rd != 0) flow_to(at + d.len, derived);
   }
   return false;
 }
@@ -386,13 +450,15 @@ StackLocals find_stack_locals(const ImageFacts& facts) {
     return out;
   }
   Finder finder(facts, file, out);
-  Dwarf_Off offset = 0, next = 0;
-  size_t header_size = 0;
-  while (dwarf_nextcu(file.dwarf(), offset, &next, &header_size, nullptr, nullptr, nullptr) == 0) {
-    Dwarf_Die cu;
-    if (dwarf_offdie(file.dwarf(), offset + header_size, &cu) != nullptr) visit(&cu, finder);
-    offset = next;
-  }
+  for_each_unit(file.dwarf(), [&](Dwarf_Die* cu) { visit(cu, finder); });
+  return out;
+}
+
+std::unordered_map<uint64_t, uint64_t> global_array_elements(const ImageFacts& facts) {
+  std::unordered_map<uint64_t, uint64_t> out;
+  const DwarfFile file(facts.image().path());
+  if (!file.dwarf()) return out;
+  for_each_unit(file.dwarf(), [&](Dwarf_Die* cu) { collect_global_arrays(cu, out); });
   return out;
 }
 

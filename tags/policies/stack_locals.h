@@ -51,4 +51,8 @@ bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, uint64_t
 // a word with another such local (the later one) or share stack slots (both) are left out.
 StackLocals find_stack_locals(const ImageFacts& facts);
 
+// The element size of each global array (static locals too) by its address, from DWARF: what an
+// access meant for one of its elements looks like (its size and alignment within the array).
+std::unordered_map<uint64_t, uint64_t> global_array_elements(const ImageFacts& facts);
+
 }  // namespace unitag::tags

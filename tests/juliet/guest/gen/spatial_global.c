@@ -96,7 +96,6 @@ JULIET_FN void global_copy_loop_obo_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor) and folds the index's -1 into that constant, so the access's static address is not the global's start and names no one object. */
 JULIET_FN void global_index_minus1_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
@@ -244,7 +243,6 @@ JULIET_FN void global_strlen_unterminated_good(void) {
   juliet_use(buf, 10 * sizeof(char));
 }
 
-/* Known miss: the compiler reaches this global from another global's address plus a constant (a section anchor) and folds the index's -1 into that constant, so the access's static address is not the global's start and names no one object. */
 JULIET_FN void global_read_index_minus1_bad(void) {
   static char buf[10];
   juliet_fill(buf, 10 * sizeof(char));
