@@ -49,6 +49,7 @@
 // still a returned frame's: `dead-frame`).
 #include <fmt/format.h>
 
+#include <unordered_map>
 #include <unordered_set>
 
 #include "machine/isa/insn.h"
@@ -117,6 +118,11 @@ class Frame final : public Policy {
   void prepare(const ImageFacts& facts, const SourceLines&) override {
     facts_ = &facts;
     find_frames(facts);
+    // Every sp write raises an event that needs its instruction's meta: decoded once here.
+    DecodedInsn d;
+    for (const auto& [start, end] : facts.code_ranges())
+      for (uint64_t pc = start; pc < end && facts.instruction_at(pc, d); pc += d.len)
+        if (d.arch_rd() == kSp) sp_writes_.emplace(pc, code_meta(facts, pc));
   }
 
   unsigned inputs(OpGroup op, bool) const override {
@@ -228,7 +234,8 @@ class Frame final : public Policy {
   void move_frame(const StackPointerWrite& w, TagAccess& tags) {
     const uint64_t old_sp = w.old_sp, new_sp = w.new_sp;
     if (!w.new_known) return;  // sp keeps the tag its rule gave it
-    const Meta how = code_meta(*facts_, tags.pc());
+    const auto known = sp_writes_.find(tags.pc());
+    const Meta how = known != sp_writes_.end() ? known->second : code_meta(*facts_, tags.pc());
     if (how & kPrivateFrame) return;  // no pointer into it can exist: its words stay as they are
     const Meta now = tags.reg_meta(kSp);  // after the rule: the old sp's identity, or a reload's
     const unsigned d = depth(now);
@@ -419,6 +426,7 @@ class Frame final : public Policy {
   const ImageFacts* facts_ = nullptr;
   std::unordered_set<uint64_t> opens_, closes_;
   std::unordered_set<uint64_t> private_;  // a private frame's sp moves and frame-pointer set-ups
+  std::unordered_map<uint64_t, Meta> sp_writes_;  // code_meta of the image's sp writes, by pc
 };
 
 }  // namespace

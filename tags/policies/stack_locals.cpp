@@ -128,8 +128,9 @@ void collect_global_arrays(Dwarf_Die* die, std::unordered_map<uint64_t, uint64_t
     if (dwarf_tag(&child) == DW_TAG_variable) {
       if (const auto addr = single_op(&child, DW_AT_location, DW_OP_addr))
         if (const uint64_t e = element_size(&child)) out.emplace(static_cast<uint64_t>(*addr), e);
-    } else {
-      collect_global_arrays(&child, out);  // functions, lexical blocks, namespaces
+    } else if (const int tag = dwarf_tag(&child);
+               tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block || tag == DW_TAG_namespace) {
+      collect_global_arrays(&child, out);  // static locals, namespace members
     }
   } while (dwarf_siblingof(&child, &child) == 0);
 }

@@ -4,7 +4,29 @@
 
 namespace unitag::tags {
 
-TagTable::TagTable() : chunks_(new std::atomic<Chunk*>[kMaxChunks]) {
+namespace {
+// Tables are told apart by a serial number, not their address: a table built where a destroyed
+// one lived must not meet the old one's memo entries.
+std::atomic<uint64_t> next_table_serial{1};
+
+// with_member's answers, per thread: handles never change meaning in a table that only grows,
+// so an entry stays true for as long as its table lives. Frames and allocations re-tag runs of
+// words whose tags differ (so the caller's run-length shortcut misses), but the same few
+// (tag, member, value) triples recur: this spares each a tuple copy, a hash and the table lock.
+struct WithMemberMemo {
+  uint64_t table = 0;
+  Tag tag = 0;
+  uint32_t member = 0;
+  Meta value = 0;
+  Tag result = 0;
+};
+constexpr size_t kMemoEntries = 4096;
+thread_local std::array<WithMemberMemo, kMemoEntries> with_member_memo;
+}  // namespace
+
+TagTable::TagTable()
+    : chunks_(new std::atomic<Chunk*>[kMaxChunks]),
+      serial_(next_table_serial.fetch_add(1, std::memory_order_relaxed)) {
   for (size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
   intern(TagTuple{});  // handle 0: the default tag
 }
@@ -37,9 +59,14 @@ Tag TagTable::intern(const TagTuple& t) {
 
 Tag TagTable::with_member(Tag t, size_t m, Meta value) {
   if (get(t).member[m] == value) return t;
+  const uint64_t h = (uint64_t{t} * 0x9e3779b97f4a7c15ull) ^ (value * 0xc2b2ae3d27d4eb4full) ^ m;
+  WithMemberMemo& e = with_member_memo[(h >> 20) % kMemoEntries];
+  if (e.table == serial_ && e.tag == t && e.member == m && e.value == value) return e.result;
   TagTuple copy = get(t);
   copy.member[m] = value;
-  return intern(copy);
+  const Tag result = intern(copy);
+  e = {serial_, t, static_cast<uint32_t>(m), value, result};
+  return result;
 }
 
 }  // namespace unitag::tags

@@ -81,6 +81,7 @@ class TagTable {
   std::atomic<size_t> size_{0};
   std::unordered_map<TagTuple, Tag, TagTupleHash> index_;
   std::mutex mu_;
+  uint64_t serial_;  // with_member's memo tells tables apart by it
   TailFunction tail_ = nullptr;
   const void* tail_context_ = nullptr;
 };
