@@ -11,21 +11,25 @@ namespace {
 constexpr uint64_t kRenamed = 1, kLiteral = 2;
 }  // namespace
 
-size_t CanonicalRules::VectorHash::operator()(const std::vector<uint64_t>& v) const {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ v.size();
-  for (uint64_t x : v) h = (h ^ x) * 0xff51afd7ed558ccdull;
+size_t CanonicalRules::hash_words(std::span<const uint64_t> words) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ words.size();
+  for (uint64_t x : words) h = (h ^ x) * 0xff51afd7ed558ccdull;
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
 CanonicalRules::CanonicalRules(std::vector<std::string> names,
                                std::vector<std::vector<IdentityField>> fields_per_member,
                                bool enabled)
-    : names_(std::move(names)), fields_(std::move(fields_per_member)), enabled_(enabled) {}
+    : names_(std::move(names)), fields_(std::move(fields_per_member)), enabled_(enabled) {
+  fields_by_site_.resize(fields_.size());
+  for (size_t m = 0; m < fields_.size(); ++m)
+    for (const IdentityField& f : fields_[m])
+      fields_by_site_[m][static_cast<size_t>(f.site)].push_back(f);
+}
 
 bool CanonicalRules::rename(size_t m, Site site, bool output, std::vector<uint64_t>& ids,
                             Meta& meta) const {
-  for (const IdentityField& f : fields_[m]) {
-    if (f.site != site) continue;
+  for (const IdentityField& f : fields_by_site_[m][static_cast<size_t>(site)]) {
     const uint64_t mask = f.width >= 64 ? ~uint64_t{0} : (uint64_t{1} << f.width) - 1;
     const uint64_t value = meta >> f.shift & mask;
     if (value < f.first || value > f.last) continue;  // a literal: kept as it is
@@ -74,11 +78,12 @@ CanonicalRules::Rule CanonicalRules::classify(uint32_t op_word, std::span<const 
                            in.mem, in.overhang});
     outcome.insert(outcome.end(), {out.pc, out.rd, out.mem});
   }
-  const auto set_index = static_cast<uint32_t>(VectorHash{}(key));
+  const size_t hash = hash_words(key);
+  const auto set_index = static_cast<uint32_t>(hash);
   if (!enabled_) return {next_id_++, set_index};  // raw keys: every concrete rule is its own
-  auto it = rules_.find(key);
+  auto it = rules_.find(KeyView{hash, key});
   if (it == rules_.end()) {
-    rules_.emplace(key, Entry{next_id_, outcome});
+    rules_.emplace(StoredKey{hash, key}, Entry{next_id_, outcome});
     return {next_id_++, set_index};
   }
   if (it->second.outcome == outcome) {

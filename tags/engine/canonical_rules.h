@@ -8,6 +8,8 @@
 // checks every merge (same allow/deny and same outputs up to the renaming).
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -52,8 +54,30 @@ class CanonicalRules {
   const std::string& first_unsound() const { return first_unsound_; }
 
  private:
-  struct VectorHash {
-    size_t operator()(const std::vector<uint64_t>& v) const;
+  // Keys are hashed once per classification: the set index is that hash, and lookups pass it
+  // along with a view of the key (no copy unless the rule is new).
+  static size_t hash_words(std::span<const uint64_t> words);
+  struct KeyView {
+    size_t hash;
+    std::span<const uint64_t> words;
+  };
+  struct StoredKey {
+    size_t hash;
+    std::vector<uint64_t> words;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(const StoredKey& k) const { return k.hash; }
+    size_t operator()(const KeyView& k) const { return k.hash; }
+  };
+  struct KeyEqual {
+    using is_transparent = void;
+    static bool same(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+      return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    }
+    bool operator()(const StoredKey& a, const StoredKey& b) const { return same(a.words, b.words); }
+    bool operator()(const KeyView& a, const StoredKey& b) const { return same(a.words, b.words); }
+    bool operator()(const StoredKey& a, const KeyView& b) const { return same(a.words, b.words); }
   };
   struct Entry {
     uint32_t id;
@@ -66,11 +90,13 @@ class CanonicalRules {
 
   std::vector<std::string> names_;
   std::vector<std::vector<IdentityField>> fields_;
+  // fields_ split by site (Site's four values), as rename reads them.
+  std::vector<std::array<std::vector<IdentityField>, 4>> fields_by_site_;
   bool enabled_;
   uint32_t next_id_ = 0;
   uint64_t merged_ = 0, unsound_ = 0;
   std::string first_unsound_;
-  std::unordered_map<std::vector<uint64_t>, Entry, VectorHash> rules_;
+  std::unordered_map<StoredKey, Entry, KeyHash, KeyEqual> rules_;
   std::vector<uint64_t> key_scratch_, outcome_scratch_, ids_scratch_;
 };
 

@@ -103,7 +103,8 @@ class CompositeSuite final : public Suite {
         "modeled cache keyed on raw tags (`--rule-key raw`) and on canonical rules (the "
         "default). *tag ops*: modeled cycles of tag writes (allocations, frames) over "
         "instructions, included in the overhead. *host ratio*: best all-ten CPU time over best "
-        "untagged (also on the interpreter: `--engine interp`) of {} interleaved round(s). A row: "
+        "untagged on the same engine (the default: translated for one hart; the deterministic "
+        "selftests of several harts interpret either way) of {} interleaved round(s). A row: "
         "`{}`.\n\n",
         repeat_, ctx.shown(canonical_[first.label].argv));
     o.markdown +=

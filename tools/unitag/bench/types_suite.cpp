@@ -58,8 +58,8 @@ class TypesSuite final : public Suite {
         for (const Config& c : kConfigs)
           steps.push_back(
               {fmt::format("{} {} (run {}/{})", b, c.label, rep, repeat_), [this, &ctx, b, c] {
-                 // One engine for all, so host times compare (tagged runs interpret).
-                 std::vector<std::string> flags = kSameEngineAsTagged;
+                 // One engine for all, so host times compare (deterministic runs interpret).
+                 std::vector<std::string> flags = kInterpreter;
                  flags.push_back("--deterministic");
                  if (!c.policy.empty()) flags.insert(flags.end(), {"--policy", c.policy});
                  GuestRun r = run_guest_ok(
