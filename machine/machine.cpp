@@ -52,9 +52,10 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
     harts_.push_back(std::make_unique<Hart>(*this, bus_, i, config_.fp));
     harts_.back()->set_decoded_page_budget(decoded_pages);
   }
-  // Deterministic multi-hart runs stay interpreted: the first floor of the translation tier is
-  // not checked for bit-for-bit reproducibility across harts.
-  if (config_.translate && !(config_.deterministic && config_.harts > 1))
+  // Deterministic runs of several harts translate too: translated code stops at exactly the
+  // instruction the interpreter would (budgets, block ends), so the harts' turns interleave the
+  // same way on both engines (tests/jit: jit.deterministic_same_as_interp.*).
+  if (config_.translate)
     for (auto& h : harts_) h->enable_translation();
   if (!config_.partitions.empty()) {
     layout_ = PartitionLayout::plan(config_.partitions, config_.harts, config_.mem_size,

@@ -239,6 +239,10 @@ class Hart {
   void invalidate_code(uint64_t addr, unsigned size);
   // After privilege, MPRV or PMP changes: drops cached translations and recomputes the window.
   void update_fast_path();
+  // Whether what update_fast_path computes from (privilege, satp, mstatus's MPRV, MPP, SUM and
+  // MXR, PMP) changed since it last ran. A CSR write that changes none of it (the library OS
+  // masks interrupts through mstatus around every lock) keeps the fast path as it is.
+  bool fast_path_stale() const { return fast_path_inputs() != fast_path_inputs_; }
 
   // Physical memory protection check of [addr, addr+size) for kind 'r', 'w' or 'x'.
   bool pmp_allows(uint64_t addr, unsigned size, Priv effective, char kind) const;
@@ -392,6 +396,15 @@ class Hart {
   bool hooks_own_loop_ = false;  // hooks_->execute() runs the loop (ExecutionHooks::has_own_loop)
   TranslationCache tlb_;         // its window is the execute loop's inline path
   PartitionWindow partition_;
+  struct FastPathInputs {
+    Priv priv = Priv::M;
+    uint64_t satp = 0, mstatus_bits = 0;
+    std::array<uint8_t, 16> pmpcfg{};
+    std::array<uint64_t, 16> pmpaddr{};
+    bool operator==(const FastPathInputs&) const = default;
+  };
+  FastPathInputs fast_path_inputs() const;
+  FastPathInputs fast_path_inputs_;
   bool pmp_locked_ = false;                        // a locked PMP entry also binds M-mode
   bool paged_fetch_ = false, paged_data_ = false;  // see paged_fetch()
   uint64_t decode_paddr_ = 0;

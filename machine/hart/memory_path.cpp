@@ -11,7 +11,18 @@
 
 namespace unitag {
 
+Hart::FastPathInputs Hart::fast_path_inputs() const {
+  FastPathInputs in;
+  in.priv = priv;
+  in.satp = satp;
+  in.mstatus_bits = mstatus & (mstatus::kMprv | mstatus::kMpp | mstatus::kSum | mstatus::kMxr);
+  std::copy(std::begin(pmpcfg), std::end(pmpcfg), in.pmpcfg.begin());
+  std::copy(std::begin(pmpaddr), std::end(pmpaddr), in.pmpaddr.begin());
+  return in;
+}
+
 void Hart::update_fast_path() {
+  fast_path_inputs_ = fast_path_inputs();
   pmp_locked_ = false;
   for (uint8_t cfg : pmpcfg) pmp_locked_ |= (cfg & 0x80) && (cfg & 0x18);
   const bool sv39 = (satp >> 60) == 8;

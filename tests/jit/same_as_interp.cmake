@@ -4,6 +4,8 @@
 # the host has the tier, so the jit run must report `engine: jit`; with EXPECT_TRANSLATED every
 # hart must also have run translated blocks. COMPARE_TAGS: a tagged run (ARGS has --policy),
 # whose modeled cycles and tag statistics (rule cache, checks, violations) must be equal too.
+# COMPARE_HARTS: every hart's instructions and modeled cycles must be equal (a deterministic run
+# of several harts: the turns must interleave the same way on both engines).
 # GUEST_ARGS follow the image after `--`.
 if(NOT EXISTS "${IMAGE}")
   message(FATAL_ERROR "guest image ${IMAGE} is missing: was the guest build run?")
@@ -26,6 +28,23 @@ if(COMPARE_TAGS AND NOT cycles_interp STREQUAL cycles_jit)
 endif()
 if(COMPARE_TAGS AND NOT tags_interp STREQUAL tags_jit)
   message(SEND_ERROR "tag statistics differ\n--- interp ---\n${tags_interp}\n--- jit ---\n${tags_jit}")
+endif()
+if(COMPARE_HARTS)
+  string(JSON harts_interp LENGTH "${stats_interp}" per_hart)
+  string(JSON harts_jit LENGTH "${stats_jit}" per_hart)
+  if(NOT harts_interp EQUAL harts_jit)
+    message(SEND_ERROR "${harts_jit} harts on jit, ${harts_interp} on interp")
+  endif()
+  math(EXPR last "${harts_interp} - 1")
+  foreach(h RANGE ${last})
+    foreach(field instructions cycles)
+      string(JSON a GET "${stats_interp}" per_hart ${h} ${field})
+      string(JSON b GET "${stats_jit}" per_hart ${h} ${field})
+      if(NOT a STREQUAL b)
+        message(SEND_ERROR "hart ${h} ${field}: ${b} on jit, ${a} on interp")
+      endif()
+    endforeach()
+  endforeach()
 endif()
 if(EXPECT_JIT AND NOT engine_jit STREQUAL "jit")
   message(SEND_ERROR "--engine jit ran on ${engine_jit}")
