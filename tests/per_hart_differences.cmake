@@ -1,0 +1,23 @@
+# per_hart_differences(OUT JSON_A JSON_B FIELD...): compares the per-hart FIELDs of two `--stats`
+# documents; sets OUT to the differences, one per line (empty when every hart agrees).
+# Included by the cmake -P test scripts that compare two runs (tests/isa, tests/jit).
+function(per_hart_differences out json_a json_b)
+  string(JSON harts_a LENGTH "${json_a}" per_hart)
+  string(JSON harts_b LENGTH "${json_b}" per_hart)
+  if(NOT harts_a EQUAL harts_b)
+    set(${out} "hart counts differ: ${harts_a} vs ${harts_b}\n" PARENT_SCOPE)
+    return()
+  endif()
+  set(differences "")
+  math(EXPR last "${harts_a} - 1")
+  foreach(h RANGE ${last})
+    foreach(field ${ARGN})
+      string(JSON a GET "${json_a}" per_hart ${h} ${field})
+      string(JSON b GET "${json_b}" per_hart ${h} ${field})
+      if(NOT a STREQUAL b)
+        string(APPEND differences "hart ${h} ${field}: ${a} vs ${b}\n")
+      endif()
+    endforeach()
+  endforeach()
+  set(${out} "${differences}" PARENT_SCOPE)
+endfunction()
