@@ -52,9 +52,12 @@ struct MachineConfig {
   Device* channel_device = nullptr;
   std::function<bool(unsigned hart, uint32_t value)> remote_msip;
   // --engine jit: code runs translated (machine/jit) where the host has the tier, tagged harts
-  // with their checks compiled in; the interpreter runs deterministic multi-hart runs and harts
-  // with other hooks (gdb, traces).
+  // with their checks compiled in; the interpreter runs harts with other hooks (gdb, traces).
   bool translate = false;
+  // --translate-after: a block is translated once execution has entered it this many times
+  // (0: at once). Cold code (boot, start-up) costs less interpreted than translated, above all
+  // with tag checks compiled in.
+  unsigned translate_after = 0;
 };
 
 // kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.

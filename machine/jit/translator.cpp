@@ -19,9 +19,9 @@ bool Hart::run_translated(uint64_t& pc, uint64_t& count, uint64_t limit) {
 }
 
 // Xbyak throws when the host refuses executable memory: the interpreter runs everything then.
-bool Hart::enable_translation() {
+bool Hart::enable_translation(unsigned translate_after) {
   try {
-    jit_ = std::make_unique<jit::Translator>();
+    jit_ = std::make_unique<jit::Translator>(translate_after);
   } catch (const std::exception&) {
     jit_.reset();
   }
@@ -44,7 +44,8 @@ namespace jit {
 
 constexpr uint64_t kPageMask = (uint64_t{1} << Bus::kPageBits) - 1;
 
-Translator::Translator() : emitter_(std::make_unique<BlockEmitter>()) {}
+Translator::Translator(unsigned translate_after)
+    : emitter_(std::make_unique<BlockEmitter>()), translate_after_(translate_after) {}
 Translator::~Translator() = default;
 
 void Translator::flush() {
@@ -97,6 +98,8 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   resume_pc_ = ~uint64_t{0};
   for (;;) {
     const Block* b = cache.find(pc);
+    // Not hot yet: the interpreter runs it, up to the next block start.
+    if (b == nullptr && translate_after_ != 0 && ++entries_[pc] <= translate_after_) break;
     if (b == nullptr) {
       // Translating uses host FP (timing, the hash maps' load factors), whose sticky flags would
       // become the guest's: fold the guest's pending flags first, clear what translation left.

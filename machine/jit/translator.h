@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "machine/isa/insn.h"
@@ -21,7 +22,9 @@ class BlockEmitter;
 
 class Translator {
  public:
-  Translator();
+  // translate_after: a block is translated once it has been entered that many times (0: at
+  // once); until then run() hands it to the interpreter.
+  explicit Translator(unsigned translate_after = 0);
   ~Translator();
 
   // Runs blocks from pc while the budget allows (see Hart::run_translated).
@@ -60,6 +63,8 @@ class Translator {
   std::vector<DecodedInsn> scratch_;
   const TagLayout* tags_ = nullptr;
   uint64_t resume_pc_ = ~uint64_t{0};
+  unsigned translate_after_ = 0;
+  std::unordered_map<uint64_t, uint32_t> entries_;  // untranslated block starts: times entered
   Block uncached_;  // with tags: the empty block at an instruction the interpreter must decode
   // The multikernel window the cached blocks' pcs are guest addresses of (hart.partition()).
   int partition_index_ = -1;

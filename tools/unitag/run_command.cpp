@@ -23,6 +23,10 @@
 namespace unitag {
 namespace {
 
+// --translate-after's default: measured on the library-OS selftests and compute workloads
+// (docs/jit.md, "Translating hot code only").
+constexpr unsigned kDefaultTranslateAfter = 4;
+
 struct RunOptions {
   std::string image;
   unsigned harts = 1;
@@ -47,6 +51,7 @@ struct RunOptions {
   std::vector<std::string> symbols;  // --symbols ELF: vmlinux and the user programs
   std::string dump_dtb;
   std::string engine = "jit";
+  unsigned translate_after = kDefaultTranslateAfter;
 };
 
 // Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
@@ -288,6 +293,7 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.quantum = o.quantum;
   cfg.max_insns = o.max_insns;
   cfg.translate = o.engine == "jit";
+  cfg.translate_after = o.translate_after;
   cfg.timeout_seconds = o.timeout;
   const auto max_output = parse_size(o.max_output);
   if (!max_output)
@@ -426,8 +432,13 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--engine", opts->engine,
                   "jit (default): code translated to x86-64 where the host is x86-64, tagged "
                   "harts with their checks compiled in (the interpreter elsewhere, with gdb, "
-                  "traces, deterministic multi-hart); interp: the interpreter only")
+                  "traces); interp: the interpreter only")
       ->check(CLI::IsMember({"interp", "jit"}));
+  cmd->add_option("--translate-after", opts->translate_after,
+                  fmt::format("jit: translate a block once execution has entered it N times; "
+                              "until then the interpreter runs it (0: at once; default {})",
+                              kDefaultTranslateAfter))
+      ->check(CLI::Range(0u, 1u << 20));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")
       ->check(CLI::Validator(
