@@ -31,9 +31,11 @@ uint8_t slot_of(RegFile file, uint8_t field) {
 
 class HartTagger::Access final : public TagAccess {
  public:
-  Access(HartTagger& t, size_t member, uint64_t pc) : t_(t), m_(member), pc_(pc) {}
+  Access(HartTagger& t, size_t member, uint64_t pc, Tag insn = 0)
+      : t_(t), m_(member), pc_(pc), insn_(insn) {}
   unsigned hart() const override { return t_.hart_.id(); }
   uint64_t pc() const override { return pc_; }
+  Meta insn_meta() const override { return table().member(insn_, m_); }
   uint64_t reg(unsigned r) const override { return r < 32 ? t_.hart_.x[r] : 0; }
   Meta reg_meta(unsigned r) const override { return table().member(t_.xtag()[r & 31], m_); }
   void set_reg_meta(unsigned r, Meta m) override {
@@ -100,6 +102,7 @@ class HartTagger::Access final : public TagAccess {
   HartTagger& t_;
   size_t m_;
   uint64_t pc_;
+  Tag insn_;  // the instruction that raised the event (0: none)
 };
 
 HartTagger::HartTagger(TagEngine& engine, Hart& hart)
@@ -428,7 +431,7 @@ bool HartTagger::stack_pointer_written(const DecodedInsn& d, uint64_t pc) {
   const bool known = value_written(hart_, d, pc, new_sp);
   const StackPointerWrite event{hart_.x[kSp], new_sp, known};
   for (const uint8_t m : engine_.subscribers<StackPointerWrite>()) {
-    Access access(*this, m, pc);
+    Access access(*this, m, pc, keys_[d.hook_data].ci);
     engine_.policy(m).on_event(event, access);
   }
   return true;

@@ -71,6 +71,9 @@ class TagAccess {
                            Meta (*merge)(Meta dst, Meta src)) = 0;
   virtual Meta pc_meta() const = 0;
   virtual void set_pc_meta(Meta m) = 0;
+  // The policy's code_meta of the instruction that raised the event (as its decode computed
+  // it); 0 where no instruction did (a host write).
+  virtual Meta insn_meta() const { return 0; }
   virtual bool read_u64(uint64_t addr, uint64_t& value) const = 0;
   // For a tag instruction whose value is the policy's answer (tag.typeof): what rd receives.
   virtual void set_result(uint64_t value) {}

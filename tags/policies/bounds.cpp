@@ -22,8 +22,7 @@
 // Cannot catch: accesses through pointers without bounds (built from integers, byte-wise copies,
 // a global reached from another's address, or a local indexed from sp itself, where the
 // access's static address is inside another object (for globals: on one of its elements, of
-// the access's size): global_addresses.h, stack_locals.h);
-// sub-object and global
+// the access's size): global_addresses.h, stack_locals.h); sub-object and global
 // bounds are 8-byte granular (a word shared by two fields belongs to the one narrowed last);
 // locals and globals that share a word with another object get no bounds; an address where one
 // global ends and the next starts is taken as the next one's (an end pointer `a + n` of a global

@@ -49,7 +49,6 @@
 // still a returned frame's: `dead-frame`).
 #include <fmt/format.h>
 
-#include <unordered_map>
 #include <unordered_set>
 
 #include "machine/isa/insn.h"
@@ -115,15 +114,7 @@ class Frame final : public Policy {
            "frame, use of a returned frame's locals";
   }
 
-  void prepare(const ImageFacts& facts, const SourceLines&) override {
-    facts_ = &facts;
-    find_frames(facts);
-    // Every sp write raises an event that needs its instruction's meta: decoded once here.
-    DecodedInsn d;
-    for (const auto& [start, end] : facts.code_ranges())
-      for (uint64_t pc = start; pc < end && facts.instruction_at(pc, d); pc += d.len)
-        if (d.arch_rd() == kSp) sp_writes_.emplace(pc, code_meta(facts, pc));
-  }
+  void prepare(const ImageFacts& facts, const SourceLines&) override { find_frames(facts); }
 
   unsigned inputs(OpGroup op, bool) const override {
     switch (op) {
@@ -233,10 +224,9 @@ class Frame final : public Policy {
   // sp moved: open, extend or release frame words, or find the frame sp now points into.
   void move_frame(const StackPointerWrite& w, TagAccess& tags) {
     const uint64_t old_sp = w.old_sp, new_sp = w.new_sp;
-    if (!w.new_known) return;  // sp keeps the tag its rule gave it
-    const auto known = sp_writes_.find(tags.pc());
-    const Meta how = known != sp_writes_.end() ? known->second : code_meta(*facts_, tags.pc());
-    if (how & kPrivateFrame) return;  // no pointer into it can exist: its words stay as they are
+    if (!w.new_known) return;           // sp keeps the tag its rule gave it
+    const Meta how = tags.insn_meta();  // this policy's code_meta of the sp write
+    if (how & kPrivateFrame) return;    // no pointer into it can exist: its words stay as they are
     const Meta now = tags.reg_meta(kSp);  // after the rule: the old sp's identity, or a reload's
     const unsigned d = depth(now);
     const bool moves_frame = how & (kOpensFrame | kAdjustsFrame);
@@ -423,10 +413,8 @@ class Frame final : public Policy {
     return shape;
   }
 
-  const ImageFacts* facts_ = nullptr;
   std::unordered_set<uint64_t> opens_, closes_;
   std::unordered_set<uint64_t> private_;  // a private frame's sp moves and frame-pointer set-ups
-  std::unordered_map<uint64_t, Meta> sp_writes_;  // code_meta of the image's sp writes, by pc
 };
 
 }  // namespace

@@ -310,13 +310,13 @@ class Finder {
     // and then the address is an anchor, not a pointer to the first local).
     std::vector<std::pair<uint64_t, std::optional<size_t>>> indexed_from;
     for (uint64_t pc = f.start; pc < f.end && facts_.instruction_at(pc, d); pc += d.len) {
-      if (const auto access = indexing.step(pc, d, file_.cfa_at(pc))) {
+      const auto cfa = file_.cfa_at(pc);
+      if (const auto access = indexing.step(pc, d, cfa)) {
         const auto i = local_reached(kept, access->target);
         if (i) reaches.emplace_back(pc, first + static_cast<uint32_t>(*i));
         indexed_from.emplace_back(access->origin, i);
       }
       if (d.operands().mem != MemAccess::kNone) {
-        const auto cfa = file_.cfa_at(pc);
         if (cfa && d.rs1 == cfa->first) {
           const int64_t from = static_cast<int64_t>(d.imm) - cfa->second;
           frame_accesses.emplace_back(from, from + d.operands().mem_bytes);
@@ -327,7 +327,6 @@ class Finder {
         if (d.arch_rd() == kSp && d.operands().rd == RegFile::kX) only_addi_moves_sp = false;
         continue;
       }
-      const auto cfa = file_.cfa_at(pc);
       if (!cfa) continue;
       if (is_sp_addi(d)) {
         if (cfa->first != kSp) only_addi_moves_sp = false;

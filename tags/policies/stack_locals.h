@@ -40,10 +40,10 @@ struct StackLocals {
   std::unordered_map<uint64_t, uint32_t> reaches;
 };
 
-// Whether, from the instruction after pc to the end of its function in address order (loops
-// included, paths ignored), the address in register `reg` or a pointer computed from it is
-// accessed at a constant offset outside [-size, size): the compiler's base for other objects too
-// (a section anchor, a frame slot), so it must not get one object's bounds.
+// Whether, on any path from the instruction after pc through its function's branches and loops
+// (calls fall through, returns end a path), the address in register `reg` or a pointer computed
+// from it is accessed at a constant offset outside [-size, size): the compiler's base for other
+// objects too (a section anchor, a frame slot), so it must not get one object's bounds.
 bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, uint64_t size);
 
 // Locals with a single DW_OP_fbreg location under a DW_OP_call_frame_cfa frame base (GCC's

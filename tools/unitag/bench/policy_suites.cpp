@@ -37,7 +37,7 @@ class PoliciesSuite final : public Suite {
     for (int rep = 1; rep <= repeat_; ++rep)
       for (const std::string& w : workloads()) {
         steps.push_back({fmt::format("{} untagged (run {}/{})", w, rep, repeat_), [this, &ctx, w] {
-                           const GuestRun r = run_guest_ok(ctx, w, kSameEngineAsTagged);
+                           const GuestRun r = run_guest_ok(ctx, w, {});
                            keep_min(base_cpu_[w], r.guest_cpu_seconds());
                          }});
         for (const std::string& p : kPolicies)

@@ -121,13 +121,6 @@ inline void keep_min(double& best, double v) {
   if (best == 0 || v < best) best = v;
 }
 
-// An untagged baseline for a tagged run's host time: the same engine choice as the tagged run,
-// the default (tag checks are compiled into translated code; a deterministic run of several
-// harts interprets, tagged or not).
-inline const std::vector<std::string> kSameEngineAsTagged = {};
-// For suites that compare host times across configurations some of which interpret.
-inline const std::vector<std::string> kInterpreter = {"--engine", "interp"};
-
 // Tag policies the policy, cache and security suites measure, composites last.
 inline const std::vector<std::string> kPolicies = {
     "rwx", "heap", "stack", "cfi", "frame", "rwx,heap,stack,cfi", "rwx,heap,stack,cfi,frame"};
