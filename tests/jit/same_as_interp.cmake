@@ -2,11 +2,11 @@
 # stdout and exit code must be equal and, with COMPARE_COUNTS, the instructions retired too
 # (--stats), which holds where no host timing (timer interrupts) steers the guest. EXPECT_JIT:
 # the host has the tier, so the jit run must report `engine: jit`; with EXPECT_TRANSLATED every
-# hart must also have run translated blocks. COMPARE_TAGS: a tagged run (ARGS has --policy),
-# whose modeled cycles and tag statistics (rule cache, checks, violations) must be equal too.
-# COMPARE_HARTS: every hart's instructions and modeled cycles must be equal (a deterministic run
-# of several harts: the turns must interleave the same way on both engines).
-# GUEST_ARGS follow the image after `--`.
+# hart that ran more than a few instructions must also have run translated blocks.
+# COMPARE_TAGS: a tagged run (ARGS has --policy), whose modeled cycles and tag statistics (rule
+# cache, checks, violations) must be equal too. COMPARE_HARTS: every hart's instructions and
+# modeled cycles must be equal (a deterministic run of several harts: the turns must interleave
+# the same way on both engines). GUEST_ARGS follow the image after `--`.
 if(NOT EXISTS "${IMAGE}")
   message(FATAL_ERROR "guest image ${IMAGE} is missing: was the guest build run?")
 endif()
@@ -44,8 +44,11 @@ if(EXPECT_JIT AND EXPECT_TRANSLATED)
   math(EXPR last "${harts} - 1")
   foreach(h RANGE ${last})
     string(JSON blocks GET "${stats_jit}" per_hart ${h} translated_blocks)
-    if(NOT blocks GREATER 0)
-      message(SEND_ERROR "hart ${h} translated no block on --engine jit")
+    string(JSON retired GET "${stats_jit}" per_hart ${h} instructions)
+    # A secondary hart that the host scheduled late may retire a handful of instructions before
+    # the run ends: too few to pass the hotness threshold (--translate-after), so not an error.
+    if(retired GREATER 10000 AND NOT blocks GREATER 0)
+      message(SEND_ERROR "hart ${h} ran ${retired} instructions but translated no block on --engine jit")
     endif()
   endforeach()
 endif()
