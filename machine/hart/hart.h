@@ -55,9 +55,14 @@ struct HartStats {
   uint64_t decode_evictions = 0;     // times the decode cache was emptied for being over budget
   uint64_t translated_blocks = 0;    // blocks the translation tier compiled (machine/jit)
   uint64_t translation_flushes = 0;  // times its cache was emptied (full, or fence.i)
-  double translation_seconds = 0;    // host time spent translating
-  double host_seconds = 0;           // wall time this hart spent executing
-  double cpu_seconds = 0;            // host CPU time of that execution (robust on a busy host)
+  // Tagged blocks specialised on the tag engine's code entries (machine/jit/tag_check_emitter.h):
+  // times one found the engine's state moved and was looked at again, and times one was dropped
+  // for entries holding other rules (translated again, generic after a few).
+  uint64_t tag_revalidations = 0;
+  uint64_t tag_respecialisations = 0;
+  double translation_seconds = 0;  // host time spent translating
+  double host_seconds = 0;         // wall time this hart spent executing
+  double cpu_seconds = 0;          // host CPU time of that execution (robust on a busy host)
 };
 
 class Hart {

@@ -45,6 +45,15 @@ void BlockCache::invalidate(uint64_t addr, uint64_t size) {
   }
 }
 
+void BlockCache::erase(uint64_t pc) {
+  // by_page_ keeps the start: invalidate() skips starts with no block.
+  if (blocks_.erase(pc) == 0) return;
+  FrontEntry& slot = front_[front_slot(pc)];
+  if (slot.block.pc == pc) slot.valid = false;
+  ChainEntry& chained = chain_[(pc >> 1) % kChainEntries];
+  if (chained.pc == pc) chained = ChainEntry{};
+}
+
 void BlockCache::clear() {
   blocks_.clear();
   by_page_.clear();

@@ -17,7 +17,9 @@ namespace unitag::jit {
 
 // How generated code left: for the dispatcher to look up (and maybe translate) the next block,
 // with an instruction for the interpreter, or with the budget spent.
-enum class ExitKind : uint32_t { kLookup = 0, kHandBack = 1, kBudget = 2 };
+// kRevalidate: a block specialised on tag-engine state found it moved (TagGuard, in
+// BlockContext::guard) before running any instruction.
+enum class ExitKind : uint32_t { kLookup = 0, kHandBack = 1, kBudget = 2, kRevalidate = 3 };
 
 // Where a chained jump finds a block from generated code: body is the code past the
 // prologue (the registers it sets up stay set across chained blocks).
@@ -45,6 +47,7 @@ struct BlockContext {
   uint64_t* f = nullptr;
   uint64_t* mstatus = nullptr;
   const uint32_t* frm = nullptr;
+  void* guard = nullptr;  // with ExitKind::kRevalidate: the block's TagGuard
 };
 
 // Runs a block (and the blocks it chains to).
@@ -74,6 +77,8 @@ class BlockCache {
   // Drops every block with an instruction in the pages [addr - 2, addr + size) touches.
   void invalidate(uint64_t addr, uint64_t size);
   void clear();
+  // Drops the block starting at pc (chained jumps no longer enter it).
+  void erase(uint64_t pc);
   // Chained jumps no longer enter the blocks holding the instruction at addr (they go back to
   // the dispatcher, which may decide not to run them).
   void unchain(uint64_t addr);

@@ -62,19 +62,22 @@ Helper helper_of(Op op) {
 // Code for one block; one instance per emit() (labels are per block).
 class Emitter {
  public:
-  Emitter(Xbyak::CodeGenerator& c, uint64_t pc, uint64_t end_pc, const TagLayout* tags)
-      : c_(c), page_(pc & ~kPageMask), end_pc_(end_pc) {
+  Emitter(Xbyak::CodeGenerator& c, uint64_t pc, uint64_t end_pc, const TagLayout* tags,
+          TagGuard* guard)
+      : c_(c), page_(pc & ~kPageMask), end_pc_(end_pc), guard_(tags ? guard : nullptr) {
     if (tags)
       tags_ = std::make_unique<TagCheckEmitter>(c, *tags, kContext,
-                                                offsetof(BlockContext, window_ram_offset));
+                                                offsetof(BlockContext, window_ram_offset), guard_);
   }
 
-  // Returns the body's address: where chained blocks jump in, past the prologue.
+  // Returns the body's address: where chained blocks jump in, past the prologue and the loads of
+  // the registers the tag checks keep.
   const uint8_t* block(const std::vector<DecodedInsn>& insns, uint64_t pc,
                        bool ends_at_interpreter) {
     prologue();
-    const uint8_t* body = c_.getCurr();
     if (tags_) tags_->enter();
+    const uint8_t* body = c_.getCurr();
+    if (guard_) tags_->guard(revalidate_);
     insn_count_ = insns.size();
     uint64_t at = pc;
     bool ended = false;
@@ -97,6 +100,12 @@ class Emitter {
       exit_to(h.pc, h.retired, ExitKind::kHandBack);
     }
     if (tags_) tags_->finish();
+    if (guard_) {  // before any instruction: the translator looks at the entries again
+      c_.L(revalidate_);
+      c_.mov(rax, reinterpret_cast<uint64_t>(guard_));
+      c_.mov(qword[kContext + offsetof(BlockContext, guard)], rax);
+      exit_to(pc, 0, ExitKind::kRevalidate);
+    }
     chain_lookup();
     c_.L(epilogue_);
     c_.mov(qword[kContext + offsetof(BlockContext, count)], kCount);
@@ -190,8 +199,7 @@ class Emitter {
   // rax: a pc in this page. Jumps into its block's body when the chain table has it.
   void chain_lookup() {
     Xbyak::Label miss;
-    c_.L(chain_);
-    if (tags_) tags_->leave();
+    c_.L(chain_);  // the PC tag stays in its register across chained blocks
     c_.mov(rcx, rax);
     c_.shr(rcx, 1);
     c_.and_(ecx, BlockCache::kChainEntries - 1);
@@ -532,7 +540,8 @@ class Emitter {
 
   Xbyak::CodeGenerator& c_;
   const uint64_t page_, end_pc_;
-  Xbyak::Label epilogue_, chain_;
+  TagGuard* const guard_;
+  Xbyak::Label epilogue_, chain_, revalidate_;
   std::vector<HandBack> hand_backs_;
   std::unique_ptr<TagCheckEmitter> tags_;
   size_t insn_count_ = 0;
@@ -558,12 +567,13 @@ bool BlockEmitter::ends_block(const DecodedInsn& d) {
 }
 
 bool BlockEmitter::emit(const std::vector<DecodedInsn>& insns, uint64_t end_pc,
-                        bool ends_at_interpreter, Block& block) {
+                        bool ends_at_interpreter, Block& block, TagGuard* guard) {
   // Generously above the longest block's code (kMaxInsns instructions of a few dozen bytes).
   constexpr size_t kBlockBytesBound = 32u << 10;
   if (code_->getSize() + kBlockBytesBound > kBufferBytes) return false;
   const uint8_t* start = code_->getCurr();
-  block.body = Emitter(*code_, block.pc, end_pc, tags_).block(insns, block.pc, ends_at_interpreter);
+  block.body =
+      Emitter(*code_, block.pc, end_pc, tags_, guard).block(insns, block.pc, ends_at_interpreter);
   block.code = reinterpret_cast<BlockCode>(const_cast<uint8_t*>(start));
   return true;
 }

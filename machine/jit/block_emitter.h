@@ -36,9 +36,10 @@ class BlockEmitter {
   // Code for `insns`, the first at block.pc, each following the one before; the last may be a
   // branch or jump, else the block goes on at end_pc (in the interpreter when
   // ends_at_interpreter). Sets block.code and block.body; false when the buffer is full (the
-  // caller empties the cache and calls reset()).
+  // caller empties the cache and calls reset()). With tags and a guard, the checks are
+  // specialised on the instructions' code entries (TagGuard; it must outlive the code).
   bool emit(const std::vector<DecodedInsn>& insns, uint64_t end_pc, bool ends_at_interpreter,
-            Block& block);
+            Block& block, TagGuard* guard = nullptr);
   void reset();
   // Blocks emitted from now on check tags as `tags` says (nullptr: no checks).
   void set_tags(const TagLayout* tags) { tags_ = tags; }

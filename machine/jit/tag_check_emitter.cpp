@@ -2,6 +2,7 @@
 
 #include <xbyak/xbyak.h>
 
+#include <cstddef>
 #include <cstring>
 
 namespace unitag::jit {
@@ -11,8 +12,10 @@ using namespace Xbyak::util;
 namespace {
 // Kept for the whole body (caller-saved: reloaded after calls; the block emitter uses none).
 const Xbyak::Reg32& kPcTag = r8d;  // the PC tag (the tag file's copy is stale meanwhile)
-const Xbyak::Reg32& kEpoch = r9d;  // what an entry's epoch must equal
-const Xbyak::Reg64& kEpochAddress = r9;
+// What an entry's epoch must equal (low half) and the entries' version (high half): the pair a
+// specialised block's guard (TagGuard::Validated, laid out alike) compares in one go.
+const Xbyak::Reg32& kEpoch = r9d;
+const Xbyak::Reg64& kEpochAndVersion = r9;
 const Xbyak::Reg64& kTagFile = r10;  // TagLayout::tag_file
 const Xbyak::Reg64& kEntries = r11;  // *TagLayout::entries
 // The memory tag of the window's first word (the window is RAM, which the tags cover whole).
@@ -25,9 +28,62 @@ struct TagCheckEmitter::Stub {
   Xbyak::Label entry, back;
 };
 
+namespace {
+uint32_t entry_field(const uint8_t* entry, size_t offset) {
+  uint32_t v;
+  std::memcpy(&v, entry + offset, sizeof v);
+  return v;
+}
+
+const uint8_t* entry_of(const TagLayout& l, uint32_t index) {
+  return *l.entries + size_t{index} * l.entry_size;
+}
+
+TagGuard::Snapshot snapshot_of(const TagLayout& l, uint32_t index) {
+  const uint8_t* e = entry_of(l, index);
+  return {index,
+          entry_field(e, l.last_pc),
+          entry_field(e, l.last_rs1),
+          entry_field(e, l.last_rs2),
+          entry_field(e, l.last_rs3),
+          entry_field(e, l.last_mem),
+          entry_field(e, l.out_pc),
+          entry_field(e, l.out_rd),
+          entry_field(e, l.out_mem)};
+}
+
+bool same_rule(const TagGuard::Snapshot& a, const TagGuard::Snapshot& b) {
+  return a.last_pc == b.last_pc && a.last_rs1 == b.last_rs1 && a.last_rs2 == b.last_rs2 &&
+         a.last_rs3 == b.last_rs3 && a.last_mem == b.last_mem && a.out_pc == b.out_pc &&
+         a.out_rd == b.out_rd && a.out_mem == b.out_mem;
+}
+}  // namespace
+
+TagGuard::Revalidation TagGuard::revalidate(const TagLayout& l) {
+  const uint32_t now = *l.current_epoch;
+  bool ready = true;
+  for (const Snapshot& s : snapshots) {
+    if (!same_rule(snapshot_of(l, s.entry), s)) return Revalidation::kChanged;
+    if (entry_field(entry_of(l, s.entry), l.epoch) != now) ready = false;
+  }
+  if (!ready) return Revalidation::kNotReady;
+  validated = {now, *l.entries_version};
+  return Revalidation::kValid;
+}
+
 TagCheckEmitter::TagCheckEmitter(Xbyak::CodeGenerator& code, const TagLayout& layout,
-                                 const Xbyak::Reg64& context, size_t window_ram_offset)
-    : c_(code), layout_(layout), context_(context), window_ram_offset_(window_ram_offset) {}
+                                 const Xbyak::Reg64& context, size_t window_ram_offset,
+                                 TagGuard* guard)
+    : c_(code),
+      layout_(layout),
+      context_(context),
+      window_ram_offset_(window_ram_offset),
+      guard_(guard) {
+  if (guard_) {
+    guard_->snapshots.clear();
+    guard_->validated = {*layout.current_epoch, *layout.entries_version};
+  }
+}
 
 TagCheckEmitter::~TagCheckEmitter() = default;
 
@@ -48,19 +104,31 @@ bool TagCheckEmitter::checks(const DecodedInsn& d) {
   }
 }
 
-// The epoch and the entries' table change only outside generated code (the slow path runs in
-// the interpreter), so one load per block serves every check in it.
+// The epoch, the entries and their table change only outside generated code (the slow path
+// runs in the interpreter), so loading them once serves every block run until the exit.
 void TagCheckEmitter::enter() {
   c_.mov(kTagFile, reinterpret_cast<uint64_t>(layout_.tag_file));
   c_.mov(kEntries, reinterpret_cast<uint64_t>(layout_.entries));
   c_.mov(kEntries, qword[kEntries]);
-  c_.mov(kEpochAddress, reinterpret_cast<uint64_t>(layout_.current_epoch));
-  c_.mov(kEpoch, dword[kEpochAddress]);
+  c_.mov(rcx, reinterpret_cast<uint64_t>(layout_.entries_version));
+  c_.mov(ecx, dword[rcx]);
+  c_.shl(rcx, 32);
+  c_.mov(kEpochAndVersion, reinterpret_cast<uint64_t>(layout_.current_epoch));
+  c_.mov(kEpoch, dword[kEpochAndVersion]);  // clears the high half
+  c_.or_(kEpochAndVersion, rcx);
   c_.mov(kPcTag, dword[kTagFile + static_cast<int>(layout_.pc_slot) * 4]);
   c_.mov(kWindowTags, qword[context_ + window_ram_offset_]);
   c_.shr(kWindowTags, 1);  // a word's 8 bytes have a 4-byte tag (the offset is page-aligned)
   c_.mov(rcx, reinterpret_cast<uint64_t>(layout_.memory_tags));
   c_.add(kWindowTags, rcx);
+}
+
+void TagCheckEmitter::guard(Xbyak::Label& revalidate) {
+  static_assert(offsetof(TagGuard::Validated, epoch) == 0 &&
+                offsetof(TagGuard::Validated, version) == 4 && sizeof(TagGuard::Validated) == 8);
+  c_.mov(rdx, reinterpret_cast<uint64_t>(&guard_->validated));
+  c_.cmp(kEpochAndVersion, qword[rdx]);
+  c_.jne(revalidate, Xbyak::CodeGenerator::T_NEAR);
 }
 
 void TagCheckEmitter::leave() {
@@ -77,21 +145,90 @@ void TagCheckEmitter::leave_before(size_t index) {
 void TagCheckEmitter::before_call() { leave(); }
 void TagCheckEmitter::after_call() { enter(); }
 
+namespace {
+int slot_offset(const TagLayout& l, RegFile file, unsigned field) {
+  return static_cast<int>(file == RegFile::kF ? l.f_base + (field & 31) : field) * 4;
+}
+}  // namespace
+
 void TagCheckEmitter::check(const DecodedInsn& d, uint64_t pc, Xbyak::Label& differs, bool last) {
+  checked_pcs_.push_back(pc);
+  // An entry whose rule is reusable in the current epoch: what the interpreter's common path
+  // would compare and copy is known now (and stays so while the guard holds).
+  const uint8_t* entry = entry_of(layout_, d.hook_data);
+  if (guard_ && entry_field(entry, layout_.epoch) == *layout_.current_epoch) {
+    guard_->snapshots.push_back(snapshot_of(layout_, d.hook_data));
+    check_specialised(d, guard_->snapshots.back(), differs);
+  } else {
+    check_generic(d, differs);
+  }
+  if (last) leave_before(checked_pcs_.size());
+}
+
+void TagCheckEmitter::check_specialised(const DecodedInsn& d, const TagGuard::Snapshot& s,
+                                        Xbyak::Label& differs) {
   const TagLayout& l = layout_;
   const Operands& ops = d.operands();
-  checked_pcs_.push_back(pc);
-  const auto slot = [&](RegFile file, unsigned field) {
-    return static_cast<int>(file == RegFile::kF ? l.f_base + (field & 31) : field) * 4;
+  const uint8_t* entry = entry_of(l, d.hook_data);
+  // A tag known to differ from the rule's: the interpreter decides (the common path would fail).
+  const auto never_equal = [&] { c_.jmp(differs, Xbyak::CodeGenerator::T_NEAR); };
+  std::optional<uint32_t>& pc_tag = known(static_cast<int>(l.pc_slot) * 4);
+  if (!pc_tag) {
+    c_.cmp(kPcTag, s.last_pc);
+    c_.jne(differs, Xbyak::CodeGenerator::T_NEAR);
+  } else if (*pc_tag != s.last_pc) {
+    never_equal();
+  }
+  const auto source = [&](RegFile file, unsigned reg, size_t mask_offset, uint32_t last_tag) {
+    if (file == RegFile::kNone) return;
+    const uint32_t mask = entry_field(entry, mask_offset);
+    if (mask == 0) return;
+    const int at = slot_offset(l, file, reg);
+    std::optional<uint32_t>& tag = known(at);
+    if (tag) {
+      if ((*tag & mask) != last_tag) never_equal();
+      return;
+    }
+    c_.mov(edx, dword[kTagFile + at]);
+    if (mask != ~uint32_t{0}) c_.and_(edx, mask);
+    c_.cmp(edx, last_tag);
+    c_.jne(differs, Xbyak::CodeGenerator::T_NEAR);
+    if (mask == ~uint32_t{0}) tag = last_tag;
   };
+  source(ops.rs1, d.rs1, l.rs1_mask, s.last_rs1);
+  source(ops.rs2, d.rs2, l.rs2_mask, s.last_rs2);
+  source(ops.rs3, d.rs3, l.rs3_mask, s.last_rs3);
+  if (ops.accesses_memory()) {
+    c_.mov(rcx, rax);
+    c_.shr(rcx, 3);
+    c_.cmp(dword[kWindowTags + rcx * 4], s.last_mem);
+    c_.jne(differs, Xbyak::CodeGenerator::T_NEAR);
+  }
+  if (s.out_pc != s.last_pc) c_.mov(kPcTag, s.out_pc);
+  pc_tag = s.out_pc;
+  if (ops.rd != RegFile::kNone) {
+    const int at = slot_offset(l, ops.rd, d.rd);
+    std::optional<uint32_t>& tag = known(at);
+    if (tag != s.out_rd) c_.mov(dword[kTagFile + at], s.out_rd);
+    tag = s.out_rd;
+  }
+  if (ops.writes_memory() && s.out_mem != s.last_mem) {
+    stubs_.push_back(std::make_unique<Stub>());
+    c_.mov(esi, s.out_mem);
+    c_.jmp(stubs_.back()->entry, Xbyak::CodeGenerator::T_NEAR);
+    c_.L(stubs_.back()->back);
+  }
+}
+
+void TagCheckEmitter::check_generic(const DecodedInsn& d, Xbyak::Label& differs) {
+  const TagLayout& l = layout_;
+  const Operands& ops = d.operands();
+  forget(static_cast<int>(l.pc_slot) * 4);
+  if (ops.rd != RegFile::kNone) forget(slot_offset(l, ops.rd, d.rd));
+  const auto slot = [&](RegFile file, unsigned field) { return slot_offset(l, file, field); };
   // The operand masks are fixed when the instruction is decoded: a source no policy reads
   // always compares equal (its last tag is the zero slot's), so it costs nothing here.
-  const uint8_t* const entry_now = *l.entries + size_t{d.hook_data} * l.entry_size;
-  const auto mask_of = [&](size_t offset) {
-    uint32_t m;
-    std::memcpy(&m, entry_now + offset, sizeof m);
-    return m;
-  };
+  const auto mask_of = [&](size_t offset) { return entry_field(entry_of(l, d.hook_data), offset); };
   // rsi: this instruction's code entry when beyond a displacement.
   const uint64_t at = uint64_t{d.hook_data} * l.entry_size;
   const bool far = at > 0x7fff0000u;
@@ -141,7 +278,6 @@ void TagCheckEmitter::check(const DecodedInsn& d, uint64_t pc, Xbyak::Label& dif
     c_.jne(stubs_.back()->entry, Xbyak::CodeGenerator::T_NEAR);
     c_.L(stubs_.back()->back);
   }
-  if (last) leave_before(checked_pcs_.size());
 }
 
 // rax: the access's offset in the window, esi: the word's new tag. rax and the checks'

@@ -52,6 +52,7 @@ void Translator::flush() {
   cache_.clear();
   trusted_cache_.clear();
   emitter_->reset();
+  guards_.clear();
 }
 
 void Translator::use_tags(const TagLayout* tags) {
@@ -116,6 +117,11 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
       done();
       return false;
     }
+    if (ctx.exit == ExitKind::kRevalidate) {
+      ++hart.stats.tag_revalidations;
+      if (revalidate(hart, *static_cast<TagGuard*>(ctx.guard), pc, ctx.count)) continue;
+      break;
+    }
     if (ctx.exit == ExitKind::kHandBack) {
       // With tags, an instruction it translates came back for the slow path of its check (or
       // for a miss of the window): only that one needs the interpreter.
@@ -136,6 +142,29 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   }
   done();
   return true;
+}
+
+// Revalidations this close together (in the hart's steps) mean the engine's state moves
+// faster than the block runs: its checks should read the entries themselves.
+constexpr uint64_t kHotRevalidationSteps = 1u << 14;
+constexpr unsigned kMaxHotRevalidations = 16, kMaxNotReady = 16;
+
+bool Translator::revalidate(Hart& hart, TagGuard& guard, uint64_t pc, uint64_t count) {
+  const TagGuard::Revalidation r = guard.revalidate(*tags_);
+  if (r == TagGuard::Revalidation::kValid) {
+    const bool hot = count - guard.last_revalidation < kHotRevalidationSteps;
+    guard.last_revalidation = count;
+    if (!hot || ++guard.hot_revalidations <= kMaxHotRevalidations) return true;
+    respecialised_[pc] = kMaxRespecialisations;  // generic from now on
+  } else if (r == TagGuard::Revalidation::kNotReady && ++guard.not_ready <= kMaxNotReady) {
+    return false;
+  } else if (respecialised_[pc] < kMaxRespecialisations) {
+    ++respecialised_[pc];
+  }
+  ++hart.stats.tag_respecialisations;
+  cache_.erase(pc);
+  entries_[pc] = 0;  // translated again once the interpreter has looked its entries up
+  return false;
 }
 
 // Decodes through the hart's decode cache (which marks the pages as code, so stores into them
@@ -181,11 +210,20 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
     return &uncached_;
   }
   if (!scratch_.empty()) {
+    // With checks, specialised on the entries unless this block's kept changing.
+    const auto dropped = respecialised_.find(pc);
+    const bool specialise =
+        checked && (dropped == respecialised_.end() || dropped->second < kMaxRespecialisations);
+    const auto emit = [&] {
+      if (specialise) guards_.push_back(std::make_unique<TagGuard>());
+      return emitter_->emit(scratch_, at, to_interpreter, block,
+                            specialise ? guards_.back().get() : nullptr);
+    };
     try {
-      if (!emitter_->emit(scratch_, at, to_interpreter, block)) {  // the code buffer is full
+      if (!emit()) {  // the code buffer is full (flush() drops the guard too)
         flush();
         ++hart.stats.translation_flushes;
-        emitter_->emit(scratch_, at, to_interpreter, block);
+        emit();
       }
       ++hart.stats.translated_blocks;
     } catch (const std::exception&) {  // the emitter refused: this block stays interpreted

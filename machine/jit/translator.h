@@ -52,6 +52,12 @@ class Translator {
 
  private:
   const Block* translate(Hart& hart, uint64_t pc);
+  // A specialised block's guard failed (ExitKind::kRevalidate): whether the block at pc may run
+  // again now. If not, the interpreter runs it; one whose entries changed is dropped and, once
+  // hot again, translated anew (generic after kMaxRespecialisations).
+  bool revalidate(Hart& hart, TagGuard& guard, uint64_t pc, uint64_t count);
+  // How many times a block is specialised anew before its checks read the entries instead.
+  static constexpr uint8_t kMaxRespecialisations = 3;
 
   BlockCache& active_cache() { return trusted_counter_ ? trusted_cache_ : cache_; }
 
@@ -66,6 +72,8 @@ class Translator {
   unsigned translate_after_ = 0;
   std::unordered_map<uint64_t, uint32_t> entries_;  // untranslated block starts: times entered
   Block uncached_;  // with tags: the empty block at an instruction the interpreter must decode
+  std::vector<std::unique_ptr<TagGuard>> guards_;        // of the blocks in the code buffer
+  std::unordered_map<uint64_t, uint8_t> respecialised_;  // block start -> times dropped
   // The multikernel window the cached blocks' pcs are guest addresses of (hart.partition()).
   int partition_index_ = -1;
   uint64_t partition_phys_base_ = 0;

@@ -132,6 +132,7 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
       .rs2_mask = offsetof(CodeEntry, rs2_mask),
       .rs3_mask = offsetof(CodeEntry, rs3_mask),
       .current_epoch = &current_epoch_,
+      .entries_version = &entries_version_,
       .prev_pc = &prev_pc_,
       .checked = &checked_,
       .memory_tags = shadow_.ram_words(),
@@ -193,6 +194,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   e.rs2_mask = (either & kRs2) ? ~Tag{0} : 0;
   e.rs3_mask = (either & kRs3) ? ~Tag{0} : 0;
   e.rd_slot = ops.rd == RegFile::kNone ? kDiscardSlot : slot_of(ops.rd, d.rd);
+  ++entries_version_;
   code_[it->second] = e;
   keys_[it->second] = k;
   d.hook_data = it->second;
@@ -244,9 +246,19 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
   }
   const RuleResult& r = key.last_result;
   if (!r.allow || (c.flags & kSpecial)) {
+    if (c.epoch != kNoEpoch) ++entries_version_;
     c.epoch = kNoEpoch;  // never reused without a lookup: a denial, or more to do than the rule
     return r;
   }
+  // For such a word the next access may touch other bytes: never reuse the rule unlooked.
+  const uint32_t epoch = tail ? kNoEpoch : fast_epoch();
+  // A refresh in a new epoch with the same rule leaves translated blocks valid (they guard the
+  // epoch themselves); anything else they specialised on must be looked at again.
+  if (c.last_pc != pctag() || c.last_rs1 != tag_file[c.rs1_slot] ||
+      c.last_rs2 != tag_file[c.rs2_slot] || c.last_rs3 != tag_file[c.rs3_slot] ||
+      c.last_mem != mem || c.out_pc != r.pc || c.out_rd != r.rd || c.out_mem != r.mem ||
+      (epoch == kNoEpoch && c.epoch != kNoEpoch))
+    ++entries_version_;
   c.last_pc = pctag();
   c.last_rs1 = tag_file[c.rs1_slot];
   c.last_rs2 = tag_file[c.rs2_slot];
@@ -255,8 +267,7 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
   c.out_pc = r.pc;
   c.out_rd = r.rd;
   c.out_mem = r.mem;
-  // For such a word the next access may touch other bytes: never reuse the rule unlooked.
-  c.epoch = tail ? kNoEpoch : fast_epoch();
+  c.epoch = epoch;
   return r;
 }
 

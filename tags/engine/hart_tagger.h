@@ -168,6 +168,9 @@ class HartTagger final : public ExecutionHooks {
   // What entries' epochs must equal to reuse their rule: fast_epoch(), or kInBound inside a
   // bound call (so every instruction takes check_slowly, which knows about bound calls).
   uint32_t current_epoch_ = 0;
+  // Bumped whenever a code entry's reusable rule changes (another rule, none, a re-decode):
+  // translated blocks specialised on entries' contents stay valid while it and the epoch do.
+  uint32_t entries_version_ = 0;
   std::vector<CodeEntry> code_;
   uint8_t* code_base_ = nullptr;  // code_.data(), where translated checks find it
   jit::TagLayout jit_layout_;

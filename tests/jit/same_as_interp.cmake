@@ -6,7 +6,8 @@
 # COMPARE_TAGS: a tagged run (ARGS has --policy), whose modeled cycles and tag statistics (rule
 # cache, checks, violations) must be equal too. COMPARE_HARTS: every hart's instructions and
 # modeled cycles must be equal (a deterministic run of several harts: the turns must interleave
-# the same way on both engines). GUEST_ARGS follow the image after `--`.
+# the same way on both engines). GUEST_ARGS follow the image after `--`. EXPECT_RESPECIALISED:
+# below.
 if(NOT EXISTS "${IMAGE}")
   message(FATAL_ERROR "guest image ${IMAGE} is missing: was the guest build run?")
 endif()
@@ -51,6 +52,22 @@ if(EXPECT_JIT AND EXPECT_TRANSLATED)
       message(SEND_ERROR "hart ${h} ran ${retired} instructions but translated no block on --engine jit")
     endif()
   endforeach()
+endif()
+# EXPECT_RESPECIALISED: a run whose rules keep changing, so some specialised tagged block must
+# have been dropped and translated again (the guard's slow paths are exercised, not only valid).
+if(EXPECT_JIT AND EXPECT_RESPECIALISED)
+  string(JSON harts LENGTH "${stats_jit}" per_hart)
+  math(EXPR last "${harts} - 1")
+  set(respecialised 0)
+  foreach(h RANGE ${last})
+    string(JSON n ERROR_VARIABLE missing GET "${stats_jit}" per_hart ${h} tag_respecialisations)
+    if(NOT missing)
+      math(EXPR respecialised "${respecialised} + ${n}")
+    endif()
+  endforeach()
+  if(NOT respecialised GREATER 0)
+    message(SEND_ERROR "no specialised tagged block was dropped and translated again")
+  endif()
 endif()
 if(NOT "${code_interp}" STREQUAL "${code_jit}")
   message(SEND_ERROR "exit code ${code_jit} on jit, ${code_interp} on interp\n${err_jit}")

@@ -190,6 +190,10 @@ nlohmann::json stats_json(Machine& m, const RunOptions& o, const RunResult& r) {
     if (h.translating()) {
       hj["translated_blocks"] = h.stats.translated_blocks;
       hj["translation_flushes"] = h.stats.translation_flushes;
+      if (h.stats.tag_revalidations != 0) {
+        hj["tag_revalidations"] = h.stats.tag_revalidations;
+        hj["tag_respecialisations"] = h.stats.tag_respecialisations;
+      }
       hj["translation_seconds"] = h.stats.translation_seconds;
     }
     harts.push_back(hj);
