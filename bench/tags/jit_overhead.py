@@ -4,7 +4,10 @@ policy on the translated engine and on the interpreter, interleaved --repeat tim
 MIPS are the hart's instructions over its best (least disturbed) host CPU time; the ratio is
 tagged jit time over untagged jit time (the same engine). Every tagged pair must agree on output,
 instructions, modeled cycles and tag statistics.
-Usage: bench/tags/jit_overhead.py [BUILD_DIR] [--repeat N] [--policy P]...
+With --heldout: the integer programs of the held-out set (bench/guest/heldout, about 1 G
+instructions each, semihosting), the tagged interpreter run once (it is there to check that both
+engines agree, and it takes seconds per program).
+Usage: bench/tags/jit_overhead.py [BUILD_DIR] [--repeat N] [--policy P]... [--heldout]
 Prints a Markdown table (docs/benchmarks.md holds a copy with the command line)."""
 import argparse
 import json
@@ -15,6 +18,7 @@ parser = argparse.ArgumentParser(description="tagged vs untagged on the translat
 parser.add_argument("build", nargs="?", default="build")
 parser.add_argument("--repeat", type=int, default=3)
 parser.add_argument("--policy", action="append", dest="policies")
+parser.add_argument("--heldout", action="store_true")
 options = parser.parse_args()
 build = options.build
 repeat = options.repeat
@@ -22,10 +26,16 @@ policies = options.policies or ["rwx,heap,stack,cfi",
                                 "rwx,heap,stack,cfi,frame,taint,ifc,compartment,mte,bounds"]
 workloads = ["tags_bench_matmul", "tags_bench_crc", "tags_bench_sort", "tags_benign_hash",
              "bench_mandel_int"]
+common = []
+if options.heldout:
+    workloads = ["heldout_" + w for w in ("aes", "crc32", "dijkstra", "edn", "huffman",
+                                          "levenshtein", "montmul", "sha256", "sort")]
+    common = ["--semihost"]
 
 
 def run(image, flags):
-    cmd = [f"{build}/unitag", "run", "--stats", "-"] + flags + [f"{build}/guest/{image}.elf"]
+    cmd = ([f"{build}/unitag", "run", "--stats", "-"] + common + flags +
+           [f"{build}/guest/{image}.elf"])
     p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     stats = json.loads(p.stderr[p.stderr.index("{"):])
     hart = stats["per_hart"][0]
@@ -40,10 +50,12 @@ for w in workloads:
     for pol in policies:
         best = {"plain": math.inf, "jit": math.inf, "interp": math.inf}
         seen = {}
-        for _ in range(repeat):
+        for i in range(repeat):
             for kind, flags in (("plain", ["--engine", "jit"]),
                                 ("jit", ["--engine", "jit", "--policy", pol]),
                                 ("interp", ["--engine", "interp", "--policy", pol])):
+                if kind == "interp" and options.heldout and i > 0:
+                    continue
                 out, stats, cpu = run(w, flags)
                 best[kind] = min(best[kind], cpu)
                 seen[kind] = (out, stats)

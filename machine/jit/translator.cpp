@@ -71,6 +71,9 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
     partition_index_ = partition.index;
     partition_phys_base_ = partition.phys_base;
   }
+  resume_pc_ = ~uint64_t{0};
+  // A block start left to the interpreter (FP in a tagged block, a CSR): nothing to set up.
+  if (const Block* b = active_cache().find(pc); b != nullptr && b->code == nullptr) return true;
   const Window& w = hart.tlb_.window;
   BlockContext ctx;
   ctx.x = hart.x;
@@ -96,7 +99,6 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   ctx.mstatus = &hart.mstatus;
   ctx.frm = &hart.frm;
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
-  resume_pc_ = ~uint64_t{0};
   for (;;) {
     const Block* b = cache.find(pc);
     // Not hot yet: the interpreter runs it, up to the next block start.
@@ -179,14 +181,14 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
   emitter_->set_tags(checked ? tags_ : nullptr);
   DecodedPage* page = hart.decoded_page(pc);
   uint64_t at = pc;
-  bool to_interpreter = page == nullptr;
+  bool to_interpreter = page == nullptr, undecoded = false;
   while (page != nullptr && scratch_.size() < BlockEmitter::kMaxInsns) {
     if ((at & ~kPageMask) != (pc & ~kPageMask)) break;
     DecodedInsn& slot = page->slots[(at & kPageMask) >> 1];
     // With tags, decoding gives an instruction its tags (interned in order of first decode, as
     // reports and statistics show them): only the interpreter decodes, as it first runs each.
     if (slot.op == Op::kUndecoded && tags_) {
-      to_interpreter = true;
+      to_interpreter = undecoded = true;
       break;
     }
     // Not decodable (a fetch fault): the interpreter raises it.
@@ -205,7 +207,9 @@ const Block* Translator::translate(Hart& hart, uint64_t pc) {
     if (BlockEmitter::ends_block(slot)) break;
   }
   block.end_pc = at;
-  if (scratch_.empty() && tags_) {  // not run yet: translated once the interpreter has run it
+  // Not run yet: translated once the interpreter has run it. (A block starting with an
+  // instruction left to the interpreter is cached empty, so reaching it again costs a lookup.)
+  if (scratch_.empty() && undecoded) {
     uncached_ = block;
     return &uncached_;
   }

@@ -101,9 +101,11 @@ class Finder {
         const auto* o = boundaries_.count(target) ? nullptr : containing(target);
         if (o) next = {o->second.id, pc, target, true};
         // An address inside the object (`buf + 1`, a copy loop's cursor) is a pointer into it,
-        // unless the code reaches from it past the object's end.
+        // unless the code reaches from it past the object's end, or below its start (GCC keeps
+        // `by_code + 1384`, inside the next array, to reach by_code[i] as -1384(i + anchor)).
+        const int64_t into = o ? static_cast<int64_t>(target - o->first) : 0;
         if (o && rd != kSp && rd != kGp && rd != kTp &&
-            !used_as_anchor(facts_, pc, rd, o->second.size - (target - o->first)))
+            !used_as_anchor(facts_, pc, rd, -into, static_cast<int64_t>(o->second.size) - into))
           sites_.materialises[pc] = o->second.id;
       } else if (d.op == Op::addi && candidate[d.rs1].global) {  // pointer + constant
         next = candidate[d.rs1];

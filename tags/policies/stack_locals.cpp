@@ -175,6 +175,11 @@ class FrameIndexing {
     int64_t target = 0;   // static address
     uint64_t origin = 0;  // the `addi rd, sp, k` whose address the index was added to (0: sp)
   };
+  // At a block's end: nothing is known of the registers in the next one.
+  void reset() {
+    for (unsigned r = 0; r < 32; ++r)
+      exact_[r] = indexed_[r] = std::nullopt, addend_[r] = 0, origin_[r] = 0;
+  }
   // This instruction's access, when its base is the frame plus an index.
   std::optional<Access> step(uint64_t pc, const DecodedInsn& d,
                              const std::optional<std::pair<unsigned, int64_t>>& cfa) {
@@ -184,7 +189,7 @@ class FrameIndexing {
     if (ops.mem != MemAccess::kNone && indexed_[d.rs1])
       access = Access{*indexed_[d.rs1] + imm, origin_[d.rs1]};
     if (ops.may_jump || ops.ends_block) {
-      *this = FrameIndexing{};
+      reset();
       return access;
     }
     const unsigned rd = d.arch_rd();
@@ -203,6 +208,8 @@ class FrameIndexing {
                 indexed_[src] ? std::optional(*indexed_[src] + k) : std::nullopt, 0, origin_[src]};
       else
         next.addend = addend_[src] + k;
+    } else if (d.op == Op::lui) {
+      next.addend = imm;  // a constant: nothing unknown, plus imm
     } else if (d.op == Op::add) {
       const auto base = [&](unsigned r) -> std::optional<int64_t> {
         if (frame(r)) return -cfa->second;
@@ -214,11 +221,25 @@ class FrameIndexing {
         if (const auto from = base(a) ? base(a) : indexed_[a])
           next.indexed = *from + addend_[b], next.origin = origin_[a];
       }
+      // Two integers: their constant parts add up (a large offset built from lui and addi in
+      // two registers, `lui a1, 2; addi a5, a1, 1024; add a5, a5, t2`, before sp is added).
+      if (plain(d.rs1) && plain(d.rs2)) next.addend = addend_[d.rs1] + addend_[d.rs2];
     }
     exact_[rd] = next.exact, indexed_[rd] = next.indexed, addend_[rd] = next.addend;
     origin_[rd] = next.origin;
+    if (next.origin && next.origin != pc)
+      derived_.push_back({next.origin, pc, rd, next.exact ? *next.exact : *next.indexed});
     return access;
   }
+  // An address computed from a local's address (`addi rd, sp, k` at origin) by a later
+  // instruction (at pc, into rd), with its constant part (from the CFA): e.g. another local's
+  // offset added as a constant built in registers.
+  struct Derived {
+    uint64_t origin, pc;
+    unsigned rd;
+    int64_t target;
+  };
+  const std::vector<Derived>& derived() const { return derived_; }
 
  private:
   struct Value {
@@ -230,6 +251,7 @@ class FrameIndexing {
   std::optional<int64_t> indexed_[32];  // frame + constant + a run-time index
   int64_t addend_[32] = {};             // an integer: something unknown plus this
   uint64_t origin_[32] = {};            // where an exact or indexed value's frame address was taken
+  std::vector<Derived> derived_;
 };
 
 // The local an indexed access at `target` is meant for: the one it starts, or the one whose
@@ -345,12 +367,27 @@ class Finder {
       for (size_t i = 0; i < kept.size(); ++i)
         if (target >= kept[i].cfa_offset &&
             target < kept[i].cfa_offset + static_cast<int64_t>(kept[i].size) &&
-            !used_as_anchor(facts_, pc, d.arch_rd(), kept[i].size))
+            !used_as_anchor(facts_, pc, d.arch_rd(), -static_cast<int64_t>(kept[i].size),
+                            static_cast<int64_t>(kept[i].size)))
           out_.address_at[pc] = first + static_cast<uint32_t>(i);
     }
     for (const auto& [origin, reached] : indexed_from) {
       const auto it = out_.address_at.find(origin);
       if (origin && it != out_.address_at.end() && it->second != first + reached.value_or(~0u))
+        out_.address_at.erase(it);
+    }
+    // An address derived from the local's whose constant part leaves it makes the local's
+    // address an anchor. Less than a word below its start is still `buf[i - 1]`; its end is a
+    // loop's limit, unless memory is reached from it and another local starts there.
+    for (const FrameIndexing::Derived& v : indexing.derived()) {
+      const auto it = out_.address_at.find(v.origin);
+      if (it == out_.address_at.end()) continue;
+      const StackLocal& local = kept[it->second - first];
+      const int64_t end = local.cfa_offset + static_cast<int64_t>(local.size);
+      const bool next_local = std::any_of(
+          kept.begin(), kept.end(), [&](const StackLocal& l) { return l.cfa_offset == v.target; });
+      if (v.target < local.cfa_offset - 8 || v.target > end ||
+          (v.target == end && next_local && used_as_anchor(facts_, v.pc, v.rd, 0, 0)))
         out_.address_at.erase(it);
     }
     if (!open_pc) {  // no frame of its own: its locals' addresses stay unbounded
@@ -398,7 +435,7 @@ void visit(Dwarf_Die* die, Finder& finder) {
 
 }  // namespace
 
-bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, uint64_t size) {
+bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, int64_t low, int64_t high) {
   const FunctionInfo* f = facts.function_at(pc);
   if (f == nullptr) return true;
   // Which registers hold the address or a pointer computed from it, at each instruction,
@@ -415,14 +452,14 @@ bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, uint64_t
   DecodedInsn d;
   if (!facts.instruction_at(pc, d)) return true;
   flow_to(pc + d.len, 1u << reg);
-  const int64_t n = static_cast<int64_t>(size);
   while (!work.empty()) {
     const uint64_t at = work.back();
     work.pop_back();
     if (!facts.instruction_at(at, d)) continue;
     uint32_t derived = derived_at[at];
     const int64_t imm = static_cast<int64_t>(d.imm);
-    if (d.operands().mem != MemAccess::kNone && (derived >> d.rs1 & 1) && (imm >= n || imm < -n))
+    if (d.operands().mem != MemAccess::kNone && (derived >> d.rs1 & 1) &&
+        (imm >= high || imm < low))
       return true;
     const unsigned rd = d.arch_rd();
     if (rd != 0 && d.operands().rd == RegFile::kX) {

@@ -42,9 +42,9 @@ struct StackLocals {
 
 // Whether, on any path from the instruction after pc through its function's branches and loops
 // (calls fall through, returns end a path), the address in register `reg` or a pointer computed
-// from it is accessed at a constant offset outside [-size, size): the compiler's base for other
+// from it is accessed at a constant offset outside [low, high): the compiler's base for other
 // objects too (a section anchor, a frame slot), so it must not get one object's bounds.
-bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, uint64_t size);
+bool used_as_anchor(const ImageFacts& facts, uint64_t pc, unsigned reg, int64_t low, int64_t high);
 
 // Locals with a single DW_OP_fbreg location under a DW_OP_call_frame_cfa frame base (GCC's
 // choice for RISC-V), whose type is an array, struct or union of known size. Locals that share
