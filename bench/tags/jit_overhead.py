@@ -4,7 +4,7 @@ policy on the translated engine and on the interpreter, interleaved --repeat tim
 MIPS are the hart's instructions over its best (least disturbed) host CPU time; the ratio is
 tagged jit time over untagged jit time (the same engine). Every tagged pair must agree on output,
 instructions, modeled cycles and tag statistics.
-With --heldout: the integer programs of the held-out set (bench/guest/heldout, about 1 G
+With --heldout: the held-out set (bench/guest/heldout: 9 integer and 5 FP programs, about 1 G
 instructions each, semihosting), the tagged interpreter run once (it is there to check that both
 engines agree, and it takes seconds per program).
 Usage: bench/tags/jit_overhead.py [BUILD_DIR] [--repeat N] [--policy P]... [--heldout]
@@ -29,7 +29,8 @@ workloads = ["tags_bench_matmul", "tags_bench_crc", "tags_bench_sort", "tags_ben
 common = []
 if options.heldout:
     workloads = ["heldout_" + w for w in ("aes", "crc32", "dijkstra", "edn", "huffman",
-                                          "levenshtein", "montmul", "sha256", "sort")]
+                                          "levenshtein", "montmul", "sha256", "sort", "cubic",
+                                          "matmul_f", "minver", "nbody", "stats")]
     common = ["--semihost"]
 
 

@@ -240,8 +240,13 @@ class Emitter {
     const bool no_result = d.rd == kZeroSink;
     const int32_t imm = d.imm;
     if (is_fp_group(d.group())) {
-      emit_fp(c_, {kRegs, kWindowBase, kWindowLimit, kWindowHost, kContext}, d,
-              hand_back_label(pc, index));
+      Xbyak::Label& hand_back = hand_back_label(pc, index);
+      FpTagHooks hooks;
+      if (tags_)
+        hooks = {[&] { tag_check(d, pc, index); }, [&] { tags_->before_call(); },
+                 [&] { tags_->after_call(); }};
+      emit_fp(c_, {kRegs, kWindowBase, kWindowLimit, kWindowHost, kContext}, d, hand_back,
+              tags_ ? &hooks : nullptr);
       return false;
     }
     if (is_atomic_group(d.group())) {

@@ -131,9 +131,28 @@ bool translates_fp(const DecodedInsn& d) {
 namespace {
 
 void emit_helper_call(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
-                      const Xbyak::Label& hand_back) {
+                      const Xbyak::Label& hand_back, const FpTagHooks* tags) {
+  if (tags) tags->before_call();
   emit_call_or_hand_back(c, regs, reinterpret_cast<const void*>(helper_of(d.op)), FpFields::pack(d),
                          hand_back);
+  if (tags) tags->after_call();
+}
+
+// With tags, what could refuse the instruction after its check is tested before it: FS off and
+// a reserved rounding mode (the helpers' only refusals), so the check runs exactly once.
+void check_before_effects(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
+                          const Xbyak::Label& hand_back, const FpTagHooks& tags) {
+  c.mov(rdx, qword[regs.context + offsetof(BlockContext, mstatus)]);
+  c.test(qword[rdx], static_cast<uint32_t>(mstatus::kFs));
+  c.jz(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  if (d.rm == fp::kDyn) {
+    c.mov(rax, qword[regs.context + offsetof(BlockContext, frm)]);
+    c.cmp(dword[rax], fp::kRmm);
+    c.ja(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  } else if (d.rm > fp::kRmm) {
+    c.jmp(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  }
+  tags.check();
 }
 
 // The double-precision ops compiled code spends its time in, inline when they round to nearest
@@ -141,7 +160,7 @@ void emit_helper_call(Xbyak::CodeGenerator& c, const BlockRegs& regs, const Deco
 // instruction plus NaN canonicalisation, and flags stay pending in MXCSR exactly as there.
 // Moves (fmv.d, fmv.x.d, fmv.d.x) copy bits. Other rounding modes take the helper.
 bool inline_double(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
-                   const Xbyak::Label& hand_back) {
+                   const Xbyak::Label& hand_back, const FpTagHooks* tags) {
   const bool arith = d.op == Op::fadd_d || d.op == Op::fsub_d || d.op == Op::fmul_d ||
                      d.op == Op::fdiv_d || d.op == Op::fsqrt_d;
   const bool move =
@@ -187,7 +206,7 @@ bool inline_double(Xbyak::CodeGenerator& c, const BlockRegs& regs, const Decoded
   c.mov(qword[rdx + d.rd * 8], rax);
   c.jmp(done, Xbyak::CodeGenerator::T_NEAR);
   c.L(slow);
-  emit_helper_call(c, regs, d, hand_back);
+  emit_helper_call(c, regs, d, hand_back, tags);
   c.L(done);
   return true;
 }
@@ -195,10 +214,11 @@ bool inline_double(Xbyak::CodeGenerator& c, const BlockRegs& regs, const Decoded
 }  // namespace
 
 void emit_fp(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
-             const Xbyak::Label& hand_back) {
+             const Xbyak::Label& hand_back, const FpTagHooks* tags) {
   const Group g = d.group();
   if (g == Group::FpAlu) {
-    if (!inline_double(c, regs, d, hand_back)) emit_helper_call(c, regs, d, hand_back);
+    if (tags) check_before_effects(c, regs, d, hand_back, *tags);
+    if (!inline_double(c, regs, d, hand_back, tags)) emit_helper_call(c, regs, d, hand_back, tags);
     return;
   }
   // Loads and stores: FS first (the interpreter checks it before the access), then the
@@ -214,6 +234,10 @@ void emit_fp(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& 
   const Xbyak::RegExp at = regs.window_host + rax;
   const bool is_double = d.op == Op::fld || d.op == Op::fsd;
   if (g == Group::FpLoad) {
+    if (tags) {
+      tags->check();
+      c.mov(rdx, qword[regs.context + offsetof(BlockContext, mstatus)]);
+    }
     c.or_(qword[rdx], static_cast<uint32_t>(mstatus::kFs));
     c.mov(rdx, qword[regs.context + offsetof(BlockContext, f)]);
     if (is_double) {
@@ -232,6 +256,7 @@ void emit_fp(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& 
   c.shr(rcx, 12);
   c.cmp(byte[rdx + rcx], 0);
   c.jne(hand_back, Xbyak::CodeGenerator::T_NEAR);
+  if (tags) tags->check();
   c.mov(rdx, qword[regs.context + offsetof(BlockContext, f)]);
   c.mov(rcx, qword[rdx + d.rs2 * 8]);
   if (is_double)

@@ -5,6 +5,8 @@
 
 #include <xbyak/xbyak.h>
 
+#include <functional>
+
 #include "machine/isa/insn.h"
 
 namespace unitag::jit {
@@ -27,10 +29,17 @@ void emit_call_or_hand_back(Xbyak::CodeGenerator& c, const BlockRegs& regs, cons
 // Whether emit_fp translates `d` (every FP instruction the decoder produces).
 bool translates_fp(const DecodedInsn& d);
 
+// With tags compiled in (tag_check_emitter.h): the instruction's check, emitted once nothing
+// can hand the instruction back any more and before any of its effects (for a load or store
+// rax holds the access's window offset), and what surrounds a call out of generated code.
+struct FpTagHooks {
+  std::function<void()> check, before_call, after_call;
+};
+
 // Code for the FP instruction `d`. Where the interpreter would trap or take its slow path (FS
 // off, a reserved rounding mode, an access outside the window, a store into code) it jumps to
 // `hand_back` with no effect done, and the interpreter runs the instruction itself.
 void emit_fp(Xbyak::CodeGenerator& c, const BlockRegs& regs, const DecodedInsn& d,
-             const Xbyak::Label& hand_back);
+             const Xbyak::Label& hand_back, const FpTagHooks* tags = nullptr);
 
 }  // namespace unitag::jit

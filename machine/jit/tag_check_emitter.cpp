@@ -98,6 +98,9 @@ bool TagCheckEmitter::checks(const DecodedInsn& d) {
     case Group::Jal:
     case Group::Jalr:
     case Group::MulDiv:
+    case Group::FpAlu:  // emit_fp places the check (fp_emitter.h)
+    case Group::FpLoad:
+    case Group::FpStore:
       return true;
     default:
       return false;

@@ -16,6 +16,7 @@
 #include "tags/engine/engine.h"
 #include "tags/engine/hart_tagger.h"
 #include "tags/policies/registry.h"
+#include "tests/jit/fp_program.h"
 #include "tests/jit/random_program.h"
 
 namespace unitag::test {
@@ -26,6 +27,8 @@ namespace {
 uint64_t code_base(uint64_t seed) { return Bus::kRamBase + 0x2000 - 0x40 * (1 + seed % 16); }
 constexpr uint64_t kHandler = Bus::kRamBase + 0x400;
 constexpr uint64_t kData = Bus::kRamBase + 0x800000;
+
+tags::HartTagger& tagger_of(Hart& h) { return *dynamic_cast<tags::HartTagger*>(h.hooks()); }
 
 struct TaggedMachine {
   TaggedMachine(bool translate, const std::string& policies, const RandomProgram& p, uint64_t seed)
@@ -49,12 +52,22 @@ struct TaggedMachine {
     place_program(machine.hart(0), p, {code_base(seed), kHandler, kData}, seed);
   }
   Hart& hart() { return machine.hart(0); }
-  tags::HartTagger& tagger() { return *dynamic_cast<tags::HartTagger*>(hart().hooks()); }
+  tags::HartTagger& tagger() { return tagger_of(hart()); }
 
   ElfImage image;
   Machine machine;
   std::unique_ptr<tags::TagEngine> engine;
 };
+
+// The register and PC tags and the check counts.
+void expect_same_tags(const tags::HartTagger& ta, const tags::HartTagger& tb,
+                      const std::string& where) {
+  for (unsigned s = 0; s < std::size(ta.tag_file); ++s)
+    ASSERT_EQ(ta.tag_file[s], tb.tag_file[s]) << where << " tag slot " << s;
+  ASSERT_EQ(ta.checked(), tb.checked()) << where;
+  ASSERT_EQ(ta.cache_hits(), tb.cache_hits()) << where;
+  ASSERT_EQ(ta.cache().misses, tb.cache().misses) << where;
+}
 
 void expect_same_state(TaggedMachine& interp, TaggedMachine& jit, const std::string& where) {
   Hart& a = interp.hart();
@@ -67,13 +80,7 @@ void expect_same_state(TaggedMachine& interp, TaggedMachine& jit, const std::str
   ASSERT_EQ(a.mepc, b.mepc) << where;
   ASSERT_EQ(a.mtval, b.mtval) << where;
   for (unsigned c = 0; c < 32; ++c) ASSERT_EQ(a.stats.traps[c & 15], b.stats.traps[c & 15]);
-  const tags::HartTagger& ta = interp.tagger();
-  const tags::HartTagger& tb = jit.tagger();
-  for (unsigned s = 0; s < std::size(ta.tag_file); ++s)
-    ASSERT_EQ(ta.tag_file[s], tb.tag_file[s]) << where << " tag slot " << s;
-  ASSERT_EQ(ta.checked(), tb.checked()) << where;
-  ASSERT_EQ(ta.cache_hits(), tb.cache_hits()) << where;
-  ASSERT_EQ(ta.cache().misses, tb.cache().misses) << where;
+  expect_same_tags(interp.tagger(), jit.tagger(), where);
 }
 
 void expect_same_memory(TaggedMachine& interp, TaggedMachine& jit, uint64_t addr, size_t size) {
@@ -124,6 +131,57 @@ INSTANTIATE_TEST_SUITE_P(Seeds, TaggedTranslatedVsInterpreted,
                                   (std::get<1>(info.param) == kComposite ? "_composite"
                                                                          : "_all_ten");
                          });
+
+// FP programs (fp_program.h) on tagged harts: FP checks are compiled into blocks too, after
+// whatever can still hand the instruction back (FS off, a reserved rounding mode, a window
+// miss, a store into code). Policies whose rules read FP operands and memory tags (taint and
+// ifc propagate through FP moves and loads); the program's handler lies outside the image's
+// code, so no code-placement policy.
+class TaggedFpTranslatedVsInterpreted : public ::testing::TestWithParam<int> {};
+
+TEST_P(TaggedFpTranslatedVsInterpreted, SameFpStateAndTagsAfterEveryPiece) {
+  const uint64_t seed = static_cast<uint64_t>(GetParam());
+  fp_program::Generator gen(seed * 104729 + 3);
+  const std::vector<uint16_t> code = gen.program(80 + static_cast<unsigned>(seed % 5) * 20);
+  const uint64_t code_addr = Bus::kRamBase + 0x1000 + 0x80 * (seed % 24);
+  const ElfImage image = ElfImage::load(std::string(UNITAG_GUEST_BIN) + "/sh_malloc.elf");
+  std::unique_ptr<Machine> machines[2] = {fp_program::make_machine(false, code, code_addr, seed),
+                                          fp_program::make_machine(true, code, code_addr, seed)};
+  std::unique_ptr<tags::TagEngine> engines[2];
+  for (int i = 0; i < 2; ++i) {
+    tags::EngineConfig config;
+    config.trap_on_violation = true;
+    engines[i] = std::make_unique<tags::TagEngine>(
+        tags::make_policies({"taint", "ifc", "heap", "mte", "bounds"}), config, *machines[i],
+        image);
+    engines[i]->attach(machines[i]->hart(0));
+  }
+  Hart& interp = machines[0]->hart(0);
+  Hart& jit = machines[1]->hart(0);
+  std::mt19937_64 budgets(seed);
+  for (unsigned piece = 0; piece < 50000 && interp.pc != code_addr + gen.end(); ++piece) {
+    const uint64_t budget = budgets() % 2 == 0 ? 1 + budgets() % 16 : 1 + budgets() % 600;
+    const uint64_t a = interp.execute(budget), b = jit.execute(budget);
+    const std::string where = "piece " + std::to_string(piece);
+    ASSERT_EQ(a, b) << "retired in " << where << " (budget " << budget << ")";
+    ASSERT_NO_FATAL_FAILURE(expect_same_core_state(interp, jit, where));
+    for (unsigned r = 0; r < 32; ++r) ASSERT_EQ(interp.f[r], jit.f[r]) << where << " f" << r;
+    ASSERT_EQ(interp.fflags, jit.fflags) << where;
+    ASSERT_EQ(interp.mstatus, jit.mstatus) << where;
+    ASSERT_EQ(interp.extra_cycles, jit.extra_cycles) << where << ": modeled cycles";
+    ASSERT_NO_FATAL_FAILURE(expect_same_tags(tagger_of(interp), tagger_of(jit), where));
+  }
+  EXPECT_EQ(interp.pc, code_addr + gen.end()) << "the program did not finish";
+  for (uint64_t w = fp_program::kData; w < fp_program::kData + 2048; w += 8)
+    ASSERT_EQ(tagger_of(interp).memory_tag(w), tagger_of(jit).memory_tag(w));
+  EXPECT_EQ(engines[0]->stats().dump(), engines[1]->stats().dump());
+  EXPECT_GT(tagger_of(interp).checked(), 0u);
+#if UNITAG_HAS_JIT
+  EXPECT_GT(jit.stats.translated_blocks, 0u);
+#endif
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, TaggedFpTranslatedVsInterpreted, ::testing::Range(0, 24));
 
 }  // namespace
 }  // namespace unitag::test
