@@ -28,6 +28,13 @@ struct TagCheckEmitter::Stub {
   Xbyak::Label entry, back;
 };
 
+// A generic check's second chance: the entry's previous rule, out of line.
+struct TagCheckEmitter::PreviousRule {
+  DecodedInsn insn;
+  Xbyak::Label* differs;
+  Xbyak::Label entry, back;
+};
+
 namespace {
 uint32_t entry_field(const uint8_t* entry, size_t offset) {
   uint32_t v;
@@ -159,7 +166,12 @@ void TagCheckEmitter::check(const DecodedInsn& d, uint64_t pc, Xbyak::Label& dif
   // An entry whose rule is reusable in the current epoch: what the interpreter's common path
   // would compare and copy is known now (and stays so while the guard holds).
   const uint8_t* entry = entry_of(layout_, d.hook_data);
-  if (guard_ && entry_field(entry, layout_.epoch) == *layout_.current_epoch) {
+  // An instruction whose previous rule is live too alternates between rules: it keeps the
+  // generic check, which tries both.
+  const uint32_t now = *layout_.current_epoch;
+  const uint8_t* previous = *layout_.previous + size_t{d.hook_data} * layout_.previous_size;
+  if (guard_ && entry_field(entry, layout_.epoch) == now &&
+      entry_field(previous, layout_.epoch) != now) {
     guard_->snapshots.push_back(snapshot_of(layout_, d.hook_data));
     check_specialised(d, guard_->snapshots.back(), differs);
   } else {
@@ -223,15 +235,13 @@ void TagCheckEmitter::check_specialised(const DecodedInsn& d, const TagGuard::Sn
   }
 }
 
+// The entry's rule, read at run time; when its inputs differ, out of line, the rule the entry
+// held before (the interpreter's reuse_previous), and only then the interpreter.
 void TagCheckEmitter::check_generic(const DecodedInsn& d, Xbyak::Label& differs) {
   const TagLayout& l = layout_;
   const Operands& ops = d.operands();
   forget(static_cast<int>(l.pc_slot) * 4);
   if (ops.rd != RegFile::kNone) forget(slot_offset(l, ops.rd, d.rd));
-  const auto slot = [&](RegFile file, unsigned field) { return slot_offset(l, file, field); };
-  // The operand masks are fixed when the instruction is decoded: a source no policy reads
-  // always compares equal (its last tag is the zero slot's), so it costs nothing here.
-  const auto mask_of = [&](size_t offset) { return entry_field(entry_of(l, d.hook_data), offset); };
   // rsi: this instruction's code entry when beyond a displacement.
   const uint64_t at = uint64_t{d.hook_data} * l.entry_size;
   const bool far = at > 0x7fff0000u;
@@ -239,10 +249,20 @@ void TagCheckEmitter::check_generic(const DecodedInsn& d, Xbyak::Label& differs)
     c_.mov(rsi, at);
     c_.add(rsi, kEntries);
   }
-  const Xbyak::Reg64& entry = far ? rsi : kEntries;
-  const uint32_t base = far ? 0 : static_cast<uint32_t>(at);
+  previous_rules_.push_back(std::make_unique<PreviousRule>(PreviousRule{d, &differs, {}, {}}));
+  PreviousRule& previous = *previous_rules_.back();
+  reuse_rule(d, far ? rsi : kEntries, far ? 0 : static_cast<uint32_t>(at), previous.entry);
+  c_.L(previous.back);
+}
+
+// The operand masks are fixed when the instruction is decoded: a source no policy reads always
+// compares equal (its last tag is the zero slot's), so it costs nothing here.
+void TagCheckEmitter::reuse_rule(const DecodedInsn& d, const Xbyak::Reg64& rule, uint32_t at,
+                                 Xbyak::Label& differs) {
+  const TagLayout& l = layout_;
+  const Operands& ops = d.operands();
   const auto field = [&](size_t offset) {
-    return dword[entry + static_cast<uint32_t>(base + offset)];
+    return dword[rule + static_cast<uint32_t>(at + offset)];
   };
   const auto unless_equal = [&] { c_.jne(differs, Xbyak::CodeGenerator::T_NEAR); };
   c_.cmp(kPcTag, field(l.last_pc));
@@ -251,9 +271,9 @@ void TagCheckEmitter::check_generic(const DecodedInsn& d, Xbyak::Label& differs)
   unless_equal();
   const auto source = [&](RegFile file, unsigned reg, size_t mask, size_t last_tag) {
     if (file == RegFile::kNone) return;
-    const uint32_t m = mask_of(mask);
+    const uint32_t m = entry_field(entry_of(l, d.hook_data), mask);
     if (m == 0) return;
-    c_.mov(edx, dword[kTagFile + slot(file, reg)]);
+    c_.mov(edx, dword[kTagFile + slot_offset(l, file, reg)]);
     if (m != ~uint32_t{0}) c_.and_(edx, m);
     c_.cmp(edx, field(last_tag));
     unless_equal();
@@ -271,21 +291,30 @@ void TagCheckEmitter::check_generic(const DecodedInsn& d, Xbyak::Label& differs)
   }
   c_.mov(kPcTag, field(l.out_pc));
   if (ops.rd != RegFile::kNone) {
-    c_.mov(esi, field(l.out_rd));
-    c_.mov(dword[kTagFile + slot(ops.rd, d.rd)], esi);
+    c_.mov(ecx, field(l.out_rd));
+    c_.mov(dword[kTagFile + slot_offset(l, ops.rd, d.rd)], ecx);
   }
   if (ops.writes_memory()) {
     stubs_.push_back(std::make_unique<Stub>());
-    c_.mov(esi, field(l.out_mem));
+    c_.mov(esi, field(l.out_mem));  // the rule's last use of `rule` (which may be rsi)
     c_.cmp(esi, edx);
     c_.jne(stubs_.back()->entry, Xbyak::CodeGenerator::T_NEAR);
     c_.L(stubs_.back()->back);
   }
 }
 
-// rax: the access's offset in the window, esi: the word's new tag. rax and the checks'
-// registers survive the call; the stack stays 16-byte aligned as the block's body keeps it.
 void TagCheckEmitter::finish() {
+  for (const auto& p : previous_rules_) {
+    c_.L(p->entry);
+    c_.mov(rsi, reinterpret_cast<uint64_t>(layout_.previous));
+    c_.mov(rsi, qword[rsi]);
+    const uint64_t at = uint64_t{p->insn.hook_data} * layout_.previous_size;
+    c_.mov(rcx, at);
+    c_.add(rsi, rcx);
+    reuse_rule(p->insn, rsi, 0, *p->differs);
+    c_.jmp(p->back, Xbyak::CodeGenerator::T_NEAR);
+  }
+  previous_rules_.clear();
   for (const auto& s : stubs_) {
     c_.L(s->entry);
     c_.push(rax);

@@ -31,6 +31,10 @@ struct TagLayout {
   // One entry per instruction address (DecodedInsn::hook_data indexes them), entry_size apart.
   uint8_t* const* entries = nullptr;
   size_t entry_size = 0;
+  // Per entry (same index) the rule it held before, laid out like an entry's first fields (the
+  // same offsets below): reused when the current one's inputs differ.
+  uint8_t* const* previous = nullptr;
+  size_t previous_size = 0;
   // Offsets in an entry: the raw input tags of its last allowed rule, that rule's output tags,
   // the cache epoch it was looked up in, and which source operands any policy reads (masks;
   // fixed when the instruction is decoded, so read at translation time).
@@ -112,8 +116,13 @@ class TagCheckEmitter {
 
  private:
   struct Stub;
+  struct PreviousRule;
   // The check reading the code entry at run time (an entry with no rule to specialise on).
   void check_generic(const DecodedInsn& d, Xbyak::Label& differs);
+  // Compares the input tags with the rule at [rule + at] (an entry, or the rule it held before:
+  // the same layout), jumping to `differs` unless equal, then applies its outputs.
+  void reuse_rule(const DecodedInsn& d, const Xbyak::Reg64& rule, uint32_t at,
+                  Xbyak::Label& differs);
   // The check with the entry's rule as immediates (guard_ holds `s`).
   void check_specialised(const DecodedInsn& d, const TagGuard::Snapshot& s, Xbyak::Label& differs);
   // What the block's code has established, while the entries are the snapshot's, about the tag
@@ -126,6 +135,7 @@ class TagCheckEmitter {
   const Xbyak::Reg64& context_;
   const size_t window_ram_offset_;
   std::vector<std::unique_ptr<Stub>> stubs_;
+  std::vector<std::unique_ptr<PreviousRule>> previous_rules_;
   std::vector<uint64_t> checked_pcs_;  // per instruction of the block, in order
   TagGuard* const guard_;
   std::unordered_map<int, std::optional<uint32_t>> known_;  // by byte offset in the tag file

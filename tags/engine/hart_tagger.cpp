@@ -119,6 +119,8 @@ HartTagger::HartTagger(TagEngine& engine, Hart& hart)
       .pc_slot = kPcSlot,
       .entries = &code_base_,
       .entry_size = sizeof(CodeEntry),
+      .previous = &previous_base_,
+      .previous_size = sizeof(PreviousRule),
       .last_pc = offsetof(CodeEntry, last_pc),
       .last_rs1 = offsetof(CodeEntry, last_rs1),
       .last_rs2 = offsetof(CodeEntry, last_rs2),
@@ -153,7 +155,9 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   if (fresh) {
     code_.emplace_back();
     keys_.emplace_back();
+    previous_.emplace_back();
     code_base_ = reinterpret_cast<uint8_t*>(code_.data());
+    previous_base_ = reinterpret_cast<uint8_t*>(previous_.data());
   }
   CodeEntry e{};
   CodeKey k{};
@@ -195,6 +199,7 @@ void HartTagger::on_decode(Hart& hart, DecodedInsn& d, uint64_t pc) {
   e.rs3_mask = (either & kRs3) ? ~Tag{0} : 0;
   e.rd_slot = ops.rd == RegFile::kNone ? kDiscardSlot : slot_of(ops.rd, d.rd);
   ++entries_version_;
+  previous_[it->second] = PreviousRule{};
   code_[it->second] = e;
   keys_[it->second] = k;
   d.hook_data = it->second;
@@ -254,11 +259,16 @@ const RuleResult& HartTagger::lookup_rule(Hart& hart, uint32_t entry, uint64_t a
   const uint32_t epoch = tail ? kNoEpoch : fast_epoch();
   // A refresh in a new epoch with the same rule leaves translated blocks valid (they guard the
   // epoch themselves); anything else they specialised on must be looked at again.
-  if (c.last_pc != pctag() || c.last_rs1 != tag_file[c.rs1_slot] ||
-      c.last_rs2 != tag_file[c.rs2_slot] || c.last_rs3 != tag_file[c.rs3_slot] ||
-      c.last_mem != mem || c.out_pc != r.pc || c.out_rd != r.rd || c.out_mem != r.mem ||
+  const bool other_inputs = c.last_pc != pctag() || c.last_rs1 != tag_file[c.rs1_slot] ||
+                            c.last_rs2 != tag_file[c.rs2_slot] ||
+                            c.last_rs3 != tag_file[c.rs3_slot] || c.last_mem != mem;
+  if (other_inputs || c.out_pc != r.pc || c.out_rd != r.rd || c.out_mem != r.mem ||
       (epoch == kNoEpoch && c.epoch != kNoEpoch))
     ++entries_version_;
+  // The rule it replaces stays reusable as the previous one (the common path tries it next).
+  if (other_inputs && c.epoch != kNoEpoch)
+    previous_[entry] = {c.last_pc, c.last_rs1, c.last_rs2, c.last_rs3, c.last_mem,
+                        c.out_pc,  c.out_rd,   c.out_mem,  c.epoch};
   c.last_pc = pctag();
   c.last_rs1 = tag_file[c.rs1_slot];
   c.last_rs2 = tag_file[c.rs2_slot];

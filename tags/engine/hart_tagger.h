@@ -105,6 +105,36 @@ class HartTagger final : public ExecutionHooks {
     OpGroup op = OpGroup::kIllegal;
   };
   static_assert(sizeof(CodeEntry) == 64, "one cache line: indexing the entries is a shift");
+  // The rule an entry held before its current one, reused the same way when the current one's
+  // inputs differ: an instruction alternating between two rules (one load on two arrays under
+  // bounds, one function at two frame depths under frame) takes no lookup for either. Outside
+  // the entry's cache line: read only when the current rule's inputs differ.
+  struct PreviousRule {
+    Tag last_pc = 0, last_rs1 = 0, last_rs2 = 0, last_rs3 = 0, last_mem = 0;
+    Tag out_pc = 0, out_rd = 0, out_mem = 0;
+    uint32_t epoch = kNoEpoch;
+  };
+  static_assert(offsetof(PreviousRule, last_pc) == offsetof(CodeEntry, last_pc) &&
+                    offsetof(PreviousRule, last_mem) == offsetof(CodeEntry, last_mem) &&
+                    offsetof(PreviousRule, out_mem) == offsetof(CodeEntry, out_mem) &&
+                    offsetof(PreviousRule, epoch) == offsetof(CodeEntry, epoch),
+                "translated checks read both with the entry's offsets");
+  // The common path for the entry's previous rule: true (outputs applied) when its inputs are
+  // these and it was looked up in the current epoch.
+  [[gnu::always_inline]] bool reuse_previous(uint32_t entry, const CodeEntry& c, Tag pc_tag,
+                                             Tag rs1, Tag rs2, Tag rs3, Tag mem, uint64_t addr,
+                                             uint64_t pc, uint64_t& checked) {
+    const PreviousRule& p = previous_[entry];
+    if (((pc_tag ^ p.last_pc) | (p.epoch ^ current_epoch_) | (rs1 ^ p.last_rs1) |
+         (rs2 ^ p.last_rs2) | (rs3 ^ p.last_rs3) | (mem ^ p.last_mem)) != 0)
+      return false;
+    ++checked;
+    tag_file[kPcSlot] = p.out_pc;
+    tag_file[c.rd_slot] = p.out_rd;
+    if ((c.flags & kWritesMemory) && p.out_mem != mem) shadow_.set(addr, p.out_mem);
+    prev_pc_ = pc;
+    return true;
+  }
   struct CodeKey {
     uint64_t at = 0;       // the facts' address of the instruction (TagEngine::code_address)
     Tag ci = 0;            // the full instruction tag
@@ -172,9 +202,11 @@ class HartTagger final : public ExecutionHooks {
   // translated blocks specialised on entries' contents stay valid while it and the epoch do.
   uint32_t entries_version_ = 0;
   std::vector<CodeEntry> code_;
-  uint8_t* code_base_ = nullptr;  // code_.data(), where translated checks find it
+  uint8_t* code_base_ = nullptr;      // code_.data(), where translated checks find it
+  uint8_t* previous_base_ = nullptr;  // previous_.data(), likewise
   jit::TagLayout jit_layout_;
   std::vector<CodeKey> keys_;                          // parallel to code_
+  std::vector<PreviousRule> previous_;                 // parallel to code_
   std::unordered_map<uint64_t, uint32_t> code_index_;  // pc -> index into code_
   uint64_t checked_ = 0;
   uint64_t trusted_ = 0;  // instructions inside a bound (allocator) call

@@ -1,9 +1,10 @@
 // The per-instruction tag check, and the execute loop the tagger runs with it inlined: a lone
 // tagged hart (no tracer or debugger chained in front) never makes a call per instruction. The
 // common case is an instruction whose input tags (pc, the operands its rule reads, the memory
-// word) equal those of the last time it ran, with no rule inserted into the modeled cache
-// since: the same rule applies, so its output tags are copied from the code entry. Everything
-// else (a new rule, a denial, bound calls, tag instructions) is check_slowly.
+// word) equal those of the last time it ran, or those of the rule before (an instruction
+// alternating between two), with no rule inserted into the modeled cache since: the same rule
+// applies, so its output tags are copied from the code entry. Everything else (a new rule, a
+// denial, bound calls, tag instructions) is check_slowly.
 #include "machine/hart/execute_loop.inc"
 #include "tags/engine/hart_tagger.h"
 
@@ -20,19 +21,18 @@ template <Op O>
   } else {
     constexpr auto base = [](RegFile f) -> unsigned { return f == RegFile::kF ? kFBase : 0; };
     const CodeEntry& c = code_[d.hook_data];
-    uint32_t differs = (tag_file[kPcSlot] ^ c.last_pc) | (c.epoch ^ current_epoch_);
-    if constexpr (kOps.rs1 != RegFile::kNone)
-      differs |= (tag_file[base(kOps.rs1) + d.rs1] & c.rs1_mask) ^ c.last_rs1;
-    if constexpr (kOps.rs2 != RegFile::kNone)
-      differs |= (tag_file[base(kOps.rs2) + d.rs2] & c.rs2_mask) ^ c.last_rs2;
-    if constexpr (kOps.rs3 != RegFile::kNone)
-      differs |= (tag_file[base(kOps.rs3) + d.rs3] & c.rs3_mask) ^ c.last_rs3;
-    Tag mem = 0;
-    if constexpr (kOps.accesses_memory()) {
-      mem = shadow_.get(addr);
-      differs |= mem ^ c.last_mem;
-    }
+    const Tag pc_tag = tag_file[kPcSlot];
+    Tag rs1 = 0, rs2 = 0, rs3 = 0, mem = 0;
+    if constexpr (kOps.rs1 != RegFile::kNone) rs1 = tag_file[base(kOps.rs1) + d.rs1] & c.rs1_mask;
+    if constexpr (kOps.rs2 != RegFile::kNone) rs2 = tag_file[base(kOps.rs2) + d.rs2] & c.rs2_mask;
+    if constexpr (kOps.rs3 != RegFile::kNone) rs3 = tag_file[base(kOps.rs3) + d.rs3] & c.rs3_mask;
+    if constexpr (kOps.accesses_memory()) mem = shadow_.get(addr);
+    const uint32_t differs = (pc_tag ^ c.last_pc) | (c.epoch ^ current_epoch_) |
+                             (rs1 ^ c.last_rs1) | (rs2 ^ c.last_rs2) | (rs3 ^ c.last_rs3) |
+                             (mem ^ c.last_mem);
     if (differs != 0) [[unlikely]] {
+      if (reuse_previous(d.hook_data, c, pc_tag, rs1, rs2, rs3, mem, addr, pc, checked))
+        return true;
       flush_count(checked, checked_);  // the co-processor model needs a miss's exact position
       return check_slowly(hart, d, pc, addr);
     }
@@ -62,6 +62,9 @@ bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t a
                            (tag_file[c.rs3_slot] ^ c.last_rs3) | (mem ^ c.last_mem) |
                            (c.epoch ^ current_epoch_);
   if (differs != 0) [[unlikely]] {
+    if (reuse_previous(d.hook_data, c, tag_file[kPcSlot], tag_file[c.rs1_slot],
+                       tag_file[c.rs2_slot], tag_file[c.rs3_slot], mem, addr, pc, checked))
+      return true;
     flush_count(checked, checked_);
     return check_slowly(hart, d, pc, addr);
   }
