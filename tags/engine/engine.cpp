@@ -396,6 +396,11 @@ uint64_t TagEngine::record_violation(Violation v) {
   return ++violation_count_;
 }
 
+bool TagEngine::wants_report() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !config_.trap_on_violation || violations_.size() < kKeptViolations;
+}
+
 std::vector<Violation> TagEngine::violations() const {
   std::lock_guard<std::mutex> lock(mu_);
   return violations_;

@@ -158,6 +158,10 @@ class TagEngine final : public HostWriteObserver, public HostReadObserver {
   static constexpr size_t kKeptViolations = 1000;
   uint64_t record_violation(Violation v);
   std::vector<Violation> violations() const;
+  // Whether the next violation's report will be kept or shown: a run that stops shows it; one
+  // delivering violations to the guest keeps only the first ones, so past them a report (about
+  // 30 allocations of formatting) is not worth building.
+  bool wants_report() const;
 
  private:
   TagEngine(std::vector<std::unique_ptr<Policy>> policies, EngineConfig config, Machine& machine,

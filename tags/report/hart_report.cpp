@@ -71,6 +71,8 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
   if (has_addr && !hart_.checker_mapped(guest_addr)) return true;
   if (has_addr && repair(member, den, in, guest_addr, pc))
     return check(hart_, d, pc, addr, checked_);
+  if (!engine_.wants_report())
+    return stop_or_trap(pc, has_addr ? guest_addr : pc, Violation{hart_.id(), pc, {}, {}, {}, {}});
   const Explanation ex = p.explain(den, in, has_addr, guest_addr);
   const std::string kind = kind_of(ex, den, p);
   std::string s = fmt::format("tag violation: {}\n", kind);
@@ -101,6 +103,8 @@ bool HartTagger::deny(const RuleResult& r, const DecodedInsn& d, uint64_t pc, bo
 }
 
 bool HartTagger::deny_call(uint8_t member, const Denial& den, uint64_t where, uint64_t pc) {
+  if (!engine_.wants_report())
+    return stop_or_trap(where, call_.args[0], Violation{hart_.id(), where, {}, {}, {}, {}});
   const Policy& p = engine_.policy(member);
   RuleInputs in{OpGroup::kCall, 0, 0, call_.arg_meta[0], call_.arg_meta[1], 0};
   const Explanation ex = p.explain(den, in, true, call_.args[0]);
