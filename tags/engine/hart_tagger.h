@@ -128,12 +128,18 @@ class HartTagger final : public ExecutionHooks {
     if (((pc_tag ^ p.last_pc) | (p.epoch ^ current_epoch_) | (rs1 ^ p.last_rs1) |
          (rs2 ^ p.last_rs2) | (rs3 ^ p.last_rs3) | (mem ^ p.last_mem)) != 0)
       return false;
-    ++checked;
-    tag_file[kPcSlot] = p.out_pc;
-    tag_file[c.rd_slot] = p.out_rd;
-    if ((c.flags & kWritesMemory) && p.out_mem != mem) shadow_.set(addr, p.out_mem);
-    prev_pc_ = pc;
+    apply_reused(c, p.out_pc, p.out_rd, p.out_mem, mem, addr, pc, checked);
     return true;
+  }
+  // A reused rule's outputs (the entry's own or its previous rule): the tags it gives the PC,
+  // rd and the memory word, counted as a checked instruction.
+  [[gnu::always_inline]] void apply_reused(const CodeEntry& c, Tag out_pc, Tag out_rd, Tag out_mem,
+                                           Tag mem, uint64_t addr, uint64_t pc, uint64_t& checked) {
+    ++checked;
+    tag_file[kPcSlot] = out_pc;
+    tag_file[c.rd_slot] = out_rd;
+    if ((c.flags & kWritesMemory) && out_mem != mem) shadow_.set(addr, out_mem);
+    prev_pc_ = pc;
   }
   struct CodeKey {
     uint64_t at = 0;       // the facts' address of the instruction (TagEngine::code_address)

@@ -68,11 +68,7 @@ bool HartTagger::check(Hart& hart, const DecodedInsn& d, uint64_t pc, uint64_t a
     flush_count(checked, checked_);
     return check_slowly(hart, d, pc, addr);
   }
-  ++checked;
-  tag_file[kPcSlot] = c.out_pc;
-  tag_file[c.rd_slot] = c.out_rd;
-  if ((c.flags & kWritesMemory) && c.out_mem != mem) shadow_.set(addr, c.out_mem);
-  prev_pc_ = pc;
+  apply_reused(c, c.out_pc, c.out_rd, c.out_mem, mem, addr, pc, checked);
   return true;
 }
 
