@@ -3,6 +3,7 @@
 #   mpi_run.sh NP UNITAG [run flags and IMAGE] [-- guest args]
 # Without EXPECT_*: stdout and the exit code must equal those of `UNITAG run ...` in one process.
 # EXPECT_EXIT, EXPECT_STDOUT (grep -E), EXPECT_STDERR (grep -E) check the multi-rank run instead.
+# MPI_CHANNEL=shared|rma adds --mpi-channel to the multi-rank run only.
 # Exit 77 (skipped) when mpirun is absent.
 set -uo pipefail
 np=$1 unitag=$2
@@ -12,7 +13,8 @@ launcher=$here/../../scripts/mpirun-local
 command -v mpirun >/dev/null || { echo "mpirun not found: skipped"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-timeout 120 "$launcher" -np "$np" "$unitag" run "$@" >"$work/out" 2>"$work/err"
+timeout 120 "$launcher" -np "$np" "$unitag" run ${MPI_CHANNEL:+--mpi-channel "$MPI_CHANNEL"} "$@" \
+  >"$work/out" 2>"$work/err"
 code=$?
 if [ -z "${EXPECT_EXIT:-}${EXPECT_STDOUT:-}${EXPECT_STDERR:-}" ]; then
   timeout 120 "$unitag" run "$@" >"$work/ref" 2>"$work/referr"

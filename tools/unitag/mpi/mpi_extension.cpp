@@ -1,5 +1,5 @@
 // `unitag run` under `mpirun -np K`: each rank simulates the partitions mapped to it, channel
-// memory is an MPI window (channel_window.h), doorbells and the run's global facts (stop, exit
+// memory is an MPI window (channel_memory.h), doorbells and the run's global facts (stop, exit
 // code, --max-insns, --stats) travel as MPI messages. docs/distributed.md has the rules.
 #include <fmt/format.h>
 #include <mpi.h>
@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "machine/errors.h"
-#include "tools/unitag/mpi/channel_window.h"
+#include "tools/unitag/mpi/channel_memory.h"
 #include "tools/unitag/run_extension.h"
 
 namespace unitag {
@@ -53,15 +53,23 @@ class MpiExtension final : public RunExtension {
     run.add_option("--mpi-latency-cycles", latency_cycles_,
                    "Under mpirun: modeled cycles each store or atomic of a hart to channel memory "
                    "costs (default 100)");
+    run.add_option("--mpi-channel", transport_text_,
+                   "Under mpirun: how ranks reach channel memory: shared (a shared-memory window, "
+                   "ranks on one host), rma (one-sided RMA to rank 0, any hosts) or auto (shared "
+                   "when every rank is on one host; the default)")
+        ->check(CLI::IsMember({"auto", "shared", "rma"}));
   }
 
   void configure(MachineConfig& cfg) override {
     const int launched = launched_ranks();
-    if (launched <= 1) {
-      if (!map_text_.empty())
+    if (launched <= 1) {  // -np 1 is the one-process run, whatever the rank options say
+      if (launched == 0 && (!map_text_.empty() || transport_text_ != "auto"))
         throw UserError(exit_code::kUsage,
-                        "--mpi-map places partitions on MPI ranks: start the run with mpirun -np "
-                        "K (see docs/distributed.md)");
+                        fmt::format("{}: start the run with mpirun -np K (see "
+                                    "docs/distributed.md)",
+                                    map_text_.empty()
+                                        ? "--mpi-channel chooses how MPI ranks reach channel memory"
+                                        : "--mpi-map places partitions on MPI ranks"));
       return;
     }
     if (cfg.partitions.empty())
@@ -87,7 +95,16 @@ class MpiExtension final : public RunExtension {
     MPI_Comm_rank(comm_, &rank_);
     for (size_t p = 0; p < cfg.partitions.size(); ++p)
       if (rank_of_[p] != rank_) cfg.remote_harts |= cfg.partitions[p].harts;
-    window_ = std::make_unique<ChannelWindow>(comm_, cfg.channel_mem, latency_cycles_);
+    const bool one_host = all_ranks_on_one_host(comm_);
+    if (transport_text_ == "shared" && !one_host) {
+      finished_ = true;  // every rank found the same: they end together, nothing to abort
+      throw UserError(exit_code::kUsage,
+                      "--mpi-channel shared needs every rank on one host; these ranks span "
+                      "several: use --mpi-channel rma (or auto)");
+    }
+    transport_ = transport_text_ == "rma" || !one_host ? ChannelMemory::Transport::kRma
+                                                       : ChannelMemory::Transport::kShared;
+    window_ = ChannelMemory::create(transport_, comm_, cfg.channel_mem, latency_cycles_);
     cfg.channel_device = window_.get();
     cfg.remote_msip = [this](unsigned hart, uint32_t value) {
       const int owner = owner_of_hart(hart);
@@ -132,6 +149,7 @@ class MpiExtension final : public RunExtension {
     if (!window_) return;
     finished_ = true;
     stats["mpi"] = {{"rank", rank_},
+                    {"channel_transport", transport_name()},
                     {"channel_reads", window_->reads()},
                     {"channel_writes", window_->writes()}};
     const std::string mine = stats.dump();
@@ -198,6 +216,10 @@ class MpiExtension final : public RunExtension {
     for (size_t p = 0; p < n; ++p)
       for (unsigned h = 0; h < 64; ++h)
         if (cfg.partitions[p].harts >> h & 1) hart_owner_[h] = rank_of_[p];
+  }
+
+  const char* transport_name() const {
+    return transport_ == ChannelMemory::Transport::kShared ? "shared" : "rma";
   }
 
   int owner_of_hart(unsigned hart) const { return hart < 64 ? hart_owner_[hart] : -1; }
@@ -316,6 +338,7 @@ class MpiExtension final : public RunExtension {
     stats["mips"] = wall > 0 ? static_cast<double>(total) / wall / 1e6 : 0.0;
     stats["mpi"] = {{"ranks", ranks_},
                     {"rank_of_partition", rank_of_},
+                    {"channel_transport", transport_name()},
                     {"latency_cycles_per_write", latency_cycles_},
                     {"channel_reads", reads},
                     {"channel_writes", writes},
@@ -328,7 +351,9 @@ class MpiExtension final : public RunExtension {
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0, ranks_ = 1;
   std::vector<int> rank_of_, hart_owner_;
-  std::unique_ptr<ChannelWindow> window_;
+  std::string transport_text_ = "auto";
+  ChannelMemory::Transport transport_ = ChannelMemory::Transport::kRma;
+  std::unique_ptr<ChannelMemory> window_;
   uint64_t max_insns_ = 0;
   std::vector<uint64_t> counts_;
   std::atomic<bool> serving_{true}, shutdown_{false};
