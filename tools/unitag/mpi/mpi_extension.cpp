@@ -225,13 +225,20 @@ class MpiExtension final : public RunExtension {
   int owner_of_hart(unsigned hart) const { return hart < 64 ? hart_owner_[hart] : -1; }
 
   // The progress thread: doorbells for local harts, and on rank 0 the stops and instruction
-  // counts of the others; elsewhere the shutdown rank 0 decided.
+  // counts of the others; elsewhere the shutdown rank 0 decided. MPI offers no blocking wait
+  // that does not spin, so the thread polls, and backs off while nothing arrives: polling every
+  // 20 us for a whole run took a core's worth of wake-ups from the harts (two ranks on two cores
+  // ran no faster than one process), while messages come in bursts (a doorbell, then its reply).
   void serve(Machine& machine) {
+    using std::chrono::microseconds;
+    constexpr microseconds kBusyPoll{20}, kIdlePoll{320};
     auto last_count = std::chrono::steady_clock::now();
+    microseconds poll = kBusyPoll;
     while (serving_.load()) {
       int flag = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status);
+      if (flag) poll = kBusyPoll;
       if (!flag) {
         if (max_insns_ && rank_ != 0 &&
             std::chrono::steady_clock::now() - last_count > std::chrono::milliseconds(5)) {
@@ -239,7 +246,8 @@ class MpiExtension final : public RunExtension {
           MPI_Send(&n, 1, MPI_UINT64_T, 0, kCount, comm_);
           last_count = std::chrono::steady_clock::now();
         }
-        std::this_thread::sleep_for(std::chrono::microseconds(20));
+        std::this_thread::sleep_for(poll);
+        poll = std::min(poll * 2, kIdlePoll);
         continue;
       }
       if (status.MPI_TAG == kDoorbell) {
