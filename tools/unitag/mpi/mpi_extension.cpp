@@ -111,6 +111,7 @@ class MpiExtension final : public RunExtension {
       if (owner < 0 || owner == rank_) return false;
       const uint32_t msg[2] = {hart, value};
       MPI_Send(msg, 2, MPI_UINT32_T, owner, kDoorbell, comm_);
+      reply_expected_.store(true, std::memory_order_relaxed);  // e.g. an RPC's answer
       return true;
     };
     max_insns_ = cfg.max_insns;
@@ -228,7 +229,8 @@ class MpiExtension final : public RunExtension {
   // counts of the others; elsewhere the shutdown rank 0 decided. MPI offers no blocking wait
   // that does not spin, so the thread polls, and backs off while nothing arrives: polling every
   // 20 us for a whole run took a core's worth of wake-ups from the harts (two ranks on two cores
-  // ran no faster than one process), while messages come in bursts (a doorbell, then its reply).
+  // ran no faster than one process), while messages come in bursts (a doorbell, then its reply:
+  // a rank that rings polls fast again).
   void serve(Machine& machine) {
     using std::chrono::microseconds;
     constexpr microseconds kBusyPoll{20}, kIdlePoll{320};
@@ -238,7 +240,7 @@ class MpiExtension final : public RunExtension {
       int flag = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status);
-      if (flag) poll = kBusyPoll;
+      if (flag || reply_expected_.exchange(false, std::memory_order_relaxed)) poll = kBusyPoll;
       if (!flag) {
         if (max_insns_ && rank_ != 0 &&
             std::chrono::steady_clock::now() - last_count > std::chrono::milliseconds(5)) {
@@ -364,7 +366,7 @@ class MpiExtension final : public RunExtension {
   std::unique_ptr<ChannelMemory> window_;
   uint64_t max_insns_ = 0;
   std::vector<uint64_t> counts_;
-  std::atomic<bool> serving_{true}, shutdown_{false};
+  std::atomic<bool> serving_{true}, shutdown_{false}, reply_expected_{false};
   std::mutex decide_mu_;
   WireStop decisive_;
 };
