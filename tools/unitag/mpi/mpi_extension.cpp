@@ -227,29 +227,30 @@ class MpiExtension final : public RunExtension {
 
   // The progress thread: doorbells for local harts, and on rank 0 the stops and instruction
   // counts of the others; elsewhere the shutdown rank 0 decided. MPI offers no blocking wait
-  // that does not spin, so the thread polls, and backs off while nothing arrives: polling every
-  // 20 us for a whole run took a core's worth of wake-ups from the harts (two ranks on two cores
-  // ran no faster than one process), while messages come in bursts (a doorbell, then its reply:
-  // a rank that rings polls fast again).
+  // that does not spin, so the thread polls. Polling every 20 us for a whole run took a core's
+  // worth of wake-ups from the harts (two ranks on two cores ran no faster than one process), so
+  // it polls fast only for a while after a message arrives or a local hart rings (an exchange
+  // may go on: a doorbell, then its reply), and slower and slower while nothing happens.
   void serve(Machine& machine) {
     using std::chrono::microseconds;
     constexpr microseconds kBusyPoll{20}, kIdlePoll{320};
-    auto last_count = std::chrono::steady_clock::now();
+    constexpr std::chrono::milliseconds kBurst{2};
+    auto last_count = std::chrono::steady_clock::now(), last_activity = last_count;
     microseconds poll = kBusyPoll;
     while (serving_.load()) {
       int flag = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &status);
-      if (flag || reply_expected_.exchange(false, std::memory_order_relaxed)) poll = kBusyPoll;
+      const auto now = std::chrono::steady_clock::now();
+      if (flag || reply_expected_.exchange(false, std::memory_order_relaxed)) last_activity = now;
       if (!flag) {
-        if (max_insns_ && rank_ != 0 &&
-            std::chrono::steady_clock::now() - last_count > std::chrono::milliseconds(5)) {
+        if (max_insns_ && rank_ != 0 && now - last_count > std::chrono::milliseconds(5)) {
           const uint64_t n = machine.total_retired();
           MPI_Send(&n, 1, MPI_UINT64_T, 0, kCount, comm_);
-          last_count = std::chrono::steady_clock::now();
+          last_count = now;
         }
+        poll = now - last_activity < kBurst ? kBusyPoll : std::min(poll * 2, kIdlePoll);
         std::this_thread::sleep_for(poll);
-        poll = std::min(poll * 2, kIdlePoll);
         continue;
       }
       if (status.MPI_TAG == kDoorbell) {
