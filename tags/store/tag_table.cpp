@@ -26,6 +26,7 @@ thread_local std::array<WithMemberMemo, kMemoEntries> with_member_memo;
 
 TagTable::TagTable()
     : chunks_(new std::atomic<Chunk*>[kMaxChunks]),
+      slots_(1024, 0),
       serial_(next_table_serial.fetch_add(1, std::memory_order_relaxed)) {
   for (size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
   intern(TagTuple{});  // handle 0: the default tag
@@ -35,11 +36,29 @@ TagTable::~TagTable() {
   for (size_t i = 0; i < kMaxChunks; ++i) delete chunks_[i].load(std::memory_order_relaxed);
 }
 
+uint64_t& TagTable::slot_for(const TagTuple& t, uint64_t h) {
+  const size_t mask = slots_.size() - 1;
+  const uint64_t check = h >> 32;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    uint64_t& s = slots_[i];
+    if (s == 0 || ((s >> 32) == check && get(static_cast<Tag>(s) - 1) == t)) return s;
+  }
+}
+
+void TagTable::grow() {
+  std::vector<uint64_t> old(slots_.size() * 2, 0);
+  old.swap(slots_);
+  for (const uint64_t s : old)
+    if (s != 0)
+      slot_for(get(static_cast<Tag>(s) - 1), TagTupleHash{}(get(static_cast<Tag>(s) - 1))) = s;
+}
+
 Tag TagTable::intern(const TagTuple& t) {
   // The default tag (handle 0, interned by the constructor) is most rule outputs.
   if (t == TagTuple{} && size_.load(std::memory_order_acquire) > 0) return 0;
+  const uint64_t h = TagTupleHash{}(t);
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = index_.find(t); it != index_.end()) return it->second;
+  if (const uint64_t s = slot_for(t, h); s != 0) return static_cast<Tag>(s) - 1;
   const size_t n = size_.load(std::memory_order_relaxed);
   if (n >= kMaxChunks << kChunkBits)
     throw std::runtime_error("tag table full (2^28 distinct tags)");
@@ -52,8 +71,9 @@ Tag TagTable::intern(const TagTuple& t) {
   const unsigned tail = tail_ ? tail_(t, tail_context_) : 0;
   if (tail > 7) throw std::logic_error("a tag's invalid tail bytes must be 0-7");
   const Tag handle = static_cast<Tag>(n) | static_cast<Tag>(tail) << kTailShift;
-  index_.emplace(t, handle);
   size_.store(n + 1, std::memory_order_release);
+  if ((n + 1) * 2 > slots_.size()) grow();  // at most half full: probes stay short
+  slot_for(t, h) = (h >> 32) << 32 | (uint64_t{handle} + 1);
   return handle;
 }
 

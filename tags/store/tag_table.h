@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
+#include <vector>
 
 namespace unitag::tags {
 
@@ -79,7 +79,13 @@ class TagTable {
   using Chunk = std::array<TagTuple, 1u << kChunkBits>;
   std::unique_ptr<std::atomic<Chunk*>[]> chunks_;
   std::atomic<size_t> size_{0};
-  std::unordered_map<TagTuple, Tag, TagTupleHash> index_;
+  // The index from tuple to handle, open-addressed: each slot holds the tuple's hash's high half
+  // and handle + 1 (0: empty). A node-based map allocated a node per tuple and chased a pointer
+  // per probe; the allocators' colouring interns tens of thousands of tuples.
+  std::vector<uint64_t> slots_;
+  // The slot holding t (hash h), or the empty slot where it would go.
+  uint64_t& slot_for(const TagTuple& t, uint64_t h);
+  void grow();
   std::mutex mu_;
   uint64_t serial_;  // with_member's memo tells tables apart by it
   TailFunction tail_ = nullptr;
