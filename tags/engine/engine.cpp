@@ -465,19 +465,26 @@ nlohmann::json TagEngine::stats() const {
   j["violations"] = violation_count_;
   // Each member's distinct rules, counted here rather than on the evaluation path (a composite
   // evaluates every member for every rule): each memoised key's tuples are read once.
-  std::vector<std::unordered_set<uint64_t>> member_rules(policies_.size());
+  // Counted by sorting, not in hash sets: a node per value made this a sixth of a
+  // ten-policy run's wall time.
+  const auto distinct = [](std::vector<uint64_t>& v) {
+    std::sort(v.begin(), v.end());
+    return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
+  };
+  std::vector<std::vector<uint64_t>> member_rules(policies_.size());
+  for (auto& r : member_rules) r.reserve(memo_.size());
   for (const auto& [key, result] : memo_) {
     const KeyTuples tuples = tuples_of(key);
     for (size_t m = 0; m < policies_.size(); ++m)
-      member_rules[m].insert(inputs_hash(member_inputs(key, tuples, m)));
+      member_rules[m].push_back(inputs_hash(member_inputs(key, tuples, m)));
   }
   nlohmann::json per = nlohmann::json::object();
+  std::vector<uint64_t> metas(table_.size());
   for (size_t m = 0; m < policies_.size(); ++m) {
-    std::unordered_set<Meta> metas;
-    for (size_t t = 0; t < table_.size(); ++t) metas.insert(table_.member(static_cast<Tag>(t), m));
+    for (size_t t = 0; t < metas.size(); ++t) metas[t] = table_.member(static_cast<Tag>(t), m);
     per[std::string(policies_[m]->name())] = {{"rules_evaluated", evaluations_[m]},
-                                              {"distinct_rules", member_rules[m].size()},
-                                              {"distinct_tags", metas.size()}};
+                                              {"distinct_rules", distinct(member_rules[m])},
+                                              {"distinct_tags", distinct(metas)}};
   }
   j["per_policy"] = per;
   return j;
