@@ -48,7 +48,6 @@ def main():
     configs = [(None, "-")] + [(k, t) for t in ("shared", "rma") for k in (1, 2, 4)]
     for name, (image, args) in WORKLOADS.items():
         for mode_name, mode in (("free-running", []), ("deterministic", ["--deterministic"])):
-            base = None
             reference = None
             # One configuration after the other within each repetition, so that load on the
             # machine falls on all of them alike.

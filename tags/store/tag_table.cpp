@@ -48,9 +48,11 @@ uint64_t& TagTable::slot_for(const TagTuple& t, uint64_t h) {
 void TagTable::grow() {
   std::vector<uint64_t> old(slots_.size() * 2, 0);
   old.swap(slots_);
-  for (const uint64_t s : old)
-    if (s != 0)
-      slot_for(get(static_cast<Tag>(s) - 1), TagTupleHash{}(get(static_cast<Tag>(s) - 1))) = s;
+  for (const uint64_t s : old) {
+    if (s == 0) continue;
+    const TagTuple& t = get(static_cast<Tag>(s) - 1);
+    slot_for(t, TagTupleHash{}(t)) = s;
+  }
 }
 
 Tag TagTable::intern(const TagTuple& t) {

@@ -33,9 +33,7 @@ class RmaChannel final : public ChannelMemory {
     void* base = nullptr;
     MPI_Win_allocate(static_cast<MPI_Aint>(rank_ == 0 ? size : 0), 1, MPI_INFO_NULL, comm_, &base,
                      &win_);
-    // Every field of the channel layout is valid when zero (kernel/mk/shared.h).
-    if (rank_ == 0) std::memset(base, 0, size);
-    MPI_Barrier(comm_);
+    zero_on_rank0(base);
     // Passive target for the whole run: no rank has to take part in another's accesses.
     MPI_Win_lock_all(MPI_MODE_NOCHECK, win_);
   }
@@ -43,37 +41,28 @@ class RmaChannel final : public ChannelMemory {
 
   std::string_view name() const override { return "mpi-channel-memory"; }
 
-  bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) override {
-    if (!valid(offset, size)) return false;
+ private:
+  uint64_t load(uint64_t offset, unsigned size) override {
     uint64_t result = 0;
     MPI_Fetch_and_op(nullptr, &result, type_of(size), 0, static_cast<MPI_Aint>(offset), MPI_NO_OP,
                      win_);
     MPI_Win_flush(0, win_);
-    value = result;
-    account(hart, false);
-    return true;
+    return result;
   }
 
-  bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) override {
-    if (!valid(offset, size)) return false;
+  void store(uint64_t offset, unsigned size, uint64_t value) override {
     uint64_t previous = 0;
     MPI_Fetch_and_op(&value, &previous, type_of(size), 0, static_cast<MPI_Aint>(offset),
                      MPI_REPLACE, win_);
     MPI_Win_flush(0, win_);
-    account(hart, true);
-    return true;
   }
 
-  bool compare_swap(uint64_t offset, unsigned size, uint64_t expected, uint64_t desired,
-                    uint64_t& old, unsigned hart) override {
-    if (!valid(offset, size) || size < 4) return false;
+  uint64_t swap(uint64_t offset, unsigned size, uint64_t expected, uint64_t desired) override {
     uint64_t result = 0;
     MPI_Compare_and_swap(&desired, &expected, &result, type_of(size), 0,
                          static_cast<MPI_Aint>(offset), win_);
     MPI_Win_flush(0, win_);
-    old = result;
-    account(hart, true);
-    return true;
+    return result;
   }
 };
 
@@ -92,43 +81,32 @@ class SharedChannel final : public ChannelMemory {
     void* base = nullptr;
     MPI_Win_shared_query(win_, 0, &bytes, &unit, &base);
     base_ = static_cast<uint8_t*>(base);
-    if (rank_ == 0) std::memset(base_, 0, size);
-    MPI_Barrier(comm_);
+    zero_on_rank0(base_);
   }
 
   std::string_view name() const override { return "mpi-shared-channel-memory"; }
 
-  bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) override {
-    if (!valid(offset, size)) return false;
-    value = with_width(size, offset, [](auto& word) { return uint64_t{word.load()}; });
-    account(hart, false);
-    return true;
+ private:
+  uint64_t load(uint64_t offset, unsigned size) override {
+    return with_width(size, offset, [](auto& word) { return uint64_t{word.load()}; });
   }
 
-  bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) override {
-    if (!valid(offset, size)) return false;
+  void store(uint64_t offset, unsigned size, uint64_t value) override {
     with_width(size, offset, [value](auto& word) {
       word.store(static_cast<typename std::remove_reference_t<decltype(word)>::value_type>(value));
       return uint64_t{0};
     });
-    account(hart, true);
-    return true;
   }
 
-  bool compare_swap(uint64_t offset, unsigned size, uint64_t expected, uint64_t desired,
-                    uint64_t& old, unsigned hart) override {
-    if (!valid(offset, size) || size < 4) return false;
-    old = with_width(size, offset, [expected, desired](auto& word) {
+  uint64_t swap(uint64_t offset, unsigned size, uint64_t expected, uint64_t desired) override {
+    return with_width(size, offset, [expected, desired](auto& word) {
       using T = typename std::remove_reference_t<decltype(word)>::value_type;
       T seen = static_cast<T>(expected);
       word.compare_exchange_strong(seen, static_cast<T>(desired));
       return uint64_t{seen};
     });
-    account(hart, true);
-    return true;
   }
 
- private:
   // Calls f with an atomic view of the naturally aligned word of `size` bytes at `offset`.
   template <typename F>
   uint64_t with_width(unsigned size, uint64_t offset, F f) {
@@ -174,6 +152,33 @@ ChannelMemory::ChannelMemory(MPI_Comm comm, uint64_t size, uint64_t latency_cycl
 ChannelMemory::~ChannelMemory() {
   MPI_Win_free(&win_);
   MPI_Comm_free(&comm_);
+}
+
+void ChannelMemory::zero_on_rank0(void* base) {
+  if (rank_ == 0) std::memset(base, 0, size_);
+  MPI_Barrier(comm_);
+}
+
+bool ChannelMemory::read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) {
+  if (!valid(offset, size)) return false;
+  value = load(offset, size);
+  account(hart, false);
+  return true;
+}
+
+bool ChannelMemory::write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) {
+  if (!valid(offset, size)) return false;
+  store(offset, size, value);
+  account(hart, true);
+  return true;
+}
+
+bool ChannelMemory::compare_swap(uint64_t offset, unsigned size, uint64_t expected,
+                                 uint64_t desired, uint64_t& old, unsigned hart) {
+  if (!valid(offset, size) || size < 4) return false;
+  old = swap(offset, size, expected, desired);
+  account(hart, true);
+  return true;
 }
 
 bool ChannelMemory::valid(uint64_t offset, unsigned size) const {

@@ -32,6 +32,12 @@ class ChannelMemory : public Device {
   ChannelMemory& operator=(const ChannelMemory&) = delete;
 
   bool is_memory() const override { return true; }
+  // Every transport's accesses: checked here (size, alignment, range; atomics of 4 and 8 bytes)
+  // and counted for the latency model; the transport only moves the bytes.
+  bool read(uint64_t offset, unsigned size, uint64_t& value, unsigned hart) final;
+  bool write(uint64_t offset, unsigned size, uint64_t value, unsigned hart) final;
+  bool compare_swap(uint64_t offset, unsigned size, uint64_t expected, uint64_t desired,
+                    uint64_t& old, unsigned hart) final;
 
   // Which machine's harts pay the modeled latency (null: nobody, e.g. after the run).
   void charge(Machine* machine) { machine_ = machine; }
@@ -41,15 +47,24 @@ class ChannelMemory : public Device {
 
  protected:
   ChannelMemory(MPI_Comm comm, uint64_t size, uint64_t latency_cycles);
-  bool valid(uint64_t offset, unsigned size) const;
-  void account(unsigned hart, bool write);
+  // Rank 0 zeroes the window's bytes (every field of the channel layout is valid when zero,
+  // kernel/mk/shared.h) before any rank goes on. Collective.
+  void zero_on_rank0(void* base);
+  // The transport: a naturally aligned access of 1, 2, 4 or 8 bytes (4 or 8 for swap) inside
+  // the window, visible to every rank when it returns.
+  virtual uint64_t load(uint64_t offset, unsigned size) = 0;
+  virtual void store(uint64_t offset, unsigned size, uint64_t value) = 0;
+  virtual uint64_t swap(uint64_t offset, unsigned size, uint64_t expected, uint64_t desired) = 0;
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   MPI_Win win_ = MPI_WIN_NULL;
   int rank_ = 0;
-  uint64_t size_;
 
  private:
+  bool valid(uint64_t offset, unsigned size) const;
+  void account(unsigned hart, bool write);
+
+  uint64_t size_;
   uint64_t latency_cycles_;
   Machine* machine_ = nullptr;
   std::atomic<uint64_t> reads_{0}, writes_{0};
