@@ -3,7 +3,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build demo test test-asan asan tsan test-tsan bench format format-check clean fuzz fuzzers
+.PHONY: all setup configure build guest demo test test-asan asan tsan test-tsan bench format format-check clean fuzz fuzzers
 
 all: build
 
@@ -16,6 +16,10 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The cross-built guest images alone (the sanitizer builds run the tests on these).
+guest: configure
+	@cmake --build $(BUILD) --target guest -j $(JOBS)
+
 demo: build
 	@scripts/demo $(BUILD)
 
@@ -23,8 +27,9 @@ test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # Host code under AddressSanitizer + UBSan (guest images are the same cross-built ones).
-asan: setup
-	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE=ON >/dev/null
+asan: guest
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE=ON \
+	  -DUNITAG_GUEST_FROM=$(abspath $(BUILD)) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # Guests run several times slower under ASan: the Linux programs under all five policies on 2
@@ -42,8 +47,9 @@ TSAN_TESTS ?= harts|^mk\.|threads|race|parallel|^kernel\.|TwoHart|MachineRun
 # Timing-sensitive under TSan's slowdown (the wake order of sleeps a few ms apart), not racy; and
 # the threaded Linux programs under heap, 5-10 minutes each there (their short twin runs).
 TSAN_EXCLUDE ?= \.sleep$$|^linux\.(pthreads|malloc_threads)\.tagged$$
-tsan: setup
-	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE_THREAD=ON >/dev/null
+tsan: guest
+	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE_THREAD=ON \
+	  -DUNITAG_GUEST_FROM=$(abspath $(BUILD)) >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 
 test-tsan: tsan
