@@ -34,8 +34,10 @@ asan: guest
 
 # Guests run several times slower under ASan: the Linux programs under all five policies on 2
 # harts take close to the default 120 s guest timeout (tests/linux/compare.sh).
+# `repeats`: tests that run the same host paths as others kept here (e.g. most RIPE shapes).
 test-asan: asan
-	@UNITAG_GUEST_TIMEOUT=400 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -LE slow
+	@UNITAG_GUEST_TIMEOUT=400 ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
+	  -LE 'slow|repeats'
 
 # Host code under ThreadSanitizer: the tests that run harts on parallel host threads (the
 # multikernel, the library OS on several harts, multi-hart guests, the atomics units). Guest
