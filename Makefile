@@ -2,6 +2,14 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
+# A compiler cache when there is one (scripts/setup installs ccache): unchanged sources are read
+# back instead of compiled again, also in another clone on the same machine (paths are hashed
+# relative to the clone). A cold build is unchanged without it.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+LAUNCHER := $(if $(CCACHE),-DCMAKE_C_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 20G
 
 .PHONY: all setup configure build guest demo test test-asan asan tsan test-tsan bench format format-check clean fuzz fuzzers
 
@@ -11,7 +19,7 @@ setup:
 	@scripts/setup
 
 configure: setup
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
@@ -28,7 +36,7 @@ test: build
 
 # Host code under AddressSanitizer + UBSan (guest images are the same cross-built ones).
 asan: guest
-	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE=ON \
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE=ON $(LAUNCHER) \
 	  -DUNITAG_GUEST_FROM=$(abspath $(BUILD)) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
@@ -50,7 +58,7 @@ TSAN_TESTS ?= harts|^mk\.|threads|race|parallel|^kernel\.|TwoHart|MachineRun
 # the threaded Linux programs under heap, 5-10 minutes each there (their short twin runs).
 TSAN_EXCLUDE ?= \.sleep$$|^linux\.(pthreads|malloc_threads)\.tagged$$
 tsan: guest
-	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE_THREAD=ON \
+	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUNITAG_SANITIZE_THREAD=ON $(LAUNCHER) \
 	  -DUNITAG_GUEST_FROM=$(abspath $(BUILD)) >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
 
