@@ -9,7 +9,7 @@ function(unitag_execute_loop_sources)
   endif()
   if(UNITAG_SANITIZE)
     # UBSan's per-dereference checks, inlined into every handler of every instantiation, made
-    # the tag engine's loop alone take 13 of CI's minutes to compile (3 without them). ASan still
+    # the tag engine's loop alone take 13 of CI's minutes to compile (3-5 without them). ASan still
     # checks every access these files make, and a null dereference still stops with its report;
     # the other UBSan checks (overflow, shifts, bounds of arrays) stay.
     set_property(SOURCE ${ARGN} APPEND PROPERTY COMPILE_OPTIONS
