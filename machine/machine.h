@@ -58,6 +58,9 @@ struct MachineConfig {
   // (0: at once). Cold code (boot, start-up) costs less interpreted than translated, above all
   // with tag checks compiled in.
   unsigned translate_after = 0;
+  // The same for blocks with tag checks compiled in: emitting one costs several times a plain
+  // block's, and a tagged hart's blocks are dropped and emitted again as its tags change.
+  unsigned translate_after_tagged = 0;
 };
 
 // kDebugger: a debugger's breakpoint, watchpoint, single step or interrupt; the debugger clears it.

@@ -29,7 +29,7 @@ Hart::Hart(Machine& machine, Bus& bus, unsigned id, bool fp)
 Hart::~Hart() = default;
 
 #if !UNITAG_HAS_JIT
-bool Hart::enable_translation(unsigned) { return false; }
+bool Hart::enable_translation(unsigned, unsigned) { return false; }
 void Hart::translate_with_tags(const jit::TagLayout*) {}
 uint64_t Hart::translated_resume_pc() const { return ~uint64_t{0}; }
 void Hart::translate_trusted(uint64_t, uint64_t*) {}

@@ -73,8 +73,9 @@ class Hart {
   // Runs code through the translation tier (machine/jit) from now on. False where the host has
   // none (not x86-64): the interpreter runs everything. With hooks attached (the debugger,
   // traces) the interpreter runs whatever this says; a tag engine's own loop runs translated.
-  // translate_after: blocks are translated once entered that many times (0: at once).
-  bool enable_translation(unsigned translate_after = 0);
+  // translate_after: blocks are translated once entered that many times (0: at once);
+  // translate_after_tagged: the same for blocks with tag checks compiled in.
+  bool enable_translation(unsigned translate_after = 0, unsigned translate_after_tagged = 0);
   bool translating() const { return jit_ != nullptr; }
   // The tag checks compiled into translated blocks (machine/jit/tag_check_emitter.h), for the
   // loop of hooks that run translated code (a lone tag engine); nullptr: none. Changing it

@@ -19,9 +19,9 @@ bool Hart::run_translated(uint64_t& pc, uint64_t& count, uint64_t limit) {
 }
 
 // Xbyak throws when the host refuses executable memory: the interpreter runs everything then.
-bool Hart::enable_translation(unsigned translate_after) {
+bool Hart::enable_translation(unsigned translate_after, unsigned translate_after_tagged) {
   try {
-    jit_ = std::make_unique<jit::Translator>(translate_after);
+    jit_ = std::make_unique<jit::Translator>(translate_after, translate_after_tagged);
   } catch (const std::exception&) {
     jit_.reset();
   }
@@ -44,8 +44,10 @@ namespace jit {
 
 constexpr uint64_t kPageMask = (uint64_t{1} << Bus::kPageBits) - 1;
 
-Translator::Translator(unsigned translate_after)
-    : emitter_(std::make_unique<BlockEmitter>()), translate_after_(translate_after) {}
+Translator::Translator(unsigned translate_after, unsigned translate_after_tagged)
+    : emitter_(std::make_unique<BlockEmitter>()),
+      translate_after_(translate_after),
+      translate_after_tagged_(translate_after_tagged) {}
 Translator::~Translator() = default;
 
 void Translator::flush() {
@@ -99,10 +101,12 @@ bool Translator::run(Hart& hart, uint64_t& pc, uint64_t& count, uint64_t limit) 
   ctx.mstatus = &hart.mstatus;
   ctx.frm = &hart.frm;
   uint64_t fetch_checked_page = pc & ~kPageMask;  // the interpreter checked pc's page
+  const unsigned translate_after =
+      tags_ && !trusted_counter_ ? translate_after_tagged_ : translate_after_;
   for (;;) {
     const Block* b = cache.find(pc);
     // Not hot yet: the interpreter runs it, up to the next block start.
-    if (b == nullptr && translate_after_ != 0 && ++entries_[pc] <= translate_after_) break;
+    if (b == nullptr && translate_after != 0 && ++entries_[pc] <= translate_after) break;
     if (b == nullptr) {
       // Translating uses host FP (timing, the hash maps' load factors), whose sticky flags would
       // become the guest's: fold the guest's pending flags first, clear what translation left.

@@ -23,8 +23,9 @@ class BlockEmitter;
 class Translator {
  public:
   // translate_after: a block is translated once it has been entered that many times (0: at
-  // once); until then run() hands it to the interpreter.
-  explicit Translator(unsigned translate_after = 0);
+  // once); until then run() hands it to the interpreter. translate_after_tagged: the same for
+  // blocks with tag checks (use_tags); trusted blocks count as plain ones.
+  explicit Translator(unsigned translate_after = 0, unsigned translate_after_tagged = 0);
   ~Translator();
 
   // Runs blocks from pc while the budget allows (see Hart::run_translated).
@@ -70,6 +71,7 @@ class Translator {
   const TagLayout* tags_ = nullptr;
   uint64_t resume_pc_ = ~uint64_t{0};
   unsigned translate_after_ = 0;
+  unsigned translate_after_tagged_ = 0;
   std::unordered_map<uint64_t, uint32_t> entries_;  // untranslated block starts: times entered
   Block uncached_;  // with tags: the empty block at an instruction the interpreter must decode
   std::vector<std::unique_ptr<TagGuard>> guards_;        // of the blocks in the code buffer

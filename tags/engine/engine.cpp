@@ -409,12 +409,13 @@ std::vector<Violation> TagEngine::violations() const {
 nlohmann::json TagEngine::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json j;
-  uint64_t hits = 0, misses = 0, checked = 0, trusted = 0, instructions = 0, cycles = 0,
+  uint64_t hits = 0, misses = 0, lookups = 0, checked = 0, trusted = 0, instructions = 0, cycles = 0,
            tag_ops = 0;
   nlohmann::json harts = nlohmann::json::array();
   for (const auto& h : harts_) {
     hits += h->cache_hits();
     misses += h->cache().misses;
+    lookups += h->rule_lookups();
     checked += h->checked();
     trusted += h->trusted();
     tag_ops += h->tag_op_cycles();
@@ -431,6 +432,7 @@ nlohmann::json TagEngine::stats() const {
       {"ways", config_.cache_entries ? std::min(config_.cache_ways, config_.cache_entries) : 0},
       {"miss_cost", config_.miss_cost}};
   j["checked_instructions"] = checked;
+  j["rule_lookups"] = lookups;  // checked instructions whose rule differed from their last
   j["allocator_instructions"] = trusted;  // inside bound allocator calls: trusted, not checked
   j["rule_cache_hits"] = hits;
   j["rule_cache_misses"] = misses;

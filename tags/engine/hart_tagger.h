@@ -63,6 +63,8 @@ class HartTagger final : public ExecutionHooks {
   // Modeled rule-cache hits: those the cache model counted, plus every checked instruction
   // that reused its entry's last rule (the per-instruction path counts nothing itself).
   uint64_t cache_hits() const { return cache_.hits + (checked_ - lookups_); }
+  // Checked instructions whose rule had to be looked up (it differed from their last one's).
+  uint64_t rule_lookups() const { return lookups_; }
   uint64_t checked() const { return checked_; }
   uint64_t trusted() const { return trusted_; }
   uint64_t tag_op_cycles() const { return tag_op_cycles_; }

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "abi/unitag/bootinfo.h"
 #include "machine/boot/device_tree.h"
@@ -23,9 +24,9 @@
 namespace unitag {
 namespace {
 
-// --translate-after's default: measured on the library-OS selftests and compute workloads
-// (docs/jit.md, "Translating hot code only").
-constexpr unsigned kDefaultTranslateAfter = 4;
+// --translate-after's defaults, plain and with tag checks compiled in: measured on the
+// library-OS selftests and compute workloads (docs/jit.md, "Translating hot code only").
+constexpr unsigned kDefaultTranslateAfter = 4, kDefaultTranslateAfterTagged = 256;
 
 struct RunOptions {
   std::string image;
@@ -51,7 +52,7 @@ struct RunOptions {
   std::vector<std::string> symbols;  // --symbols ELF: vmlinux and the user programs
   std::string dump_dtb;
   std::string engine = "jit";
-  unsigned translate_after = kDefaultTranslateAfter;
+  std::optional<unsigned> translate_after;  // both defaults when absent
 };
 
 // Extensions outlive the machine: they let go of it before it is destroyed, in reverse order.
@@ -297,7 +298,8 @@ int run(const RunOptions& o, std::vector<std::unique_ptr<RunExtension>>& extensi
   cfg.quantum = o.quantum;
   cfg.max_insns = o.max_insns;
   cfg.translate = o.engine == "jit";
-  cfg.translate_after = o.translate_after;
+  cfg.translate_after = o.translate_after.value_or(kDefaultTranslateAfter);
+  cfg.translate_after_tagged = o.translate_after.value_or(kDefaultTranslateAfterTagged);
   cfg.timeout_seconds = o.timeout;
   const auto max_output = parse_size(o.max_output);
   if (!max_output)
@@ -440,8 +442,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"interp", "jit"}));
   cmd->add_option("--translate-after", opts->translate_after,
                   fmt::format("jit: translate a block once execution has entered it N times; "
-                              "until then the interpreter runs it (0: at once; default {})",
-                              kDefaultTranslateAfter))
+                              "until then the interpreter runs it (0: at once; default {}, {} "
+                              "for blocks with tag checks)",
+                              kDefaultTranslateAfter, kDefaultTranslateAfterTagged))
       ->check(CLI::Range(0u, 1u << 20));
   cmd->add_option("--max-insns", opts->max_insns, "Stop after this many instructions (all harts)");
   cmd->add_option("--timeout", opts->timeout, "Stop after this many seconds of wall time")
