@@ -56,7 +56,8 @@ Machine::Machine(MachineConfig config) : config_(std::move(config)), bus_(config
   // instruction the interpreter would (budgets, block ends), so the harts' turns interleave the
   // same way on both engines (tests/jit: jit.deterministic_same_as_interp.*).
   if (config_.translate)
-    for (auto& h : harts_) h->enable_translation(config_.translate_after, config_.translate_after_tagged);
+    for (auto& h : harts_)
+      h->enable_translation(config_.translate_after, config_.translate_after_tagged);
   if (!config_.partitions.empty()) {
     layout_ = PartitionLayout::plan(config_.partitions, config_.harts, config_.mem_size,
                                     config_.channel_mem, config_.elastic);

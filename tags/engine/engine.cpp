@@ -409,8 +409,8 @@ std::vector<Violation> TagEngine::violations() const {
 nlohmann::json TagEngine::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   nlohmann::json j;
-  uint64_t hits = 0, misses = 0, lookups = 0, checked = 0, trusted = 0, instructions = 0, cycles = 0,
-           tag_ops = 0;
+  uint64_t hits = 0, misses = 0, lookups = 0, checked = 0, trusted = 0, instructions = 0,
+           cycles = 0, tag_ops = 0;
   nlohmann::json harts = nlohmann::json::array();
   for (const auto& h : harts_) {
     hits += h->cache_hits();
