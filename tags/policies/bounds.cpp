@@ -98,7 +98,11 @@ struct Region {
   uint64_t base = 0, size = 0;
   uint32_t parent = 0;  // 0: a root (an allocation or a global)
   bool live = true;
+  // Globals and locals are described up front; a heap block or a narrowed sub-object only when
+  // a report names it (a source-line lookup per allocation was a twentieth of a malloc-heavy
+  // run): what is empty then, and site is the allocating or narrowing pc.
   std::string what;
+  uint64_t site = 0;
   bool local = false;    // a stack local's
   uint32_t same_as = 0;  // a local's copy inside a block (a thread's stack): also the local's
 };
@@ -282,10 +286,11 @@ class Bounds final : public Policy {
   }
 
  private:
-  uint32_t add_region(uint64_t base, uint64_t size, uint32_t parent, std::string what) {
+  uint32_t add_region(uint64_t base, uint64_t size, uint32_t parent, std::string what,
+                      uint64_t site = 0) {
     std::lock_guard lock(mu_);
     if (regions_.size() > kMaxRegions) return 0;  // out of region numbers: unchecked from here
-    regions_.push_back({base, size, parent, true, std::move(what)});
+    regions_.push_back({base, size, parent, true, std::move(what), site});
     return static_cast<uint32_t>(regions_.size() - 1);
   }
   // Whether region `outer` is `inner` or one of its ancestors (0 is inside nothing).
@@ -306,7 +311,16 @@ class Bounds final : public Policy {
   }
   std::string text_locked(uint32_t id) const {
     if (id == 0 || id >= regions_.size()) return "?";
-    return regions_[id].what + (live_locked(id) ? "" : " (freed)");
+    const Region& r = regions_[id];
+    std::string what = r.what;
+    if (what.empty() && r.parent == 0)
+      what = fmt::format("heap block [0x{:x}, +{}) allocated at {}", r.base, r.size,
+                         site_text(r.site));
+    else if (what.empty())
+      what =
+          fmt::format("a {}-byte sub-object at offset {} of {}, narrowed at {}", r.size,
+                      r.base - regions_[r.parent].base, text_locked(r.parent), site_text(r.site));
+    return what + (live_locked(id) ? "" : " (freed)");
   }
   std::string site_text(uint64_t pc) const {
     auto line = lines_ ? lines_->line(pc) : std::nullopt;
@@ -483,15 +497,7 @@ class Bounds final : public Policy {
       std::lock_guard lock(mu_);
       if (auto it = narrowed_.find(key); it != narrowed_.end()) return it->second;
     }
-    uint64_t parent_base = 0;
-    {
-      std::lock_guard lock(mu_);
-      parent_base = regions_[parent].base;
-    }
-    const uint32_t id =
-        add_region(base, size, parent,
-                   fmt::format("a {}-byte sub-object at offset {} of {}, narrowed at {}", size,
-                               base - parent_base, region_text(parent), site_text(pc)));
+    const uint32_t id = add_region(base, size, parent, {}, pc);
     std::lock_guard lock(mu_);
     narrowed_[key] = id;
     return id;
@@ -500,9 +506,7 @@ class Bounds final : public Policy {
   uint32_t allocate(uint64_t p, uint64_t size, uint64_t site, TagAccess& tags,
                     Meta (*f)(Meta, Meta)) {
     if (p == 0) return 0;
-    const uint32_t id = add_region(
-        p, size, 0,
-        fmt::format("heap block [0x{:x}, +{}) allocated at {}", p, size, site_text(site)));
+    const uint32_t id = add_region(p, size, 0, {}, site);
     if (id == 0) return 0;
     // Exact to the byte, as for heap.
     place_object(p, size, id, static_cast<unsigned>((8 - (p + size) % 8) % 8), tags, f);
