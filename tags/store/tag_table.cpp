@@ -1,6 +1,7 @@
 #include "tags/store/tag_table.h"
 
 #include <stdexcept>
+#include <utility>
 
 namespace unitag::tags {
 
@@ -25,19 +26,19 @@ thread_local std::array<WithMemberMemo, kMemoEntries> with_member_memo;
 }  // namespace
 
 TagTable::TagTable()
-    : chunks_(new std::atomic<Chunk*>[kMaxChunks]),
-      slots_(1024, 0),
+    : chunks_(new std::atomic<TagTuple*>[kMaxChunks]),
+      slot_pages_(1024 * sizeof(uint64_t)),
+      slots_(static_cast<uint64_t*>(slot_pages_.data())),
+      slot_count_(1024),
       serial_(next_table_serial.fetch_add(1, std::memory_order_relaxed)) {
   for (size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
   intern(TagTuple{});  // handle 0: the default tag
 }
 
-TagTable::~TagTable() {
-  for (size_t i = 0; i < kMaxChunks; ++i) delete chunks_[i].load(std::memory_order_relaxed);
-}
+TagTable::~TagTable() = default;
 
 uint64_t& TagTable::slot_for(const TagTuple& t, uint64_t h) {
-  const size_t mask = slots_.size() - 1;
+  const size_t mask = slot_count_ - 1;
   const uint64_t check = h >> 32;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     uint64_t& s = slots_[i];
@@ -46,12 +47,16 @@ uint64_t& TagTable::slot_for(const TagTuple& t, uint64_t h) {
 }
 
 void TagTable::grow() {
-  std::vector<uint64_t> old(slots_.size() * 2, 0);
-  old.swap(slots_);
-  for (const uint64_t s : old) {
-    if (s == 0) continue;
-    const TagTuple& t = get(static_cast<Tag>(s) - 1);
-    slot_for(t, TagTupleHash{}(t)) = s;
+  ZeroedPages old_pages =
+      std::exchange(slot_pages_, ZeroedPages(slot_count_ * 2 * sizeof(uint64_t)));
+  const uint64_t* old = slots_;
+  const size_t old_count = slot_count_;
+  slots_ = static_cast<uint64_t*>(slot_pages_.data());
+  slot_count_ *= 2;
+  for (size_t i = 0; i < old_count; ++i) {
+    if (old[i] == 0) continue;
+    const TagTuple& t = get(static_cast<Tag>(old[i]) - 1);
+    slot_for(t, TagTupleHash{}(t)) = old[i];
   }
 }
 
@@ -64,17 +69,19 @@ Tag TagTable::intern(const TagTuple& t) {
   const size_t n = size_.load(std::memory_order_relaxed);
   if (n >= kMaxChunks << kChunkBits)
     throw std::runtime_error("tag table full (2^28 distinct tags)");
-  Chunk* chunk = chunks_[n >> kChunkBits].load(std::memory_order_relaxed);
+  TagTuple* chunk = chunks_[n >> kChunkBits].load(std::memory_order_relaxed);
   if (chunk == nullptr) {
-    chunk = new Chunk();
+    // Zeroed by the host: the default tuple's bytes (TagTuple is an implicit-lifetime aggregate).
+    chunk_pages_.emplace_back((size_t{1} << kChunkBits) * sizeof(TagTuple));
+    chunk = static_cast<TagTuple*>(chunk_pages_.back().data());
     chunks_[n >> kChunkBits].store(chunk, std::memory_order_release);
   }
-  (*chunk)[n & kChunkMask] = t;
+  chunk[n & kChunkMask] = t;
   const unsigned tail = tail_ ? tail_(t, tail_context_) : 0;
   if (tail > 7) throw std::logic_error("a tag's invalid tail bytes must be 0-7");
   const Tag handle = static_cast<Tag>(n) | static_cast<Tag>(tail) << kTailShift;
   size_.store(n + 1, std::memory_order_release);
-  if ((n + 1) * 2 > slots_.size()) grow();  // at most half full: probes stay short
+  if ((n + 1) * 2 > slot_count_) grow();  // at most half full: probes stay short
   slot_for(t, h) = (h >> 32) << 32 | (uint64_t{handle} + 1);
   return handle;
 }

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <vector>
 
+#include "tags/store/zeroed_pages.h"
+
 namespace unitag::tags {
 
 using Tag = uint32_t;   // handle; 0 is the default tag (every member's metadata is 0)
@@ -58,7 +60,7 @@ class TagTable {
   Tag intern(const TagTuple& t);
   const TagTuple& get(Tag t) const {
     const Tag index = t & kTagIndexMask;
-    return (*chunks_[index >> kChunkBits].load(std::memory_order_acquire))[index & kChunkMask];
+    return chunks_[index >> kChunkBits].load(std::memory_order_acquire)[index & kChunkMask];
   }
   // How many trailing bytes of a memory word a tuple makes invalid (0-7; 0 for the default
   // tuple). Set once, before any tuple other than the default is interned.
@@ -73,16 +75,19 @@ class TagTable {
   size_t size() const { return size_.load(std::memory_order_relaxed); }
 
  private:
-  static constexpr unsigned kChunkBits = 12;
+  // A chunk is 2.75 MiB of tuples: on huge pages where the host has them (ZeroedPages).
+  static constexpr unsigned kChunkBits = 15;
   static constexpr uint32_t kChunkMask = (1u << kChunkBits) - 1;
-  static constexpr size_t kMaxChunks = 1u << 16;  // 2^28 tags
-  using Chunk = std::array<TagTuple, 1u << kChunkBits>;
-  std::unique_ptr<std::atomic<Chunk*>[]> chunks_;
+  static constexpr size_t kMaxChunks = 1u << (28 - kChunkBits);  // 2^28 tags
+  std::unique_ptr<std::atomic<TagTuple*>[]> chunks_;
+  std::vector<ZeroedPages> chunk_pages_;  // owns chunks_' memory; under mu_
   std::atomic<size_t> size_{0};
   // The index from tuple to handle, open-addressed: each slot holds the tuple's hash's high half
   // and handle + 1 (0: empty). A node-based map allocated a node per tuple and chased a pointer
   // per probe; the allocators' colouring interns tens of thousands of tuples.
-  std::vector<uint64_t> slots_;
+  ZeroedPages slot_pages_;
+  uint64_t* slots_ = nullptr;
+  size_t slot_count_ = 0;  // a power of two
   // The slot holding t (hash h), or the empty slot where it would go.
   uint64_t& slot_for(const TagTuple& t, uint64_t h);
   void grow();
