@@ -39,7 +39,7 @@ TagTable::~TagTable() = default;
 
 uint64_t& TagTable::slot_for(const TagTuple& t, uint64_t h) {
   const size_t mask = slot_count_ - 1;
-  const uint64_t check = h >> 32;
+  const uint64_t check = h & 0xffffffffu;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     uint64_t& s = slots_[i];
     if (s == 0 || ((s >> 32) == check && get(static_cast<Tag>(s) - 1) == t)) return s;
@@ -53,10 +53,14 @@ void TagTable::grow() {
   const size_t old_count = slot_count_;
   slots_ = static_cast<uint64_t*>(slot_pages_.data());
   slot_count_ *= 2;
+  // A slot holds its hash's low half, which is where it goes (the table never passes 2^32
+  // slots): growing reads no tuple, and every tuple is distinct, so the first free slot is it.
+  const size_t mask = slot_count_ - 1;
   for (size_t i = 0; i < old_count; ++i) {
     if (old[i] == 0) continue;
-    const TagTuple& t = get(static_cast<Tag>(old[i]) - 1);
-    slot_for(t, TagTupleHash{}(t)) = old[i];
+    size_t j = (old[i] >> 32) & mask;
+    while (slots_[j] != 0) j = (j + 1) & mask;
+    slots_[j] = old[i];
   }
 }
 
@@ -82,7 +86,7 @@ Tag TagTable::intern(const TagTuple& t) {
   const Tag handle = static_cast<Tag>(n) | static_cast<Tag>(tail) << kTailShift;
   size_.store(n + 1, std::memory_order_release);
   if ((n + 1) * 2 > slot_count_) grow();  // at most half full: probes stay short
-  slot_for(t, h) = (h >> 32) << 32 | (uint64_t{handle} + 1);
+  slot_for(t, h) = (h & 0xffffffffu) << 32 | (uint64_t{handle} + 1);
   return handle;
 }
 

@@ -82,7 +82,7 @@ class TagTable {
   std::unique_ptr<std::atomic<TagTuple*>[]> chunks_;
   std::vector<ZeroedPages> chunk_pages_;  // owns chunks_' memory; under mu_
   std::atomic<size_t> size_{0};
-  // The index from tuple to handle, open-addressed: each slot holds the tuple's hash's high half
+  // The index from tuple to handle, open-addressed: each slot holds the tuple's hash's low half
   // and handle + 1 (0: empty). A node-based map allocated a node per tuple and chased a pointer
   // per probe; the allocators' colouring interns tens of thousands of tuples.
   ZeroedPages slot_pages_;
