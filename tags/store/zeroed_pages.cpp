@@ -38,4 +38,12 @@ ZeroedPages& ZeroedPages::operator=(ZeroedPages&& other) noexcept {
   return *this;
 }
 
+void* GrowOnlyArena::Blocks::do_allocate(size_t bytes, size_t alignment) {
+  // Page-aligned, which is more than any node asks for.
+  if (alignment > kPage) throw std::bad_alloc();
+  return blocks.emplace_back(bytes).data();
+}
+
+GrowOnlyArena::GrowOnlyArena() : bump_(kHugePage, &blocks_) {}
+
 }  // namespace unitag::tags

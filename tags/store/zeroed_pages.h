@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory_resource>
+#include <vector>
 
 namespace unitag::tags {
 
@@ -24,6 +26,35 @@ class ZeroedPages {
  private:
   void* data_ = nullptr;
   size_t mapped_ = 0;
+};
+
+// Memory that only grows (a memo of rules, say), handed out from 2 MiB blocks of ZeroedPages
+// and released all at once when the resource goes: a node is a pointer bump, and its pages
+// come huge where the host has them, not one fault per 4 KiB of a growing malloc heap.
+class GrowOnlyArena final : public std::pmr::memory_resource {
+ public:
+  GrowOnlyArena();
+
+ private:
+  class Blocks final : public std::pmr::memory_resource {
+   public:
+    std::vector<ZeroedPages> blocks;
+
+   private:
+    void* do_allocate(size_t bytes, size_t alignment) override;
+    void do_deallocate(void*, size_t, size_t) override {}  // freed with the arena
+    bool do_is_equal(const memory_resource& other) const noexcept override {
+      return this == &other;
+    }
+  };
+  void* do_allocate(size_t bytes, size_t alignment) override {
+    return bump_.allocate(bytes, alignment);
+  }
+  void do_deallocate(void*, size_t, size_t) override {}
+  bool do_is_equal(const memory_resource& other) const noexcept override { return this == &other; }
+
+  Blocks blocks_;  // before bump_, which takes its blocks from it
+  std::pmr::monotonic_buffer_resource bump_;
 };
 
 }  // namespace unitag::tags
