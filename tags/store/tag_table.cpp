@@ -28,7 +28,6 @@ thread_local std::array<WithMemberMemo, kMemoEntries> with_member_memo;
 TagTable::TagTable()
     : chunks_(new std::atomic<TagTuple*>[kMaxChunks]),
       slot_pages_(1024 * sizeof(uint64_t)),
-      slots_(static_cast<uint64_t*>(slot_pages_.data())),
       slot_count_(1024),
       serial_(next_table_serial.fetch_add(1, std::memory_order_relaxed)) {
   for (size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
@@ -41,7 +40,7 @@ uint64_t& TagTable::slot_for(const TagTuple& t, uint64_t h) {
   const size_t mask = slot_count_ - 1;
   const uint64_t check = h & 0xffffffffu;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
-    uint64_t& s = slots_[i];
+    uint64_t& s = slots()[i];
     if (s == 0 || ((s >> 32) == check && get(static_cast<Tag>(s) - 1) == t)) return s;
   }
 }
@@ -49,18 +48,18 @@ uint64_t& TagTable::slot_for(const TagTuple& t, uint64_t h) {
 void TagTable::grow() {
   ZeroedPages old_pages =
       std::exchange(slot_pages_, ZeroedPages(slot_count_ * 2 * sizeof(uint64_t)));
-  const uint64_t* old = slots_;
+  const auto* old = static_cast<const uint64_t*>(old_pages.data());
   const size_t old_count = slot_count_;
-  slots_ = static_cast<uint64_t*>(slot_pages_.data());
   slot_count_ *= 2;
+  uint64_t* slots = this->slots();
   // A slot holds its hash's low half, which is where it goes (the table never passes 2^32
   // slots): growing reads no tuple, and every tuple is distinct, so the first free slot is it.
   const size_t mask = slot_count_ - 1;
   for (size_t i = 0; i < old_count; ++i) {
     if (old[i] == 0) continue;
     size_t j = (old[i] >> 32) & mask;
-    while (slots_[j] != 0) j = (j + 1) & mask;
-    slots_[j] = old[i];
+    while (slots[j] != 0) j = (j + 1) & mask;
+    slots[j] = old[i];
   }
 }
 

@@ -86,8 +86,8 @@ class TagTable {
   // and handle + 1 (0: empty). A node-based map allocated a node per tuple and chased a pointer
   // per probe; the allocators' colouring interns tens of thousands of tuples.
   ZeroedPages slot_pages_;
-  uint64_t* slots_ = nullptr;
   size_t slot_count_ = 0;  // a power of two
+  uint64_t* slots() const { return static_cast<uint64_t*>(slot_pages_.data()); }
   // The slot holding t (hash h), or the empty slot where it would go.
   uint64_t& slot_for(const TagTuple& t, uint64_t h);
   void grow();
